@@ -1,0 +1,179 @@
+//! The chart as a list of primitives in viewBox pixels, before drawing.
+//!
+//! Layouts build a [`Scene`]; it can be measured (to size the viewBox and to
+//! prove texts stay apart) and is then drawn through plotters by
+//! [`super::svg`]. Keeping metadata (data keys, values) next to each shape
+//! lets the SVG carry `data-*` attributes plotters knows nothing about.
+
+use super::text;
+use super::theme::{LINE_HEIGHT, Paint};
+
+/// Horizontal text alignment relative to its x.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// Text starts at x.
+    Start,
+    /// Text is centred on x.
+    Middle,
+    /// Text ends at x.
+    End,
+}
+
+/// A drawable shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// Axis-aligned rectangle from (x0, y0) to (x1, y1).
+    Rect { x0: f64, y0: f64, x1: f64, y1: f64 },
+    /// Open polyline (gridlines, axes, data lines, leaders).
+    Line { points: Vec<(f64, f64)>, width: f64 },
+    /// Filled polygon (donut segments).
+    Polygon { points: Vec<(f64, f64)> },
+    /// Filled circle (line-chart points).
+    Circle { cx: f64, cy: f64, r: f64 },
+    /// One line of text, vertically centred on y.
+    Text { x: f64, y: f64, s: String, size: f64, bold: bool, anchor: Anchor },
+}
+
+/// What a data mark stands for, written as `class="mark"` + `data-*`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mark {
+    /// Category (row) key.
+    pub key: String,
+    /// Series (field) key.
+    pub series: String,
+    /// The value drawn (the high end for a range).
+    pub value: f64,
+    /// Range bars: the low end.
+    pub low: Option<f64>,
+    /// Normalised stacks: the share in percent.
+    pub share: Option<f64>,
+}
+
+/// A shape, its paint and, for data marks, what it represents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Geometry.
+    pub shape: Shape,
+    /// Fill (or stroke for lines).
+    pub paint: Paint,
+    /// Present on data marks only.
+    pub mark: Option<Mark>,
+    /// Extra class, e.g. `line` for a series' line.
+    pub class: Option<&'static str>,
+}
+
+/// Axis-aligned box `(x0, y0, x1, y1)`.
+pub type BBox = (f64, f64, f64, f64);
+
+/// An ordered list of items; later items draw on top.
+#[derive(Debug, Clone, Default)]
+pub struct Scene {
+    /// Items in drawing order.
+    pub items: Vec<Item>,
+}
+
+impl Scene {
+    /// Adds an item.
+    pub fn push(&mut self, shape: Shape, paint: Paint) -> &mut Item {
+        self.items.push(Item { shape, paint, mark: None, class: None });
+        self.items.last_mut().expect("just pushed")
+    }
+
+    /// Adds a rectangle given any two opposite corners.
+    pub fn rect(&mut self, (xa, ya): (f64, f64), (xb, yb): (f64, f64), paint: Paint) -> &mut Item {
+        let shape = Shape::Rect { x0: xa.min(xb), y0: ya.min(yb), x1: xa.max(xb), y1: ya.max(yb) };
+        self.push(shape, paint)
+    }
+
+    /// Adds a straight line.
+    pub fn line(&mut self, a: (f64, f64), b: (f64, f64), width: f64, paint: Paint) {
+        self.push(Shape::Line { points: vec![a, b], width }, paint);
+    }
+
+    /// Adds one line of text centred vertically on `y`.
+    pub fn text(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor, paint: Paint) -> &mut Item {
+        let s = s.replace(['\n', '\r'], " ");
+        self.push(Shape::Text { x, y, s, size, bold: false, anchor }, paint)
+    }
+
+    /// Adds several lines, the block centred vertically on `y`.
+    pub fn lines(&mut self, x: f64, y: f64, lines: &[String], size: f64, anchor: Anchor, paint: Paint) {
+        let step = size * LINE_HEIGHT;
+        let top = y - step * (lines.len() as f64 - 1.0) / 2.0;
+        for (i, l) in lines.iter().enumerate() {
+            self.text(x, top + step * i as f64, l, size, anchor, paint);
+        }
+    }
+
+    /// Bounding box of everything, texts by their estimated extent.
+    pub fn bbox(&self) -> BBox {
+        self.items.iter().map(|i| item_bbox(&i.shape)).fold(
+            (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+            |a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
+        )
+    }
+
+    /// Moves everything down by `dy` (layouts build from y = 0 at the plot
+    /// top and shift once the content above is known).
+    pub fn shift_y(&mut self, dy: f64) {
+        for item in &mut self.items {
+            match &mut item.shape {
+                Shape::Rect { y0, y1, .. } => {
+                    *y0 += dy;
+                    *y1 += dy;
+                }
+                Shape::Line { points, .. } | Shape::Polygon { points } => {
+                    points.iter_mut().for_each(|p| p.1 += dy);
+                }
+                Shape::Circle { cy, .. } => *cy += dy,
+                Shape::Text { y, .. } => *y += dy,
+            }
+        }
+    }
+
+    /// Boxes of all texts, for overlap checks.
+    pub fn text_boxes(&self) -> Vec<BBox> {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.shape, Shape::Text { .. }))
+            .map(|i| item_bbox(&i.shape))
+            .collect()
+    }
+}
+
+/// Estimated extent of a text: the anchor decides the horizontal span; the
+/// height is one em, which covers CJK glyphs.
+pub fn text_box(x: f64, y: f64, s: &str, size: f64, bold: bool, anchor: Anchor) -> BBox {
+    let w = text::width(s, size, bold);
+    let x0 = match anchor {
+        Anchor::Start => x,
+        Anchor::Middle => x - w / 2.0,
+        Anchor::End => x - w,
+    };
+    (x0, y - size * 0.5, x0 + w, y + size * 0.5)
+}
+
+/// Extent of any shape.
+pub fn item_bbox(shape: &Shape) -> BBox {
+    match shape {
+        Shape::Rect { x0, y0, x1, y1 } => (*x0, *y0, *x1, *y1),
+        Shape::Line { points, width } => {
+            let b = points_bbox(points);
+            (b.0 - width / 2.0, b.1 - width / 2.0, b.2 + width / 2.0, b.3 + width / 2.0)
+        }
+        Shape::Polygon { points } => points_bbox(points),
+        Shape::Circle { cx, cy, r } => (cx - r, cy - r, cx + r, cy + r),
+        Shape::Text { x, y, s, size, bold, anchor } => text_box(*x, *y, s, *size, *bold, *anchor),
+    }
+}
+
+fn points_bbox(points: &[(f64, f64)]) -> BBox {
+    points.iter().fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |a, p| {
+        (a.0.min(p.0), a.1.min(p.1), a.2.max(p.0), a.3.max(p.1))
+    })
+}
+
+/// Whether two boxes share any area (touching edges do not count).
+pub fn overlaps(a: BBox, b: BBox) -> bool {
+    a.0 < b.2 - 0.01 && b.0 < a.2 - 0.01 && a.1 < b.3 - 0.01 && b.1 < a.3 - 0.01
+}

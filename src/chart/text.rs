@@ -1,0 +1,182 @@
+//! Text measurement and wrapping without a font file.
+//!
+//! The SVG is drawn by the reader's browser with whatever font it has, so the
+//! widths here are deliberately generous estimates (per character class, CJK
+//! aware) used to size margins and to prove that no two texts overlap.
+
+/// Estimated advance of one character, in ems. Slightly wide on purpose:
+/// an overestimate costs a few pixels of margin, an underestimate an overlap.
+fn char_em(c: char) -> f64 {
+    match c {
+        _ if is_wide(c) => 1.0,
+        '0'..='9' => 0.58,
+        ' ' => 0.28,
+        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '!' | '|' | '\'' | 'I' => 0.3,
+        'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 0.4,
+        'm' | 'w' | 'M' | 'W' | '%' | '@' => 0.9,
+        '–' | '—' | '×' => 0.6,
+        'A'..='Z' => 0.7,
+        'a'..='z' => 0.56,
+        _ => 0.65,
+    }
+}
+
+/// Characters that take a full em: CJK ideographs, kana, Hangul, CJK
+/// punctuation and full-width forms.
+pub fn is_wide(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3040..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// Estimated width in px of `s` set at `size` px; bold is ~6 % wider.
+pub fn width(s: &str, size: f64, bold: bool) -> f64 {
+    let em: f64 = s.chars().map(char_em).sum();
+    em * size * if bold { 1.06 } else { 1.0 }
+}
+
+/// Splits into breakable pieces: words (with their trailing space kept off),
+/// and single wide characters, which CJK text may break between.
+fn tokens(s: &str) -> Vec<(String, bool)> {
+    // (piece, preceded_by_space)
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut space = false;
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<(String, bool)>, space: &mut bool| {
+        if !word.is_empty() {
+            out.push((std::mem::take(word), *space));
+            *space = false;
+        }
+    };
+    for c in s.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out, &mut space);
+            space = !out.is_empty();
+        } else if is_wide(c) {
+            flush(&mut word, &mut out, &mut space);
+            out.push((c.to_string(), space));
+            space = false;
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out, &mut space);
+    out
+}
+
+/// Greedy wrap to `max` px. Nothing is ever dropped: a word wider than `max`
+/// is broken between characters rather than shortened.
+pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (tok, space) in tokens(s) {
+        let joined = if line.is_empty() {
+            tok.clone()
+        } else if space {
+            format!("{line} {tok}")
+        } else {
+            format!("{line}{tok}")
+        };
+        if width(&joined, size, false) <= max || line.is_empty() && width(&tok, size, false) <= max {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in tok.chars() {
+            let next = format!("{line}{c}");
+            if !line.is_empty() && width(&next, size, false) > max {
+                lines.push(std::mem::take(&mut line));
+                line.push(c);
+            } else {
+                line = next;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The narrowest width at which `s` wraps into at most `max_lines` lines,
+/// searched in 4 px steps; used to size a label column without truncating.
+pub fn min_width_for_lines(s: &str, size: f64, max_lines: usize) -> f64 {
+    let full = width(s, size, false);
+    let mut w = (full / max_lines as f64).floor().max(size);
+    while w < full && wrap(s, w, size).len() > max_lines {
+        w += 4.0;
+    }
+    wrap(s, w.min(full), size)
+        .iter()
+        .map(|l| width(l, size, false))
+        .fold(0.0, f64::max)
+}
+
+/// Escapes text for SVG content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Joins a low and a high formatted value into one range label, sharing the
+/// unit: "USD 10 m" + "USD 100 m" -> "USD 10–100 m".
+pub fn range_label(lo: &str, hi: &str) -> String {
+    let pre = common_prefix(lo, hi);
+    let pre: String = pre.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-').into();
+    let (lo_rest, hi_rest) = (&lo[pre.len()..], &hi[pre.len()..]);
+    let rev = |s: &str| s.chars().rev().collect::<String>();
+    let suf = rev(&common_prefix(&rev(lo_rest), &rev(hi_rest)));
+    let suf = suf.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let lo_core = &lo_rest[..lo_rest.len() - suf.len()];
+    let hi_core = &hi_rest[..hi_rest.len() - suf.len()];
+    if lo_core.is_empty() || hi_core.is_empty() {
+        return format!("{lo}–{hi}");
+    }
+    format!("{pre}{lo_core}–{hi_core}{suf}")
+}
+
+fn common_prefix(a: &str, b: &str) -> String {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).map(|(x, _)| x).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_is_wider_than_latin() {
+        assert!(width("中国", 14.0, false) > width("CN", 14.0, false) * 1.3);
+        assert_eq!(width("美国", 10.0, false), 20.0);
+    }
+
+    #[test]
+    fn wraps_without_losing_text() {
+        let lines = wrap("Alibaba Cloud and Tencent Cloud", 100.0, 14.0);
+        assert!(lines.len() >= 2);
+        assert_eq!(lines.join(" "), "Alibaba Cloud and Tencent Cloud");
+        let zh = wrap("阿里云和腾讯云", 45.0, 14.0);
+        assert_eq!(zh.concat(), "阿里云和腾讯云");
+        assert!(zh.iter().all(|l| width(l, 14.0, false) <= 45.0));
+    }
+
+    #[test]
+    fn range_labels_share_the_unit() {
+        assert_eq!(range_label("USD 10 m", "USD 100 m"), "USD 10–100 m");
+        assert_eq!(range_label("USD 1 m", "USD 10 m"), "USD 1–10 m");
+        assert_eq!(range_label("5 %", "15 %"), "5–15 %");
+        assert_eq!(escape("a<b & \"c\" 'd'"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;");
+    }
+}

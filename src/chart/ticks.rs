@@ -1,0 +1,173 @@
+//! Value scales and round ticks (1, 2, 5 × 10ⁿ; decades on a log scale).
+
+use super::ValueFormat;
+use super::text;
+
+/// Maps a value to a fraction (0 at the axis start, 1 at its end).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// `lo..hi` linearly; `lo <= 0 <= hi` so bars can start at zero.
+    Linear { lo: f64, hi: f64 },
+    /// `10^lo..10^hi`, whole decades.
+    Log { lo: i32, hi: i32 },
+}
+
+impl Scale {
+    /// Fraction of the axis at which `v` lies.
+    pub fn frac(self, v: f64) -> f64 {
+        match self {
+            Scale::Linear { lo, hi } => (v - lo) / (hi - lo),
+            Scale::Log { lo, hi } => (v.log10() - f64::from(lo)) / f64::from(hi - lo),
+        }
+    }
+
+    /// Where bars grow from: zero, or the bottom decade on a log axis.
+    pub fn base(self) -> f64 {
+        match self {
+            Scale::Linear { .. } => 0.0,
+            Scale::Log { lo, .. } => pow10(lo),
+        }
+    }
+}
+
+/// `10^e`, exact for the integer powers we use.
+fn pow10(e: i32) -> f64 {
+    if e >= 0 { 10f64.powi(e) } else { 1.0 / 10f64.powi(-e) }
+}
+
+/// One tick: its value and its formatted label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    /// Position on the scale.
+    pub value: f64,
+    /// Label with unit, via the chart's formatter.
+    pub label: String,
+}
+
+/// A step of 1, 2 or 5 × 10ⁿ at or above `raw`, as (mantissa, exponent) so
+/// tick values can be computed without accumulating float error.
+fn nice_step(raw: f64) -> (i64, i32) {
+    let e = raw.log10().floor() as i32;
+    let m = raw / pow10(e);
+    match m {
+        _ if m <= 1.0 + 1e-9 => (1, e),
+        _ if m <= 2.0 + 1e-9 => (2, e),
+        _ if m <= 5.0 + 1e-9 => (5, e),
+        _ => (1, e + 1),
+    }
+}
+
+fn step_value(k: i64, (m, e): (i64, i32)) -> f64 {
+    let n = (k * m) as f64;
+    if e >= 0 { n * pow10(e) } else { n / 10f64.powi(-e) }
+}
+
+/// Linear ticks covering `lo..hi` (which include zero) with about `target`
+/// intervals; the axis ends on the ticks at or beyond the data.
+pub fn linear(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
+    let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+    let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+    let step = nice_step(span / target.max(1) as f64);
+    let unit = step_value(1, step);
+    let k_lo = (lo / unit - 1e-9).floor() as i64;
+    let k_hi = ((hi / unit - 1e-9).ceil() as i64).max(k_lo + 1);
+    let decimals = if step.1 < 0 { (-step.1) as usize } else { 0 };
+    let ticks = (k_lo..=k_hi)
+        .map(|k| {
+            let value = step_value(k, step);
+            Tick { value, label: fmt.format(value, decimals) }
+        })
+        .collect();
+    (Scale::Linear { lo: step_value(k_lo, step), hi: step_value(k_hi, step) }, ticks)
+}
+
+/// Decade ticks covering `lo..hi` (both positive); `every` thins them when
+/// labels would collide.
+pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
+    let e_lo = (lo.log10() + 1e-9).floor() as i32;
+    let e_hi = ((hi.log10() - 1e-9).ceil() as i32).max(e_lo + 1);
+    let ticks = (e_lo..=e_hi)
+        .filter(|e| (e - e_lo) % every.max(1) == 0 || *e == e_hi)
+        .map(|e| {
+            let decimals = if e < 0 { (-e) as usize } else { 0 };
+            Tick { value: pow10(e), label: fmt.format(pow10(e), decimals) }
+        })
+        .collect();
+    (Scale::Log { lo: e_lo, hi: e_hi }, ticks)
+}
+
+/// The densest ticks whose labels fit along an axis `len` px long. `along`
+/// says whether labels sit along the axis (horizontal: widths must not touch)
+/// or stack across it (vertical: line heights must not touch).
+pub fn fit(
+    log_scale: bool,
+    (lo, hi): (f64, f64),
+    len: f64,
+    along: bool,
+    fmt: &dyn ValueFormat,
+) -> (Scale, Vec<Tick>) {
+    let fits = |scale: Scale, ticks: &[Tick]| {
+        ticks.windows(2).all(|w| {
+            let gap = (scale.frac(w[1].value) - scale.frac(w[0].value)) * len;
+            let need = if along {
+                (text::width(&w[0].label, super::theme::TICK_SIZE, false)
+                    + text::width(&w[1].label, super::theme::TICK_SIZE, false))
+                    / 2.0
+                    + 10.0
+            } else {
+                super::theme::TICK_SIZE * 1.6
+            };
+            gap >= need
+        })
+    };
+    if log_scale {
+        for every in 1..=8 {
+            let (s, t) = log(lo, hi, every, fmt);
+            if fits(s, &t) {
+                return (s, t);
+            }
+        }
+        return log(lo, hi, 9, fmt);
+    }
+    let start = ((len / if along { 110.0 } else { 55.0 }).round() as usize).clamp(2, 6);
+    for target in (1..=start).rev() {
+        let (s, t) = linear(lo, hi, target, fmt);
+        if fits(s, &t) {
+            return (s, t);
+        }
+    }
+    linear(lo, hi, 1, fmt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Plain;
+    impl ValueFormat for Plain {
+        fn format(&self, v: f64, d: usize) -> String {
+            format!("{v:.d$}")
+        }
+    }
+
+    #[test]
+    fn nice_linear_ticks() {
+        let (s, t) = linear(0.0, 155.0, 4, &Plain);
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 200.0 });
+        let labels: Vec<_> = t.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["0", "50", "100", "150", "200"]);
+        let (s, _) = linear(0.0, 0.3, 3, &Plain);
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 0.3 });
+        let (s, _) = linear(-12.0, 40.0, 5, &Plain);
+        assert_eq!(s, Scale::Linear { lo: -20.0, hi: 40.0 });
+    }
+
+    #[test]
+    fn decade_ticks() {
+        let (s, t) = log(1.0, 100.0, 1, &Plain);
+        assert_eq!(s, Scale::Log { lo: 0, hi: 2 });
+        assert_eq!(t.iter().map(|t| t.value).collect::<Vec<_>>(), [1.0, 10.0, 100.0]);
+        let (_, t) = log(0.05, 3.0, 1, &Plain);
+        assert_eq!(t[0].label, "0.01");
+    }
+}

@@ -1,0 +1,103 @@
+//! Refuses inputs a chart would misrepresent, with a message that tells the
+//! author what to fix. Checked once up front so layouts can assume sane data.
+
+use super::{ChartError, ChartInput, ChartKind, Scale};
+
+/// Checks everything the layouts rely on.
+pub fn check(input: &ChartInput) -> Result<(), ChartError> {
+    let id = &input.id;
+    let fail = |msg: String| Err(ChartError(format!("chart `{id}`: {msg}")));
+    if id.is_empty() {
+        return fail("the chart has no id; give the chart block an `id:` so its SVG ids are unique".into());
+    }
+    if input.categories.is_empty() {
+        return fail("there are no categories to plot; list the rows to show in `rows:` or add rows to the dataset".into());
+    }
+    if input.series.is_empty() {
+        return fail("there is no series to plot; name a field in `series:`".into());
+    }
+    for s in &input.series {
+        if s.values.len() != input.categories.len() {
+            return fail(format!(
+                "series `{}` has {} values for {} categories; every series needs one value per row",
+                s.key,
+                s.values.len(),
+                input.categories.len()
+            ));
+        }
+        if s.values.iter().all(Option::is_none) {
+            return fail(format!(
+                "series `{}` has no values in the rows shown; add values to the dataset or drop the field from `series:`",
+                s.key
+            ));
+        }
+        for (c, v) in input.categories.iter().zip(&s.values) {
+            let Some(v) = *v else { continue };
+            if !v.is_finite() {
+                return fail(format!("`{}` of `{}` is not a finite number ({v}); check the value or its derivation", s.key, c.key));
+            }
+            if input.scale == Scale::Log && v <= 0.0 {
+                return fail(format!(
+                    "`{}` of `{}` is {v}, which a log scale cannot show; use `scale: linear` or drop the row",
+                    s.key, c.key
+                ));
+            }
+            if v < 0.0 && matches!(input.kind, ChartKind::Donut | ChartKind::StackedBar) {
+                let what = if input.kind == ChartKind::Donut { "donut" } else { "stacked bar" };
+                return fail(format!(
+                    "`{}` of `{}` is negative ({v}); a {what} shows parts of a whole, so use a bar chart for values below zero",
+                    s.key, c.key
+                ));
+            }
+        }
+    }
+    check_kind(input).map_err(|m| ChartError(format!("chart `{id}`: {m}")))
+}
+
+fn check_kind(input: &ChartInput) -> Result<(), String> {
+    let n = input.series.len();
+    let single = matches!(input.kind, ChartKind::Bar | ChartKind::HBar | ChartKind::Donut);
+    if input.range {
+        if !matches!(input.kind, ChartKind::Bar | ChartKind::HBar) {
+            return Err("`range:` works with `type: bar` or `type: hbar` only".into());
+        }
+        if n != 2 {
+            return Err(format!("a range chart needs exactly two series (low, high), got {n}; write `range: [low, high]`"));
+        }
+        let (lo, hi) = (&input.series[0], &input.series[1]);
+        for (i, c) in input.categories.iter().enumerate() {
+            match (lo.values[i], hi.values[i]) {
+                (Some(a), Some(b)) if a > b => {
+                    return Err(format!("for `{}` the low end `{}` ({a}) is above the high end `{}` ({b}); swap the fields in `range:`", c.key, lo.key, hi.key));
+                }
+                (Some(_), Some(_)) => {}
+                _ => return Err(format!("`{}` lacks a low or a high value; a range needs both `{}` and `{}`", c.key, lo.key, hi.key)),
+            }
+        }
+    } else if single && n != 1 {
+        return Err(format!("this chart type shows one series but {n} were given; use `grouped-bar` or `stacked-bar` for several"));
+    }
+    if input.normalize && input.kind != ChartKind::StackedBar {
+        return Err("`normalize: true` applies to `stacked-bar` only; remove it".into());
+    }
+    if input.scale == Scale::Log && matches!(input.kind, ChartKind::StackedBar | ChartKind::Donut) {
+        return Err("a log scale cannot show parts of a whole; use `scale: linear` for stacked bars and donuts".into());
+    }
+    match input.kind {
+        ChartKind::Donut => {
+            let vals = &input.series[0].values;
+            if vals.iter().flatten().all(|v| *v == 0.0) {
+                return Err("every value is zero, so there is no whole to divide; check the data".into());
+            }
+        }
+        ChartKind::StackedBar if input.normalize => {
+            for (i, c) in input.categories.iter().enumerate() {
+                if input.series.iter().filter_map(|s| s.values[i]).sum::<f64>() <= 0.0 {
+                    return Err(format!("`{}` sums to zero, so it has no 100 %; drop the row or add its values", c.key));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,360 @@
+//! Load: walk `content/`, read front matter and datasets into the [`Report`]
+//! model. Nothing here knows about HTML or charts.
+
+use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
+use crate::expr;
+use crate::model::*;
+use crate::text::{Lang, Text};
+use crate::units::Unit;
+use crate::yaml::{Doc, Node};
+use std::path::Path;
+use walkdir::WalkDir;
+
+/// Reads the report under `root`, recording every file's text in `files`
+/// so diagnostics can quote it.
+pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
+    let meta_file = "content/report.yaml";
+    let text = read(root, meta_file, files).map_err(|d| vec![d])?;
+    let doc = Doc::parse(meta_file, &text, 0).map_err(|d| vec![d])?;
+    let (meta, order) = meta(&doc.root()).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    let mut datasets = Vec::new();
+    for rel in list(root, "content/data", "yaml") {
+        match read(root, &rel, files).and_then(|t| dataset(&rel, &t)) {
+            Ok(d) => datasets.push(d),
+            Err(d) => errors.push(d),
+        }
+    }
+    let mut sections = Vec::new();
+    for rel in list(root, "content/sections", "md") {
+        match read(root, &rel, files).and_then(|t| section(&rel, &t)) {
+            Ok(s) => sections.push(s),
+            Err(d) => errors.push(d),
+        }
+    }
+    if let Some((order, loc)) = order {
+        sections = reorder(sections, &order, &loc).map_err(|d| vec![d])?;
+    }
+    if sections.is_empty() && errors.is_empty() {
+        errors.push(
+            Diagnostic::error(Loc::file(meta_file), "the report has no sections")
+                .hint("add Markdown files such as content/sections/01-introduction.md"),
+        );
+    }
+    if errors.is_empty() { Ok(Report { meta, sections, datasets }) } else { Err(errors) }
+}
+
+/// The files with `ext` under `root/dir`, relative to root, sorted by name so
+/// the order never depends on the file system.
+fn list(root: &Path, dir: &str, ext: &str) -> Vec<String> {
+    let mut out: Vec<String> = WalkDir::new(root.join(dir))
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext))
+        .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+        Diagnostic::error(Loc::file(rel), format!("cannot read `{rel}`: {e}"))
+            .hint("check that the file exists and is readable; run quire from the project root or pass --root")
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(t) => {
+            files.add(rel, &t);
+            Ok(t)
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = String::from_utf8_lossy(valid);
+            let line = valid.matches('\n').count() + 1;
+            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(Diagnostic::error(Loc::new(rel, line, col), "the file is not valid UTF-8")
+                .hint("save the file as UTF-8"))
+        }
+    }
+}
+
+type Order = Option<(Vec<String>, Loc)>;
+
+fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
+    root.only_keys(&["title", "subtitle", "authors", "date", "lang", "sections", "palette", "sources"])?;
+    let lang_node = root.get("lang");
+    let lang = match &lang_node {
+        Some(n) => Lang::parse(&n.str()?).ok_or_else(|| n.error("unknown language").hint("use `en` or `zh`"))?,
+        None => Lang::En,
+    };
+    let order = match root.get("sections") {
+        Some(n) => Some((n.strings()?, n.loc())),
+        None => None,
+    };
+    let mut palette = Vec::new();
+    if let Some(p) = root.get("palette") {
+        for (k, v) in p.entries()? {
+            let c = v.str()?;
+            let hex = c.strip_prefix('#').unwrap_or("");
+            if !(hex.len() == 6 || hex.len() == 3) || !hex.chars().all(|ch| ch.is_ascii_hexdigit()) {
+                return Err(v.error(format!("`{c}` is not a colour")).hint("write a hex colour such as \"#0072B2\" (quoted)"));
+            }
+            palette.push((k, c));
+        }
+    }
+    let mut sources = Vec::new();
+    if let Some(s) = root.get("sources") {
+        for (id, n) in s.entries()? {
+            n.only_keys(&["publisher", "title", "date", "url", "note"])?;
+            sources.push(SourceEntry {
+                publisher: n.req("publisher", "who published it")?.text()?,
+                title: n.req("title", "the publication's title")?.text()?,
+                date: n.req("date", "its date as printed")?.text()?,
+                url: n.get("url").map(|u| u.str()).transpose()?.unwrap_or_default(),
+                note: opt_text(&n, "note")?,
+                loc: n.loc(),
+                id,
+            });
+        }
+    }
+    let meta = Meta {
+        title: root.req("title", "the report's title")?.text()?,
+        subtitle: opt_text(root, "subtitle")?,
+        authors: root.get("authors").map(|a| a.strings()).transpose()?.unwrap_or_default(),
+        date: root.req("date", "the report's date, e.g. \"2026-11-28\"")?.str()?,
+        lang,
+        palette,
+        sources,
+    };
+    Ok((meta, order))
+}
+
+fn opt_text(n: &Node, key: &str) -> Result<Text, Diagnostic> {
+    Ok(n.get(key).map(|t| t.text()).transpose()?.unwrap_or_default())
+}
+
+fn reorder(mut sections: Vec<Section>, order: &[String], loc: &Loc) -> Result<Vec<Section>, Diagnostic> {
+    let mut out = Vec::new();
+    for name in order {
+        let pos = sections.iter().position(|s| &s.id == name || file_stem(&s.file) == name);
+        let Some(pos) = pos else {
+            let known: Vec<&str> = sections.iter().map(|s| s.id.as_str()).collect();
+            let hint = match crate::text::closest(name, known.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => format!("sections found: {}", known.join(", ")),
+            };
+            return Err(Diagnostic::error(loc.clone(), format!("`sections` lists `{name}`, but there is no such section file")).hint(hint));
+        };
+        out.push(sections.remove(pos));
+    }
+    if let Some(s) = sections.first() {
+        return Err(Diagnostic::error(loc.clone(), format!("`{}` is not listed in `sections`", s.file))
+            .hint("list every section file, or remove `sections:` to order them by file name"));
+    }
+    Ok(out)
+}
+
+fn file_stem(file: &str) -> &str {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.strip_suffix(".md").or_else(|| name.strip_suffix(".yaml")).unwrap_or(name)
+}
+
+/// A valid name for use in expressions and ids: `snake_case`.
+fn is_ident(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
+    let stem = file_stem(rel);
+    let id = stem.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['-', '_']).to_string();
+    let id = if id.is_empty() { stem.to_string() } else { id };
+    let no_fm = || {
+        Diagnostic::error(Loc::file(rel), "a section starts with YAML front matter")
+            .hint("begin the file with `---`, a line `title: …`, and `---`")
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    if lines.first().map(|l| l.trim_end()) != Some("---") {
+        return Err(no_fm());
+    }
+    let close = (1..lines.len())
+        .find(|&i| lines[i].trim_end() == "---")
+        .ok_or_else(|| Diagnostic::error(Loc::file(rel), "the front matter is not closed").hint("end it with a line `---`"))?;
+    let fm: String = lines[1..close].concat();
+    let doc = Doc::parse(rel, &fm, 1)?;
+    let root = doc.root();
+    if !root.is_map() {
+        return Err(Diagnostic::error(Loc::new(rel, 2, 1), "the front matter must be `key: value` lines")
+            .hint("add at least `title: …`"));
+    }
+    root.only_keys(&["title", "summary"])?;
+    let title = root
+        .get("title")
+        .ok_or_else(|| Diagnostic::error(Loc::new(rel, 1, 1), "the front matter has no `title`").hint("add a line `title: …` between the `---` lines"))?
+        .text()?;
+    let summary = opt_text(&root, "summary")?;
+    let body: String = lines[close + 1..].concat();
+    let body_line_offset = close + 1;
+    Ok(Section { id, file: rel.to_string(), title, summary, body, body_line_offset })
+}
+
+fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
+    let id = file_stem(rel).to_string();
+    if !is_ident(&id) {
+        return Err(Diagnostic::error(Loc::file(rel), format!("`{id}` is not a valid dataset id"))
+            .hint("name the file in snake_case (letters, digits, `_`), e.g. `ai_capex.yaml`"));
+    }
+    let doc = Doc::parse(rel, text, 0)?;
+    let root = doc.root();
+    if !root.is_map() {
+        return Err(Diagnostic::error(Loc::file(rel), "a dataset must be a mapping with `title`, `fields` and `rows`"));
+    }
+    root.only_keys(&["title", "scope", "unit", "source", "fields", "rows", "derived", "checks", "description"])?;
+    let default_unit = match root.get("unit") {
+        Some(u) => Some(unit(&u)?),
+        None => None,
+    };
+    let src = root.req("source", "which sources the numbers come from: `source: {cites: [id], note: …}`")?;
+    src.only_keys(&["cites", "note"])?;
+    let cites_node = src.req("cites", "source ids from report.yaml `sources`")?;
+    let cites = if cites_node.is_map() {
+        return Err(cites_node.error("`cites` should be a list of source ids"));
+    } else if let Ok(items) = cites_node.items() {
+        items.iter().map(|n| Ok((n.str()?, n.loc()))).collect::<Result<Vec<_>, Diagnostic>>()?
+    } else {
+        vec![(cites_node.str()?, cites_node.loc())]
+    };
+    let source = Citation { cites, note: opt_text(&src, "note")? };
+
+    let mut fields = Vec::new();
+    for (key, n) in root.req("fields", "the numeric columns")?.entries()? {
+        if !is_ident(&key) {
+            return Err(n.error(format!("`{key}` is not a valid field name")).hint("use snake_case: letters, digits and `_`"));
+        }
+        let (label, unit_node, digits) = if n.is_map() {
+            n.only_keys(&["label", "unit", "digits"])?;
+            (opt_text(&n, "label")?, n.get("unit"), n.get("digits").map(|d| d.count()).transpose()?)
+        } else if n.is_null() {
+            (Text::default(), None, None)
+        } else {
+            (n.text()?, None, None)
+        };
+        let unit = match (unit_node, &default_unit) {
+            (Some(u), _) => unit(&u)?,
+            (None, Some(u)) => u.clone(),
+            (None, None) => {
+                return Err(n.error(format!("field `{key}` has no unit")).hint("add `unit:` to the field or to the dataset (e.g. `unit: USD bn`, `unit: \"%\"`)"));
+            }
+        };
+        let label = if label.is_empty() { Text::plain(key.clone()) } else { label };
+        fields.push(Field { key, label, unit, digits, loc: n.loc() });
+    }
+    if fields.is_empty() {
+        return Err(root.req("fields", "")?.error("a dataset needs at least one field"));
+    }
+
+    let mut rows = Vec::new();
+    for n in root.req("rows", "the records")?.items()? {
+        let key_node = n.req("key", "the row's name, e.g. `us`")?;
+        let key = key_node.str()?;
+        if !is_ident(&key) {
+            return Err(key_node.error(format!("`{key}` is not a valid row key")).hint("use snake_case: letters, digits and `_`"));
+        }
+        if rows.iter().any(|r: &Row| r.key == key) {
+            return Err(key_node.error(format!("duplicate row key `{key}`")).hint("every row needs its own key"));
+        }
+        let mut cells = Vec::new();
+        for (k, v) in n.entries()? {
+            if k == "key" || k == "label" {
+                continue;
+            }
+            if !fields.iter().any(|f| f.key == k) {
+                let hint = match crate::text::closest(&k, fields.iter().map(|f| f.key.as_str())) {
+                    Some(c) => format!("did you mean `{c}`? declare new fields under `fields:`"),
+                    None => "declare it under `fields:` first".to_string(),
+                };
+                return Err(v.error(format!("unknown field `{k}` in row `{key}`")).hint(hint));
+            }
+            cells.push((k, cell(&v)?));
+        }
+        let label = opt_text(&n, "label")?;
+        let label = if label.is_empty() { Text::plain(key.clone()) } else { label };
+        rows.push(Row { key, label, cells, loc: n.loc() });
+    }
+
+    let mut derived = Vec::new();
+    if let Some(d) = root.get("derived") {
+        for (name, n) in d.entries()? {
+            if !is_ident(&name) {
+                return Err(n.error(format!("`{name}` is not a valid name")).hint("use snake_case"));
+            }
+            if rows.iter().any(|r| r.key == name) {
+                return Err(n.error(format!("`{name}` is both a row and a derived value")).hint("rename one of them"));
+            }
+            n.only_keys(&["expr", "unit", "digits", "label", "note"])?;
+            let src_node = n.req("expr", "the formula, e.g. `us.rmb / us.usd`")?;
+            let expr_src = src_node.str()?;
+            let expr = expr::parse(&expr_src).map_err(|m| src_node.error(format!("bad expression: {m}")))?;
+            let unit = n.get("unit").map(|u| unit(&u)).transpose()?;
+            derived.push(Derived {
+                expr,
+                expr_src,
+                unit,
+                digits: n.get("digits").map(|x| x.count()).transpose()?,
+                label: opt_text(&n, "label")?,
+                loc: n.loc(),
+                name,
+            });
+        }
+    }
+
+    let mut checks = Vec::new();
+    if let Some(c) = root.get("checks") {
+        for n in c.items()? {
+            n.only_keys(&["id", "assert", "label"])?;
+            let id = n.req("id", "the check's name")?.str()?;
+            if checks.iter().any(|c: &Check| c.id == id) {
+                return Err(n.error(format!("duplicate check id `{id}`")));
+            }
+            let a = n.req("assert", "the relationship, e.g. `between(cn.usd / us.usd, 1/4, 1/3)`")?;
+            let expr_src = a.str()?;
+            let expr = expr::parse(&expr_src).map_err(|m| a.error(format!("bad expression: {m}")))?;
+            checks.push(Check { id, expr, expr_src, label: opt_text(&n, "label")?, loc: a.loc() });
+        }
+    }
+
+    Ok(Dataset {
+        id,
+        file: rel.to_string(),
+        title: root.req("title", "what the data is")?.text()?,
+        scope: root.req("scope", "what the numbers cover")?.text()?,
+        source,
+        fields,
+        rows,
+        derived,
+        checks,
+    })
+}
+
+fn unit(n: &Node) -> Result<Unit, Diagnostic> {
+    Unit::parse(&n.str()?).map_err(|m| n.error(m))
+}
+
+fn cell(n: &Node) -> Result<Cell, Diagnostic> {
+    if !n.is_map() {
+        return Ok(Cell { value: CellValue::Given(n.number()?), note: Text::default(), loc: n.loc() });
+    }
+    n.only_keys(&["value", "derive", "note"])?;
+    let note = opt_text(n, "note")?;
+    let value = match (n.get("value"), n.get("derive")) {
+        (Some(v), None) => CellValue::Given(v.number()?),
+        (None, Some(d)) => {
+            let src = d.str()?;
+            let e = expr::parse(&src).map_err(|m| d.error(format!("bad expression: {m}")))?;
+            CellValue::Derive(e, src)
+        }
+        _ => return Err(n.error("a cell has either `value:` or `derive:`").hint("e.g. `{value: 155, note: over}` or `{derive: \"rmb / rate\"}`")),
+    };
+    Ok(Cell { value, note, loc: n.loc() })
+}

@@ -1,0 +1,165 @@
+//! Reader-facing text in more than one language, and small text utilities.
+
+use std::collections::BTreeSet;
+
+/// A report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Parses `en` or `zh`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-Hans",
+        }
+    }
+}
+
+/// Text a reader sees, with an optional Chinese form. English is required so
+/// every report has one complete edition; a missing `zh` falls back to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Text {
+    en: String,
+    zh: Option<String>,
+}
+
+impl Text {
+    /// Text with both forms.
+    pub fn new(en: String, zh: Option<String>) -> Text {
+        Text { en, zh }
+    }
+
+    /// Text that reads the same in every language.
+    pub fn plain(s: impl Into<String>) -> Text {
+        Text { en: s.into(), zh: None }
+    }
+
+    /// The form for `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => self.zh.as_deref().unwrap_or(&self.en),
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Whether there is no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.en.is_empty()
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if any is close enough to
+/// be a likely typo; used for "did you mean" hints.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Makes readable, stable HTML ids from headings: lower-case letters, digits
+/// and CJK characters kept, everything else folded into single hyphens. Ids
+/// already taken get `-2`, `-3` … so every id on the page is unique.
+#[derive(Debug, Default)]
+pub struct IdSet {
+    taken: BTreeSet<String>,
+}
+
+impl IdSet {
+    /// Reserves `id` exactly (e.g. `fig-capex`); false if it was taken.
+    pub fn reserve(&mut self, id: &str) -> bool {
+        self.taken.insert(id.to_string())
+    }
+
+    /// A fresh id from `text`, with `fallback` when nothing is left of it.
+    pub fn unique(&mut self, text: &str, fallback: &str) -> String {
+        let mut base = slug(text);
+        if base.is_empty() {
+            base = fallback.to_string();
+        }
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.taken.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// The slug of `text`: `"Power, not money"` → `power-not-money`, `"中国：马拉松"` → `中国-马拉松`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_cjk_and_fold_punctuation() {
+        assert_eq!(slug("Power, not money!"), "power-not-money");
+        assert_eq!(slug("中国：边跑边赚钱"), "中国-边跑边赚钱");
+        assert_eq!(slug("  --  "), "");
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let mut ids = IdSet::default();
+        assert_eq!(ids.unique("Risks", "h"), "risks");
+        assert_eq!(ids.unique("Risks", "h"), "risks-2");
+        assert_eq!(ids.unique("!!", "h"), "h");
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        assert_eq!(closest("serie", ["series", "title"]), Some("series"));
+        assert_eq!(closest("zzzzzz", ["series", "title"]), None);
+    }
+}

@@ -1,1 +1,102 @@
-fn main() {}
+//! The `quire` command line: `build` and `check`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use quire::diag::{Format, Severity};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// quire: Markdown and YAML data in, a checked, printable HTML report out.
+#[derive(Parser)]
+#[command(name = "quire", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the report into the output folder (atomically).
+    Build {
+        /// Project folder holding `content/` and `templates/`.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: <root>/output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+    /// Validate everything `build` does and write nothing.
+    Check {
+        /// Project folder holding `content/` and `templates/`.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Treat warnings as errors (exit status 1).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// rustc-style, with the source line and a caret.
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let start = Instant::now();
+    let (outcome, format, deny, verb) = match &cli.command {
+        Command::Build { root, out, format } => {
+            let out = out.clone().unwrap_or_else(|| root.join("output"));
+            (quire::build(root, &out), *format, false, "built")
+        }
+        Command::Check { root, deny_warnings, format } => (quire::check(root), *format, *deny_warnings, "checked"),
+    };
+    let format = match format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut diags = outcome.diagnostics.clone();
+    if deny {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
+    }
+    let text = outcome.files.render(&diags, format, color);
+    eprint!("{text}");
+    let failed = outcome.failed() || diags.iter().any(|d| d.is_error());
+    if failed {
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        if format == Format::Human {
+            eprintln!("error: {verb} nothing: {errors} error{}", if errors == 1 { "" } else { "s" });
+        }
+        return ExitCode::from(1);
+    }
+    if let Some(s) = outcome.summary {
+        let warnings = diags.len();
+        println!(
+            "{verb} {} sections, {} figures, {} tables; {} files{} in {} ms{}",
+            s.sections,
+            s.figures,
+            s.tables,
+            s.files,
+            if verb == "checked" { " would be written" } else { " written" },
+            start.elapsed().as_millis(),
+            if warnings > 0 { format!("; {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+        );
+    }
+    ExitCode::SUCCESS
+}

@@ -104,6 +104,11 @@ impl IdSet {
         self.taken.insert(id.to_string())
     }
 
+    /// Whether `id` is taken.
+    pub fn contains(&self, id: &str) -> bool {
+        self.taken.contains(id)
+    }
+
     /// A fresh id from `text`, with `fallback` when nothing is left of it.
     pub fn unique(&mut self, text: &str, fallback: &str) -> String {
         let mut base = slug(text);

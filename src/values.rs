@@ -44,6 +44,8 @@ pub struct CheckResult {
     pub label: Text,
     /// Where it is declared.
     pub loc: Loc,
+    /// The values it read, e.g. "cn.usd = USD 42 bn; us.usd = USD 155 bn; ".
+    pub detail: String,
 }
 
 /// All values and check results of a report.
@@ -134,14 +136,22 @@ impl Values {
         }
         for ds in &report.datasets {
             for c in &ds.checks {
-                let mut lookup = |n: &str| v.lookup_in(n, &ds.id, None, report).map(|(_, val)| val.q.clone());
-                match c.expr.eval(&mut lookup).and_then(Val::boolean) {
+                let mut detail = String::new();
+                let mut lookup = |n: &str| {
+                    v.lookup_in(n, &ds.id, None, report).map(|(_, val)| {
+                        detail.push_str(&format!("{n} = {}; ", val.unit.format(val.q.value, val.digits + 2, crate::text::Lang::En).replace('\u{a0}', " ")));
+                        val.q.clone()
+                    })
+                };
+                let result = c.expr.eval(&mut lookup).and_then(Val::boolean);
+                match result {
                     Ok(ok) => v.checks.push(CheckResult {
                         name: format!("{}.{}", ds.id, c.id),
                         ok,
                         expr: c.expr_src.clone(),
                         label: c.label.clone(),
                         loc: c.loc.clone(),
+                        detail,
                     }),
                     Err(m) => errors.push(Diagnostic::error(c.loc.clone(), format!("check `{}`: {m}", c.id))),
                 }

@@ -69,7 +69,7 @@ pub fn linear(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale,
     let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
     let step = nice_step(span / target.max(1) as f64);
     let unit = step_value(1, step);
-    let k_lo = (lo / unit - 1e-9).floor() as i64;
+    let k_lo = (lo / unit + 1e-9).floor() as i64;
     let k_hi = ((hi / unit - 1e-9).ceil() as i64).max(k_lo + 1);
     let decimals = if step.1 < 0 { (-step.1) as usize } else { 0 };
     let ticks = (k_lo..=k_hi)

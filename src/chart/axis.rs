@@ -1,0 +1,157 @@
+//! Pieces every layout shares: the drawing context, value axes, the legend
+//! row and the final fit of the scene into its viewBox.
+
+use super::scene::{Anchor, Scene};
+use super::text;
+use super::theme::{Colors, GAP, LEGEND_SIZE, PAD, Paint, Rgb, TICK_SIZE, WIDTH};
+use super::ticks::{Scale, Tick};
+use super::{ChartInput, Lang, ValueFormat};
+
+/// What a layout needs: the input, its formatter and its colours.
+pub struct Ctx<'a> {
+    /// The chart being drawn.
+    pub input: &'a ChartInput,
+    /// Formats ticks and value labels in the chart's unit.
+    pub fmt: &'a dyn ValueFormat,
+    /// Colour assignment for this chart.
+    pub colors: Colors,
+}
+
+impl<'a> Ctx<'a> {
+    /// Context for one render.
+    pub fn new(input: &'a ChartInput, fmt: &'a dyn ValueFormat) -> Ctx<'a> {
+        Ctx { input, fmt, colors: Colors::new(input) }
+    }
+
+    /// A value label with the chart's decimals.
+    pub fn value(&self, v: f64) -> String {
+        self.fmt.format(v, self.input.decimals)
+    }
+
+    /// One colour per series.
+    pub fn series_colors(&self) -> Vec<Rgb> {
+        self.colors.for_keys(self.input.series.iter().map(|s| s.key.as_str()))
+    }
+
+    /// One colour per category (donut segments).
+    pub fn category_colors(&self) -> Vec<Rgb> {
+        self.colors.for_keys(self.input.categories.iter().map(|c| c.key.as_str()))
+    }
+
+    /// Single-series bars: a category the report palette names keeps its
+    /// colour (the US is blue everywhere); the rest share the series colour.
+    pub fn single_colors(&self) -> Vec<Rgb> {
+        let base = self.series_colors()[0];
+        self.input.categories.iter().map(|c| self.colors.explicit(&c.key).unwrap_or(base)).collect()
+    }
+
+    /// Words for a missing value.
+    pub fn missing(&self) -> &'static str {
+        if self.input.lang == Lang::Zh { "无数据" } else { "no data" }
+    }
+}
+
+/// Whether the formatter already writes percentages, so shares can use it.
+pub fn percent_like(fmt: &dyn ValueFormat) -> bool {
+    fmt.format(50.0, 0).contains('%')
+}
+
+/// A share of a whole in percent, through `fmt` when it is a percent
+/// formatter, else in the house style ("83 %", Chinese "83%").
+pub fn share_text(fmt: &dyn ValueFormat, lang: Lang, pct: f64, decimals: usize) -> String {
+    match (percent_like(fmt), lang) {
+        (true, _) => fmt.format(pct, decimals),
+        (false, Lang::En) => format!("{pct:.decimals$} %"),
+        (false, Lang::Zh) => format!("{pct:.decimals$}%"),
+    }
+}
+
+/// "USD 10–100 m" from a low and a high value.
+pub fn range_text(fmt: &dyn ValueFormat, lo: f64, hi: f64, decimals: usize) -> String {
+    text::range_label(&fmt.format(lo, decimals), &fmt.format(hi, decimals))
+}
+
+/// Formats axis ticks as shares, for 100 % stacked bars.
+pub struct ShareFmt<'a>(pub &'a dyn ValueFormat, pub Lang);
+
+impl ValueFormat for ShareFmt<'_> {
+    fn format(&self, value: f64, decimals: usize) -> String {
+        share_text(self.0, self.1, value, decimals)
+    }
+}
+
+/// Horizontal value axis (bars run left to right): light vertical gridlines
+/// over `y0..y1` and tick labels below. The zero line is left to
+/// [`baseline`] so it can be drawn over the bars.
+pub fn x_axis(scene: &mut Scene, scale: Scale, ticks: &[Tick], (left, right): (f64, f64), (y0, y1): (f64, f64)) {
+    for t in ticks {
+        let x = left + scale.frac(t.value) * (right - left);
+        if !(matches!(scale, Scale::Linear { .. }) && t.value == 0.0) {
+            scene.line((x, y0), (x, y1), 1.0, Paint::Grid);
+        }
+        scene.text(x, y1 + GAP + TICK_SIZE / 2.0, &t.label, TICK_SIZE, Anchor::Middle, Paint::Muted);
+    }
+}
+
+/// Vertical value axis (bars grow upwards): light horizontal gridlines over
+/// `left..right` and tick labels right-aligned left of the plot.
+pub fn y_axis(scene: &mut Scene, scale: Scale, ticks: &[Tick], (left, right): (f64, f64), (top, bottom): (f64, f64)) {
+    for t in ticks {
+        let y = bottom - scale.frac(t.value) * (bottom - top);
+        if !(matches!(scale, Scale::Linear { .. }) && t.value == 0.0) {
+            scene.line((left, y), (right, y), 1.0, Paint::Grid);
+        }
+        scene.text(left - 8.0, y, &t.label, TICK_SIZE, Anchor::End, Paint::Muted);
+    }
+}
+
+/// Width of the widest tick label.
+pub fn tick_width(ticks: &[Tick]) -> f64 {
+    ticks.iter().map(|t| text::width(&t.label, TICK_SIZE, false)).fold(0.0, f64::max)
+}
+
+/// The emphasised zero line (linear scales only; a log axis has no zero).
+pub fn baseline(scene: &mut Scene, scale: Scale, a: (f64, f64), b: (f64, f64)) {
+    if let Scale::Linear { lo, hi } = scale
+        && lo <= 0.0
+        && hi >= 0.0
+    {
+        scene.line(a, b, 1.5, Paint::Ink);
+    }
+}
+
+/// A row of legend keys (swatch + label) ending just above `bottom`,
+/// starting at `x0` and wrapping before the right edge. Placed above the
+/// data so it never covers it.
+pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64) {
+    const SW: f64 = 12.0;
+    const ROW: f64 = 22.0;
+    let mut rows: Vec<Vec<(f64, usize)>> = vec![Vec::new()];
+    let mut x = x0;
+    for (i, (label, _)) in entries.iter().enumerate() {
+        let w = SW + 6.0 + text::width(label, LEGEND_SIZE, false);
+        if x > x0 && x + w > WIDTH - PAD {
+            rows.push(Vec::new());
+            x = x0;
+        }
+        rows.last_mut().expect("a row").push((x, i));
+        x += w + 18.0;
+    }
+    let top = bottom - ROW * rows.len() as f64;
+    for (r, row) in rows.iter().enumerate() {
+        let y = top + ROW * (r as f64 + 0.5);
+        for &(x, i) in row {
+            let (label, color) = &entries[i];
+            scene.rect((x, y - SW / 2.0), (x + SW, y + SW / 2.0), Paint::Color(*color));
+            scene.text(x + SW + 6.0, y, label, LEGEND_SIZE, Anchor::Start, Paint::Ink);
+        }
+    }
+}
+
+/// Shifts the scene so its top sits `PAD` below the viewBox top and returns
+/// the height that leaves `PAD` below its bottom.
+pub fn fit_to_viewbox(scene: &mut Scene) -> f64 {
+    let (_, y0, _, y1) = scene.bbox();
+    scene.shift_y(PAD - y0);
+    (y1 - y0 + 2.0 * PAD).ceil()
+}

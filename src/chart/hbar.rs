@@ -1,0 +1,206 @@
+//! Horizontal bars: `hbar` (one series, or floating ranges) and
+//! `stacked-bar` (series stacked along each row, optionally to 100 %).
+//! Category labels sit left of the bars in a column sized to the longest
+//! label, so long and Chinese labels are never cut.
+
+use super::axis::{self, Ctx, ShareFmt};
+use super::scene::{Anchor, Mark, Scene};
+use super::text;
+use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
+use super::ticks::{self, Scale};
+use super::{ChartKind, Scale as AxisScale, ValueFormat};
+
+/// One bar piece from `from` (None: the axis base) to `to`.
+struct Seg {
+    from: Option<f64>,
+    to: f64,
+    color: Rgb,
+    mark: Mark,
+    /// Labels to try inside the piece, longest first; none shown if none fits.
+    inside: Vec<String>,
+}
+
+/// One category's bar(s) and the label at its end.
+struct Row {
+    segs: Vec<Seg>,
+    /// Inside the bar end when it fits, else just outside; stacks: outside.
+    end: Option<String>,
+    /// Ranges centre their label inside the bar.
+    centre: bool,
+}
+
+fn rows(ctx: &Ctx) -> Vec<Row> {
+    let input = ctx.input;
+    let n = input.categories.len();
+    if input.kind == ChartKind::HBar {
+        let colors = ctx.single_colors();
+        return (0..n).map(|i| single_row(ctx, i, colors[i])).collect();
+    }
+    let colors = ctx.series_colors();
+    (0..n)
+        .map(|i| {
+            let total: f64 = input.series.iter().filter_map(|s| s.values[i]).sum();
+            let k = if input.normalize { 100.0 / total } else { 1.0 };
+            let mut at = 0.0;
+            let mut segs = Vec::new();
+            for (s, color) in input.series.iter().zip(&colors) {
+                let Some(v) = s.values[i] else { continue };
+                let share = v / total * 100.0;
+                // A narrow share may still take its bare number ("5"): the
+                // axis and the wider segments say these are percentages.
+                let d = input.decimals;
+                let inside = if input.normalize {
+                    vec![axis::share_text(ctx.fmt, input.lang, share, d), format!("{share:.d$}")]
+                } else {
+                    vec![ctx.value(v)]
+                };
+                let mark = Mark {
+                    key: input.categories[i].key.clone(),
+                    series: s.key.clone(),
+                    value: v,
+                    share: input.normalize.then_some(share),
+                    ..Mark::default()
+                };
+                segs.push(Seg { from: Some(at), to: at + v * k, color: *color, mark, inside });
+                at += v * k;
+            }
+            let end = (!input.normalize).then(|| ctx.value(total));
+            Row { segs, end, centre: false }
+        })
+        .collect()
+}
+
+fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
+    let input = ctx.input;
+    let key = input.categories[i].key.clone();
+    if input.range {
+        let (lo, hi) = (input.series[0].values[i].unwrap_or(0.0), input.series[1].values[i].unwrap_or(0.0));
+        let mark = Mark { key, series: input.series[1].key.clone(), value: hi, low: Some(lo), share: None };
+        let label = axis::range_text(ctx.fmt, lo, hi, input.decimals);
+        let seg = Seg { from: Some(lo), to: hi, color, mark, inside: Vec::new() };
+        return Row { segs: vec![seg], end: Some(label), centre: true };
+    }
+    let s = &input.series[0];
+    match s.values[i] {
+        Some(v) => {
+            let mark = Mark { key, series: s.key.clone(), value: v, ..Mark::default() };
+            let seg = Seg { from: None, to: v, color, mark, inside: Vec::new() };
+            Row { segs: vec![seg], end: Some(ctx.value(v)), centre: false }
+        }
+        None => Row { segs: Vec::new(), end: Some(ctx.missing().to_string()), centre: false },
+    }
+}
+
+/// Widest label column needed: a label longer than ~38 % of the width wraps
+/// onto two lines instead (never shortened).
+fn label_column(labels: &[&str]) -> (f64, Vec<Vec<String>>) {
+    let cap = WIDTH * 0.38;
+    let col = labels
+        .iter()
+        .map(|l| {
+            let w = text::width(l, LABEL_SIZE, false);
+            if w <= cap { w } else { text::min_width_for_lines(l, LABEL_SIZE, 2) }
+        })
+        .fold(0.0, f64::max);
+    let lines = labels.iter().map(|l| text::wrap(l, col + 0.5, LABEL_SIZE)).collect();
+    (col, lines)
+}
+
+/// Lays out horizontal bars.
+pub fn layout(ctx: &Ctx) -> Scene {
+    let input = ctx.input;
+    let rows = rows(ctx);
+    let labels: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
+    let (col, lines) = label_column(&labels);
+    let max_lines = lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let row_h = (max_lines * LABEL_SIZE * LINE_HEIGHT + 12.0).max(44.0);
+    let log = input.scale == AxisScale::Log;
+    let ends = rows.iter().flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])));
+    let (lo, hi) = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let domain = if input.normalize { (0.0, 100.0) } else { (lo, hi) };
+    let share_fmt = ShareFmt(ctx.fmt, input.lang);
+    let tick_fmt: &dyn ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
+    let (mut left, mut right) = (PAD + col + 12.0, WIDTH - PAD);
+    let mut scene = Scene::default();
+    // Margins depend on where labels land, which depends on the margins:
+    // widen until nothing overflows (converges in a step or two).
+    for _ in 0..8 {
+        let (scale, ticks) = ticks::fit(log, domain, right - left, true, tick_fmt);
+        let (s, over_l, over_r) = draw(ctx, &rows, &lines, scale, &ticks, (left, right), row_h);
+        scene = s;
+        if over_l <= 0.01 && over_r <= 0.01 {
+            break;
+        }
+        left += over_l.max(0.0).ceil();
+        right -= over_r.max(0.0).ceil();
+    }
+    if input.kind == ChartKind::StackedBar && input.series.len() >= 2 {
+        let colors = ctx.series_colors();
+        let entries: Vec<(String, Rgb)> = input.series.iter().zip(colors).map(|(s, c)| (s.label.clone(), c)).collect();
+        let top = scene.bbox().1;
+        axis::legend(&mut scene, &entries, PAD, top - 10.0);
+    }
+    scene
+}
+
+/// Draws with fixed margins; returns the scene and how far value or tick
+/// labels overflow on the left and right.
+fn draw(
+    ctx: &Ctx,
+    rows: &[Row],
+    lines: &[Vec<String>],
+    scale: Scale,
+    ticks: &[ticks::Tick],
+    (left, right): (f64, f64),
+    row_h: f64,
+) -> (Scene, f64, f64) {
+    let mut sc = Scene::default();
+    let plot_h = row_h * rows.len() as f64;
+    let x = |v: f64| left + scale.frac(v) * (right - left);
+    axis::x_axis(&mut sc, scale, ticks, (left, right), (0.0, plot_h));
+    let bar_h = if ctx.input.kind == ChartKind::StackedBar { 30.0 } else { 26.0 };
+    let mut value_boxes: Vec<f64> = Vec::new();
+    let mut labels = Scene::default();
+    for (i, row) in rows.iter().enumerate() {
+        let yc = row_h * (i as f64 + 0.5);
+        labels.lines(left - 12.0, yc, &lines[i], LABEL_SIZE, Anchor::End, Paint::Ink);
+        let mut far = x(scale.base());
+        let mut dir = 1.0;
+        for seg in &row.segs {
+            let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
+            sc.rect((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0), Paint::Color(seg.color)).mark = Some(seg.mark.clone());
+            let room = (e - b).abs() - 2.0 * GAP;
+            if let Some(t) = seg.inside.iter().find(|t| text::width(t, VALUE_SIZE, false) <= room) {
+                let on = Paint::Color(seg.color.text_on());
+                labels.text((b + e) / 2.0, yc, t, VALUE_SIZE, Anchor::Middle, on);
+            }
+            dir = if e < b { -1.0 } else { 1.0 };
+            far = if dir > 0.0 { far.max(e) } else { far.min(e) };
+        }
+        let Some(t) = &row.end else { continue };
+        let w = text::width(t, VALUE_SIZE, false);
+        let item = match row.segs.as_slice() {
+            [seg] if (x(seg.to) - x(seg.from.unwrap_or(scale.base()))).abs() >= w + 2.0 * GAP => {
+                let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
+                let on = Paint::Color(seg.color.text_on());
+                if row.centre {
+                    labels.text((b + e) / 2.0, yc, t, VALUE_SIZE, Anchor::Middle, on)
+                } else if dir > 0.0 {
+                    labels.text(e - GAP, yc, t, VALUE_SIZE, Anchor::End, on)
+                } else {
+                    labels.text(e + GAP, yc, t, VALUE_SIZE, Anchor::Start, on)
+                }
+            }
+            _ if dir > 0.0 => labels.text(far + GAP, yc, t, VALUE_SIZE, Anchor::Start, Paint::Ink),
+            _ => labels.text(far - GAP, yc, t, VALUE_SIZE, Anchor::End, Paint::Ink),
+        };
+        let b = super::scene::item_bbox(&item.shape);
+        value_boxes.push(b.0);
+    }
+    axis::baseline(&mut sc, scale, (x(0.0), 0.0), (x(0.0), plot_h));
+    sc.items.extend(labels.items);
+    let (_, _, max_x, _) = sc.bbox();
+    let tick_min = sc.text_boxes().iter().map(|b| b.0).fold(f64::MAX, f64::min);
+    let over_l = value_boxes.iter().map(|x0| left - x0).fold(PAD - tick_min, f64::max);
+    (sc, over_l, max_x - (WIDTH - PAD))
+}

@@ -1,0 +1,100 @@
+//! Line charts: one line per series over the categories, labelled directly
+//! at the line ends instead of with a legend, so the reader's eye never has
+//! to travel between key and data.
+
+use super::axis::{self, Ctx};
+use super::scene::{Anchor, Mark, Scene, Shape};
+use super::text;
+use super::theme::{LABEL_SIZE, LEGEND_SIZE, LINE_HEIGHT, PAD, Paint, WIDTH};
+use super::ticks::{self, Scale};
+use super::vbar::PLOT_H;
+use super::{Scale as AxisScale, Series};
+
+const SWATCH: f64 = 12.0;
+
+fn last_value(s: &Series) -> Option<f64> {
+    s.values.iter().rev().find_map(|v| *v)
+}
+
+/// Lays out a line chart.
+pub fn layout(ctx: &Ctx) -> Scene {
+    let input = ctx.input;
+    let n = input.categories.len();
+    let log = input.scale == AxisScale::Log;
+    let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
+    let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, ctx.fmt);
+    let direct = input.series.len() >= 2;
+    let label_w = input.series.iter().map(|s| text::width(&s.label, LEGEND_SIZE, false)).fold(0.0, f64::max);
+    let left = PAD + axis::tick_width(&ticks) + 8.0;
+    let right = if direct { WIDTH - PAD - SWATCH - 14.0 - label_w } else { WIDTH - PAD };
+    let band = (right - left) / n as f64;
+    let x = |i: usize| left + band * (i as f64 + 0.5);
+    let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
+    let mut sc = Scene::default();
+    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
+    if matches!(scale, Scale::Linear { .. }) {
+        axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
+    }
+    for (i, c) in input.categories.iter().enumerate() {
+        let lines = text::wrap(&c.label, band - 8.0, LABEL_SIZE);
+        let mid = PLOT_H + 10.0 + LABEL_SIZE * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + LABEL_SIZE / 2.0;
+        sc.lines(x(i), mid, &lines, LABEL_SIZE, Anchor::Middle, Paint::Ink);
+    }
+    let colors = ctx.series_colors();
+    for (s, color) in input.series.iter().zip(&colors) {
+        // A missing value breaks the line rather than bridging the gap.
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        let mut runs = Vec::new();
+        for (i, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => run.push((x(i), y(*v))),
+                None => runs.push(std::mem::take(&mut run)),
+            }
+        }
+        runs.push(run);
+        for r in runs.into_iter().filter(|r| r.len() >= 2) {
+            sc.push(Shape::Line { points: r, width: 2.5 }, Paint::Color(*color)).class = Some("line");
+        }
+    }
+    for (s, color) in input.series.iter().zip(&colors) {
+        for (i, v) in s.values.iter().enumerate() {
+            let Some(v) = *v else { continue };
+            let item = sc.push(Shape::Circle { cx: x(i), cy: y(v), r: 4.0 }, Paint::Color(*color));
+            let key = input.categories[i].key.clone();
+            item.mark = Some(Mark { key, series: s.key.clone(), value: v, ..Mark::default() });
+        }
+    }
+    if direct {
+        end_labels(ctx, &mut sc, right, &y);
+    }
+    sc
+}
+
+/// Series names right of the plot at their last value, pushed apart so
+/// they never overlap, each with a short stroke of its colour as the key.
+fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
+    let colors = ctx.series_colors();
+    let mut ends: Vec<(f64, usize)> = ctx
+        .input
+        .series
+        .iter()
+        .enumerate()
+        .filter_map(|(j, s)| last_value(s).map(|v| (y(v), j)))
+        .collect();
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let step = LEGEND_SIZE * 1.4;
+    for i in 1..ends.len() {
+        ends[i].0 = ends[i].0.max(ends[i - 1].0 + step);
+    }
+    // Pull the stack back up if it was pushed below the plot.
+    let over = ends.last().map_or(0.0, |e| e.0 - PLOT_H).max(0.0);
+    let top = ends.first().map_or(0.0, |e| e.0);
+    let lift = over.min(top.max(0.0));
+    for (yy, j) in ends {
+        let yy = yy - lift;
+        let x0 = right + 8.0;
+        sc.line((x0, yy), (x0 + SWATCH, yy), 3.0, Paint::Color(colors[j]));
+        sc.text(x0 + SWATCH + 6.0, yy, &ctx.input.series[j].label, LEGEND_SIZE, Anchor::Start, Paint::Ink);
+    }
+}

@@ -1,0 +1,139 @@
+//! Vertical bars: `bar` (one series, or floating ranges) and `grouped-bar`
+//! (series side by side in each category). Category labels wrap under
+//! their band; value labels sit inside the bar top or just above it.
+
+use super::axis::{self, Ctx};
+use super::scene::{Anchor, BBox, Mark, Scene, item_bbox, overlaps};
+use super::text;
+use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
+use super::ticks::{self, Scale};
+use super::{ChartKind, Scale as AxisScale};
+
+/// Height of the plot area; the chart grows around it for labels.
+pub const PLOT_H: f64 = 260.0;
+
+/// One bar in a category band.
+struct Bar {
+    cat: usize,
+    slot: usize,
+    from: Option<f64>,
+    to: f64,
+    color: Rgb,
+    mark: Mark,
+    label: String,
+    /// Ranges centre their label inside the bar.
+    centre: bool,
+}
+
+fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
+    let input = ctx.input;
+    let mut out = Vec::new();
+    if input.kind == ChartKind::Bar {
+        let colors = ctx.single_colors();
+        for (i, c) in input.categories.iter().enumerate() {
+            let (from, to, low, label, series) = if input.range {
+                let (lo, hi) = (input.series[0].values[i], input.series[1].values[i]);
+                let (lo, hi) = (lo.unwrap_or(0.0), hi.unwrap_or(0.0));
+                let label = axis::range_text(ctx.fmt, lo, hi, input.decimals);
+                (Some(lo), hi, Some(lo), label, &input.series[1])
+            } else {
+                let Some(v) = input.series[0].values[i] else { continue };
+                (None, v, None, ctx.value(v), &input.series[0])
+            };
+            let mark = Mark { key: c.key.clone(), series: series.key.clone(), value: to, low, share: None };
+            out.push(Bar { cat: i, slot: 0, from, to, color: colors[i], mark, label, centre: input.range });
+        }
+        return (out, 1);
+    }
+    let colors = ctx.series_colors();
+    for (i, c) in input.categories.iter().enumerate() {
+        for (j, s) in input.series.iter().enumerate() {
+            let Some(v) = s.values[i] else { continue };
+            let mark = Mark { key: c.key.clone(), series: s.key.clone(), value: v, ..Mark::default() };
+            out.push(Bar { cat: i, slot: j, from: None, to: v, color: colors[j], mark, label: ctx.value(v), centre: false });
+        }
+    }
+    (out, input.series.len())
+}
+
+/// Lays out vertical bars.
+pub fn layout(ctx: &Ctx) -> Scene {
+    let input = ctx.input;
+    let (bars, slots) = bars(ctx);
+    let log = input.scale == AxisScale::Log;
+    let ends = bars.iter().flat_map(|b| b.from.into_iter().chain([b.to]));
+    let domain = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, ctx.fmt);
+    let left = PAD + axis::tick_width(&ticks) + 8.0;
+    let right = WIDTH - PAD;
+    let n = input.categories.len();
+    let band = (right - left) / n as f64;
+    let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
+    let mut sc = Scene::default();
+    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
+
+    let gap = 3.0;
+    let bw = if slots == 1 { (band * 0.6).min(96.0) } else { ((band * 0.8 - gap * (slots - 1) as f64) / slots as f64).min(72.0) };
+    let group = bw * slots as f64 + gap * (slots - 1) as f64;
+    let mut rects: Vec<BBox> = Vec::new();
+    let mut labels = Scene::default();
+    for b in &bars {
+        let x0 = left + band * (b.cat as f64 + 0.5) - group / 2.0 + (bw + gap) * b.slot as f64;
+        let (yb, ye) = (y(b.from.unwrap_or(scale.base())), y(b.to));
+        let item = sc.rect((x0, yb), (x0 + bw, ye), Paint::Color(b.color));
+        item.mark = Some(b.mark.clone());
+        rects.push(item_bbox(&item.shape));
+        let xc = x0 + bw / 2.0;
+        let (w, h) = (text::width(&b.label, VALUE_SIZE, false), (yb - ye).abs());
+        let fits = h >= VALUE_SIZE + 2.0 * GAP + 4.0 && w <= bw - 2.0 * GAP;
+        let up = if ye <= yb { 1.0 } else { -1.0 };
+        let on = Paint::Color(b.color.text_on());
+        let half = GAP + VALUE_SIZE / 2.0;
+        match (fits, b.centre) {
+            (true, true) => labels.text(xc, (yb + ye) / 2.0, &b.label, VALUE_SIZE, Anchor::Middle, on),
+            (true, false) => labels.text(xc, ye + up * half, &b.label, VALUE_SIZE, Anchor::Middle, on),
+            (false, _) => labels.text(xc, ye - up * half, &b.label, VALUE_SIZE, Anchor::Middle, Paint::Ink),
+        };
+    }
+    let base_y = y(scale.base());
+    for (i, c) in input.categories.iter().enumerate() {
+        let xc = left + band * (i as f64 + 0.5);
+        if input.series.iter().all(|s| s.values[i].is_none()) {
+            let t = ctx.missing();
+            labels.text(xc, base_y - VALUE_SIZE, t, VALUE_SIZE, Anchor::Middle, Paint::Muted);
+        }
+        let lines = text::wrap(&c.label, band - 8.0, LABEL_SIZE);
+        let top = PLOT_H + 10.0 + LABEL_SIZE * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + LABEL_SIZE / 2.0;
+        sc.lines(xc, top, &lines, LABEL_SIZE, Anchor::Middle, Paint::Ink);
+    }
+    if clash(&labels, &rects, &sc.text_boxes()) {
+        // Labels wider than their bars would cover a neighbour; the axis and
+        // the description still carry every value.
+        labels.items.clear();
+    }
+    if matches!(scale, Scale::Linear { .. }) {
+        axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
+    }
+    sc.items.extend(labels.items);
+    if input.kind == ChartKind::GroupedBar && input.series.len() >= 2 {
+        let entries: Vec<(String, Rgb)> =
+            input.series.iter().zip(ctx.series_colors()).map(|(s, c)| (s.label.clone(), c)).collect();
+        let top = sc.bbox().1;
+        axis::legend(&mut sc, &entries, PAD, top - 10.0);
+    }
+    sc
+}
+
+/// Whether any value label touches another label, a bar other than its own
+/// (the one it is centred on), another text, or leaves the viewBox sides.
+fn clash(labels: &Scene, rects: &[BBox], texts: &[BBox]) -> bool {
+    let boxes: Vec<BBox> = labels.items.iter().map(|i| item_bbox(&i.shape)).collect();
+    boxes.iter().enumerate().any(|(i, b)| {
+        let own = |r: &BBox| b.0 >= r.0 - 0.01 && b.2 <= r.2 + 0.01;
+        b.0 < PAD
+            || b.2 > WIDTH - PAD
+            || boxes.iter().skip(i + 1).any(|o| overlaps(*b, *o))
+            || rects.iter().any(|r| !own(r) && overlaps(*b, *r))
+            || texts.iter().any(|t| overlaps(*b, *t))
+    })
+}

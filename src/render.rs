@@ -1,0 +1,191 @@
+//! Render: the [`Document`] through the Tera templates in `templates/`, with
+//! every chart drawn as inline SVG. The look lives in the templates, so users
+//! restyle a report without touching Rust.
+
+use crate::chart;
+use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
+use crate::text::Lang;
+use crate::transform::figures::{Figure, FigureBody, UnitFormat};
+use crate::transform::{Document, Piece, SourceLine, label};
+use crate::values::Values;
+use crate::model::Report;
+use serde_json::json;
+use std::path::Path;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+/// The templates every project must have.
+pub const REQUIRED: [&str; 4] = ["report.html", "partials/figure.html", "partials/table.html", "partials/stats.html"];
+
+/// One file to write, by path relative to the output folder.
+#[derive(Debug)]
+pub struct OutFile {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Loads `templates/` (every `.html` file and `style.css`).
+pub fn templates(root: &Path, files: &mut SourceMap) -> Result<(Tera, String), Diagnostics> {
+    let dir = root.join("templates");
+    let mut errors = Vec::new();
+    let mut sources: Vec<(String, String)> = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(&dir).ok()?.to_string_lossy().replace('\\', "/");
+            Some((rel, std::fs::read_to_string(e.path()).ok()?))
+        })
+        .collect();
+    sources.sort();
+    for name in REQUIRED {
+        if !sources.iter().any(|(n, _)| n == name) {
+            errors.push(Diagnostic::error(Loc::file(format!("templates/{name}")), format!("missing template `templates/{name}`")).hint("restore it from quire's default templates, or create it"));
+        }
+    }
+    let css = match std::fs::read_to_string(dir.join("style.css")) {
+        Ok(c) => c,
+        Err(_) => {
+            errors.push(Diagnostic::error(Loc::file("templates/style.css"), "missing stylesheet `templates/style.css`").hint("restore it from quire's default templates, or create an empty file"));
+            String::new()
+        }
+    };
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".svg"]);
+    for (name, text) in &sources {
+        files.add(&format!("templates/{name}"), text);
+        if let Err(e) = tera.add_raw_template(name, text) {
+            errors.push(tera_error(&e, name));
+        }
+    }
+    if errors.is_empty() { Ok((tera, css)) } else { Err(errors) }
+}
+
+/// A Tera error as a diagnostic at the template line it names.
+fn tera_error(e: &tera::Error, name: &str) -> Diagnostic {
+    use std::error::Error as _;
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = if r.filename().is_empty() { name } else { r.filename() };
+            let s = r.span();
+            Diagnostic::error(Loc::new(format!("templates/{file}"), s.start_line, s.start_col + 1), format!("template error: {}", r.message()))
+                .hint("fix the template; see Tera 2's syntax")
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = e.source();
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::error(Loc::file(format!("templates/{name}")), format!("template error: {msg}")).hint("check the template names and variables it uses")
+        }
+    }
+}
+
+fn strings(lang: Lang) -> serde_json::Value {
+    match lang {
+        Lang::En => json!({"contents": "Contents", "sources": "Sources", "figure": "Figure", "table": "Table", "source": "Source", "generated_by": "Built with"}),
+        Lang::Zh => json!({"contents": "目录", "sources": "资料来源", "figure": "图", "table": "表", "source": "来源", "generated_by": "生成工具"}),
+    }
+}
+
+fn source_json(line: Option<&SourceLine>) -> serde_json::Value {
+    line.map_or(json!({"text": "", "refs": []}), |l| json!(l))
+}
+
+/// Draws every chart and renders the page: `index.html` and `charts/<id>.svg`.
+pub fn render(doc: &Document, report: &Report, values: &Values, tera: &Tera, css: &str) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut figure_html = Vec::new();
+    for f in &doc.figures {
+        match figure(doc, values, tera, f) {
+            Ok((html, svg)) => {
+                if let Some(svg) = svg {
+                    out.push(OutFile { path: format!("charts/{}.svg", f.key), bytes: svg.into_bytes() });
+                }
+                figure_html.push(html);
+            }
+            Err(d) => {
+                errors.push(d);
+                figure_html.push(String::new());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let sections: Vec<serde_json::Value> = doc
+        .sections
+        .iter()
+        .map(|s| {
+            let html: String = s
+                .pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Html(h) => h.as_str(),
+                    Piece::Figure(i) => figure_html[*i].as_str(),
+                })
+                .collect();
+            json!({"id": s.id, "number": s.number.to_string(), "title": s.title, "summary": s.summary, "html": html})
+        })
+        .collect();
+    let toc: Vec<serde_json::Value> = doc.sections.iter().map(|s| json!({"id": s.id, "number": s.number.to_string(), "title": s.title})).collect();
+    let m = &report.meta;
+    let mut ctx = Context::new();
+    ctx.insert("report", &json!({"title": m.title.get(doc.lang), "subtitle": m.subtitle.get(doc.lang), "authors": m.authors, "date": m.date, "lang": doc.lang.tag()}));
+    ctx.insert("toc", &toc);
+    ctx.insert("sections", &sections);
+    ctx.insert("sources", &doc.sources);
+    ctx.insert("css", css);
+    ctx.insert("strings", &strings(doc.lang));
+    ctx.insert("generator", &format!("quire {}", env!("CARGO_PKG_VERSION")));
+    let page = tera.render("report.html", &ctx).map_err(|e| vec![tera_error(&e, "report.html")])?;
+    out.insert(0, OutFile { path: "index.html".into(), bytes: page.into_bytes() });
+    Ok(out)
+}
+
+/// One figure's HTML, and its SVG when it is a chart.
+fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(String, Option<String>), Diagnostic> {
+    let source = source_json(f.datasets.first().and_then(|d| doc.source_lines.get(d)));
+    let caption = html_escape::encode_text(&f.caption).to_string();
+    let mut ctx = Context::new();
+    match &f.body {
+        FigureBody::Chart { input, unit } => {
+            let fmt = UnitFormat { unit, lang: doc.lang };
+            let svg = chart::render(input, &fmt).map_err(|e| Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key)).hint("fix the data or the chart block"))?;
+            ctx.insert(
+                "figure",
+                &json!({"id": f.html_id, "number": f.number.to_string(), "label": label(doc.lang, "fig", f.number), "title": f.title, "svg": svg, "caption": caption, "source": source, "chart_file": format!("charts/{}.svg", f.key), "description": f.description}),
+            );
+            let html = tera.render("partials/figure.html", &ctx).map_err(|e| tera_error(&e, "partials/figure.html"))?;
+            Ok((html, Some(svg)))
+        }
+        FigureBody::Table(t) => {
+            let mut table = json!(t);
+            let extra = json!({"id": f.html_id, "number": f.number.to_string(), "label": label(doc.lang, "tbl", f.number), "title": f.title, "caption": caption, "source": source, "description": f.description});
+            if let (Some(obj), Some(more)) = (table.as_object_mut(), extra.as_object()) {
+                obj.extend(more.clone());
+            }
+            ctx.insert("table", &table);
+            Ok((tera.render("partials/table.html", &ctx).map_err(|e| tera_error(&e, "partials/table.html"))?, None))
+        }
+        FigureBody::Stats(tiles) => {
+            let tiles: Vec<serde_json::Value> = tiles
+                .iter()
+                .map(|t| {
+                    let ds = values.get(&t.value).map(|v| v.dataset.clone()).unwrap_or_default();
+                    let line = doc.source_lines.get(&ds);
+                    let html = crate::transform::inline::value_html(values, &t.value, &line.map(|l| l.text.clone()).unwrap_or_default(), doc.lang).unwrap_or_default();
+                    json!({"value_html": html, "label": t.label, "source_text": line.map(|l| l.text.clone()).unwrap_or_default()})
+                })
+                .collect();
+            ctx.insert("stats", &json!({"tiles": tiles}));
+            Ok((tera.render("partials/stats.html", &ctx).map_err(|e| tera_error(&e, "partials/stats.html"))?, None))
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Figure blocks: ```chart, ```table and ```stats bodies parsed, checked
+//! against the datasets, and resolved into plain numbers ready to draw.
+
+use crate::chart::{self, Category, ChartInput, ChartKind, Scale, Series};
+use crate::diag::{Diagnostic, Loc};
+use crate::model::{Dataset, Report};
+use crate::text::{Lang, Text, closest};
+use crate::units::Unit;
+use crate::values::Values;
+use crate::yaml::{Doc, Node};
+
+/// What a figure shows.
+#[derive(Debug, Clone)]
+pub enum FigureBody {
+    /// A chart; `unit` formats its axis.
+    Chart { input: ChartInput, unit: Unit },
+    /// A table of formatted values.
+    Table(TableData),
+    /// Headline numbers.
+    Stats(Vec<Tile>),
+}
+
+/// A resolved figure, table or stat-tile group.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// The id written in the block (`capex`).
+    pub key: String,
+    /// The HTML id (`fig-capex`, `tbl-alloc`, `stats-3`).
+    pub html_id: String,
+    /// Figure or table number; stats have none.
+    pub number: usize,
+    /// Title as the reader sees it.
+    pub title: String,
+    /// Caption text (plain; may be empty).
+    pub caption: String,
+    /// Author's description for readers of assistive technology (may be empty).
+    pub description: String,
+    /// The datasets shown, for the source line.
+    pub datasets: Vec<String>,
+    /// The content.
+    pub body: FigureBody,
+    /// Where the block starts.
+    pub loc: Loc,
+}
+
+/// A table ready for the template.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TableData {
+    /// Label of the row-label column.
+    pub header_label: String,
+    /// Value columns.
+    pub columns: Vec<Column>,
+    /// Body rows.
+    pub rows: Vec<TableRow>,
+    /// Optional total row.
+    pub total: Option<TableRow>,
+}
+
+/// A table column.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Column {
+    /// Header text.
+    pub label: String,
+    /// Right-aligned numbers.
+    pub numeric: bool,
+}
+
+/// A table row.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TableRow {
+    /// Row label.
+    pub label: String,
+    /// One cell per column.
+    pub cells: Vec<TableCell>,
+}
+
+/// A formatted table cell.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TableCell {
+    /// What the reader sees.
+    pub text: String,
+    /// The machine-readable value (base units), empty when missing.
+    pub value: String,
+    /// Whether quire computed it.
+    pub derived: bool,
+}
+
+/// One stat tile.
+#[derive(Debug, Clone)]
+pub struct Tile {
+    /// Fully qualified value name.
+    pub value: String,
+    /// What the number is.
+    pub label: String,
+}
+
+/// Formats axis ticks and labels through a [`Unit`], in the report language.
+pub struct UnitFormat<'a> {
+    /// The axis unit.
+    pub unit: &'a Unit,
+    /// The report language.
+    pub lang: Lang,
+}
+
+impl chart::ValueFormat for UnitFormat<'_> {
+    fn format(&self, value: f64, decimals: usize) -> String {
+        self.unit.format(value * self.unit.factor(), decimals, self.lang)
+    }
+}
+
+/// Everything a block needs to resolve against.
+pub struct Ctx<'a> {
+    /// The report.
+    pub report: &'a Report,
+    /// Its values.
+    pub values: &'a Values,
+    /// The edition's language.
+    pub lang: Lang,
+}
+
+impl Ctx<'_> {
+    fn dataset(&self, n: &Node) -> Result<&Dataset, Diagnostic> {
+        let id = n.str()?;
+        self.report.datasets.iter().find(|d| d.id == id).ok_or_else(|| {
+            let hint = match closest(&id, self.report.datasets.iter().map(|d| d.id.as_str())) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => "datasets are the files in content/data/, named without `.yaml`".to_string(),
+            };
+            n.error(format!("unknown dataset `{id}`")).hint(hint)
+        })
+    }
+
+    fn text(&self, n: Option<Node>) -> Result<String, Diagnostic> {
+        Ok(n.map(|t| t.text()).transpose()?.unwrap_or_default().get(self.lang).to_string())
+    }
+}
+
+fn field_index(ds: &Dataset, n: &Node) -> Result<usize, Diagnostic> {
+    let key = n.str()?;
+    ds.fields.iter().position(|f| f.key == key).ok_or_else(|| {
+        let hint = match closest(&key, ds.fields.iter().map(|f| f.key.as_str())) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("fields of `{}`: {}", ds.id, ds.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")),
+        };
+        n.error(format!("unknown field `{key}` in dataset `{}`", ds.id)).hint(hint)
+    })
+}
+
+fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> {
+    let Some(n) = n else { return Ok((0..ds.rows.len()).collect()) };
+    let items = if n.is_map() { return Err(n.error("`rows` should be a list of row keys")) } else { n.items().unwrap_or_else(|_| vec![n.clone()]) };
+    items
+        .iter()
+        .map(|r| {
+            let key = r.str()?;
+            ds.rows.iter().position(|x| x.key == key).ok_or_else(|| {
+                let hint = match closest(&key, ds.rows.iter().map(|x| x.key.as_str())) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => format!("rows of `{}`: {}", ds.id, ds.rows.iter().map(|x| x.key.as_str()).collect::<Vec<_>>().join(", ")),
+                };
+                r.error(format!("unknown row `{key}` in dataset `{}`", ds.id)).hint(hint)
+            })
+        })
+        .collect()
+}
+
+/// Parses a block body (`kind` is `chart`, `table` or `stats`) whose first
+/// line is line `line_offset + 1` of `file`.
+pub fn parse(ctx: &Ctx, kind: &str, file: &str, body: &str, line_offset: usize, number: usize) -> Result<Figure, Diagnostic> {
+    let doc = Doc::parse(file, body, line_offset)?;
+    let root = doc.root();
+    let loc = Loc::new(file, line_offset, 1);
+    match kind {
+        "chart" => chart_block(ctx, &root, number, loc),
+        "table" => table_block(ctx, &root, number, loc),
+        _ => stats_block(ctx, &root, number, loc),
+    }
+}
+
+fn common<'a>(ctx: &Ctx, root: &Node<'a>, loc: &Loc) -> Result<(String, String, String, String), Diagnostic> {
+    if !root.is_map() {
+        return Err(Diagnostic::error(loc.clone(), "the block must be `key: value` lines").hint("start with `id:`, `data:` and `title:`"));
+    }
+    let id_node = root.req("id", "a short name used in `@fig:` references")?;
+    let id = id_node.str()?;
+    if crate::text::slug(&id) != id {
+        return Err(id_node.error(format!("`{id}` is not a valid id")).hint("use lower-case letters, digits and `-`"));
+    }
+    let title = ctx.text(Some(root.req("title", "the figure's title, naming what and the unit")?))?;
+    Ok((id, title, ctx.text(root.get("caption"))?, ctx.text(root.get("description"))?))
+}
+
+fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
+    let (id, title, caption, description) = common(ctx, root, &loc)?;
+    root.only_keys(&["id", "type", "data", "series", "rows", "title", "caption", "description", "unit", "normalize", "sort", "range", "scale", "digits"])?;
+    let type_node = root.req("type", "bar, hbar, grouped-bar, stacked-bar, line or donut")?;
+    let kind = match type_node.str()?.as_str() {
+        "bar" => ChartKind::Bar,
+        "hbar" => ChartKind::HBar,
+        "grouped-bar" => ChartKind::GroupedBar,
+        "stacked-bar" => ChartKind::StackedBar,
+        "line" => ChartKind::Line,
+        "donut" => ChartKind::Donut,
+        other => {
+            let kinds = ["bar", "hbar", "grouped-bar", "stacked-bar", "line", "donut"];
+            let hint = closest(other, kinds).map_or(format!("use one of: {}", kinds.join(", ")), |c| format!("did you mean `{c}`?"));
+            return Err(type_node.error(format!("unknown chart type `{other}`")).hint(hint));
+        }
+    };
+    let ds = ctx.dataset(&root.req("data", "the dataset id")?)?;
+    let (series_node, range) = match (root.get("series"), root.get("range")) {
+        (_, Some(r)) => (r, true),
+        (Some(s), None) => (s, false),
+        (None, None) => return Err(root.req("series", "the fields to plot, e.g. `[usd]`")?.error("")),
+    };
+    let series_nodes = series_node.items().unwrap_or_else(|_| vec![series_node.clone()]);
+    let fields: Vec<usize> = series_nodes.iter().map(|n| field_index(ds, n)).collect::<Result<_, _>>()?;
+    if fields.is_empty() {
+        return Err(series_node.error("no series to plot").hint("list at least one field"));
+    }
+    if range && fields.len() != 2 {
+        return Err(series_node.error("`range` takes two fields: [low, high]"));
+    }
+    let single = matches!(kind, ChartKind::Bar | ChartKind::HBar | ChartKind::Donut);
+    if single && !range && fields.len() != 1 {
+        return Err(series_node.error(format!("a `{}` chart plots one series", type_node.str()?)).hint("use `grouped-bar` or `stacked-bar` for several"));
+    }
+    let mut rows = row_indices(ds, root.get("rows"))?;
+    let unit = match root.get("unit") {
+        Some(u) => Unit::parse(&u.str()?).map_err(|m| u.error(m))?,
+        None => ds.fields[fields[0]].unit.clone(),
+    };
+    for (&f, n) in fields.iter().zip(&series_nodes) {
+        let fu = &ds.fields[f].unit;
+        if fu.dim() != unit.dim() {
+            return Err(n.error(format!("unit mismatch: `{}` is in {} but the chart's axis is in {}", ds.fields[f].key, fu, unit))
+                .hint("plot fields of one unit in a chart, or derive a converted field"));
+        }
+    }
+    let value = |r: usize, f: usize| ctx.values.get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key)).map(|v| v.q.value / unit.factor());
+    for (&f, n) in fields.iter().zip(&series_nodes) {
+        if rows.iter().all(|&r| value(r, f).is_none()) {
+            return Err(n.error(format!("the series `{}` has no values in the chosen rows", ds.fields[f].key))
+                .hint(format!("give `{}` a value in some rows of {}", ds.fields[f].key, ds.file)));
+        }
+    }
+    if let Some(s) = root.get("sort") {
+        let dir = s.str()?;
+        let key = |r: &usize| value(*r, fields[0]).unwrap_or(f64::NEG_INFINITY);
+        match dir.as_str() {
+            "asc" => rows.sort_by(|a, b| key(a).total_cmp(&key(b))),
+            "desc" => rows.sort_by(|a, b| key(b).total_cmp(&key(a))),
+            "none" => {}
+            _ => return Err(s.error(format!("unknown sort `{dir}`")).hint("use asc, desc or none")),
+        }
+    }
+    let scale = match root.get("scale") {
+        None => Scale::Linear,
+        Some(s) => match s.str()?.as_str() {
+            "linear" => Scale::Linear,
+            "log" => Scale::Log,
+            other => return Err(s.error(format!("unknown scale `{other}`")).hint("use linear or log")),
+        },
+    };
+    let field0 = &ds.fields[fields[0]];
+    let shift = (field0.unit.factor() / unit.factor()).log10().round() as i64;
+    let default_digits = (field0.digits.unwrap_or(field0.unit.default_digits()) as i64 - shift).max(0) as usize;
+    let input = ChartInput {
+        id: format!("fig-{id}"),
+        kind,
+        title: title.clone(),
+        categories: rows.iter().map(|&r| Category { key: ds.rows[r].key.clone(), label: ds.rows[r].label.get(ctx.lang).to_string() }).collect(),
+        series: fields
+            .iter()
+            .map(|&f| Series {
+                key: ds.fields[f].key.clone(),
+                label: ds.fields[f].label.get(ctx.lang).to_string(),
+                values: rows.iter().map(|&r| value(r, f)).collect(),
+            })
+            .collect(),
+        normalize: root.get("normalize").map(|n| n.bool()).transpose()?.unwrap_or(false),
+        range,
+        scale,
+        decimals: root.get("digits").map(|d| d.count()).transpose()?.unwrap_or(default_digits),
+        palette: ctx.report.meta.palette.clone(),
+        lang: match ctx.lang {
+            Lang::En => chart::Lang::En,
+            Lang::Zh => chart::Lang::Zh,
+        },
+    };
+    Ok(Figure { key: id.clone(), html_id: format!("fig-{id}"), number, title, caption, description, datasets: vec![ds.id.clone()], body: FigureBody::Chart { input, unit }, loc })
+}
+
+fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
+    let (id, title, caption, description) = common(ctx, root, &loc)?;
+    root.only_keys(&["id", "data", "columns", "rows", "title", "caption", "description", "total", "row_label"])?;
+    let ds = ctx.dataset(&root.req("data", "the dataset id")?)?;
+    let fields: Vec<usize> = match root.get("columns") {
+        Some(c) => c.items()?.iter().map(|n| field_index(ds, n)).collect::<Result<_, _>>()?,
+        None => (0..ds.fields.len()).collect(),
+    };
+    let rows = row_indices(ds, root.get("rows"))?;
+    let cell = |r: usize, f: usize| {
+        let name = format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key);
+        match ctx.values.get(&name) {
+            Some(v) => TableCell { text: v.unit.format(v.q.value, v.digits, ctx.lang), value: crate::transform::inline::machine(v.q.value), derived: v.formula.is_some() },
+            None => TableCell { text: "–".into(), value: String::new(), derived: false },
+        }
+    };
+    let body: Vec<TableRow> = rows
+        .iter()
+        .map(|&r| TableRow { label: ds.rows[r].label.get(ctx.lang).to_string(), cells: fields.iter().map(|&f| cell(r, f)).collect() })
+        .collect();
+    let total = if root.get("total").map(|t| t.bool()).transpose()?.unwrap_or(false) {
+        let cells = fields
+            .iter()
+            .map(|&f| {
+                let fd = &ds.fields[f];
+                let sum: f64 = rows.iter().filter_map(|&r| ctx.values.get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, fd.key))).map(|v| v.q.value).sum();
+                TableCell { text: fd.unit.format(sum, fd.digits.unwrap_or(fd.unit.default_digits()), ctx.lang), value: crate::transform::inline::machine(sum), derived: true }
+            })
+            .collect();
+        Some(TableRow { label: Text::new("Total".into(), Some("合计".into())).get(ctx.lang).to_string(), cells })
+    } else {
+        None
+    };
+    let header_label = ctx.text(root.get("row_label"))?;
+    let table = TableData {
+        header_label,
+        columns: fields.iter().map(|&f| Column { label: ds.fields[f].label.get(ctx.lang).to_string(), numeric: true }).collect(),
+        rows: body,
+        total,
+    };
+    Ok(Figure { key: id.clone(), html_id: format!("tbl-{id}"), number, title, caption, description, datasets: vec![ds.id.clone()], body: FigureBody::Table(table), loc })
+}
+
+fn stats_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
+    let mut tiles = Vec::new();
+    let mut datasets = Vec::new();
+    let items = root.items().map_err(|_| Diagnostic::error(loc.clone(), "a stats block is a list of `- value: dataset.row.field` items with a `label`"))?;
+    for n in items {
+        n.only_keys(&["value", "label"])?;
+        let v = n.req("value", "the value's name, e.g. `power.texas.gap`")?;
+        let name = v.str()?;
+        let full = ctx.values.qualify(&name, ctx.report).ok_or_else(|| v.error(ctx.values.unknown(&name, ctx.report)))?;
+        let ds = ctx.values.get(&full).map(|x| x.dataset.clone()).unwrap_or_default();
+        if !datasets.contains(&ds) {
+            datasets.push(ds);
+        }
+        tiles.push(Tile { value: full, label: ctx.text(Some(n.req("label", "what the number is")?))? });
+    }
+    if tiles.is_empty() {
+        return Err(Diagnostic::error(loc, "the stats block is empty").hint("list at least one `- value: …`"));
+    }
+    Ok(Figure { key: format!("stats-{number}"), html_id: format!("stats-{number}"), number: 0, title: String::new(), caption: String::new(), description: "-".into(), datasets, body: FigureBody::Stats(tiles), loc })
+}

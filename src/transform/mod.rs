@@ -1,0 +1,336 @@
+//! Transform: the model and its values in, a [`Document`] out — sections as
+//! HTML pieces with figure placeholders, figures resolved to numbers, sources
+//! numbered, and every cross-reference checked.
+//!
+//! Numbering happens here, once, so every output shows the same "Figure 3".
+
+pub mod figures;
+pub mod inline;
+pub mod markdown;
+
+use crate::diag::{Diagnostic, Diagnostics, Loc};
+use crate::model::Report;
+use crate::text::{IdSet, Lang, Text};
+use crate::values::Values;
+use figures::{Figure, FigureBody};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A section's content in order: HTML, and places where a figure goes.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// Finished HTML.
+    Html(String),
+    /// The figure at this index of [`Document::figures`].
+    Figure(usize),
+}
+
+/// A section ready to render.
+#[derive(Debug)]
+pub struct SectionOut {
+    /// HTML id and `@sec:` key.
+    pub id: String,
+    /// 1-based position.
+    pub number: usize,
+    /// Title in the edition's language.
+    pub title: String,
+    /// Summary (may be empty).
+    pub summary: String,
+    /// Content.
+    pub pieces: Vec<Piece>,
+}
+
+/// A numbered entry of the Sources list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceOut {
+    /// HTML id (`src-article`).
+    pub id: String,
+    /// Its number in the list.
+    pub number: usize,
+    /// Who published it.
+    pub publisher: String,
+    /// Its title.
+    pub title: String,
+    /// Its date.
+    pub date: String,
+    /// A note (may be empty).
+    pub note: String,
+    /// An address (may be empty).
+    pub url: String,
+}
+
+/// The "Source: …" line under a figure.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceLine {
+    /// The line's words.
+    pub text: String,
+    /// Numbered links to the Sources list.
+    pub refs: Vec<SourceRef>,
+}
+
+/// A link from a source line to an entry of the Sources list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceRef {
+    /// The entry's number.
+    pub number: usize,
+    /// The entry's HTML id.
+    pub id: String,
+}
+
+/// The transformed report.
+#[derive(Debug)]
+pub struct Document {
+    /// The edition's language.
+    pub lang: Lang,
+    /// Sections in order.
+    pub sections: Vec<SectionOut>,
+    /// Figures, tables and stat groups in order.
+    pub figures: Vec<Figure>,
+    /// Source line per dataset id.
+    pub source_lines: BTreeMap<String, SourceLine>,
+    /// The Sources list.
+    pub sources: Vec<SourceOut>,
+    /// Claims in prose: (check name, where).
+    pub claims: Vec<(String, Loc)>,
+    /// Things `quire check` reports without failing.
+    pub warnings: Diagnostics,
+}
+
+/// What `@fig:`, `@tbl:` and `@sec:` can point to.
+pub struct Refs<'a> {
+    /// The report, for resolving value names.
+    pub report: &'a Report,
+    targets: BTreeMap<String, (String, String)>,
+}
+
+impl Refs<'_> {
+    /// The (HTML id, link text) for `kind:id`.
+    pub fn resolve(&self, kind: &str, id: &str) -> Option<(String, String)> {
+        self.targets.get(&format!("{kind}:{id}")).cloned()
+    }
+
+    /// The nearest existing id of the same kind, for hints.
+    pub fn closest(&self, kind: &str, id: &str) -> Option<&str> {
+        let prefix = format!("{kind}:");
+        crate::text::closest(id, self.targets.keys().filter_map(|k| k.strip_prefix(&prefix)))
+    }
+}
+
+fn words(lang: Lang, en: &str, zh: &str) -> String {
+    Text::new(en.into(), Some(zh.into())).get(lang).to_string()
+}
+
+/// The label of a numbered thing: "Figure 3" / "图3".
+pub fn label(lang: Lang, kind: &str, n: usize) -> String {
+    match (lang, kind) {
+        (Lang::En, "fig") => format!("Figure {n}"),
+        (Lang::En, "tbl") => format!("Table {n}"),
+        (Lang::En, _) => format!("Section {n}"),
+        (Lang::Zh, "fig") => format!("图{n}"),
+        (Lang::Zh, "tbl") => format!("表{n}"),
+        (Lang::Zh, _) => format!("第{n}节"),
+    }
+}
+
+/// Transforms the report for its edition's language.
+pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnostics> {
+    let lang = report.meta.lang;
+    let ctx = figures::Ctx { report, values, lang };
+    let mut errors = Vec::new();
+    let mut ids = IdSet::default();
+    for reserved in ["contents", "sources", "top"] {
+        ids.reserve(reserved);
+    }
+    // Pass 1: number figures and tables, and know every target, before prose.
+    let mut figs: Vec<Figure> = Vec::new();
+    let mut first_figure = Vec::new();
+    let mut targets = BTreeMap::new();
+    let (mut n_fig, mut n_tbl, mut n_stats) = (0, 0, 0);
+    for (i, s) in report.sections.iter().enumerate() {
+        first_figure.push(figs.len());
+        if !ids.reserve(&s.id) {
+            errors.push(Diagnostic::error(Loc::file(&s.file), format!("two sections have the id `{}`", s.id)).hint("rename one of the files"));
+        }
+        targets.insert(format!("sec:{}", s.id), (s.id.clone(), label(lang, "sec", i + 1)));
+        for b in markdown::blocks(s) {
+            let number = match b.kind.as_str() {
+                "chart" => n_fig + 1,
+                "table" => n_tbl + 1,
+                _ => n_stats + 1,
+            };
+            match figures::parse(&ctx, &b.kind, &s.file, &b.body, b.line_offset, number) {
+                Ok(f) => {
+                    let kind = if b.kind == "chart" { "fig" } else { "tbl" };
+                    match b.kind.as_str() {
+                        "chart" => n_fig += 1,
+                        "table" => n_tbl += 1,
+                        _ => n_stats += 1,
+                    }
+                    if !ids.reserve(&f.html_id) {
+                        errors.push(Diagnostic::error(f.loc.clone(), format!("the id `{}` is used twice", f.key)).hint("give every chart and table its own `id`"));
+                    }
+                    if b.kind != "stats" {
+                        targets.insert(format!("{kind}:{}", f.key), (f.html_id.clone(), label(lang, kind, number)));
+                    }
+                    figs.push(f);
+                }
+                Err(d) => {
+                    errors.push(d);
+                    // Keep indices aligned with the blocks so later placeholders stay right.
+                    figs.push(placeholder(&b.kind));
+                }
+            }
+        }
+    }
+    let refs = Refs { report, targets };
+
+    let source_lines = source_lines(report, lang);
+    let source_text = |ds: &str| source_lines.get(ds).map(|l| l.text.clone()).unwrap_or_default();
+    let pass = markdown::Pass { values, refs: &refs, source_of: &source_text, lang };
+
+    // Pass 2: prose.
+    let mut found = markdown::Findings::default();
+    let mut sections = Vec::new();
+    for (i, s) in report.sections.iter().enumerate() {
+        match markdown::render(&pass, s, first_figure[i], &mut ids, &mut found) {
+            Ok(pieces) => sections.push(SectionOut { id: s.id.clone(), number: i + 1, title: s.title.get(lang).to_string(), summary: s.summary.get(lang).to_string(), pieces }),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let used = used_datasets(report, values, &figs, &found.bound);
+    let (sources, source_lines) = number_sources(report, lang, &used, source_lines);
+    for s in &sources {
+        ids.reserve(&s.id);
+    }
+    let warnings = warnings(report, &figs, &found, &used, &ids);
+    Ok(Document { lang, sections, figures: figs, source_lines, sources, claims: found.claims, warnings })
+}
+
+fn placeholder(kind: &str) -> Figure {
+    Figure {
+        key: String::new(),
+        html_id: String::new(),
+        number: 0,
+        title: String::new(),
+        caption: String::new(),
+        description: String::new(),
+        datasets: Vec::new(),
+        body: FigureBody::Stats(Vec::new()),
+        loc: Loc::file(kind),
+    }
+}
+
+fn source_lines(report: &Report, lang: Lang) -> BTreeMap<String, SourceLine> {
+    let mut out = BTreeMap::new();
+    for ds in &report.datasets {
+        let mut parts = Vec::new();
+        for (id, _) in &ds.source.cites {
+            if let Some(s) = report.meta.sources.iter().find(|s| &s.id == id) {
+                parts.push(format!("{}, {} ({})", s.publisher.get(lang), s.title.get(lang), s.date.get(lang)));
+            }
+        }
+        let mut text = format!("{}{}", words(lang, "Source: ", "来源："), parts.join(words(lang, "; ", "；").as_str()));
+        let note = ds.source.note.get(lang);
+        if !note.is_empty() {
+            text.push_str(&words(lang, ". ", "。"));
+            text.push_str(note);
+        }
+        out.insert(ds.id.clone(), SourceLine { text, refs: Vec::new() });
+    }
+    out
+}
+
+/// Datasets the reader sees, directly or through a formula that reads them.
+fn used_datasets(report: &Report, values: &Values, figs: &[Figure], bound: &[String]) -> BTreeSet<String> {
+    let mut used: BTreeSet<String> = figs.iter().flat_map(|f| f.datasets.iter().cloned()).collect();
+    for b in bound {
+        if let Some(v) = values.get(b) {
+            used.insert(v.dataset.clone());
+        }
+    }
+    loop {
+        let before = used.len();
+        let current = used.clone();
+        for ds in report.datasets.iter().filter(|d| current.contains(&d.id)) {
+            let formulas = ds.derived.iter().map(|d| d.expr_src.as_str()).chain(ds.rows.iter().flat_map(|r| {
+                r.cells.iter().filter_map(|(_, c)| match &c.value {
+                    crate::model::CellValue::Derive(_, s) => Some(s.as_str()),
+                    _ => None,
+                })
+            }));
+            for f in formulas.collect::<Vec<_>>() {
+                for other in &report.datasets {
+                    if f.contains(&format!("{}.", other.id)) {
+                        used.insert(other.id.clone());
+                    }
+                }
+            }
+        }
+        if used.len() == before {
+            return used;
+        }
+    }
+}
+
+fn number_sources(report: &Report, lang: Lang, used: &BTreeSet<String>, mut lines: BTreeMap<String, SourceLine>) -> (Vec<SourceOut>, BTreeMap<String, SourceLine>) {
+    let cited: BTreeSet<&str> = report.datasets.iter().filter(|d| used.contains(&d.id)).flat_map(|d| d.source.cites.iter().map(|(c, _)| c.as_str())).collect();
+    let sources: Vec<SourceOut> = report
+        .meta
+        .sources
+        .iter()
+        .filter(|s| cited.contains(s.id.as_str()))
+        .enumerate()
+        .map(|(i, s)| SourceOut {
+            id: format!("src-{}", s.id),
+            number: i + 1,
+            publisher: s.publisher.get(lang).to_string(),
+            title: s.title.get(lang).to_string(),
+            date: s.date.get(lang).to_string(),
+            note: s.note.get(lang).to_string(),
+            url: s.url.clone(),
+        })
+        .collect();
+    for ds in &report.datasets {
+        if let Some(line) = lines.get_mut(&ds.id) {
+            line.refs = ds
+                .source
+                .cites
+                .iter()
+                .filter_map(|(c, _)| sources.iter().find(|s| s.id == format!("src-{c}")))
+                .map(|s| SourceRef { number: s.number, id: s.id.clone() })
+                .collect();
+        }
+    }
+    (sources, lines)
+}
+
+fn warnings(report: &Report, figs: &[Figure], found: &markdown::Findings, used: &BTreeSet<String>, ids: &IdSet) -> Diagnostics {
+    let mut out = found.warnings.clone();
+    for ds in &report.datasets {
+        if !used.contains(&ds.id) {
+            out.push(Diagnostic::warning(Loc::file(&ds.file), format!("the dataset `{}` is not used", ds.id)).hint("show it in a chart or table, bind one of its values, or delete the file"));
+        }
+    }
+    for f in figs {
+        let kind = match f.body {
+            FigureBody::Chart { .. } => "fig",
+            FigureBody::Table(_) => "tbl",
+            FigureBody::Stats(_) => continue,
+        };
+        if !found.referenced.contains(&format!("{kind}:{}", f.key)) {
+            out.push(Diagnostic::warning(f.loc.clone(), format!("`{}` is never referenced", f.key)).hint(format!("refer to it in the text with `@{kind}:{}`", f.key)));
+        }
+        if f.description.trim().is_empty() {
+            out.push(Diagnostic::warning(f.loc.clone(), format!("`{}` has no description", f.key)).hint("add `description:` saying what the reader should see, for screen readers and search"));
+        }
+    }
+    for (anchor, loc) in &found.links {
+        if !ids.contains(anchor) {
+            out.push(Diagnostic::warning(loc.clone(), format!("the link `#{anchor}` points to no id on the page")).hint("use `@sec:`, `@fig:` or `@tbl:` references, or fix the anchor"));
+        }
+    }
+    out
+}

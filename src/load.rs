@@ -106,9 +106,11 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
     let mut sources = Vec::new();
     if let Some(s) = root.get("sources") {
         for (id, n) in s.entries()? {
-            n.only_keys(&["publisher", "title", "date", "url", "note"])?;
+            n.only_keys(&["publisher", "short", "title", "date", "url", "note"])?;
+            let publisher = n.req("publisher", "who published it")?.text()?;
             sources.push(SourceEntry {
-                publisher: n.req("publisher", "who published it")?.text()?,
+                short: n.get("short").map(|x| x.text()).transpose()?.unwrap_or_else(|| publisher.clone()),
+                publisher,
                 title: n.req("title", "the publication's title")?.text()?,
                 date: n.req("date", "its date as printed")?.text()?,
                 url: n.get("url").map(|u| u.str()).transpose()?.unwrap_or_default(),

@@ -43,6 +43,8 @@ pub struct SourceEntry {
     pub id: String,
     /// Who published it.
     pub publisher: Text,
+    /// How a figure's source line names it ("Toutiao commentary (undated)").
+    pub short: Text,
     /// Its title.
     pub title: Text,
     /// Its date as written.

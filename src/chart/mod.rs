@@ -112,6 +112,8 @@ mod validate;
 mod vbar;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_geom;
 
 pub use describe::describe;
 

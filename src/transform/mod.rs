@@ -229,15 +229,10 @@ fn source_lines(report: &Report, lang: Lang) -> BTreeMap<String, SourceLine> {
         let mut parts = Vec::new();
         for (id, _) in &ds.source.cites {
             if let Some(s) = report.meta.sources.iter().find(|s| &s.id == id) {
-                parts.push(format!("{}, {} ({})", s.publisher.get(lang), s.title.get(lang), s.date.get(lang)));
+                parts.push(s.short.get(lang).to_string());
             }
         }
-        let mut text = format!("{}{}", words(lang, "Source: ", "来源："), parts.join(words(lang, "; ", "；").as_str()));
-        let note = ds.source.note.get(lang);
-        if !note.is_empty() {
-            text.push_str(&words(lang, ". ", "。"));
-            text.push_str(note);
-        }
+        let text = format!("{}{}", words(lang, "Source: ", "来源："), parts.join(words(lang, "; ", "；").as_str()));
         out.insert(ds.id.clone(), SourceLine { text, refs: Vec::new() });
     }
     out

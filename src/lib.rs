@@ -55,10 +55,22 @@ impl Outcome {
     }
 }
 
+/// Settings that are not part of the content.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Build this language's edition instead of `report.yaml`'s `lang`.
+    pub lang: Option<text::Lang>,
+}
+
 /// Runs every stage but writing; returns the files to write.
-fn compile(root: &Path, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
+fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
     let report = match load::load(root, &mut outcome.files) {
-        Ok(r) => r,
+        Ok(mut r) => {
+            if let Some(lang) = opts.lang {
+                r.meta.lang = lang;
+            }
+            r
+        }
         Err(d) => {
             outcome.diagnostics.extend(d);
             return None;
@@ -125,20 +137,30 @@ fn compile(root: &Path, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
 
 /// Checks the project under `root` as a build would, writing nothing.
 pub fn check(root: &Path) -> Outcome {
+    check_with(root, &Options::default())
+}
+
+/// [`check`] with options.
+pub fn check_with(root: &Path, opts: &Options) -> Outcome {
     let mut outcome = Outcome::default();
-    compile(root, &mut outcome);
+    compile(root, opts, &mut outcome);
     outcome
 }
 
 /// Builds the project under `root` into `out`. On any error nothing is
 /// written and the previous output stays as it was.
 pub fn build(root: &Path, out: &Path) -> Outcome {
+    build_with(root, out, &Options::default())
+}
+
+/// [`build`] with options.
+pub fn build_with(root: &Path, out: &Path, opts: &Options) -> Outcome {
     let mut outcome = Outcome::default();
     if let Err(d) = write::check_out_dir(root, out) {
         outcome.diagnostics.push(d);
         return outcome;
     }
-    let Some(files) = compile(root, &mut outcome) else {
+    let Some(files) = compile(root, opts, &mut outcome) else {
         outcome.summary = None;
         return outcome;
     };

@@ -1,7 +1,9 @@
 //! The `quire` command line: `build` and `check`.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use quire::Options;
 use quire::diag::{Format, Severity};
+use quire::text::Lang;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +27,9 @@ enum Command {
         /// Output folder [default: <root>/output].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Build this edition (en or zh) instead of report.yaml's `lang`.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
@@ -34,6 +39,9 @@ enum Command {
         /// Project folder holding `content/` and `templates/`.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check this edition (en or zh) instead of report.yaml's `lang`.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
         /// Treat warnings as errors (exit status 1).
         #[arg(long)]
         deny_warnings: bool,
@@ -53,15 +61,21 @@ enum FormatArg {
     Github,
 }
 
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language `{s}`; use en or zh"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let start = Instant::now();
     let (outcome, format, deny, verb) = match &cli.command {
-        Command::Build { root, out, format } => {
+        Command::Build { root, out, lang, format } => {
             let out = out.clone().unwrap_or_else(|| root.join("output"));
-            (quire::build(root, &out), *format, false, "built")
+            (quire::build_with(root, &out, &Options { lang: *lang }), *format, false, "built")
         }
-        Command::Check { root, deny_warnings, format } => (quire::check(root), *format, *deny_warnings, "checked"),
+        Command::Check { root, lang, deny_warnings, format } => {
+            (quire::check_with(root, &Options { lang: *lang }), *format, *deny_warnings, "checked")
+        }
     };
     let format = match format {
         FormatArg::Human => Format::Human,

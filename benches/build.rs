@@ -1,0 +1,66 @@
+//! `cargo bench`: how long a full build of the default report takes, as a
+//! ratio against a baseline that only reads and parses the same files
+//! (the floor any report tool pays). Printing a ratio keeps the number
+//! comparable across machines; a timed unit test would only be flaky.
+//!
+//! Old outputs are moved aside, never deleted and recreated in place: on
+//! these machines a tree deleted and rewritten within a minute writes up to
+//! ten times slower, which would measure the file system, not quire.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Reads every content file and parses it with the same parsers quire uses.
+fn baseline(root: &Path) {
+    for entry in walkdir::WalkDir::new(root.join("content")).sort_by_file_name() {
+        let entry = entry.expect("walk content");
+        let path = entry.path();
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml") => {
+                let _: serde_yaml::Value = serde_yaml::from_str(&text).expect("yaml parses");
+            }
+            Some("md") => {
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&text));
+                std::hint::black_box(html);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let runs = 15;
+    let mut base = Vec::new();
+    let mut full = Vec::new();
+    let mut check = Vec::new();
+    for i in 0..runs {
+        let t = Instant::now();
+        baseline(root);
+        base.push(t.elapsed());
+
+        let t = Instant::now();
+        let outcome = quire::check(root);
+        check.push(t.elapsed());
+        assert!(!outcome.failed(), "default report must check clean");
+
+        // A fresh output folder each run: nothing is deleted and rewritten.
+        let out = scratch.path().join(format!("out-{i}"));
+        let t = Instant::now();
+        let outcome = quire::build(root, &out);
+        full.push(t.elapsed());
+        assert!(!outcome.failed(), "default report must build");
+    }
+    let (b, c, f) = (median(base), median(check), median(full));
+    println!("baseline (read + parse only): {:>8.2} ms", b.as_secs_f64() * 1e3);
+    println!("quire check:                  {:>8.2} ms  ({:.1}× baseline)", c.as_secs_f64() * 1e3, c.as_secs_f64() / b.as_secs_f64());
+    println!("quire build:                  {:>8.2} ms  ({:.1}× baseline)", f.as_secs_f64() * 1e3, f.as_secs_f64() / b.as_secs_f64());
+}

@@ -6,7 +6,6 @@
 //! cross-references) → [`render`] (Tera templates, SVG) → [`write`] (atomic
 //! swap into `output/`). Each stage is a plain function of the previous one.
 
-#[path = "chart_stub.rs"]
 pub mod chart;
 pub mod diag;
 pub mod expr;

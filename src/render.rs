@@ -157,7 +157,14 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
     match &f.body {
         FigureBody::Chart { input, unit } => {
             let fmt = UnitFormat { unit, lang: doc.lang };
-            let svg = chart::render(input, &fmt).map_err(|e| Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key)).hint("fix the data or the chart block"))?;
+            let mut svg = chart::render(input, &fmt).map_err(|e| Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key)).hint("fix the data or the chart block"))?;
+            // The author's description says what to see; the generated one
+            // states the data. Screen readers get both, the point first.
+            let desc_open = format!("<desc id=\"{}-desc\">", input.id);
+            if let (Some(at), false) = (svg.find(&desc_open), f.description.is_empty()) {
+                let point = format!("{} ", html_escape::encode_text(&f.description));
+                svg.insert_str(at + desc_open.len(), &point);
+            }
             ctx.insert(
                 "figure",
                 &json!({"id": f.html_id, "number": f.number.to_string(), "label": label(doc.lang, "fig", f.number), "title": f.title, "svg": svg, "caption": caption, "source": source, "chart_file": format!("charts/{}.svg", f.key), "description": f.description}),

@@ -3,7 +3,7 @@
 
 use super::scene::{Anchor, Scene};
 use super::text;
-use super::theme::{Colors, GAP, LEGEND_SIZE, PAD, Paint, Rgb, TICK_SIZE, WIDTH};
+use super::theme::{Colors, GAP, LABEL_SIZE, LEGEND_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, TICK_SIZE, WIDTH};
 use super::ticks::{Scale, Tick};
 use super::{ChartInput, Lang, ValueFormat};
 
@@ -20,7 +20,11 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// Context for one render.
     pub fn new(input: &'a ChartInput, fmt: &'a dyn ValueFormat) -> Ctx<'a> {
-        Ctx { input, fmt, colors: Colors::new(input) }
+        Ctx {
+            input,
+            fmt,
+            colors: Colors::new(input),
+        }
     }
 
     /// A value label with the chart's decimals.
@@ -33,21 +37,24 @@ impl<'a> Ctx<'a> {
         self.colors.for_keys(self.input.series.iter().map(|s| s.key.as_str()))
     }
 
-    /// One colour per category (donut segments).
-    pub fn category_colors(&self) -> Vec<Rgb> {
-        self.colors.for_keys(self.input.categories.iter().map(|c| c.key.as_str()))
-    }
-
     /// Single-series bars: a category the report palette names keeps its
     /// colour (the US is blue everywhere); the rest share the series colour.
     pub fn single_colors(&self) -> Vec<Rgb> {
         let base = self.series_colors()[0];
-        self.input.categories.iter().map(|c| self.colors.explicit(&c.key).unwrap_or(base)).collect()
+        self.input
+            .categories
+            .iter()
+            .map(|c| self.colors.explicit(&c.key).unwrap_or(base))
+            .collect()
     }
 
     /// Words for a missing value.
     pub fn missing(&self) -> &'static str {
-        if self.input.lang == Lang::Zh { "无数据" } else { "no data" }
+        if self.input.lang == Lang::Zh {
+            "无数据"
+        } else {
+            "no data"
+        }
     }
 }
 
@@ -89,7 +96,14 @@ pub fn x_axis(scene: &mut Scene, scale: Scale, ticks: &[Tick], (left, right): (f
         if !(matches!(scale, Scale::Linear { .. }) && t.value == 0.0) {
             scene.line((x, y0), (x, y1), 1.0, Paint::Grid);
         }
-        scene.text(x, y1 + GAP + TICK_SIZE / 2.0, &t.label, TICK_SIZE, Anchor::Middle, Paint::Muted);
+        scene.text(
+            x,
+            y1 + GAP + TICK_SIZE / 2.0,
+            &t.label,
+            TICK_SIZE,
+            Anchor::Middle,
+            Paint::Muted,
+        );
     }
 }
 
@@ -107,7 +121,10 @@ pub fn y_axis(scene: &mut Scene, scale: Scale, ticks: &[Tick], (left, right): (f
 
 /// Width of the widest tick label.
 pub fn tick_width(ticks: &[Tick]) -> f64 {
-    ticks.iter().map(|t| text::width(&t.label, TICK_SIZE, false)).fold(0.0, f64::max)
+    ticks
+        .iter()
+        .map(|t| text::width(&t.label, TICK_SIZE, false))
+        .fold(0.0, f64::max)
 }
 
 /// The emphasised zero line (linear scales only; a log axis has no zero).
@@ -145,6 +162,27 @@ pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64
             scene.rect((x, y - SW / 2.0), (x + SW, y + SW / 2.0), Paint::Color(*color));
             scene.text(x + SW + 6.0, y, label, LEGEND_SIZE, Anchor::Start, Paint::Ink);
         }
+    }
+}
+
+/// Category labels under a vertical plot, each wrapped into `band` px:
+/// the largest size from 14 down to 12 px at which no word has to be
+/// broken, then lines evened out. Returns the size and each label's lines.
+pub fn band_labels(labels: &[&str], band: f64) -> (f64, Vec<Vec<String>>) {
+    let max = band - 8.0;
+    let size = [LABEL_SIZE, LABEL_SIZE - 1.0, TICK_SIZE]
+        .into_iter()
+        .find(|s| labels.iter().all(|l| text::longest_word(l, *s) <= max))
+        .unwrap_or(TICK_SIZE);
+    (size, labels.iter().map(|l| text::wrap_balanced(l, max, size)).collect())
+}
+
+/// Draws [`band_labels`] centred under `xs`, starting just below `top`.
+pub fn draw_band_labels(scene: &mut Scene, labels: &[&str], band: f64, xs: &[f64], top: f64) {
+    let (size, lines) = band_labels(labels, band);
+    for (x, lines) in xs.iter().zip(lines) {
+        let mid = top + 10.0 + size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + size / 2.0;
+        scene.lines(*x, mid, &lines, size, Anchor::Middle, Paint::Ink);
     }
 }
 

@@ -26,7 +26,11 @@ fn kind_name(input: &ChartInput) -> String {
         s.push_str(if zh { "（区间）" } else { " of ranges" });
     }
     if input.scale == Scale::Log {
-        s.push_str(if zh { "（对数刻度）" } else { ", logarithmic scale" });
+        s.push_str(if zh {
+            "（对数刻度）"
+        } else {
+            ", logarithmic scale"
+        });
     }
     s
 }
@@ -36,7 +40,11 @@ fn kind_name(input: &ChartInput) -> String {
 /// fails, so even an invalid chart can be described in an error report.
 pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     let zh = input.lang == Lang::Zh;
-    let (colon, item_sep, group_sep, stop) = if zh { ("：", "，", "；", "。") } else { (": ", ", ", "; ", ".") };
+    let (colon, item_sep, group_sep, stop) = if zh {
+        ("：", "，", "；", "。")
+    } else {
+        (": ", ", ", "; ", ".")
+    };
     let missing = if zh { "无数据" } else { "no data" };
     let val = |v: Option<f64>| v.map_or(missing.to_string(), |v| fmt.format(v, input.decimals));
     let cats = &input.categories;

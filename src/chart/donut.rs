@@ -4,11 +4,11 @@
 
 use std::f64::consts::TAU;
 
+use super::Lang;
 use super::axis::{Ctx, percent_like};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
-use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, PAD, Paint, VALUE_SIZE, WIDTH};
-use super::Lang;
+use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, OTHER, PAD, Paint, VALUE_SIZE, WIDTH};
 
 const R: f64 = 100.0;
 const HOLE: f64 = 62.0;
@@ -22,7 +22,41 @@ fn at(cx: f64, cy: f64, angle: f64, radius: f64) -> (f64, f64) {
 /// Points along an arc, about one per degree, so the polygon reads as round.
 fn arc(cx: f64, cy: f64, radius: f64, a0: f64, a1: f64) -> Vec<(f64, f64)> {
     let steps = (((a1 - a0).abs() / TAU * 360.0).ceil() as usize).max(2);
-    (0..=steps).map(|k| at(cx, cy, a0 + (a1 - a0) * k as f64 / steps as f64, radius)).collect()
+    (0..=steps)
+        .map(|k| at(cx, cy, a0 + (a1 - a0) * k as f64 / steps as f64, radius))
+        .collect()
+}
+
+/// More slices than this make a donut unreadable; beyond it (or beyond the
+/// distinct colours left) the smallest are shown together as a grey "Other"
+/// (the description still lists each one).
+const MAX_SEGMENTS: usize = 6;
+
+/// (key, label, value) of each slice to draw, in category order.
+fn parts(ctx: &Ctx) -> Vec<(String, String, f64)> {
+    let input = ctx.input;
+    let mut parts: Vec<(String, String, f64)> = input
+        .categories
+        .iter()
+        .zip(&input.series[0].values)
+        .filter_map(|(c, v)| v.filter(|v| *v > 0.0).map(|v| (c.key.clone(), c.label.clone(), v)))
+        .collect();
+    let limit = MAX_SEGMENTS.min(ctx.colors.free_len() + 1);
+    if parts.len() > limit {
+        let mut order: Vec<usize> = (0..parts.len()).collect();
+        order.sort_by(|a, b| parts[*b].2.total_cmp(&parts[*a].2).then(a.cmp(b)));
+        let small = &order[limit - 1..];
+        let other: f64 = small.iter().map(|i| parts[*i].2).sum();
+        parts = parts
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !small.contains(i))
+            .map(|(_, p)| p)
+            .collect();
+        let word = if input.lang == Lang::Zh { "其他" } else { "Other" };
+        parts.push(("other".into(), word.into(), other));
+    }
+    parts
 }
 
 struct Label {
@@ -33,29 +67,45 @@ struct Label {
 
 /// Lays out a donut.
 pub fn layout(ctx: &Ctx) -> Scene {
-    let input = ctx.input;
-    let s = &input.series[0];
-    let colors = ctx.category_colors();
-    let total: f64 = s.values.iter().flatten().sum();
+    let s = &ctx.input.series[0];
+    let parts = parts(ctx);
+    let mut colors = ctx.colors.for_keys(parts.iter().map(|p| p.0.as_str()));
+    if parts.len() > 1 && parts.last().is_some_and(|p| p.0 == "other") {
+        *colors.last_mut().expect("non-empty") = OTHER;
+    }
+    let total: f64 = parts.iter().map(|p| p.2).sum();
     let (cx, cy) = (WIDTH / 2.0, 0.0);
     let mut sc = Scene::default();
     let mut sides: [Vec<Label>; 2] = [Vec::new(), Vec::new()];
     let avail = WIDTH - PAD - (cx + LABEL_X);
     let mut a0 = 0.0;
-    for (i, c) in input.categories.iter().enumerate() {
-        let Some(v) = s.values[i].filter(|v| *v > 0.0) else { continue };
+    for (i, (key, label, v)) in parts.iter().enumerate() {
+        let v = *v;
         let a1 = a0 + v / total * TAU;
         // A hair of background between segments: 1.5 px at both radii.
-        let (go, gi) = if a1 - a0 > 3.0 / HOLE { (0.75 / R, 0.75 / HOLE) } else { (0.0, 0.0) };
+        let (go, gi) = if a1 - a0 > 3.0 / HOLE {
+            (0.75 / R, 0.75 / HOLE)
+        } else {
+            (0.0, 0.0)
+        };
         let mut pts = arc(cx, cy, R, a0 + go, a1 - go);
         pts.extend(arc(cx, cy, HOLE, a1 - gi, a0 + gi));
         let item = sc.push(Shape::Polygon { points: pts }, Paint::Color(colors[i]));
-        item.mark = Some(Mark { key: c.key.clone(), series: s.key.clone(), value: v, ..Mark::default() });
+        item.mark = Some(Mark {
+            key: key.clone(),
+            series: s.key.clone(),
+            value: v,
+            ..Mark::default()
+        });
         let mid = (a0 + a1) / 2.0;
-        let mut lines = text::wrap(&c.label, avail, LABEL_SIZE);
+        let mut lines = text::wrap_balanced(label, avail, LABEL_SIZE);
         lines.push(ctx.value(v));
         let side = usize::from(mid > TAU / 2.0 + 1e-9);
-        sides[side].push(Label { y: at(cx, cy, mid, R + 12.0).1, mid, lines });
+        sides[side].push(Label {
+            y: at(cx, cy, mid, R + 12.0).1,
+            mid,
+            lines,
+        });
         a0 = a1;
     }
     for (side, labels) in sides.iter_mut().enumerate() {
@@ -79,7 +129,13 @@ fn place(sc: &mut Scene, labels: &mut [Label], cx: f64, cy: f64, left: bool) {
         let mid_y = top + h / 2.0;
         let x = cx + dir * LABEL_X;
         let from = at(cx, cy, l.mid, R + 3.0);
-        sc.push(Shape::Line { points: vec![from, (x - dir * 8.0, mid_y)], width: 1.0 }, Paint::Muted);
+        sc.push(
+            Shape::Line {
+                points: vec![from, (x - dir * 8.0, mid_y)],
+                width: 1.0,
+            },
+            Paint::Muted,
+        );
         let anchor = if left { Anchor::End } else { Anchor::Start };
         let n = l.lines.len();
         sc.lines(x, mid_y - step / 2.0, &l.lines[..n - 1], LABEL_SIZE, anchor, Paint::Ink);
@@ -107,4 +163,3 @@ fn hole(ctx: &Ctx, sc: &mut Scene, total: f64, cx: f64, cy: f64) {
         *bold = true;
     }
 }
-

@@ -61,11 +61,21 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
                     share: input.normalize.then_some(share),
                     ..Mark::default()
                 };
-                segs.push(Seg { from: Some(at), to: at + v * k, color: *color, mark, inside });
+                segs.push(Seg {
+                    from: Some(at),
+                    to: at + v * k,
+                    color: *color,
+                    mark,
+                    inside,
+                });
                 at += v * k;
             }
             let end = (!input.normalize).then(|| ctx.value(total));
-            Row { segs, end, centre: false }
+            Row {
+                segs,
+                end,
+                centre: false,
+            }
         })
         .collect()
 }
@@ -74,20 +84,58 @@ fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
     let input = ctx.input;
     let key = input.categories[i].key.clone();
     if input.range {
-        let (lo, hi) = (input.series[0].values[i].unwrap_or(0.0), input.series[1].values[i].unwrap_or(0.0));
-        let mark = Mark { key, series: input.series[1].key.clone(), value: hi, low: Some(lo), share: None };
+        let (lo, hi) = (
+            input.series[0].values[i].unwrap_or(0.0),
+            input.series[1].values[i].unwrap_or(0.0),
+        );
+        let mark = Mark {
+            key,
+            series: input.series[1].key.clone(),
+            value: hi,
+            low: Some(lo),
+            share: None,
+        };
         let label = axis::range_text(ctx.fmt, lo, hi, input.decimals);
-        let seg = Seg { from: Some(lo), to: hi, color, mark, inside: Vec::new() };
-        return Row { segs: vec![seg], end: Some(label), centre: true };
+        let seg = Seg {
+            from: Some(lo),
+            to: hi,
+            color,
+            mark,
+            inside: Vec::new(),
+        };
+        return Row {
+            segs: vec![seg],
+            end: Some(label),
+            centre: true,
+        };
     }
     let s = &input.series[0];
     match s.values[i] {
         Some(v) => {
-            let mark = Mark { key, series: s.key.clone(), value: v, ..Mark::default() };
-            let seg = Seg { from: None, to: v, color, mark, inside: Vec::new() };
-            Row { segs: vec![seg], end: Some(ctx.value(v)), centre: false }
+            let mark = Mark {
+                key,
+                series: s.key.clone(),
+                value: v,
+                ..Mark::default()
+            };
+            let seg = Seg {
+                from: None,
+                to: v,
+                color,
+                mark,
+                inside: Vec::new(),
+            };
+            Row {
+                segs: vec![seg],
+                end: Some(ctx.value(v)),
+                centre: false,
+            }
         }
-        None => Row { segs: Vec::new(), end: Some(ctx.missing().to_string()), centre: false },
+        None => Row {
+            segs: Vec::new(),
+            end: Some(ctx.missing().to_string()),
+            centre: false,
+        },
     }
 }
 
@@ -99,7 +147,11 @@ fn label_column(labels: &[&str]) -> (f64, Vec<Vec<String>>) {
         .iter()
         .map(|l| {
             let w = text::width(l, LABEL_SIZE, false);
-            if w <= cap { w } else { text::min_width_for_lines(l, LABEL_SIZE, 2) }
+            if w <= cap {
+                w
+            } else {
+                text::min_width_for_lines(l, LABEL_SIZE, 2)
+            }
         })
         .fold(0.0, f64::max);
     let lines = labels.iter().map(|l| text::wrap(l, col + 0.5, LABEL_SIZE)).collect();
@@ -115,7 +167,9 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let max_lines = lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let row_h = (max_lines * LABEL_SIZE * LINE_HEIGHT + 12.0).max(44.0);
     let log = input.scale == AxisScale::Log;
-    let ends = rows.iter().flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])));
+    let ends = rows
+        .iter()
+        .flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])));
     let (lo, hi) = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let domain = if input.normalize { (0.0, 100.0) } else { (lo, hi) };
     let share_fmt = ShareFmt(ctx.fmt, input.lang);
@@ -136,7 +190,12 @@ pub fn layout(ctx: &Ctx) -> Scene {
     }
     if input.kind == ChartKind::StackedBar && input.series.len() >= 2 {
         let colors = ctx.series_colors();
-        let entries: Vec<(String, Rgb)> = input.series.iter().zip(colors).map(|(s, c)| (s.label.clone(), c)).collect();
+        let entries: Vec<(String, Rgb)> = input
+            .series
+            .iter()
+            .zip(colors)
+            .map(|(s, c)| (s.label.clone(), c))
+            .collect();
         let top = scene.bbox().1;
         axis::legend(&mut scene, &entries, PAD, top - 10.0);
     }
@@ -158,7 +217,11 @@ fn draw(
     let plot_h = row_h * rows.len() as f64;
     let x = |v: f64| left + scale.frac(v) * (right - left);
     axis::x_axis(&mut sc, scale, ticks, (left, right), (0.0, plot_h));
-    let bar_h = if ctx.input.kind == ChartKind::StackedBar { 30.0 } else { 26.0 };
+    let bar_h = if ctx.input.kind == ChartKind::StackedBar {
+        30.0
+    } else {
+        26.0
+    };
     let mut value_boxes: Vec<f64> = Vec::new();
     let mut labels = Scene::default();
     for (i, row) in rows.iter().enumerate() {
@@ -168,7 +231,8 @@ fn draw(
         let mut dir = 1.0;
         for seg in &row.segs {
             let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
-            sc.rect((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0), Paint::Color(seg.color)).mark = Some(seg.mark.clone());
+            sc.rect((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0), Paint::Color(seg.color))
+                .mark = Some(seg.mark.clone());
             let room = (e - b).abs() - 2.0 * GAP;
             if let Some(t) = seg.inside.iter().find(|t| text::width(t, VALUE_SIZE, false) <= room) {
                 let on = Paint::Color(seg.color.text_on());

@@ -5,7 +5,7 @@
 use super::axis::{self, Ctx};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
-use super::theme::{LABEL_SIZE, LEGEND_SIZE, LINE_HEIGHT, PAD, Paint, WIDTH};
+use super::theme::{LEGEND_SIZE, PAD, Paint, WIDTH};
 use super::ticks::{self, Scale};
 use super::vbar::PLOT_H;
 use super::{Scale as AxisScale, Series};
@@ -25,9 +25,17 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, ctx.fmt);
     let direct = input.series.len() >= 2;
-    let label_w = input.series.iter().map(|s| text::width(&s.label, LEGEND_SIZE, false)).fold(0.0, f64::max);
+    let label_w = input
+        .series
+        .iter()
+        .map(|s| text::width(&s.label, LEGEND_SIZE, false))
+        .fold(0.0, f64::max);
     let left = PAD + axis::tick_width(&ticks) + 8.0;
-    let right = if direct { WIDTH - PAD - SWATCH - 14.0 - label_w } else { WIDTH - PAD };
+    let right = if direct {
+        WIDTH - PAD - SWATCH - 14.0 - label_w
+    } else {
+        WIDTH - PAD
+    };
     let band = (right - left) / n as f64;
     let x = |i: usize| left + band * (i as f64 + 0.5);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
@@ -36,11 +44,9 @@ pub fn layout(ctx: &Ctx) -> Scene {
     if matches!(scale, Scale::Linear { .. }) {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
-    for (i, c) in input.categories.iter().enumerate() {
-        let lines = text::wrap(&c.label, band - 8.0, LABEL_SIZE);
-        let mid = PLOT_H + 10.0 + LABEL_SIZE * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + LABEL_SIZE / 2.0;
-        sc.lines(x(i), mid, &lines, LABEL_SIZE, Anchor::Middle, Paint::Ink);
-    }
+    let xs: Vec<f64> = (0..n).map(x).collect();
+    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
+    axis::draw_band_labels(&mut sc, &names, band, &xs, PLOT_H);
     let colors = ctx.series_colors();
     for (s, color) in input.series.iter().zip(&colors) {
         // A missing value breaks the line rather than bridging the gap.
@@ -54,15 +60,28 @@ pub fn layout(ctx: &Ctx) -> Scene {
         }
         runs.push(run);
         for r in runs.into_iter().filter(|r| r.len() >= 2) {
-            sc.push(Shape::Line { points: r, width: 2.5 }, Paint::Color(*color)).class = Some("line");
+            sc.push(Shape::Line { points: r, width: 2.5 }, Paint::Color(*color))
+                .class = Some("line");
         }
     }
     for (s, color) in input.series.iter().zip(&colors) {
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };
-            let item = sc.push(Shape::Circle { cx: x(i), cy: y(v), r: 4.0 }, Paint::Color(*color));
+            let item = sc.push(
+                Shape::Circle {
+                    cx: x(i),
+                    cy: y(v),
+                    r: 4.0,
+                },
+                Paint::Color(*color),
+            );
             let key = input.categories[i].key.clone();
-            item.mark = Some(Mark { key, series: s.key.clone(), value: v, ..Mark::default() });
+            item.mark = Some(Mark {
+                key,
+                series: s.key.clone(),
+                value: v,
+                ..Mark::default()
+            });
         }
     }
     if direct {
@@ -95,6 +114,13 @@ fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
         let yy = yy - lift;
         let x0 = right + 8.0;
         sc.line((x0, yy), (x0 + SWATCH, yy), 3.0, Paint::Color(colors[j]));
-        sc.text(x0 + SWATCH + 6.0, yy, &ctx.input.series[j].label, LEGEND_SIZE, Anchor::Start, Paint::Ink);
+        sc.text(
+            x0 + SWATCH + 6.0,
+            yy,
+            &ctx.input.series[j].label,
+            LEGEND_SIZE,
+            Anchor::Start,
+            Paint::Ink,
+        );
     }
 }

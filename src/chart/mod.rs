@@ -105,15 +105,15 @@ mod hbar;
 mod line;
 mod scene;
 mod svg;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_geom;
 mod text;
 mod theme;
 mod ticks;
 mod validate;
 mod vbar;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tests_geom;
 
 pub use describe::describe;
 
@@ -147,6 +147,5 @@ pub fn render(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<String, Chart
         ChartKind::Donut => donut::layout(&ctx),
     };
     let height = axis::fit_to_viewbox(&mut scene);
-    svg::document(&scene, height, &input.id, &input.title, &describe(input, fmt))
-        .map_err(|e| ChartError(format!("chart `{}`: {e}", input.id)))
+    svg::document(&scene, height, &input.id, &input.title, &describe(input, fmt)).map_err(ChartError)
 }

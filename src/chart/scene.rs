@@ -31,7 +31,14 @@ pub enum Shape {
     /// Filled circle (line-chart points).
     Circle { cx: f64, cy: f64, r: f64 },
     /// One line of text, vertically centred on y.
-    Text { x: f64, y: f64, s: String, size: f64, bold: bool, anchor: Anchor },
+    Text {
+        x: f64,
+        y: f64,
+        s: String,
+        size: f64,
+        bold: bool,
+        anchor: Anchor,
+    },
 }
 
 /// What a data mark stands for, written as `class="mark"` + `data-*`.
@@ -75,25 +82,51 @@ pub struct Scene {
 impl Scene {
     /// Adds an item.
     pub fn push(&mut self, shape: Shape, paint: Paint) -> &mut Item {
-        self.items.push(Item { shape, paint, mark: None, class: None });
+        self.items.push(Item {
+            shape,
+            paint,
+            mark: None,
+            class: None,
+        });
         self.items.last_mut().expect("just pushed")
     }
 
     /// Adds a rectangle given any two opposite corners.
     pub fn rect(&mut self, (xa, ya): (f64, f64), (xb, yb): (f64, f64), paint: Paint) -> &mut Item {
-        let shape = Shape::Rect { x0: xa.min(xb), y0: ya.min(yb), x1: xa.max(xb), y1: ya.max(yb) };
+        let shape = Shape::Rect {
+            x0: xa.min(xb),
+            y0: ya.min(yb),
+            x1: xa.max(xb),
+            y1: ya.max(yb),
+        };
         self.push(shape, paint)
     }
 
     /// Adds a straight line.
     pub fn line(&mut self, a: (f64, f64), b: (f64, f64), width: f64, paint: Paint) {
-        self.push(Shape::Line { points: vec![a, b], width }, paint);
+        self.push(
+            Shape::Line {
+                points: vec![a, b],
+                width,
+            },
+            paint,
+        );
     }
 
     /// Adds one line of text centred vertically on `y`.
     pub fn text(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor, paint: Paint) -> &mut Item {
         let s = s.replace(['\n', '\r'], " ");
-        self.push(Shape::Text { x, y, s, size, bold: false, anchor }, paint)
+        self.push(
+            Shape::Text {
+                x,
+                y,
+                s,
+                size,
+                bold: false,
+                anchor,
+            },
+            paint,
+        )
     }
 
     /// Adds several lines, the block centred vertically on `y`.
@@ -107,10 +140,12 @@ impl Scene {
 
     /// Bounding box of everything, texts by their estimated extent.
     pub fn bbox(&self) -> BBox {
-        self.items.iter().map(|i| item_bbox(&i.shape)).fold(
-            (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
-            |a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
-        )
+        self.items
+            .iter()
+            .map(|i| item_bbox(&i.shape))
+            .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |a, b| {
+                (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3))
+            })
     }
 
     /// Moves everything down by `dy` (layouts build from y = 0 at the plot
@@ -159,11 +194,23 @@ pub fn item_bbox(shape: &Shape) -> BBox {
         Shape::Rect { x0, y0, x1, y1 } => (*x0, *y0, *x1, *y1),
         Shape::Line { points, width } => {
             let b = points_bbox(points);
-            (b.0 - width / 2.0, b.1 - width / 2.0, b.2 + width / 2.0, b.3 + width / 2.0)
+            (
+                b.0 - width / 2.0,
+                b.1 - width / 2.0,
+                b.2 + width / 2.0,
+                b.3 + width / 2.0,
+            )
         }
         Shape::Polygon { points } => points_bbox(points),
         Shape::Circle { cx, cy, r } => (cx - r, cy - r, cx + r, cy + r),
-        Shape::Text { x, y, s, size, bold, anchor } => text_box(*x, *y, s, *size, *bold, *anchor),
+        Shape::Text {
+            x,
+            y,
+            s,
+            size,
+            bold,
+            anchor,
+        } => text_box(*x, *y, s, *size, *bold, *anchor),
     }
 }
 

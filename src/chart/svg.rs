@@ -41,7 +41,11 @@ pub fn fixed(v: f64) -> String {
 
 fn style(paint: Paint, filled: bool, width: f64) -> ShapeStyle {
     let c = paint.plotters_rgb();
-    ShapeStyle { color: RGBColor(c.0, c.1, c.2).to_rgba(), filled, stroke_width: px(width).max(0) as u32 }
+    ShapeStyle {
+        color: RGBColor(c.0, c.1, c.2).to_rgba(),
+        filled,
+        stroke_width: px(width).max(0) as u32,
+    }
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
@@ -53,25 +57,31 @@ fn draw(area: &Area, item: &Item) -> Result<(), String> {
             [(px(*x0), px(*y0)), (px(*x1), px(*y1))],
             style(item.paint, true, 0.0),
         )),
-        Shape::Line { points, width } => {
-            area.draw(&PathElement::new(pts(points), style(item.paint, false, *width)))
-        }
+        Shape::Line { points, width } => area.draw(&PathElement::new(pts(points), style(item.paint, false, *width))),
         Shape::Polygon { points } => area.draw(&Polygon::new(pts(points), style(item.paint, true, 0.0))),
         Shape::Circle { cx, cy, r } => area.draw(&Circle::new(
             (px(*cx), px(*cy)),
             px(*r).max(1) as u32,
             style(item.paint, true, 0.0),
         )),
-        Shape::Text { x, y, s, size, bold, anchor } => {
+        Shape::Text {
+            x,
+            y,
+            s,
+            size,
+            bold,
+            anchor,
+        } => {
             let h = match anchor {
                 Anchor::Start => HPos::Left,
                 Anchor::Middle => HPos::Center,
                 Anchor::End => HPos::Right,
             };
             let c = item.paint.plotters_rgb();
-            let font = ("sans-serif", size * UNITS)
-                .into_font()
-                .style(if *bold { FontStyle::Bold } else { FontStyle::Normal });
+            let font =
+                ("sans-serif", size * UNITS)
+                    .into_font()
+                    .style(if *bold { FontStyle::Bold } else { FontStyle::Normal });
             let ts = font.color(&RGBColor(c.0, c.1, c.2)).pos(Pos::new(h, VPos::Center));
             area.draw(&Text::new(s.as_str(), (px(*x), px(*y)), ts))
         }
@@ -88,12 +98,20 @@ struct Raw {
 
 impl Raw {
     fn get(&self, k: &str) -> &str {
-        self.attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.attrs
+            .iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 }
 
 fn parse_tag(line: &str) -> Raw {
-    let body = line.trim().trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let body = line
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
     let (tag, mut rest) = body.split_once(' ').unwrap_or((body, ""));
     let mut attrs = Vec::new();
     while let Some((k, r)) = rest.split_once("=\"") {
@@ -101,7 +119,11 @@ fn parse_tag(line: &str) -> Raw {
         attrs.push((k.trim().to_string(), v.to_string()));
         rest = r;
     }
-    Raw { tag: tag.to_string(), attrs, content: None }
+    Raw {
+        tag: tag.to_string(),
+        attrs,
+        content: None,
+    }
 }
 
 /// Splits plotters' output (one element per line; text spans three lines)
@@ -217,11 +239,16 @@ pub fn document(scene: &Scene, height: f64, id: &str, title: &str, desc: &str) -
         for item in &scene.items {
             draw(&area, item)?;
         }
-        area.present().map_err(|e| format!("plotters could not finish the chart: {e}"))?;
+        area.present()
+            .map_err(|e| format!("plotters could not finish the chart: {e}"))?;
     }
     let els = parse(&raw);
     if els.len() != scene.items.len() {
-        return Err(format!("internal: plotters drew {} elements for {} shapes", els.len(), scene.items.len()));
+        return Err(format!(
+            "internal: plotters drew {} elements for {} shapes",
+            els.len(),
+            scene.items.len()
+        ));
     }
     let id = escape(id);
     let mut out = format!(

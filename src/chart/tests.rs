@@ -25,10 +25,20 @@ pub fn chart(kind: ChartKind, cats: &[(&str, &str)], series: &[(&str, &[f64])]) 
         id: "fig-x".into(),
         kind,
         title: "Title".into(),
-        categories: cats.iter().map(|(k, l)| Category { key: (*k).into(), label: (*l).into() }).collect(),
+        categories: cats
+            .iter()
+            .map(|(k, l)| Category {
+                key: (*k).into(),
+                label: (*l).into(),
+            })
+            .collect(),
         series: series
             .iter()
-            .map(|(k, v)| Series { key: (*k).into(), label: format!("Series {k}"), values: v.iter().map(|x| Some(*x)).collect() })
+            .map(|(k, v)| Series {
+                key: (*k).into(),
+                label: format!("Series {k}"),
+                values: v.iter().map(|x| Some(*x)).collect(),
+            })
             .collect(),
         normalize: false,
         range: false,
@@ -43,27 +53,75 @@ pub fn chart(kind: ChartKind, cats: &[(&str, &str)], series: &[(&str, &[f64])]) 
 pub fn gallery() -> Vec<(ChartInput, Unit)> {
     let uscn = [("us", "United States"), ("cn", "China")];
     let alloc = [("dc", "Data centres"), ("chips", "Chips"), ("model", "Model")];
-    let mut out = vec![(chart(ChartKind::HBar, &uscn, &[("usd", &[155.0, 42.0])]), Unit("USD bn"))];
-    let mut c = chart(ChartKind::StackedBar, &uscn, &[("dc", &[83.0, 70.0]), ("chips", &[5.0, 8.0]), ("model", &[12.0, 22.0])]);
+    let mut out = vec![(
+        chart(ChartKind::HBar, &uscn, &[("usd", &[155.0, 42.0])]),
+        Unit("USD bn"),
+    )];
+    let mut c = chart(
+        ChartKind::StackedBar,
+        &uscn,
+        &[("dc", &[83.0, 70.0]), ("chips", &[5.0, 8.0]), ("model", &[12.0, 22.0])],
+    );
     c.normalize = true;
     out.push((c, Unit("%")));
-    let mut c = chart(ChartKind::GroupedBar, &alloc, &[("us", &[128.7, 7.8, 18.6]), ("cn", &[29.6, 3.4, 9.3])]);
+    let mut c = chart(
+        ChartKind::GroupedBar,
+        &alloc,
+        &[("us", &[128.7, 7.8, 18.6]), ("cn", &[29.6, 3.4, 9.3])],
+    );
     c.decimals = 1;
     out.push((c, Unit("USD bn")));
-    out.push((chart(ChartKind::Bar, &[("rev", "Revenue"), ("burn", "Cash burned")], &[("usd", &[12.0, 40.0])]), Unit("USD bn")));
+    out.push((
+        chart(
+            ChartKind::Bar,
+            &[("rev", "Revenue"), ("burn", "Cash burned")],
+            &[("usd", &[12.0, 40.0])],
+        ),
+        Unit("USD bn"),
+    ));
     let cats = [("msft", "Microsoft"), ("ali", "Alibaba Cloud"), ("tc", "Tencent Cloud")];
     out.push((chart(ChartKind::Bar, &cats, &[("pct", &[27.0, 10.0, 10.0])]), Unit("%")));
-    out.push((chart(ChartKind::Bar, &[("hs", "Hang Seng Tech"), ("ndx", "Nasdaq-100")], &[("pe", &[17.0, 51.0])]), Unit("×")));
-    let mut c = chart(ChartKind::HBar, &[("b", "Before open models"), ("a", "After open models")], &[("lo", &[10.0, 1.0]), ("hi", &[100.0, 10.0])]);
+    out.push((
+        chart(
+            ChartKind::Bar,
+            &[("hs", "Hang Seng Tech"), ("ndx", "Nasdaq-100")],
+            &[("pe", &[17.0, 51.0])],
+        ),
+        Unit("×"),
+    ));
+    let mut c = chart(
+        ChartKind::HBar,
+        &[("b", "Before open models"), ("a", "After open models")],
+        &[("lo", &[10.0, 1.0]), ("hi", &[100.0, 10.0])],
+    );
     c.range = true;
     c.scale = Scale::Log;
     out.push((c, Unit("USD m")));
-    out.push((chart(ChartKind::Donut, &alloc, &[("cn", &[70.0, 8.0, 22.0])]), Unit("%")));
-    out.push((chart(ChartKind::Donut, &alloc, &[("cn", &[29.6, 3.4, 9.3])]), Unit("USD bn")));
-    let years = [("y1", "2021"), ("y2", "2022"), ("y3", "2023"), ("y4", "2024"), ("y5", "2025")];
-    let s: [(&str, &[f64]); 2] = [("us", &[40.0, 55.0, 70.0, 110.0, 155.0]), ("cn", &[12.0, 15.0, 20.0, 30.0, 42.0])];
+    out.push((
+        chart(ChartKind::Donut, &alloc, &[("cn", &[70.0, 8.0, 22.0])]),
+        Unit("%"),
+    ));
+    out.push((
+        chart(ChartKind::Donut, &alloc, &[("cn", &[29.6, 3.4, 9.3])]),
+        Unit("USD bn"),
+    ));
+    let years = [
+        ("y1", "2021"),
+        ("y2", "2022"),
+        ("y3", "2023"),
+        ("y4", "2024"),
+        ("y5", "2025"),
+    ];
+    let s: [(&str, &[f64]); 2] = [
+        ("us", &[40.0, 55.0, 70.0, 110.0, 155.0]),
+        ("cn", &[12.0, 15.0, 20.0, 30.0, 42.0]),
+    ];
     out.push((chart(ChartKind::Line, &years, &s), Unit("USD bn")));
-    let mut c = chart(ChartKind::HBar, &[("us", "美国"), ("cn", "中国"), ("x", "阿里云和腾讯云")], &[("usd", &[155.0, 42.0, 20.0])]);
+    let mut c = chart(
+        ChartKind::HBar,
+        &[("us", "美国"), ("cn", "中国"), ("x", "阿里云和腾讯云")],
+        &[("usd", &[155.0, 42.0, 20.0])],
+    );
     c.lang = Lang::Zh;
     out.push((c, Unit("USD bn")));
     out
@@ -81,7 +139,9 @@ impl El {
         self.attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
     }
     pub fn num(&self, k: &str) -> f64 {
-        self.get(k).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{} has no numeric {k}", self.tag))
+        self.get(k)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{} has no numeric {k}", self.tag))
     }
 }
 
@@ -102,7 +162,11 @@ pub fn elements(svg: &str) -> Vec<El> {
                 attrs.push((k.trim().to_string(), v.to_string()));
                 rest = r;
             }
-            El { tag: tag.into(), attrs, content: content.into() }
+            El {
+                tag: tag.into(),
+                attrs,
+                content: content.into(),
+            }
         })
         .collect()
 }
@@ -125,7 +189,10 @@ fn root_is_accessible_and_responsive() {
         assert_eq!(root.get("role"), Some("img"));
         assert_eq!(root.get("aria-labelledby"), Some("fig-x-title fig-x-desc"));
         assert_eq!((els[1].tag.as_str(), els[1].get("id")), ("title", Some("fig-x-title")));
-        assert_eq!(els[1].content, "Capex &lt;US &amp; China&gt; &quot;2025&quot; &apos;AI&apos;");
+        assert_eq!(
+            els[1].content,
+            "Capex &lt;US &amp; China&gt; &quot;2025&quot; &apos;AI&apos;"
+        );
         assert_eq!((els[2].tag.as_str(), els[2].get("id")), ("desc", Some("fig-x-desc")));
         for el in &els {
             if let Some(id) = el.get("id") {
@@ -139,9 +206,19 @@ fn root_is_accessible_and_responsive() {
 fn ink_follows_the_page_and_marks_carry_data() {
     for (input, fmt) in gallery() {
         let svg = ok(&input, &fmt);
-        assert!(!svg.contains("#222222") && !svg.contains("#DDDDDD"), "ink left as a fixed colour");
-        let marks: Vec<El> = elements(&svg).into_iter().filter(|e| e.get("class") == Some("mark")).collect();
-        let values = if input.range { input.categories.len() } else { input.series.iter().map(|s| s.values.len()).sum() };
+        assert!(
+            !svg.contains("#222222") && !svg.contains("#DDDDDD"),
+            "ink left as a fixed colour"
+        );
+        let marks: Vec<El> = elements(&svg)
+            .into_iter()
+            .filter(|e| e.get("class") == Some("mark"))
+            .collect();
+        let values = if input.range {
+            input.categories.len()
+        } else {
+            input.series.iter().map(|s| s.values.len()).sum()
+        };
         assert_eq!(marks.len(), values, "{:?}", input.kind);
         for m in &marks {
             assert!(m.get("data-key").is_some() && m.get("data-series").is_some());
@@ -153,7 +230,10 @@ fn ink_follows_the_page_and_marks_carry_data() {
 #[test]
 fn palette_keys_keep_their_colours() {
     let svg = ok(&gallery()[0].0, &Unit("USD bn"));
-    let marks: Vec<El> = elements(&svg).into_iter().filter(|e| e.get("class") == Some("mark")).collect();
+    let marks: Vec<El> = elements(&svg)
+        .into_iter()
+        .filter(|e| e.get("class") == Some("mark"))
+        .collect();
     assert_eq!(marks[0].get("fill"), Some("#0072B2"));
     assert_eq!(marks[1].get("fill"), Some("#D55E00"));
 }
@@ -168,9 +248,15 @@ fn same_input_same_bytes() {
 #[test]
 fn describes_in_words() {
     let (input, fmt) = &gallery()[0];
-    assert_eq!(describe(input, fmt), "Horizontal bar chart. United States: USD 155 bn; China: USD 42 bn.");
+    assert_eq!(
+        describe(input, fmt),
+        "Horizontal bar chart. United States: USD 155 bn; China: USD 42 bn."
+    );
     let (zh, fmt) = &gallery()[10];
-    assert_eq!(describe(zh, fmt), "横向条形图。美国：USD 155 bn；中国：USD 42 bn；阿里云和腾讯云：USD 20 bn。");
+    assert_eq!(
+        describe(zh, fmt),
+        "横向条形图。美国：USD 155 bn；中国：USD 42 bn；阿里云和腾讯云：USD 20 bn。"
+    );
     let (range, fmt) = &gallery()[6];
     assert!(describe(range, fmt).contains("Before open models: USD 10–100 m"));
 }
@@ -206,4 +292,6 @@ fn refuses_what_it_cannot_draw() {
     assert!(err(&c).contains("grouped-bar"));
     c.id = String::new();
     assert!(err(&c).contains("no id"));
+    c.id = "fig capex".into();
+    assert!(err(&c).contains("letters, digits"));
 }

@@ -13,7 +13,11 @@ fn marks(els: &[El]) -> Vec<&El> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The text's estimated box, as the layout estimated it.
@@ -35,7 +39,12 @@ fn proportional(els: &[El], along: &str) {
     let k = m[0].num(along) / m[0].num("data-value").abs();
     for e in &m {
         let expected = e.num("data-value").abs() * k;
-        assert!((e.num(along) - expected).abs() <= 0.5, "{along} {} for value {}", e.num(along), e.num("data-value"));
+        assert!(
+            (e.num(along) - expected).abs() <= 0.5,
+            "{along} {} for value {}",
+            e.num(along),
+            e.num("data-value")
+        );
     }
 }
 
@@ -45,10 +54,18 @@ fn bar_lengths_are_proportional_to_values() {
     proportional(&svg(&g[0].0, &g[0].1), "width");
     proportional(&svg(&g[2].0, &g[2].1), "height");
     proportional(&svg(&g[3].0, &g[3].1), "height");
-    let mut stacked = chart(ChartKind::StackedBar, &[("a", "A"), ("b", "B")], &[("x", &[3.0, 7.5]), ("y", &[1.2, 0.4])]);
+    let mut stacked = chart(
+        ChartKind::StackedBar,
+        &[("a", "A"), ("b", "B")],
+        &[("x", &[3.0, 7.5]), ("y", &[1.2, 0.4])],
+    );
     stacked.decimals = 1;
     proportional(&svg(&stacked, &Unit("USD bn")), "width");
-    let neg = chart(ChartKind::Bar, &[("a", "A"), ("b", "B"), ("c", "C")], &[("x", &[-12.0, 30.0, 4.5])]);
+    let neg = chart(
+        ChartKind::Bar,
+        &[("a", "A"), ("b", "B"), ("c", "C")],
+        &[("x", &[-12.0, 30.0, 4.5])],
+    );
     proportional(&svg(&neg, &Unit("%")), "height");
 }
 
@@ -58,7 +75,13 @@ fn normalized_stacks_fill_the_same_length() {
     let els = svg(input, fmt);
     let rows: Vec<f64> = ["us", "cn"]
         .iter()
-        .map(|k| marks(&els).iter().filter(|e| e.get("data-key") == Some(k)).map(|e| e.num("width")).sum())
+        .map(|k| {
+            marks(&els)
+                .iter()
+                .filter(|e| e.get("data-key") == Some(k))
+                .map(|e| e.num("width"))
+                .sum()
+        })
         .collect();
     assert!((rows[0] - rows[1]).abs() < 0.05, "{rows:?}");
     for e in marks(&els) {
@@ -68,7 +91,10 @@ fn normalized_stacks_fill_the_same_length() {
 
 /// Labels of the value-axis ticks (the only 12 px texts in bar charts).
 fn ticks(els: &[El]) -> Vec<String> {
-    els.iter().filter(|e| e.tag == "text" && e.get("font-size") == Some("12")).map(|e| e.content.clone()).collect()
+    els.iter()
+        .filter(|e| e.tag == "text" && e.get("font-size") == Some("12"))
+        .map(|e| e.content.clone())
+        .collect()
 }
 
 #[test]
@@ -77,11 +103,20 @@ fn ticks_are_round_and_carry_the_unit() {
     let labels = ticks(&svg(input, fmt));
     let values: Vec<f64> = labels
         .iter()
-        .map(|l| l.strip_prefix("USD ").and_then(|l| l.strip_suffix(" bn")).expect("unit on tick").parse().unwrap())
+        .map(|l| {
+            l.strip_prefix("USD ")
+                .and_then(|l| l.strip_suffix(" bn"))
+                .expect("unit on tick")
+                .parse()
+                .unwrap()
+        })
         .collect();
     let step = values[1] - values[0];
     let mantissa = step / 10f64.powf(step.log10().floor());
-    assert!([1.0, 2.0, 5.0].iter().any(|m| (m - mantissa).abs() < 1e-9), "step {step}");
+    assert!(
+        [1.0, 2.0, 5.0].iter().any(|m| (m - mantissa).abs() < 1e-9),
+        "step {step}"
+    );
     assert!(values.windows(2).all(|w| (w[1] - w[0] - step).abs() < 1e-9));
     assert_eq!(values[0], 0.0);
     let last = values[values.len() - 1];
@@ -95,22 +130,56 @@ fn ticks_are_round_and_carry_the_unit() {
 /// Charts that push the layout: long and CJK labels, many bars, negatives,
 /// gaps, many small donut slices.
 fn stress() -> Vec<(ChartInput, Unit)> {
-    let long = [("a", "Alibaba Cloud and Tencent Cloud combined spending"), ("b", "B"), ("c", "Cloud")];
-    let mut out = vec![(chart(ChartKind::HBar, &long, &[("x", &[3.0, 170.0, 0.5])]), Unit("USD bn"))];
-    let many: Vec<(String, String)> = (0..9).map(|i| (format!("k{i}"), format!("Category number {i}"))).collect();
+    let long = [
+        ("a", "Alibaba Cloud and Tencent Cloud combined spending"),
+        ("b", "B"),
+        ("c", "Cloud"),
+    ];
+    let mut out = vec![(
+        chart(ChartKind::HBar, &long, &[("x", &[3.0, 170.0, 0.5])]),
+        Unit("USD bn"),
+    )];
+    let many: Vec<(String, String)> = (0..9)
+        .map(|i| (format!("k{i}"), format!("Category number {i}")))
+        .collect();
     let many: Vec<(&str, &str)> = many.iter().map(|(k, l)| (k.as_str(), l.as_str())).collect();
     let vals: Vec<f64> = (0..9).map(|i| 1000.0 + 137.0 * f64::from(i)).collect();
     out.push((chart(ChartKind::Bar, &many, &[("x", &vals)]), Unit("USD bn")));
-    out.push((chart(ChartKind::GroupedBar, &many[..4], &[("x", &[5.0; 4]), ("y", &[5.5; 4]), ("z", &[6.0; 4])]), Unit("USD m")));
-    out.push((chart(ChartKind::HBar, &many[..3], &[("x", &[-40.0, 12.0, -3.0])]), Unit("%")));
-    let zh = [("a", "美国"), ("b", "中国大陆地区的七家科技公司"), ("c", "阿里云和腾讯云")];
-    out.push((chart(ChartKind::Bar, &zh, &[("x", &[155.0, 42.0, 20.0])]), Unit("USD bn")));
-    let mut line = chart(ChartKind::Line, &many[..4], &[("x", &[1.0, 2.0, 3.0, 4.0]), ("y", &[1.0, 2.0, 3.0, 4.1])]);
+    out.push((
+        chart(
+            ChartKind::GroupedBar,
+            &many[..4],
+            &[("x", &[5.0; 4]), ("y", &[5.5; 4]), ("z", &[6.0; 4])],
+        ),
+        Unit("USD m"),
+    ));
+    out.push((
+        chart(ChartKind::HBar, &many[..3], &[("x", &[-40.0, 12.0, -3.0])]),
+        Unit("%"),
+    ));
+    let zh = [
+        ("a", "美国"),
+        ("b", "中国大陆地区的七家科技公司"),
+        ("c", "阿里云和腾讯云"),
+    ];
+    out.push((
+        chart(ChartKind::Bar, &zh, &[("x", &[155.0, 42.0, 20.0])]),
+        Unit("USD bn"),
+    ));
+    let mut line = chart(
+        ChartKind::Line,
+        &many[..4],
+        &[("x", &[1.0, 2.0, 3.0, 4.0]), ("y", &[1.0, 2.0, 3.0, 4.1])],
+    );
     line.series[0].values[1] = None;
     out.push((line, Unit("×")));
     let slices: Vec<f64> = vec![60.0, 1.0, 1.0, 1.0, 1.0, 20.0, 1.0, 1.0, 14.0];
     out.push((chart(ChartKind::Donut, &many, &[("x", &slices)]), Unit("%")));
-    let mut st = chart(ChartKind::StackedBar, &long, &[("x", &[3.0, 9.0, 1.0]), ("y", &[1.0, 1.0, 0.2])]);
+    let mut st = chart(
+        ChartKind::StackedBar,
+        &long,
+        &[("x", &[3.0, 9.0, 1.0]), ("y", &[1.0, 1.0, 0.2])],
+    );
     st.decimals = 1;
     out.push((st, Unit("USD bn")));
     out
@@ -120,10 +189,19 @@ fn stress() -> Vec<(ChartInput, Unit)> {
 fn everything_inside_the_viewbox_and_texts_apart() {
     for (input, fmt) in gallery().into_iter().chain(stress()) {
         let els = svg(&input, &fmt);
-        let vb: Vec<f64> = els[0].get("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+        let vb: Vec<f64> = els[0]
+            .get("viewBox")
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect();
         let boxes: Vec<_> = els.iter().filter(|e| e.tag == "text").map(text_box).collect();
         for (i, b) in boxes.iter().enumerate() {
-            assert!(b.0 >= 0.0 && b.1 >= 0.0 && b.2 <= vb[2] && b.3 <= vb[3], "{:?}: text {b:?} outside", input.kind);
+            assert!(
+                b.0 >= 0.0 && b.1 >= 0.0 && b.2 <= vb[2] && b.3 <= vb[3],
+                "{:?}: text {b:?} outside",
+                input.kind
+            );
             for o in &boxes[i + 1..] {
                 let apart = b.2 <= o.0 + 0.01 || o.2 <= b.0 + 0.01 || b.3 <= o.1 + 0.01 || o.3 <= b.1 + 0.01;
                 assert!(apart, "{:?}: texts {b:?} and {o:?} overlap", input.kind);
@@ -137,7 +215,11 @@ fn everything_inside_the_viewbox_and_texts_apart() {
             for p in e.get("points").unwrap().split(' ') {
                 let (x, y) = p.split_once(',').unwrap();
                 let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
-                assert!((0.0..=vb[2]).contains(&x) && (0.0..=vb[3]).contains(&y), "{:?}: point {x},{y}", input.kind);
+                assert!(
+                    (0.0..=vb[2]).contains(&x) && (0.0..=vb[3]).contains(&y),
+                    "{:?}: point {x},{y}",
+                    input.kind
+                );
             }
         }
     }

@@ -10,7 +10,8 @@ fn char_em(c: char) -> f64 {
     match c {
         _ if is_wide(c) => 1.0,
         '0'..='9' => 0.58,
-        ' ' => 0.28,
+        ' ' | '\u{a0}' => 0.28,
+        '\u{2009}' | '\u{202f}' => 0.2,
         'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '!' | '|' | '\'' | 'I' => 0.3,
         'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 0.4,
         'm' | 'w' | 'M' | 'W' | '%' | '@' => 0.9,
@@ -101,6 +102,30 @@ pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
     lines
 }
 
+/// Like [`wrap`], but evens out the lines ("中国大陆地区的七家科技公" + "司"
+/// becomes two halves): the narrowest width giving the same line count.
+pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
+    let n = wrap(s, max, size).len();
+    if n <= 1 {
+        return wrap(s, max, size);
+    }
+    let (mut lo, mut hi) = (size, max);
+    for _ in 0..14 {
+        let mid = (lo + hi) / 2.0;
+        if wrap(s, mid, size).len() <= n {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    wrap(s, hi, size)
+}
+
+/// Width of the widest unbreakable piece (a word, or one CJK character).
+pub fn longest_word(s: &str, size: f64) -> f64 {
+    tokens(s).iter().map(|(t, _)| width(t, size, false)).fold(0.0, f64::max)
+}
+
 /// The narrowest width at which `s` wraps into at most `max_lines` lines,
 /// searched in 4 px steps; used to size a label column without truncating.
 pub fn min_width_for_lines(s: &str, size: f64, max_lines: usize) -> f64 {
@@ -135,7 +160,9 @@ pub fn escape(s: &str) -> String {
 /// unit: "USD 10 m" + "USD 100 m" -> "USD 10–100 m".
 pub fn range_label(lo: &str, hi: &str) -> String {
     let pre = common_prefix(lo, hi);
-    let pre: String = pre.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-').into();
+    let pre: String = pre
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-')
+        .into();
     let (lo_rest, hi_rest) = (&lo[pre.len()..], &hi[pre.len()..]);
     let rev = |s: &str| s.chars().rev().collect::<String>();
     let suf = rev(&common_prefix(&rev(lo_rest), &rev(hi_rest)));
@@ -149,7 +176,11 @@ pub fn range_label(lo: &str, hi: &str) -> String {
 }
 
 fn common_prefix(a: &str, b: &str) -> String {
-    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).map(|(x, _)| x).collect()
+    a.chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
 }
 
 #[cfg(test)]
@@ -160,6 +191,7 @@ mod tests {
     fn cjk_is_wider_than_latin() {
         assert!(width("中国", 14.0, false) > width("CN", 14.0, false) * 1.3);
         assert_eq!(width("美国", 10.0, false), 20.0);
+        assert_eq!(width("USD\u{a0}1", 10.0, false), width("USD 1", 10.0, false));
     }
 
     #[test]
@@ -170,6 +202,9 @@ mod tests {
         let zh = wrap("阿里云和腾讯云", 45.0, 14.0);
         assert_eq!(zh.concat(), "阿里云和腾讯云");
         assert!(zh.iter().all(|l| width(l, 14.0, false) <= 45.0));
+        let even = wrap_balanced("中国大陆地区的七家科技公司", 180.0, 14.0);
+        assert_eq!(even.len(), 2);
+        assert!(even[1].chars().count() >= 6, "{even:?}");
     }
 
     #[test]
@@ -177,6 +212,7 @@ mod tests {
         assert_eq!(range_label("USD 10 m", "USD 100 m"), "USD 10–100 m");
         assert_eq!(range_label("USD 1 m", "USD 10 m"), "USD 1–10 m");
         assert_eq!(range_label("5 %", "15 %"), "5–15 %");
+        assert_eq!(range_label("10亿美元", "100亿美元"), "10–100亿美元");
         assert_eq!(escape("a<b & \"c\" 'd'"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;");
     }
 }

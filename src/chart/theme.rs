@@ -51,7 +51,11 @@ impl Rgb {
     fn luminance(self) -> f64 {
         let lin = |c: u8| {
             let c = f64::from(c) / 255.0;
-            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * lin(self.0) + 0.7152 * lin(self.1) + 0.0722 * lin(self.2)
     }
@@ -60,7 +64,11 @@ impl Rgb {
     pub fn text_on(self) -> Rgb {
         let l = self.luminance();
         let dark = DARK_TEXT.luminance();
-        if (1.05) / (l + 0.05) >= (l + 0.05) / (dark + 0.05) { WHITE } else { DARK_TEXT }
+        if (1.05) / (l + 0.05) >= (l + 0.05) / (dark + 0.05) {
+            WHITE
+        } else {
+            DARK_TEXT
+        }
     }
 }
 
@@ -82,6 +90,9 @@ pub const OKABE_ITO: [Rgb; 7] = [
     Rgb(0xCC, 0x79, 0xA7),
     Rgb(0xF0, 0xE4, 0x42),
 ];
+
+/// Neutral grey for a donut's "Other": it must not look like a named part.
+pub const OTHER: Rgb = Rgb(0x99, 0x99, 0x99);
 
 /// How a shape or text is painted. Ink follows the page (`currentColor`), so
 /// a chart reads on light and dark pages; data colours stay fixed.
@@ -147,6 +158,11 @@ impl Colors {
             free = OKABE_ITO.to_vec();
         }
         Colors { explicit, free }
+    }
+
+    /// How many keys can get distinct colours from the free palette.
+    pub fn free_len(&self) -> usize {
+        self.free.len()
     }
 
     /// The report palette's colour for `key`, if it names one.

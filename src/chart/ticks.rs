@@ -75,10 +75,19 @@ pub fn linear(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale,
     let ticks = (k_lo..=k_hi)
         .map(|k| {
             let value = step_value(k, step);
-            Tick { value, label: fmt.format(value, decimals) }
+            Tick {
+                value,
+                label: fmt.format(value, decimals),
+            }
         })
         .collect();
-    (Scale::Linear { lo: step_value(k_lo, step), hi: step_value(k_hi, step) }, ticks)
+    (
+        Scale::Linear {
+            lo: step_value(k_lo, step),
+            hi: step_value(k_hi, step),
+        },
+        ticks,
+    )
 }
 
 /// Decade ticks covering `lo..hi` (both positive); `every` thins them when
@@ -90,7 +99,10 @@ pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<T
         .filter(|e| (e - e_lo) % every.max(1) == 0 || *e == e_hi)
         .map(|e| {
             let decimals = if e < 0 { (-e) as usize } else { 0 };
-            Tick { value: pow10(e), label: fmt.format(pow10(e), decimals) }
+            Tick {
+                value: pow10(e),
+                label: fmt.format(pow10(e), decimals),
+            }
         })
         .collect();
     (Scale::Log { lo: e_lo, hi: e_hi }, ticks)
@@ -99,13 +111,7 @@ pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<T
 /// The densest ticks whose labels fit along an axis `len` px long. `along`
 /// says whether labels sit along the axis (horizontal: widths must not touch)
 /// or stack across it (vertical: line heights must not touch).
-pub fn fit(
-    log_scale: bool,
-    (lo, hi): (f64, f64),
-    len: f64,
-    along: bool,
-    fmt: &dyn ValueFormat,
-) -> (Scale, Vec<Tick>) {
+pub fn fit(log_scale: bool, (lo, hi): (f64, f64), len: f64, along: bool, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
     let fits = |scale: Scale, ticks: &[Tick]| {
         ticks.windows(2).all(|w| {
             let gap = (scale.frac(w[1].value) - scale.frac(w[0].value)) * len;

@@ -6,12 +6,21 @@ use super::{ChartError, ChartInput, ChartKind, Scale};
 /// Checks everything the layouts rely on.
 pub fn check(input: &ChartInput) -> Result<(), ChartError> {
     let id = &input.id;
-    let fail = |msg: String| Err(ChartError(format!("chart `{id}`: {msg}")));
+    // The caller names the chart; the message says what is wrong and how to fix it.
+    let fail = |msg: String| Err(ChartError(msg));
     if id.is_empty() {
         return fail("the chart has no id; give the chart block an `id:` so its SVG ids are unique".into());
     }
+    if id
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '&' | '#'))
+    {
+        return fail("the id may hold letters, digits, `-` and `_` only; it becomes SVG element ids".into());
+    }
     if input.categories.is_empty() {
-        return fail("there are no categories to plot; list the rows to show in `rows:` or add rows to the dataset".into());
+        return fail(
+            "there are no categories to plot; list the rows to show in `rows:` or add rows to the dataset".into(),
+        );
     }
     if input.series.is_empty() {
         return fail("there is no series to plot; name a field in `series:`".into());
@@ -34,7 +43,10 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
         for (c, v) in input.categories.iter().zip(&s.values) {
             let Some(v) = *v else { continue };
             if !v.is_finite() {
-                return fail(format!("`{}` of `{}` is not a finite number ({v}); check the value or its derivation", s.key, c.key));
+                return fail(format!(
+                    "`{}` of `{}` is not a finite number ({v}); check the value or its derivation",
+                    s.key, c.key
+                ));
             }
             if input.scale == Scale::Log && v <= 0.0 {
                 return fail(format!(
@@ -43,7 +55,11 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
                 ));
             }
             if v < 0.0 && matches!(input.kind, ChartKind::Donut | ChartKind::StackedBar) {
-                let what = if input.kind == ChartKind::Donut { "donut" } else { "stacked bar" };
+                let what = if input.kind == ChartKind::Donut {
+                    "donut"
+                } else {
+                    "stacked bar"
+                };
                 return fail(format!(
                     "`{}` of `{}` is negative ({v}); a {what} shows parts of a whole, so use a bar chart for values below zero",
                     s.key, c.key
@@ -51,7 +67,7 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
             }
         }
     }
-    check_kind(input).map_err(|m| ChartError(format!("chart `{id}`: {m}")))
+    check_kind(input).map_err(ChartError)
 }
 
 fn check_kind(input: &ChartInput) -> Result<(), String> {
@@ -62,20 +78,32 @@ fn check_kind(input: &ChartInput) -> Result<(), String> {
             return Err("`range:` works with `type: bar` or `type: hbar` only".into());
         }
         if n != 2 {
-            return Err(format!("a range chart needs exactly two series (low, high), got {n}; write `range: [low, high]`"));
+            return Err(format!(
+                "a range chart needs exactly two series (low, high), got {n}; write `range: [low, high]`"
+            ));
         }
         let (lo, hi) = (&input.series[0], &input.series[1]);
         for (i, c) in input.categories.iter().enumerate() {
             match (lo.values[i], hi.values[i]) {
                 (Some(a), Some(b)) if a > b => {
-                    return Err(format!("for `{}` the low end `{}` ({a}) is above the high end `{}` ({b}); swap the fields in `range:`", c.key, lo.key, hi.key));
+                    return Err(format!(
+                        "for `{}` the low end `{}` ({a}) is above the high end `{}` ({b}); swap the fields in `range:`",
+                        c.key, lo.key, hi.key
+                    ));
                 }
                 (Some(_), Some(_)) => {}
-                _ => return Err(format!("`{}` lacks a low or a high value; a range needs both `{}` and `{}`", c.key, lo.key, hi.key)),
+                _ => {
+                    return Err(format!(
+                        "`{}` lacks a low or a high value; a range needs both `{}` and `{}`",
+                        c.key, lo.key, hi.key
+                    ));
+                }
             }
         }
     } else if single && n != 1 {
-        return Err(format!("this chart type shows one series but {n} were given; use `grouped-bar` or `stacked-bar` for several"));
+        return Err(format!(
+            "this chart type shows one series but {n} were given; use `grouped-bar` or `stacked-bar` for several"
+        ));
     }
     if input.normalize && input.kind != ChartKind::StackedBar {
         return Err("`normalize: true` applies to `stacked-bar` only; remove it".into());
@@ -93,7 +121,10 @@ fn check_kind(input: &ChartInput) -> Result<(), String> {
         ChartKind::StackedBar if input.normalize => {
             for (i, c) in input.categories.iter().enumerate() {
                 if input.series.iter().filter_map(|s| s.values[i]).sum::<f64>() <= 0.0 {
-                    return Err(format!("`{}` sums to zero, so it has no 100 %; drop the row or add its values", c.key));
+                    return Err(format!(
+                        "`{}` sums to zero, so it has no 100 %; drop the row or add its values",
+                        c.key
+                    ));
                 }
             }
         }

@@ -5,12 +5,12 @@
 use super::axis::{self, Ctx};
 use super::scene::{Anchor, BBox, Mark, Scene, item_bbox, overlaps};
 use super::text;
-use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
+use super::theme::{GAP, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
 use super::ticks::{self, Scale};
 use super::{ChartKind, Scale as AxisScale};
 
 /// Height of the plot area; the chart grows around it for labels.
-pub const PLOT_H: f64 = 260.0;
+pub const PLOT_H: f64 = 220.0;
 
 /// One bar in a category band.
 struct Bar {
@@ -40,8 +40,23 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 let Some(v) = input.series[0].values[i] else { continue };
                 (None, v, None, ctx.value(v), &input.series[0])
             };
-            let mark = Mark { key: c.key.clone(), series: series.key.clone(), value: to, low, share: None };
-            out.push(Bar { cat: i, slot: 0, from, to, color: colors[i], mark, label, centre: input.range });
+            let mark = Mark {
+                key: c.key.clone(),
+                series: series.key.clone(),
+                value: to,
+                low,
+                share: None,
+            };
+            out.push(Bar {
+                cat: i,
+                slot: 0,
+                from,
+                to,
+                color: colors[i],
+                mark,
+                label,
+                centre: input.range,
+            });
         }
         return (out, 1);
     }
@@ -49,8 +64,22 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
     for (i, c) in input.categories.iter().enumerate() {
         for (j, s) in input.series.iter().enumerate() {
             let Some(v) = s.values[i] else { continue };
-            let mark = Mark { key: c.key.clone(), series: s.key.clone(), value: v, ..Mark::default() };
-            out.push(Bar { cat: i, slot: j, from: None, to: v, color: colors[j], mark, label: ctx.value(v), centre: false });
+            let mark = Mark {
+                key: c.key.clone(),
+                series: s.key.clone(),
+                value: v,
+                ..Mark::default()
+            };
+            out.push(Bar {
+                cat: i,
+                slot: j,
+                from: None,
+                to: v,
+                color: colors[j],
+                mark,
+                label: ctx.value(v),
+                centre: false,
+            });
         }
     }
     (out, input.series.len())
@@ -73,7 +102,11 @@ pub fn layout(ctx: &Ctx) -> Scene {
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
 
     let gap = 3.0;
-    let bw = if slots == 1 { (band * 0.6).min(96.0) } else { ((band * 0.8 - gap * (slots - 1) as f64) / slots as f64).min(72.0) };
+    let bw = if slots == 1 {
+        (band * 0.6).min(96.0)
+    } else {
+        ((band * 0.8 - gap * (slots - 1) as f64) / slots as f64).min(72.0)
+    };
     let group = bw * slots as f64 + gap * (slots - 1) as f64;
     let mut rects: Vec<BBox> = Vec::new();
     let mut labels = Scene::default();
@@ -96,16 +129,21 @@ pub fn layout(ctx: &Ctx) -> Scene {
         };
     }
     let base_y = y(scale.base());
-    for (i, c) in input.categories.iter().enumerate() {
-        let xc = left + band * (i as f64 + 0.5);
+    let xs: Vec<f64> = (0..n).map(|i| left + band * (i as f64 + 0.5)).collect();
+    for (i, xc) in xs.iter().enumerate() {
         if input.series.iter().all(|s| s.values[i].is_none()) {
-            let t = ctx.missing();
-            labels.text(xc, base_y - VALUE_SIZE, t, VALUE_SIZE, Anchor::Middle, Paint::Muted);
+            labels.text(
+                *xc,
+                base_y - VALUE_SIZE,
+                ctx.missing(),
+                VALUE_SIZE,
+                Anchor::Middle,
+                Paint::Muted,
+            );
         }
-        let lines = text::wrap(&c.label, band - 8.0, LABEL_SIZE);
-        let top = PLOT_H + 10.0 + LABEL_SIZE * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + LABEL_SIZE / 2.0;
-        sc.lines(xc, top, &lines, LABEL_SIZE, Anchor::Middle, Paint::Ink);
     }
+    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
+    axis::draw_band_labels(&mut sc, &names, band, &xs, PLOT_H);
     if clash(&labels, &rects, &sc.text_boxes()) {
         // Labels wider than their bars would cover a neighbour; the axis and
         // the description still carry every value.
@@ -116,8 +154,12 @@ pub fn layout(ctx: &Ctx) -> Scene {
     }
     sc.items.extend(labels.items);
     if input.kind == ChartKind::GroupedBar && input.series.len() >= 2 {
-        let entries: Vec<(String, Rgb)> =
-            input.series.iter().zip(ctx.series_colors()).map(|(s, c)| (s.label.clone(), c)).collect();
+        let entries: Vec<(String, Rgb)> = input
+            .series
+            .iter()
+            .zip(ctx.series_colors())
+            .map(|(s, c)| (s.label.clone(), c))
+            .collect();
         let top = sc.bbox().1;
         axis::legend(&mut sc, &entries, PAD, top - 10.0);
     }

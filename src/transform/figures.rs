@@ -104,6 +104,10 @@ pub struct UnitFormat<'a> {
 
 impl chart::ValueFormat for UnitFormat<'_> {
     fn format(&self, value: f64, decimals: usize) -> String {
+        // A bare zero reads cleaner on an axis than "USD 0 bn".
+        if value == 0.0 {
+            return "0".into();
+        }
         self.unit.format(value * self.unit.factor(), decimals, self.lang)
     }
 }

@@ -36,7 +36,11 @@ pub struct Loc {
 impl Loc {
     /// A location at `line`:`col` of `file`.
     pub fn new(file: impl Into<String>, line: usize, col: usize) -> Self {
-        Loc { file: file.into(), line, col }
+        Loc {
+            file: file.into(),
+            line,
+            col,
+        }
     }
 
     /// The start of a file, for problems with the file as a whole.
@@ -80,7 +84,10 @@ impl Diagnostic {
 
     /// A warning at `loc`.
     pub fn warning(loc: Loc, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(loc, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(loc, message)
+        }
     }
 
     /// Adds what the author should do.
@@ -178,10 +185,21 @@ impl SourceMap {
         for (i, (loc, label)) in all.enumerate() {
             match ids.get(&loc.file).and_then(|&id| Some((id, self.span(loc)?))) {
                 Some((id, span)) => {
-                    let l = if i == 0 { Label::primary(id, span) } else { Label::secondary(id, span) };
+                    let l = if i == 0 {
+                        Label::primary(id, span)
+                    } else {
+                        Label::secondary(id, span)
+                    };
                     labels.push(l.with_message(label));
                 }
-                None => unplaced.push(format!("{loc}{}", if label.is_empty() { String::new() } else { format!(": {label}") })),
+                None => unplaced.push(format!(
+                    "{loc}{}",
+                    if label.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {label}")
+                    }
+                )),
             }
         }
         cs = cs.with_labels(labels);
@@ -203,11 +221,21 @@ impl SourceMap {
     /// Byte span of the token at `loc` (to the end of the word), if the file is known.
     fn span(&self, loc: &Loc) -> Option<std::ops::Range<usize>> {
         let text = self.files.get(&loc.file)?;
-        let line_start: usize = text.split_inclusive('\n').take(loc.line.saturating_sub(1)).map(str::len).sum();
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(loc.line.saturating_sub(1))
+            .map(str::len)
+            .sum();
         let line = text[line_start..].split('\n').next().unwrap_or("");
-        let start = line_start + line.char_indices().nth(loc.col.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+        let start = line_start
+            + line
+                .char_indices()
+                .nth(loc.col.saturating_sub(1))
+                .map_or(line.len(), |(i, _)| i);
         let rest = &text[start..line_start + line.len()];
-        let len = rest.find(|c: char| c.is_whitespace() || c == ',' || c == '}' || c == ']').unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| c.is_whitespace() || c == ',' || c == '}' || c == ']')
+            .unwrap_or(rest.len());
         Some(start..start + len.max(usize::from(!rest.is_empty())))
     }
 }

@@ -112,7 +112,10 @@ pub fn parse(s: &str) -> Result<Expr, String> {
     let mut p = Parser { toks, pos: 0 };
     let e = p.and()?;
     if p.pos < p.toks.len() {
-        return Err(format!("unexpected `{}` after a complete expression", show(&p.toks[p.pos])));
+        return Err(format!(
+            "unexpected `{}` after a complete expression",
+            show(&p.toks[p.pos])
+        ));
     }
     Ok(e)
 }
@@ -194,7 +197,11 @@ impl Parser {
     }
 
     fn atom(&mut self) -> Result<Expr, String> {
-        let tok = self.toks.get(self.pos).cloned().ok_or("the expression ends too early")?;
+        let tok = self
+            .toks
+            .get(self.pos)
+            .cloned()
+            .ok_or("the expression ends too early")?;
         self.pos += 1;
         match tok {
             Tok::Num(n) => Ok(Expr::Num(n)),
@@ -254,14 +261,23 @@ impl Expr {
             Expr::Name(n) => Val::Q(lookup(n)?),
             Expr::Neg(e) => {
                 let q = e.eval(lookup)?.quantity("`-`")?;
-                Val::Q(Quantity { value: -q.value, dim: q.dim })
+                Val::Q(Quantity {
+                    value: -q.value,
+                    dim: q.dim,
+                })
             }
             Expr::Arith(op, a, b) => {
-                let (a, b) = (a.eval(lookup)?.quantity("arithmetic")?, b.eval(lookup)?.quantity("arithmetic")?);
+                let (a, b) = (
+                    a.eval(lookup)?.quantity("arithmetic")?,
+                    b.eval(lookup)?.quantity("arithmetic")?,
+                );
                 Val::Q(arith(*op, a, b)?)
             }
             Expr::Compare(op, a, b) => {
-                let (a, b) = (a.eval(lookup)?.quantity("a comparison")?, b.eval(lookup)?.quantity("a comparison")?);
+                let (a, b) = (
+                    a.eval(lookup)?.quantity("a comparison")?,
+                    b.eval(lookup)?.quantity("a comparison")?,
+                );
                 same_dim(&a.dim, &b.dim, &format!("compare with `{op}`"))?;
                 Val::Bool(match *op {
                     "<" => a.value < b.value,
@@ -298,7 +314,9 @@ fn same_dim(a: &Dim, b: &Dim, what: &str) -> Result<(), String> {
     if a == b {
         Ok(())
     } else {
-        Err(format!("unit mismatch: cannot {what} {a} and {b}; convert one side first (e.g. divide by an exchange rate)"))
+        Err(format!(
+            "unit mismatch: cannot {what} {a} and {b}; convert one side first (e.g. divide by an exchange rate)"
+        ))
     }
 }
 
@@ -306,15 +324,25 @@ fn arith(op: char, a: Quantity, b: Quantity) -> Result<Quantity, String> {
     Ok(match op {
         '+' | '-' => {
             same_dim(&a.dim, &b.dim, if op == '+' { "add" } else { "subtract" })?;
-            let v = if op == '+' { a.value + b.value } else { a.value - b.value };
+            let v = if op == '+' {
+                a.value + b.value
+            } else {
+                a.value - b.value
+            };
             Quantity { value: v, dim: a.dim }
         }
-        '*' => Quantity { value: a.value * b.value, dim: a.dim.combine(&b.dim, false) },
+        '*' => Quantity {
+            value: a.value * b.value,
+            dim: a.dim.combine(&b.dim, false),
+        },
         _ => {
             if b.value == 0.0 {
                 return Err("division by zero".into());
             }
-            Quantity { value: a.value / b.value, dim: a.dim.combine(&b.dim, true) }
+            Quantity {
+                value: a.value / b.value,
+                dim: a.dim.combine(&b.dim, true),
+            }
         }
     })
 }
@@ -325,7 +353,11 @@ fn call(name: &str, args: &[Expr], lookup: &mut dyn FnMut(&str) -> Result<Quanti
         qs.push(a.eval(lookup)?.quantity(&format!("`{name}(…)`"))?);
     }
     let arity = |n: usize| {
-        if qs.len() == n { Ok(()) } else { Err(format!("`{name}` takes {n} arguments, got {}", qs.len())) }
+        if qs.len() == n {
+            Ok(())
+        } else {
+            Err(format!("`{name}` takes {n} arguments, got {}", qs.len()))
+        }
     };
     match name {
         "between" => {
@@ -345,10 +377,16 @@ fn call(name: &str, args: &[Expr], lookup: &mut dyn FnMut(&str) -> Result<Quanti
         }
         "abs" => {
             arity(1)?;
-            Ok(Val::Q(Quantity { value: qs[0].value.abs(), dim: qs[0].dim.clone() }))
+            Ok(Val::Q(Quantity {
+                value: qs[0].value.abs(),
+                dim: qs[0].dim.clone(),
+            }))
         }
         _ => {
-            let first = qs.first().cloned().ok_or_else(|| format!("`{name}` needs at least one argument"))?;
+            let first = qs
+                .first()
+                .cloned()
+                .ok_or_else(|| format!("`{name}` needs at least one argument"))?;
             let mut acc = first;
             for q in &qs[1..] {
                 same_dim(&acc.dim, &q.dim, name)?;
@@ -369,8 +407,14 @@ mod tests {
 
     fn eval(s: &str) -> Result<Val, String> {
         parse(s)?.eval(&mut |n| match n {
-            "usd" => Ok(Quantity { value: 155e9, dim: Dim::base("USD") }),
-            "rmb" => Ok(Quantity { value: 1.1e12, dim: Dim::base("RMB") }),
+            "usd" => Ok(Quantity {
+                value: 155e9,
+                dim: Dim::base("USD"),
+            }),
+            "rmb" => Ok(Quantity {
+                value: 1.1e12,
+                dim: Dim::base("RMB"),
+            }),
             "zero" => Ok(Quantity::number(0.0)),
             _ => Err(format!("unknown `{n}`")),
         })
@@ -378,7 +422,10 @@ mod tests {
 
     #[test]
     fn precedence_and_percent() {
-        assert_eq!(eval("100% - 83% - 12%").unwrap(), Val::Q(Quantity::number(1.0 - 0.83 - 0.12)));
+        assert_eq!(
+            eval("100% - 83% - 12%").unwrap(),
+            Val::Q(Quantity::number(1.0 - 0.83 - 0.12))
+        );
         assert_eq!(eval("2 + 3 * 4").unwrap(), Val::Q(Quantity::number(14.0)));
         assert_eq!(eval("between(1/4 + 0.01, 1/4, 1/3)").unwrap(), Val::Bool(true));
     }
@@ -387,13 +434,18 @@ mod tests {
     fn units_are_enforced() {
         assert!(eval("usd + rmb").unwrap_err().contains("unit mismatch"));
         let rate = eval("rmb / usd").unwrap();
-        assert!(matches!(rate, Val::Q(q) if (q.value - 7.0968).abs() < 1e-3 && q.dim == Dim::base("RMB").combine(&Dim::base("USD"), true)));
+        assert!(
+            matches!(rate, Val::Q(q) if (q.value - 7.0968).abs() < 1e-3 && q.dim == Dim::base("RMB").combine(&Dim::base("USD"), true))
+        );
         assert!(eval("usd / zero").unwrap_err().contains("division by zero"));
     }
 
     #[test]
     fn names_and_errors() {
-        assert_eq!(parse("capex.us.usd * allocation.cn.model").unwrap().names(), ["capex.us.usd", "allocation.cn.model"]);
+        assert_eq!(
+            parse("capex.us.usd * allocation.cn.model").unwrap().names(),
+            ["capex.us.usd", "allocation.cn.model"]
+        );
         assert!(parse("1 +").is_err());
         assert!(parse("frobnicate(1)").unwrap_err().contains("unknown function"));
         assert!(eval("approx(usd, rmb, 0.1)").is_err());

@@ -41,7 +41,15 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
                 .hint("add Markdown files such as content/sections/01-introduction.md"),
         );
     }
-    if errors.is_empty() { Ok(Report { meta, sections, datasets }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Report {
+            meta,
+            sections,
+            datasets,
+        })
+    } else {
+        Err(errors)
+    }
 }
 
 /// The files with `ext` under `root/dir`, relative to root, sorted by name so
@@ -73,8 +81,10 @@ fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnos
             let valid = String::from_utf8_lossy(valid);
             let line = valid.matches('\n').count() + 1;
             let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(Diagnostic::error(Loc::new(rel, line, col), "the file is not valid UTF-8")
-                .hint("save the file as UTF-8"))
+            Err(
+                Diagnostic::error(Loc::new(rel, line, col), "the file is not valid UTF-8")
+                    .hint("save the file as UTF-8"),
+            )
         }
     }
 }
@@ -82,7 +92,9 @@ fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnos
 type Order = Option<(Vec<String>, Loc)>;
 
 fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
-    root.only_keys(&["title", "subtitle", "authors", "date", "lang", "sections", "palette", "sources"])?;
+    root.only_keys(&[
+        "title", "subtitle", "authors", "date", "lang", "sections", "palette", "sources",
+    ])?;
     let lang_node = root.get("lang");
     let lang = match &lang_node {
         Some(n) => Lang::parse(&n.str()?).ok_or_else(|| n.error("unknown language").hint("use `en` or `zh`"))?,
@@ -98,7 +110,9 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
             let c = v.str()?;
             let hex = c.strip_prefix('#').unwrap_or("");
             if !(hex.len() == 6 || hex.len() == 3) || !hex.chars().all(|ch| ch.is_ascii_hexdigit()) {
-                return Err(v.error(format!("`{c}` is not a colour")).hint("write a hex colour such as \"#0072B2\" (quoted)"));
+                return Err(v
+                    .error(format!("`{c}` is not a colour"))
+                    .hint("write a hex colour such as \"#0072B2\" (quoted)"));
             }
             palette.push((k, c));
         }
@@ -109,7 +123,11 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
             n.only_keys(&["publisher", "short", "title", "date", "url", "note"])?;
             let publisher = n.req("publisher", "who published it")?.text()?;
             sources.push(SourceEntry {
-                short: n.get("short").map(|x| x.text()).transpose()?.unwrap_or_else(|| publisher.clone()),
+                short: n
+                    .get("short")
+                    .map(|x| x.text())
+                    .transpose()?
+                    .unwrap_or_else(|| publisher.clone()),
                 publisher,
                 title: n.req("title", "the publication's title")?.text()?,
                 date: n.req("date", "its date as printed")?.text()?,
@@ -123,7 +141,11 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
     let meta = Meta {
         title: root.req("title", "the report's title")?.text()?,
         subtitle: opt_text(root, "subtitle")?,
-        authors: root.get("authors").map(|a| a.strings()).transpose()?.unwrap_or_default(),
+        authors: root
+            .get("authors")
+            .map(|a| a.strings())
+            .transpose()?
+            .unwrap_or_default(),
         date: root.req("date", "the report's date, e.g. \"2026-11-28\"")?.str()?,
         lang,
         palette,
@@ -139,38 +161,52 @@ fn opt_text(n: &Node, key: &str) -> Result<Text, Diagnostic> {
 fn reorder(mut sections: Vec<Section>, order: &[String], loc: &Loc) -> Result<Vec<Section>, Diagnostic> {
     let mut out = Vec::new();
     for name in order {
-        let pos = sections.iter().position(|s| &s.id == name || file_stem(&s.file) == name);
+        let pos = sections
+            .iter()
+            .position(|s| &s.id == name || file_stem(&s.file) == name);
         let Some(pos) = pos else {
             let known: Vec<&str> = sections.iter().map(|s| s.id.as_str()).collect();
             let hint = match crate::text::closest(name, known.iter().copied()) {
                 Some(c) => format!("did you mean `{c}`?"),
                 None => format!("sections found: {}", known.join(", ")),
             };
-            return Err(Diagnostic::error(loc.clone(), format!("`sections` lists `{name}`, but there is no such section file")).hint(hint));
+            return Err(Diagnostic::error(
+                loc.clone(),
+                format!("`sections` lists `{name}`, but there is no such section file"),
+            )
+            .hint(hint));
         };
         out.push(sections.remove(pos));
     }
     if let Some(s) = sections.first() {
-        return Err(Diagnostic::error(loc.clone(), format!("`{}` is not listed in `sections`", s.file))
-            .hint("list every section file, or remove `sections:` to order them by file name"));
+        return Err(
+            Diagnostic::error(loc.clone(), format!("`{}` is not listed in `sections`", s.file))
+                .hint("list every section file, or remove `sections:` to order them by file name"),
+        );
     }
     Ok(out)
 }
 
 fn file_stem(file: &str) -> &str {
     let name = file.rsplit('/').next().unwrap_or(file);
-    name.strip_suffix(".md").or_else(|| name.strip_suffix(".yaml")).unwrap_or(name)
+    name.strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".yaml"))
+        .unwrap_or(name)
 }
 
 /// A valid name for use in expressions and ids: `snake_case`.
 fn is_ident(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
     let stem = file_stem(rel);
-    let id = stem.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['-', '_']).to_string();
+    let id = stem
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(['-', '_'])
+        .to_string();
     let id = if id.is_empty() { stem.to_string() } else { id };
     let no_fm = || {
         Diagnostic::error(Loc::file(rel), "a section starts with YAML front matter")
@@ -182,61 +218,105 @@ fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
     }
     let close = (1..lines.len())
         .find(|&i| lines[i].trim_end() == "---")
-        .ok_or_else(|| Diagnostic::error(Loc::file(rel), "the front matter is not closed").hint("end it with a line `---`"))?;
+        .ok_or_else(|| {
+            Diagnostic::error(Loc::file(rel), "the front matter is not closed").hint("end it with a line `---`")
+        })?;
     let fm: String = lines[1..close].concat();
     let doc = Doc::parse(rel, &fm, 1)?;
     let root = doc.root();
     if !root.is_map() {
-        return Err(Diagnostic::error(Loc::new(rel, 2, 1), "the front matter must be `key: value` lines")
-            .hint("add at least `title: …`"));
+        return Err(
+            Diagnostic::error(Loc::new(rel, 2, 1), "the front matter must be `key: value` lines")
+                .hint("add at least `title: …`"),
+        );
     }
     root.only_keys(&["title", "summary"])?;
     let title = root
         .get("title")
-        .ok_or_else(|| Diagnostic::error(Loc::new(rel, 1, 1), "the front matter has no `title`").hint("add a line `title: …` between the `---` lines"))?
+        .ok_or_else(|| {
+            Diagnostic::error(Loc::new(rel, 1, 1), "the front matter has no `title`")
+                .hint("add a line `title: …` between the `---` lines")
+        })?
         .text()?;
     let summary = opt_text(&root, "summary")?;
     let body: String = lines[close + 1..].concat();
     let body_line_offset = close + 1;
-    Ok(Section { id, file: rel.to_string(), title, summary, body, body_line_offset })
+    Ok(Section {
+        id,
+        file: rel.to_string(),
+        title,
+        summary,
+        body,
+        body_line_offset,
+    })
 }
 
 fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
     let id = file_stem(rel).to_string();
     if !is_ident(&id) {
-        return Err(Diagnostic::error(Loc::file(rel), format!("`{id}` is not a valid dataset id"))
-            .hint("name the file in snake_case (letters, digits, `_`), e.g. `ai_capex.yaml`"));
+        return Err(
+            Diagnostic::error(Loc::file(rel), format!("`{id}` is not a valid dataset id"))
+                .hint("name the file in snake_case (letters, digits, `_`), e.g. `ai_capex.yaml`"),
+        );
     }
     let doc = Doc::parse(rel, text, 0)?;
     let root = doc.root();
     if !root.is_map() {
-        return Err(Diagnostic::error(Loc::file(rel), "a dataset must be a mapping with `title`, `fields` and `rows`"));
+        return Err(Diagnostic::error(
+            Loc::file(rel),
+            "a dataset must be a mapping with `title`, `fields` and `rows`",
+        ));
     }
-    root.only_keys(&["title", "scope", "unit", "source", "fields", "rows", "derived", "checks", "description"])?;
+    root.only_keys(&[
+        "title",
+        "scope",
+        "unit",
+        "source",
+        "fields",
+        "rows",
+        "derived",
+        "checks",
+        "description",
+    ])?;
     let default_unit = match root.get("unit") {
         Some(u) => Some(unit(&u)?),
         None => None,
     };
-    let src = root.req("source", "which sources the numbers come from: `source: {cites: [id], note: …}`")?;
+    let src = root.req(
+        "source",
+        "which sources the numbers come from: `source: {cites: [id], note: …}`",
+    )?;
     src.only_keys(&["cites", "note"])?;
     let cites_node = src.req("cites", "source ids from report.yaml `sources`")?;
     let cites = if cites_node.is_map() {
         return Err(cites_node.error("`cites` should be a list of source ids"));
     } else if let Ok(items) = cites_node.items() {
-        items.iter().map(|n| Ok((n.str()?, n.loc()))).collect::<Result<Vec<_>, Diagnostic>>()?
+        items
+            .iter()
+            .map(|n| Ok((n.str()?, n.loc())))
+            .collect::<Result<Vec<_>, Diagnostic>>()?
     } else {
         vec![(cites_node.str()?, cites_node.loc())]
     };
-    let source = Citation { cites, note: opt_text(&src, "note")? };
+    let source = Citation {
+        cites,
+        note: opt_text(&src, "note")?,
+    };
 
     let mut fields = Vec::new();
     for (key, n) in root.req("fields", "the numeric columns")?.entries()? {
         if !is_ident(&key) {
-            return Err(n.error(format!("`{key}` is not a valid field name")).hint("use snake_case: letters, digits and `_`"));
+            return Err(n
+                .error(format!("`{key}` is not a valid field name"))
+                .hint("use snake_case: letters, digits and `_`"));
         }
         let (label, unit_node, digits) = if n.is_map() {
             n.only_keys(&["label", "unit", "digits"])?;
-            (opt_text(&n, "label")?, n.get("unit"), n.get("digits").map(|d| d.count()).transpose()?)
+            (
+                opt_text(&n, "label")?,
+                n.get("unit"),
+                n.get("digits").map(|d| d.count()).transpose()?,
+            )
         } else if n.is_null() {
             (Text::default(), None, None)
         } else {
@@ -246,11 +326,23 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
             (Some(u), _) => unit(&u)?,
             (None, Some(u)) => u.clone(),
             (None, None) => {
-                return Err(n.error(format!("field `{key}` has no unit")).hint("add `unit:` to the field or to the dataset (e.g. `unit: USD bn`, `unit: \"%\"`)"));
+                return Err(n
+                    .error(format!("field `{key}` has no unit"))
+                    .hint("add `unit:` to the field or to the dataset (e.g. `unit: USD bn`, `unit: \"%\"`)"));
             }
         };
-        let label = if label.is_empty() { Text::plain(key.clone()) } else { label };
-        fields.push(Field { key, label, unit, digits, loc: n.loc() });
+        let label = if label.is_empty() {
+            Text::plain(key.clone())
+        } else {
+            label
+        };
+        fields.push(Field {
+            key,
+            label,
+            unit,
+            digits,
+            loc: n.loc(),
+        });
     }
     if fields.is_empty() {
         return Err(root.req("fields", "")?.error("a dataset needs at least one field"));
@@ -261,10 +353,14 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
         let key_node = n.req("key", "the row's name, e.g. `us`")?;
         let key = key_node.str()?;
         if !is_ident(&key) {
-            return Err(key_node.error(format!("`{key}` is not a valid row key")).hint("use snake_case: letters, digits and `_`"));
+            return Err(key_node
+                .error(format!("`{key}` is not a valid row key"))
+                .hint("use snake_case: letters, digits and `_`"));
         }
         if rows.iter().any(|r: &Row| r.key == key) {
-            return Err(key_node.error(format!("duplicate row key `{key}`")).hint("every row needs its own key"));
+            return Err(key_node
+                .error(format!("duplicate row key `{key}`"))
+                .hint("every row needs its own key"));
         }
         let mut cells = Vec::new();
         for (k, v) in n.entries()? {
@@ -281,8 +377,17 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
             cells.push((k, cell(&v)?));
         }
         let label = opt_text(&n, "label")?;
-        let label = if label.is_empty() { Text::plain(key.clone()) } else { label };
-        rows.push(Row { key, label, cells, loc: n.loc() });
+        let label = if label.is_empty() {
+            Text::plain(key.clone())
+        } else {
+            label
+        };
+        rows.push(Row {
+            key,
+            label,
+            cells,
+            loc: n.loc(),
+        });
     }
 
     let mut derived = Vec::new();
@@ -292,7 +397,9 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
                 return Err(n.error(format!("`{name}` is not a valid name")).hint("use snake_case"));
             }
             if rows.iter().any(|r| r.key == name) {
-                return Err(n.error(format!("`{name}` is both a row and a derived value")).hint("rename one of them"));
+                return Err(n
+                    .error(format!("`{name}` is both a row and a derived value"))
+                    .hint("rename one of them"));
             }
             n.only_keys(&["expr", "unit", "digits", "label", "note"])?;
             let src_node = n.req("expr", "the formula, e.g. `us.rmb / us.usd`")?;
@@ -322,7 +429,13 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
             let a = n.req("assert", "the relationship, e.g. `between(cn.usd / us.usd, 1/4, 1/3)`")?;
             let expr_src = a.str()?;
             let expr = expr::parse(&expr_src).map_err(|m| a.error(format!("bad expression: {m}")))?;
-            checks.push(Check { id, expr, expr_src, label: opt_text(&n, "label")?, loc: a.loc() });
+            checks.push(Check {
+                id,
+                expr,
+                expr_src,
+                label: opt_text(&n, "label")?,
+                loc: a.loc(),
+            });
         }
     }
 
@@ -345,7 +458,11 @@ fn unit(n: &Node) -> Result<Unit, Diagnostic> {
 
 fn cell(n: &Node) -> Result<Cell, Diagnostic> {
     if !n.is_map() {
-        return Ok(Cell { value: CellValue::Given(n.number()?), note: Text::default(), loc: n.loc() });
+        return Ok(Cell {
+            value: CellValue::Given(n.number()?),
+            note: Text::default(),
+            loc: n.loc(),
+        });
     }
     n.only_keys(&["value", "derive", "note"])?;
     let note = opt_text(n, "note")?;
@@ -356,7 +473,15 @@ fn cell(n: &Node) -> Result<Cell, Diagnostic> {
             let e = expr::parse(&src).map_err(|m| d.error(format!("bad expression: {m}")))?;
             CellValue::Derive(e, src)
         }
-        _ => return Err(n.error("a cell has either `value:` or `derive:`").hint("e.g. `{value: 155, note: over}` or `{derive: \"rmb / rate\"}`")),
+        _ => {
+            return Err(n
+                .error("a cell has either `value:` or `derive:`")
+                .hint("e.g. `{value: 155, note: over}` or `{derive: \"rmb / rate\"}`"));
+        }
     };
-    Ok(Cell { value, note, loc: n.loc() })
+    Ok(Cell {
+        value,
+        note,
+        loc: n.loc(),
+    })
 }

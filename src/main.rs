@@ -69,20 +69,40 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let start = Instant::now();
     let (outcome, format, deny, verb) = match &cli.command {
-        Command::Build { root, out, lang, format } => {
+        Command::Build {
+            root,
+            out,
+            lang,
+            format,
+        } => {
             let out = out.clone().unwrap_or_else(|| root.join("output"));
-            (quire::build_with(root, &out, &Options { lang: *lang }), *format, false, "built")
+            (
+                quire::build_with(root, &out, &Options { lang: *lang }),
+                *format,
+                false,
+                "built",
+            )
         }
-        Command::Check { root, lang, deny_warnings, format } => {
-            (quire::check_with(root, &Options { lang: *lang }), *format, *deny_warnings, "checked")
-        }
+        Command::Check {
+            root,
+            lang,
+            deny_warnings,
+            format,
+        } => (
+            quire::check_with(root, &Options { lang: *lang }),
+            *format,
+            *deny_warnings,
+            "checked",
+        ),
     };
     let format = match format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
         FormatArg::Github => Format::Github,
     };
-    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut diags = outcome.diagnostics.clone();
     if deny {
         for d in &mut diags {
@@ -95,7 +115,10 @@ fn main() -> ExitCode {
     if failed {
         let errors = diags.iter().filter(|d| d.is_error()).count();
         if format == Format::Human {
-            eprintln!("error: {verb} nothing: {errors} error{}", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "error: {verb} nothing: {errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            );
         }
         return ExitCode::from(1);
     }
@@ -107,9 +130,17 @@ fn main() -> ExitCode {
             s.figures,
             s.tables,
             s.files,
-            if verb == "checked" { " would be written" } else { " written" },
+            if verb == "checked" {
+                " would be written"
+            } else {
+                " written"
+            },
             start.elapsed().as_millis(),
-            if warnings > 0 { format!("; {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+            if warnings > 0 {
+                format!("; {warnings} warning{}", if warnings == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            }
         );
     }
     ExitCode::SUCCESS

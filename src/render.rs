@@ -4,18 +4,23 @@
 
 use crate::chart;
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
+use crate::model::Report;
 use crate::text::Lang;
 use crate::transform::figures::{Figure, FigureBody, UnitFormat};
 use crate::transform::{Document, Piece, SourceLine, label};
 use crate::values::Values;
-use crate::model::Report;
 use serde_json::json;
 use std::path::Path;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 /// The templates every project must have.
-pub const REQUIRED: [&str; 4] = ["report.html", "partials/figure.html", "partials/table.html", "partials/stats.html"];
+pub const REQUIRED: [&str; 4] = [
+    "report.html",
+    "partials/figure.html",
+    "partials/table.html",
+    "partials/stats.html",
+];
 
 /// One file to write, by path relative to the output folder.
 #[derive(Debug)]
@@ -43,13 +48,25 @@ pub fn templates(root: &Path, files: &mut SourceMap) -> Result<(Tera, String), D
     sources.sort();
     for name in REQUIRED {
         if !sources.iter().any(|(n, _)| n == name) {
-            errors.push(Diagnostic::error(Loc::file(format!("templates/{name}")), format!("missing template `templates/{name}`")).hint("restore it from quire's default templates, or create it"));
+            errors.push(
+                Diagnostic::error(
+                    Loc::file(format!("templates/{name}")),
+                    format!("missing template `templates/{name}`"),
+                )
+                .hint("restore it from quire's default templates, or create it"),
+            );
         }
     }
     let css = match std::fs::read_to_string(dir.join("style.css")) {
         Ok(c) => c,
         Err(_) => {
-            errors.push(Diagnostic::error(Loc::file("templates/style.css"), "missing stylesheet `templates/style.css`").hint("restore it from quire's default templates, or create an empty file"));
+            errors.push(
+                Diagnostic::error(
+                    Loc::file("templates/style.css"),
+                    "missing stylesheet `templates/style.css`",
+                )
+                .hint("restore it from quire's default templates, or create an empty file"),
+            );
             String::new()
         }
     };
@@ -61,7 +78,11 @@ pub fn templates(root: &Path, files: &mut SourceMap) -> Result<(Tera, String), D
             errors.push(tera_error(&e, name));
         }
     }
-    if errors.is_empty() { Ok((tera, css)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((tera, css))
+    } else {
+        Err(errors)
+    }
 }
 
 /// A Tera error as a diagnostic at the template line it names.
@@ -71,8 +92,11 @@ fn tera_error(e: &tera::Error, name: &str) -> Diagnostic {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let file = if r.filename().is_empty() { name } else { r.filename() };
             let s = r.span();
-            Diagnostic::error(Loc::new(format!("templates/{file}"), s.start_line, s.start_col + 1), format!("template error: {}", r.message()))
-                .hint("fix the template; see Tera 2's syntax")
+            Diagnostic::error(
+                Loc::new(format!("templates/{file}"), s.start_line, s.start_col + 1),
+                format!("template error: {}", r.message()),
+            )
+            .hint("fix the template; see Tera 2's syntax")
         }
         _ => {
             let mut msg = e.to_string();
@@ -81,15 +105,20 @@ fn tera_error(e: &tera::Error, name: &str) -> Diagnostic {
                 msg.push_str(&format!(": {s}"));
                 src = s.source();
             }
-            Diagnostic::error(Loc::file(format!("templates/{name}")), format!("template error: {msg}")).hint("check the template names and variables it uses")
+            Diagnostic::error(Loc::file(format!("templates/{name}")), format!("template error: {msg}"))
+                .hint("check the template names and variables it uses")
         }
     }
 }
 
 fn strings(lang: Lang) -> serde_json::Value {
     match lang {
-        Lang::En => json!({"contents": "Contents", "sources": "Sources", "figure": "Figure", "table": "Table", "source": "Source", "generated_by": "Built with"}),
-        Lang::Zh => json!({"contents": "目录", "sources": "资料来源", "figure": "图", "table": "表", "source": "来源", "generated_by": "生成工具"}),
+        Lang::En => {
+            json!({"contents": "Contents", "sources": "Sources", "figure": "Figure", "table": "Table", "source": "Source", "generated_by": "Built with"})
+        }
+        Lang::Zh => {
+            json!({"contents": "目录", "sources": "资料来源", "figure": "图", "table": "表", "source": "来源", "generated_by": "生成工具"})
+        }
     }
 }
 
@@ -98,7 +127,13 @@ fn source_json(line: Option<&SourceLine>) -> serde_json::Value {
 }
 
 /// Draws every chart and renders the page: `index.html` and `charts/<id>.svg`.
-pub fn render(doc: &Document, report: &Report, values: &Values, tera: &Tera, css: &str) -> Result<Vec<OutFile>, Diagnostics> {
+pub fn render(
+    doc: &Document,
+    report: &Report,
+    values: &Values,
+    tera: &Tera,
+    css: &str,
+) -> Result<Vec<OutFile>, Diagnostics> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut figure_html = Vec::new();
@@ -106,7 +141,10 @@ pub fn render(doc: &Document, report: &Report, values: &Values, tera: &Tera, css
         match figure(doc, values, tera, f) {
             Ok((html, svg)) => {
                 if let Some(svg) = svg {
-                    out.push(OutFile { path: format!("charts/{}.svg", f.key), bytes: svg.into_bytes() });
+                    out.push(OutFile {
+                        path: format!("charts/{}.svg", f.key),
+                        bytes: svg.into_bytes(),
+                    });
                 }
                 figure_html.push(html);
             }
@@ -134,7 +172,11 @@ pub fn render(doc: &Document, report: &Report, values: &Values, tera: &Tera, css
             json!({"id": s.id, "number": s.number.to_string(), "title": s.title, "summary": s.summary, "html": html})
         })
         .collect();
-    let toc: Vec<serde_json::Value> = doc.sections.iter().map(|s| json!({"id": s.id, "number": s.number.to_string(), "title": s.title})).collect();
+    let toc: Vec<serde_json::Value> = doc
+        .sections
+        .iter()
+        .map(|s| json!({"id": s.id, "number": s.number.to_string(), "title": s.title}))
+        .collect();
     let m = &report.meta;
     let mut ctx = Context::new();
     ctx.insert("report", &json!({"title": m.title.get(doc.lang), "subtitle": m.subtitle.get(doc.lang), "authors": m.authors, "date": m.date, "lang": doc.lang.tag()}));
@@ -144,8 +186,16 @@ pub fn render(doc: &Document, report: &Report, values: &Values, tera: &Tera, css
     ctx.insert("css", css);
     ctx.insert("strings", &strings(doc.lang));
     ctx.insert("generator", &format!("quire {}", env!("CARGO_PKG_VERSION")));
-    let page = tera.render("report.html", &ctx).map_err(|e| vec![tera_error(&e, "report.html")])?;
-    out.insert(0, OutFile { path: "index.html".into(), bytes: page.into_bytes() });
+    let page = tera
+        .render("report.html", &ctx)
+        .map_err(|e| vec![tera_error(&e, "report.html")])?;
+    out.insert(
+        0,
+        OutFile {
+            path: "index.html".into(),
+            bytes: page.into_bytes(),
+        },
+    );
     Ok(out)
 }
 
@@ -157,7 +207,10 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
     match &f.body {
         FigureBody::Chart { input, unit } => {
             let fmt = UnitFormat { unit, lang: doc.lang };
-            let mut svg = chart::render(input, &fmt).map_err(|e| Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key)).hint("fix the data or the chart block"))?;
+            let mut svg = chart::render(input, &fmt).map_err(|e| {
+                Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key))
+                    .hint("fix the data or the chart block")
+            })?;
             // The author's description says what to see; the generated one
             // states the data. Screen readers get both, the point first.
             let desc_open = format!("<desc id=\"{}-desc\">", input.id);
@@ -169,7 +222,9 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
                 "figure",
                 &json!({"id": f.html_id, "number": f.number.to_string(), "label": label(doc.lang, "fig", f.number), "title": f.title, "svg": svg, "caption": caption, "source": source, "chart_file": format!("charts/{}.svg", f.key), "description": f.description}),
             );
-            let html = tera.render("partials/figure.html", &ctx).map_err(|e| tera_error(&e, "partials/figure.html"))?;
+            let html = tera
+                .render("partials/figure.html", &ctx)
+                .map_err(|e| tera_error(&e, "partials/figure.html"))?;
             Ok((html, Some(svg)))
         }
         FigureBody::Table(t) => {
@@ -179,7 +234,11 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
                 obj.extend(more.clone());
             }
             ctx.insert("table", &table);
-            Ok((tera.render("partials/table.html", &ctx).map_err(|e| tera_error(&e, "partials/table.html"))?, None))
+            Ok((
+                tera.render("partials/table.html", &ctx)
+                    .map_err(|e| tera_error(&e, "partials/table.html"))?,
+                None,
+            ))
         }
         FigureBody::Stats(tiles) => {
             let tiles: Vec<serde_json::Value> = tiles
@@ -192,7 +251,11 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
                 })
                 .collect();
             ctx.insert("stats", &json!({"tiles": tiles}));
-            Ok((tera.render("partials/stats.html", &ctx).map_err(|e| tera_error(&e, "partials/stats.html"))?, None))
+            Ok((
+                tera.render("partials/stats.html", &ctx)
+                    .map_err(|e| tera_error(&e, "partials/stats.html"))?,
+                None,
+            ))
         }
     }
 }

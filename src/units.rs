@@ -44,10 +44,28 @@ impl fmt::Display for Dim {
         if self.0.is_empty() {
             return f.write_str("a pure number");
         }
-        let num: Vec<&str> = self.0.iter().filter(|(_, e)| **e > 0).map(|(k, _)| k.as_str()).collect();
-        let den: Vec<&str> = self.0.iter().filter(|(_, e)| **e < 0).map(|(k, _)| k.as_str()).collect();
-        let num = if num.is_empty() { "1".to_string() } else { num.join("·") };
-        if den.is_empty() { write!(f, "{num}") } else { write!(f, "{num}/{}", den.join("·")) }
+        let num: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(_, e)| **e > 0)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let den: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(_, e)| **e < 0)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let num = if num.is_empty() {
+            "1".to_string()
+        } else {
+            num.join("·")
+        };
+        if den.is_empty() {
+            write!(f, "{num}")
+        } else {
+            write!(f, "{num}/{}", den.join("·"))
+        }
     }
 }
 
@@ -63,7 +81,10 @@ pub struct Quantity {
 impl Quantity {
     /// A pure number.
     pub fn number(value: f64) -> Quantity {
-        Quantity { value, dim: Dim::default() }
+        Quantity {
+            value,
+            dim: Dim::default(),
+        }
     }
 }
 
@@ -162,12 +183,20 @@ impl Unit {
                 ));
             }
         };
-        u.factor = if scale.is_empty() { 1.0 } else { scale_of(scale).unwrap_or(1.0) };
+        u.factor = if scale.is_empty() {
+            1.0
+        } else {
+            scale_of(scale).unwrap_or(1.0)
+        };
         u.scale_word = scale.to_string();
         if !base.is_empty() {
             u.base = base.to_string();
             u.dim = Dim::base(base);
-            u.style = if CURRENCIES.contains(&base) { Style::Currency } else { Style::Suffix };
+            u.style = if CURRENCIES.contains(&base) {
+                Style::Currency
+            } else {
+                Style::Suffix
+            };
         } else {
             u.style = Style::Suffix;
         }
@@ -205,7 +234,10 @@ impl Unit {
 
     /// A written number (`155` of `USD bn`) as a quantity.
     pub fn quantity(&self, written: f64) -> Quantity {
-        Quantity { value: written * self.factor, dim: self.dim.clone() }
+        Quantity {
+            value: written * self.factor,
+            dim: self.dim.clone(),
+        }
     }
 
     /// Writes a base-unit value for a reader: `1.55e11` → "USD 155 bn" in
@@ -254,8 +286,16 @@ impl Unit {
             Style::Percent => format!("{}%", number(shown, digits, false)),
             Style::Multiple => format!("{}倍", number(shown, digits, false)),
             Style::Rate => {
-                let per = if self.per == "USD" { "美元".to_string() } else { self.per.clone() };
-                let b = if self.base == "RMB" { "元".to_string() } else { self.base.clone() };
+                let per = if self.per == "USD" {
+                    "美元".to_string()
+                } else {
+                    self.per.clone()
+                };
+                let b = if self.base == "RMB" {
+                    "元".to_string()
+                } else {
+                    self.base.clone()
+                };
                 format!("{}{b}/{per}", number(shown, digits, false))
             }
             Style::Currency | Style::Suffix => {
@@ -285,7 +325,11 @@ impl Unit {
 
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.written.is_empty() { "no unit" } else { &self.written })
+        f.write_str(if self.written.is_empty() {
+            "no unit"
+        } else {
+            &self.written
+        })
     }
 }
 
@@ -302,7 +346,11 @@ pub fn number(v: f64, digits: usize, group: bool) -> String {
     }
     let zero = s.chars().all(|c| c == '0' || c == '.');
     let sign = if v < 0.0 && !zero { "\u{2212}" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
 }
 
 #[cfg(test)]

@@ -76,7 +76,11 @@ impl Values {
         for ds in &report.datasets {
             for row in &ds.rows {
                 for (field_key, cell) in &row.cells {
-                    let field = ds.fields.iter().find(|f| &f.key == field_key).expect("loader checked fields");
+                    let field = ds
+                        .fields
+                        .iter()
+                        .find(|f| &f.key == field_key)
+                        .expect("loader checked fields");
                     let name = format!("{}.{}.{}", ds.id, row.key, field_key);
                     let digits = field.digits.unwrap_or(field.unit.default_digits());
                     match &cell.value {
@@ -117,7 +121,16 @@ impl Values {
                 let digits = d.digits.or(unit.as_ref().map(Unit::default_digits)).unwrap_or(1);
                 pending.insert(
                     format!("{}.{}", ds.id, d.name),
-                    Pending { expr: &d.expr, src: &d.expr_src, dataset: &ds.id, row: None, unit, digits, loc: d.loc.clone(), note: Text::default() },
+                    Pending {
+                        expr: &d.expr,
+                        src: &d.expr_src,
+                        dataset: &ds.id,
+                        row: None,
+                        unit,
+                        digits,
+                        loc: d.loc.clone(),
+                        note: Text::default(),
+                    },
                 );
             }
         }
@@ -125,10 +138,10 @@ impl Values {
         let mut errors = Vec::new();
         for name in names {
             let mut stack = Vec::new();
-            if let Err(e) = v.resolve(&name, &mut pending, &mut stack, report) {
-                if !errors.contains(&e) {
-                    errors.push(e);
-                }
+            if let Err(e) = v.resolve(&name, &mut pending, &mut stack, report)
+                && !errors.contains(&e)
+            {
+                errors.push(e);
             }
         }
         if !errors.is_empty() {
@@ -139,7 +152,12 @@ impl Values {
                 let mut detail = String::new();
                 let mut lookup = |n: &str| {
                     v.lookup_in(n, &ds.id, None, report).map(|(_, val)| {
-                        detail.push_str(&format!("{n} = {}; ", val.unit.format(val.q.value, val.digits + 2, crate::text::Lang::En).replace('\u{a0}', " ")));
+                        detail.push_str(&format!(
+                            "{n} = {}; ",
+                            val.unit
+                                .format(val.q.value, val.digits + 2, crate::text::Lang::En)
+                                .replace('\u{a0}', " ")
+                        ));
                         val.q.clone()
                     })
                 };
@@ -184,10 +202,10 @@ impl Values {
     /// cells): the same row's field, then the dataset's names, then global.
     fn candidates(name: &str, dataset: &str, row: Option<&str>, report: &Report) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(r) = row {
-            if !name.contains('.') {
-                out.push(format!("{dataset}.{r}.{name}"));
-            }
+        if let Some(r) = row
+            && !name.contains('.')
+        {
+            out.push(format!("{dataset}.{r}.{name}"));
         }
         out.push(format!("{dataset}.{name}"));
         out.push(name.to_string());
@@ -204,7 +222,13 @@ impl Values {
         out
     }
 
-    fn lookup_in(&self, name: &str, dataset: &str, row: Option<&str>, report: &Report) -> Result<(String, &Value), String> {
+    fn lookup_in(
+        &self,
+        name: &str,
+        dataset: &str,
+        row: Option<&str>,
+        report: &Report,
+    ) -> Result<(String, &Value), String> {
         for c in Values::candidates(name, dataset, row, report) {
             if let Some(v) = self.values.get(&c) {
                 return Ok((c, v));
@@ -234,7 +258,13 @@ impl Values {
         }
     }
 
-    fn resolve(&mut self, name: &str, pending: &mut BTreeMap<String, Pending>, stack: &mut Vec<String>, report: &Report) -> Result<(), Diagnostic> {
+    fn resolve(
+        &mut self,
+        name: &str,
+        pending: &mut BTreeMap<String, Pending>,
+        stack: &mut Vec<String>,
+        report: &Report,
+    ) -> Result<(), Diagnostic> {
         if self.values.contains_key(name) {
             return Ok(());
         }
@@ -243,8 +273,11 @@ impl Values {
             let mut chain = stack.clone();
             chain.push(name.to_string());
             let at = chain.iter().position(|s| s == name).unwrap_or(0);
-            return Err(Diagnostic::error(p.loc.clone(), format!("`{name}` depends on itself: {}", chain[at..].join(" → ")))
-                .hint("break the cycle: one of these values must be stated, not derived"));
+            return Err(Diagnostic::error(
+                p.loc.clone(),
+                format!("`{name}` depends on itself: {}", chain[at..].join(" → ")),
+            )
+            .hint("break the cycle: one of these values must be stated, not derived"));
         }
         stack.push(name.to_string());
         let (expr, dataset, row, loc) = (p.expr, p.dataset, p.row, p.loc.clone());
@@ -266,7 +299,12 @@ impl Values {
         let mut lookup = |n: &str| self.lookup_in(n, p.dataset, p.row, report).map(|(_, v)| v.q.clone());
         let q = match p.expr.eval(&mut lookup) {
             Ok(Val::Q(q)) => q,
-            Ok(Val::Bool(_)) => return Err(Diagnostic::error(p.loc, "a derived value must be a number, not a comparison").hint("move comparisons to `checks:`")),
+            Ok(Val::Bool(_)) => {
+                return Err(
+                    Diagnostic::error(p.loc, "a derived value must be a number, not a comparison")
+                        .hint("move comparisons to `checks:`"),
+                );
+            }
             Err(m) => return Err(Diagnostic::error(p.loc, format!("in `{}`: {m}", p.src))),
         };
         if !q.value.is_finite() {
@@ -274,16 +312,36 @@ impl Values {
         }
         let unit = match p.unit {
             Some(u) if *u.dim() != q.dim => {
-                return Err(Diagnostic::error(p.loc, format!("unit mismatch: `{}` gives {} but the unit `{}` measures {}", p.src, q.dim, u, u.dim()))
-                    .hint("fix the formula or declare the unit it yields"));
+                return Err(Diagnostic::error(
+                    p.loc,
+                    format!(
+                        "unit mismatch: `{}` gives {} but the unit `{}` measures {}",
+                        p.src,
+                        q.dim,
+                        u,
+                        u.dim()
+                    ),
+                )
+                .hint("fix the formula or declare the unit it yields"));
             }
             Some(u) => u,
             None if q.dim.is_none() => Unit::parse("×").expect("× parses"),
             None => {
-                return Err(Diagnostic::error(p.loc, format!("`{name}` measures {}; declare its `unit:`", q.dim)).hint("e.g. `unit: USD bn`"));
+                return Err(
+                    Diagnostic::error(p.loc, format!("`{name}` measures {}; declare its `unit:`", q.dim))
+                        .hint("e.g. `unit: USD bn`"),
+                );
             }
         };
-        let value = Value { q, unit, digits: p.digits, dataset: p.dataset.to_string(), formula: Some(p.src.to_string()), loc: p.loc, note: p.note };
+        let value = Value {
+            q,
+            unit,
+            digits: p.digits,
+            dataset: p.dataset.to_string(),
+            formula: Some(p.src.to_string()),
+            loc: p.loc,
+            note: p.note,
+        };
         self.values.insert(name.to_string(), value);
         Ok(())
     }

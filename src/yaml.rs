@@ -44,12 +44,21 @@ impl Doc {
                     .hint("check the indentation and quoting on this line; quote strings that contain `:` or start with `{`, `[`, `%` or `@`"));
             }
         };
-        Ok(Doc { file: file.to_string(), text: text.to_string(), line_offset, root })
+        Ok(Doc {
+            file: file.to_string(),
+            text: text.to_string(),
+            line_offset,
+            root,
+        })
     }
 
     /// The document's root node.
     pub fn root(&self) -> Node<'_> {
-        Node { doc: self, value: &self.root, path: Vec::new() }
+        Node {
+            doc: self,
+            value: &self.root,
+            path: Vec::new(),
+        }
     }
 
     /// The file this document came from.
@@ -161,9 +170,6 @@ fn find_item(lines: &[&str], index: usize, parent_indent: i64) -> Option<(usize,
             continue;
         }
         if rest.starts_with("- ") || rest == "-" {
-            if (ind as i64) <= parent_indent && parent_indent >= 0 && item_indent.is_none() {
-                // YAML allows `key:\n- item` at the key's own indent.
-            }
             let expected = *item_indent.get_or_insert(ind);
             if ind == expected {
                 if n == index {
@@ -217,7 +223,11 @@ impl<'a> Node<'a> {
     fn child(&self, seg: Seg, value: &'a Value) -> Node<'a> {
         let mut path = self.path.clone();
         path.push(seg);
-        Node { doc: self.doc, value, path }
+        Node {
+            doc: self.doc,
+            value,
+            path,
+        }
     }
 
     /// Whether the value is YAML null (or absent in a flow).
@@ -239,14 +249,21 @@ impl<'a> Node<'a> {
     /// The value under `key`, or an error saying it is missing.
     pub fn req(&self, key: &str, what: &str) -> Result<Node<'a>, Diagnostic> {
         self.get(key).ok_or_else(|| {
-            let at = if self.path.is_empty() { Loc::file(&self.doc.file) } else { self.loc() };
+            let at = if self.path.is_empty() {
+                Loc::file(&self.doc.file)
+            } else {
+                self.loc()
+            };
             Diagnostic::error(at, format!("missing `{key}`")).hint(format!("add `{key}:` ({what})"))
         })
     }
 
     /// The entries of a mapping, in the order written. Keys must be strings.
     pub fn entries(&self) -> Result<Vec<(String, Node<'a>)>, Diagnostic> {
-        let map = self.value.as_mapping().ok_or_else(|| self.type_error("a mapping (`key: value` lines)"))?;
+        let map = self
+            .value
+            .as_mapping()
+            .ok_or_else(|| self.type_error("a mapping (`key: value` lines)"))?;
         let mut out = Vec::new();
         for (k, v) in map {
             let key = match k {
@@ -262,8 +279,15 @@ impl<'a> Node<'a> {
 
     /// The items of a sequence.
     pub fn items(&self) -> Result<Vec<Node<'a>>, Diagnostic> {
-        let seq = self.value.as_sequence().ok_or_else(|| self.type_error("a list (`- item` lines or `[a, b]`)"))?;
-        Ok(seq.iter().enumerate().map(|(i, v)| self.child(Seg::Index(i), v)).collect())
+        let seq = self
+            .value
+            .as_sequence()
+            .ok_or_else(|| self.type_error("a list (`- item` lines or `[a, b]`)"))?;
+        Ok(seq
+            .iter()
+            .enumerate()
+            .map(|(i, v)| self.child(Seg::Index(i), v))
+            .collect())
     }
 
     /// Refuses keys other than `allowed`, so a typo (`serie:`) is caught
@@ -295,7 +319,8 @@ impl<'a> Node<'a> {
     pub fn number(&self) -> Result<f64, Diagnostic> {
         let n = self.value.as_f64().ok_or_else(|| self.type_error("a number"))?;
         if !n.is_finite() {
-            return Err(self.error(format!("`{}` is not a finite number", self.path_str()))
+            return Err(self
+                .error(format!("`{}` is not a finite number", self.path_str()))
                 .hint("write a plain number such as 12 or 0.5; .inf and .nan are not data"));
         }
         Ok(n)
@@ -347,7 +372,11 @@ impl<'a> Node<'a> {
             Value::Tagged(_) => "a tagged value",
         };
         let name = self.path_str();
-        let what = if name.is_empty() { "the document".to_string() } else { format!("`{name}`") };
+        let what = if name.is_empty() {
+            "the document".to_string()
+        } else {
+            format!("`{name}`")
+        };
         self.error(format!("{what} should be {expected}, found {found}"))
             .hint(format!("write {expected} here"))
     }

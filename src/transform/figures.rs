@@ -135,7 +135,11 @@ impl Ctx<'_> {
     }
 
     fn text(&self, n: Option<Node>) -> Result<String, Diagnostic> {
-        Ok(n.map(|t| t.text()).transpose()?.unwrap_or_default().get(self.lang).to_string())
+        Ok(n.map(|t| t.text())
+            .transpose()?
+            .unwrap_or_default()
+            .get(self.lang)
+            .to_string())
     }
 }
 
@@ -144,15 +148,26 @@ fn field_index(ds: &Dataset, n: &Node) -> Result<usize, Diagnostic> {
     ds.fields.iter().position(|f| f.key == key).ok_or_else(|| {
         let hint = match closest(&key, ds.fields.iter().map(|f| f.key.as_str())) {
             Some(c) => format!("did you mean `{c}`?"),
-            None => format!("fields of `{}`: {}", ds.id, ds.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "fields of `{}`: {}",
+                ds.id,
+                ds.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         };
-        n.error(format!("unknown field `{key}` in dataset `{}`", ds.id)).hint(hint)
+        n.error(format!("unknown field `{key}` in dataset `{}`", ds.id))
+            .hint(hint)
     })
 }
 
 fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> {
-    let Some(n) = n else { return Ok((0..ds.rows.len()).collect()) };
-    let items = if n.is_map() { return Err(n.error("`rows` should be a list of row keys")) } else { n.items().unwrap_or_else(|_| vec![n.clone()]) };
+    let Some(n) = n else {
+        return Ok((0..ds.rows.len()).collect());
+    };
+    let items = if n.is_map() {
+        return Err(n.error("`rows` should be a list of row keys"));
+    } else {
+        n.items().unwrap_or_else(|_| vec![n.clone()])
+    };
     items
         .iter()
         .map(|r| {
@@ -160,9 +175,14 @@ fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> 
             ds.rows.iter().position(|x| x.key == key).ok_or_else(|| {
                 let hint = match closest(&key, ds.rows.iter().map(|x| x.key.as_str())) {
                     Some(c) => format!("did you mean `{c}`?"),
-                    None => format!("rows of `{}`: {}", ds.id, ds.rows.iter().map(|x| x.key.as_str()).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "rows of `{}`: {}",
+                        ds.id,
+                        ds.rows.iter().map(|x| x.key.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
                 };
-                r.error(format!("unknown row `{key}` in dataset `{}`", ds.id)).hint(hint)
+                r.error(format!("unknown row `{key}` in dataset `{}`", ds.id))
+                    .hint(hint)
             })
         })
         .collect()
@@ -170,7 +190,14 @@ fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> 
 
 /// Parses a block body (`kind` is `chart`, `table` or `stats`) whose first
 /// line is line `line_offset + 1` of `file`.
-pub fn parse(ctx: &Ctx, kind: &str, file: &str, body: &str, line_offset: usize, number: usize) -> Result<Figure, Diagnostic> {
+pub fn parse(
+    ctx: &Ctx,
+    kind: &str,
+    file: &str,
+    body: &str,
+    line_offset: usize,
+    number: usize,
+) -> Result<Figure, Diagnostic> {
     let doc = Doc::parse(file, body, line_offset)?;
     let root = doc.root();
     let loc = Loc::new(file, line_offset, 1);
@@ -183,20 +210,43 @@ pub fn parse(ctx: &Ctx, kind: &str, file: &str, body: &str, line_offset: usize, 
 
 fn common<'a>(ctx: &Ctx, root: &Node<'a>, loc: &Loc) -> Result<(String, String, String, String), Diagnostic> {
     if !root.is_map() {
-        return Err(Diagnostic::error(loc.clone(), "the block must be `key: value` lines").hint("start with `id:`, `data:` and `title:`"));
+        return Err(Diagnostic::error(loc.clone(), "the block must be `key: value` lines")
+            .hint("start with `id:`, `data:` and `title:`"));
     }
     let id_node = root.req("id", "a short name used in `@fig:` references")?;
     let id = id_node.str()?;
     if crate::text::slug(&id) != id {
-        return Err(id_node.error(format!("`{id}` is not a valid id")).hint("use lower-case letters, digits and `-`"));
+        return Err(id_node
+            .error(format!("`{id}` is not a valid id"))
+            .hint("use lower-case letters, digits and `-`"));
     }
     let title = ctx.text(Some(root.req("title", "the figure's title, naming what and the unit")?))?;
-    Ok((id, title, ctx.text(root.get("caption"))?, ctx.text(root.get("description"))?))
+    Ok((
+        id,
+        title,
+        ctx.text(root.get("caption"))?,
+        ctx.text(root.get("description"))?,
+    ))
 }
 
 fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
     let (id, title, caption, description) = common(ctx, root, &loc)?;
-    root.only_keys(&["id", "type", "data", "series", "rows", "title", "caption", "description", "unit", "normalize", "sort", "range", "scale", "digits"])?;
+    root.only_keys(&[
+        "id",
+        "type",
+        "data",
+        "series",
+        "rows",
+        "title",
+        "caption",
+        "description",
+        "unit",
+        "normalize",
+        "sort",
+        "range",
+        "scale",
+        "digits",
+    ])?;
     let type_node = root.req("type", "bar, hbar, grouped-bar, stacked-bar, line or donut")?;
     let kind = match type_node.str()?.as_str() {
         "bar" => ChartKind::Bar,
@@ -207,7 +257,9 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         "donut" => ChartKind::Donut,
         other => {
             let kinds = ["bar", "hbar", "grouped-bar", "stacked-bar", "line", "donut"];
-            let hint = closest(other, kinds).map_or(format!("use one of: {}", kinds.join(", ")), |c| format!("did you mean `{c}`?"));
+            let hint = closest(other, kinds).map_or(format!("use one of: {}", kinds.join(", ")), |c| {
+                format!("did you mean `{c}`?")
+            });
             return Err(type_node.error(format!("unknown chart type `{other}`")).hint(hint));
         }
     };
@@ -218,7 +270,10 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         (None, None) => return Err(root.req("series", "the fields to plot, e.g. `[usd]`")?.error("")),
     };
     let series_nodes = series_node.items().unwrap_or_else(|_| vec![series_node.clone()]);
-    let fields: Vec<usize> = series_nodes.iter().map(|n| field_index(ds, n)).collect::<Result<_, _>>()?;
+    let fields: Vec<usize> = series_nodes
+        .iter()
+        .map(|n| field_index(ds, n))
+        .collect::<Result<_, _>>()?;
     if fields.is_empty() {
         return Err(series_node.error("no series to plot").hint("list at least one field"));
     }
@@ -227,7 +282,9 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
     }
     let single = matches!(kind, ChartKind::Bar | ChartKind::HBar | ChartKind::Donut);
     if single && !range && fields.len() != 1 {
-        return Err(series_node.error(format!("a `{}` chart plots one series", type_node.str()?)).hint("use `grouped-bar` or `stacked-bar` for several"));
+        return Err(series_node
+            .error(format!("a `{}` chart plots one series", type_node.str()?))
+            .hint("use `grouped-bar` or `stacked-bar` for several"));
     }
     let mut rows = row_indices(ds, root.get("rows"))?;
     let unit = match root.get("unit") {
@@ -237,15 +294,30 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
     for (&f, n) in fields.iter().zip(&series_nodes) {
         let fu = &ds.fields[f].unit;
         if fu.dim() != unit.dim() {
-            return Err(n.error(format!("unit mismatch: `{}` is in {} but the chart's axis is in {}", ds.fields[f].key, fu, unit))
+            return Err(n
+                .error(format!(
+                    "unit mismatch: `{}` is in {} but the chart's axis is in {}",
+                    ds.fields[f].key, fu, unit
+                ))
                 .hint("plot fields of one unit in a chart, or derive a converted field"));
         }
     }
-    let value = |r: usize, f: usize| ctx.values.get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key)).map(|v| v.q.value / unit.factor());
+    let value = |r: usize, f: usize| {
+        ctx.values
+            .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
+            .map(|v| v.q.value / unit.factor())
+    };
     for (&f, n) in fields.iter().zip(&series_nodes) {
         if rows.iter().all(|&r| value(r, f).is_none()) {
-            return Err(n.error(format!("the series `{}` has no values in the chosen rows", ds.fields[f].key))
-                .hint(format!("give `{}` a value in some rows of {}", ds.fields[f].key, ds.file)));
+            return Err(n
+                .error(format!(
+                    "the series `{}` has no values in the chosen rows",
+                    ds.fields[f].key
+                ))
+                .hint(format!(
+                    "give `{}` a value in some rows of {}",
+                    ds.fields[f].key, ds.file
+                )));
         }
     }
     if let Some(s) = root.get("sort") {
@@ -273,7 +345,13 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         id: format!("fig-{id}"),
         kind,
         title: title.clone(),
-        categories: rows.iter().map(|&r| Category { key: ds.rows[r].key.clone(), label: ds.rows[r].label.get(ctx.lang).to_string() }).collect(),
+        categories: rows
+            .iter()
+            .map(|&r| Category {
+                key: ds.rows[r].key.clone(),
+                label: ds.rows[r].label.get(ctx.lang).to_string(),
+            })
+            .collect(),
         series: fields
             .iter()
             .map(|&f| Series {
@@ -285,76 +363,165 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         normalize: root.get("normalize").map(|n| n.bool()).transpose()?.unwrap_or(false),
         range,
         scale,
-        decimals: root.get("digits").map(|d| d.count()).transpose()?.unwrap_or(default_digits),
+        decimals: root
+            .get("digits")
+            .map(|d| d.count())
+            .transpose()?
+            .unwrap_or(default_digits),
         palette: ctx.report.meta.palette.clone(),
         lang: match ctx.lang {
             Lang::En => chart::Lang::En,
             Lang::Zh => chart::Lang::Zh,
         },
     };
-    Ok(Figure { key: id.clone(), html_id: format!("fig-{id}"), number, title, caption, description, datasets: vec![ds.id.clone()], body: FigureBody::Chart { input, unit }, loc })
+    Ok(Figure {
+        key: id.clone(),
+        html_id: format!("fig-{id}"),
+        number,
+        title,
+        caption,
+        description,
+        datasets: vec![ds.id.clone()],
+        body: FigureBody::Chart { input, unit },
+        loc,
+    })
 }
 
 fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
     let (id, title, caption, description) = common(ctx, root, &loc)?;
-    root.only_keys(&["id", "data", "columns", "rows", "title", "caption", "description", "total", "row_label"])?;
+    root.only_keys(&[
+        "id",
+        "data",
+        "columns",
+        "rows",
+        "title",
+        "caption",
+        "description",
+        "total",
+        "row_label",
+    ])?;
     let ds = ctx.dataset(&root.req("data", "the dataset id")?)?;
     let fields: Vec<usize> = match root.get("columns") {
-        Some(c) => c.items()?.iter().map(|n| field_index(ds, n)).collect::<Result<_, _>>()?,
+        Some(c) => c
+            .items()?
+            .iter()
+            .map(|n| field_index(ds, n))
+            .collect::<Result<_, _>>()?,
         None => (0..ds.fields.len()).collect(),
     };
     let rows = row_indices(ds, root.get("rows"))?;
     let cell = |r: usize, f: usize| {
         let name = format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key);
         match ctx.values.get(&name) {
-            Some(v) => TableCell { text: v.unit.format(v.q.value, v.digits, ctx.lang), value: crate::transform::inline::machine(v.q.value), derived: v.formula.is_some() },
-            None => TableCell { text: "–".into(), value: String::new(), derived: false },
+            Some(v) => TableCell {
+                text: v.unit.format(v.q.value, v.digits, ctx.lang),
+                value: crate::transform::inline::machine(v.q.value),
+                derived: v.formula.is_some(),
+            },
+            None => TableCell {
+                text: "–".into(),
+                value: String::new(),
+                derived: false,
+            },
         }
     };
     let body: Vec<TableRow> = rows
         .iter()
-        .map(|&r| TableRow { label: ds.rows[r].label.get(ctx.lang).to_string(), cells: fields.iter().map(|&f| cell(r, f)).collect() })
+        .map(|&r| TableRow {
+            label: ds.rows[r].label.get(ctx.lang).to_string(),
+            cells: fields.iter().map(|&f| cell(r, f)).collect(),
+        })
         .collect();
     let total = if root.get("total").map(|t| t.bool()).transpose()?.unwrap_or(false) {
         let cells = fields
             .iter()
             .map(|&f| {
                 let fd = &ds.fields[f];
-                let sum: f64 = rows.iter().filter_map(|&r| ctx.values.get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, fd.key))).map(|v| v.q.value).sum();
-                TableCell { text: fd.unit.format(sum, fd.digits.unwrap_or(fd.unit.default_digits()), ctx.lang), value: crate::transform::inline::machine(sum), derived: true }
+                let sum: f64 = rows
+                    .iter()
+                    .filter_map(|&r| ctx.values.get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, fd.key)))
+                    .map(|v| v.q.value)
+                    .sum();
+                TableCell {
+                    text: fd
+                        .unit
+                        .format(sum, fd.digits.unwrap_or(fd.unit.default_digits()), ctx.lang),
+                    value: crate::transform::inline::machine(sum),
+                    derived: true,
+                }
             })
             .collect();
-        Some(TableRow { label: Text::new("Total".into(), Some("合计".into())).get(ctx.lang).to_string(), cells })
+        Some(TableRow {
+            label: Text::new("Total".into(), Some("合计".into())).get(ctx.lang).to_string(),
+            cells,
+        })
     } else {
         None
     };
     let header_label = ctx.text(root.get("row_label"))?;
     let table = TableData {
         header_label,
-        columns: fields.iter().map(|&f| Column { label: ds.fields[f].label.get(ctx.lang).to_string(), numeric: true }).collect(),
+        columns: fields
+            .iter()
+            .map(|&f| Column {
+                label: ds.fields[f].label.get(ctx.lang).to_string(),
+                numeric: true,
+            })
+            .collect(),
         rows: body,
         total,
     };
-    Ok(Figure { key: id.clone(), html_id: format!("tbl-{id}"), number, title, caption, description, datasets: vec![ds.id.clone()], body: FigureBody::Table(table), loc })
+    Ok(Figure {
+        key: id.clone(),
+        html_id: format!("tbl-{id}"),
+        number,
+        title,
+        caption,
+        description,
+        datasets: vec![ds.id.clone()],
+        body: FigureBody::Table(table),
+        loc,
+    })
 }
 
 fn stats_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
     let mut tiles = Vec::new();
     let mut datasets = Vec::new();
-    let items = root.items().map_err(|_| Diagnostic::error(loc.clone(), "a stats block is a list of `- value: dataset.row.field` items with a `label`"))?;
+    let items = root.items().map_err(|_| {
+        Diagnostic::error(
+            loc.clone(),
+            "a stats block is a list of `- value: dataset.row.field` items with a `label`",
+        )
+    })?;
     for n in items {
         n.only_keys(&["value", "label"])?;
         let v = n.req("value", "the value's name, e.g. `power.texas.gap`")?;
         let name = v.str()?;
-        let full = ctx.values.qualify(&name, ctx.report).ok_or_else(|| v.error(ctx.values.unknown(&name, ctx.report)))?;
+        let full = ctx
+            .values
+            .qualify(&name, ctx.report)
+            .ok_or_else(|| v.error(ctx.values.unknown(&name, ctx.report)))?;
         let ds = ctx.values.get(&full).map(|x| x.dataset.clone()).unwrap_or_default();
         if !datasets.contains(&ds) {
             datasets.push(ds);
         }
-        tiles.push(Tile { value: full, label: ctx.text(Some(n.req("label", "what the number is")?))? });
+        tiles.push(Tile {
+            value: full,
+            label: ctx.text(Some(n.req("label", "what the number is")?))?,
+        });
     }
     if tiles.is_empty() {
         return Err(Diagnostic::error(loc, "the stats block is empty").hint("list at least one `- value: …`"));
     }
-    Ok(Figure { key: format!("stats-{number}"), html_id: format!("stats-{number}"), number: 0, title: String::new(), caption: String::new(), description: "-".into(), datasets, body: FigureBody::Stats(tiles), loc })
+    Ok(Figure {
+        key: format!("stats-{number}"),
+        html_id: format!("stats-{number}"),
+        number: 0,
+        title: String::new(),
+        caption: String::new(),
+        description: "-".into(),
+        datasets,
+        body: FigureBody::Stats(tiles),
+        loc,
+    })
 }

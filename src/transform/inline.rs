@@ -47,14 +47,15 @@ pub fn split(s: &str) -> Vec<Inline<'_>> {
             plain_start = i;
             continue;
         }
-        if bytes[i] == b'@' && (i == 0 || !s[..i].chars().next_back().is_some_and(char::is_alphanumeric)) {
-            if let Some((kind, id)) = reference(&s[i + 1..]) {
-                flush(&mut out, s, plain_start, i);
-                out.push(Inline::Ref(kind, id, i));
-                i += 1 + kind.len() + 1 + id.len();
-                plain_start = i;
-                continue;
-            }
+        if bytes[i] == b'@'
+            && (i == 0 || !s[..i].chars().next_back().is_some_and(char::is_alphanumeric))
+            && let Some((kind, id)) = reference(&s[i + 1..])
+        {
+            flush(&mut out, s, plain_start, i);
+            out.push(Inline::Ref(kind, id, i));
+            i += 1 + kind.len() + 1 + id.len();
+            plain_start = i;
+            continue;
         }
         i += s[i..].chars().next().map_or(1, char::len_utf8);
     }
@@ -66,7 +67,9 @@ pub fn split(s: &str) -> Vec<Inline<'_>> {
 fn reference(rest: &str) -> Option<(&'static str, &str)> {
     ["fig", "tbl", "sec"].into_iter().find_map(|kind| {
         let after = rest.strip_prefix(kind)?.strip_prefix(':')?;
-        let len = after.find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).unwrap_or(after.len());
+        let len = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
         let id = after[..len].trim_end_matches(['-', '_']);
         (!id.is_empty()).then_some((kind, id))
     })

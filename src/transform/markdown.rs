@@ -44,9 +44,15 @@ pub fn blocks(section: &Section) -> Vec<Block> {
     for (ev, range) in Parser::new_ext(&section.body, options()).into_offset_iter() {
         match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if FIGURE_BLOCKS.contains(&info.trim()) => {
-                let first_line = section.body[range.start..].find('\n').map_or(range.end, |n| range.start + n + 1);
+                let first_line = section.body[range.start..]
+                    .find('\n')
+                    .map_or(range.end, |n| range.start + n + 1);
                 let line_offset = section.body_line_offset + section.body[..first_line].matches('\n').count();
-                cur = Some(Block { kind: info.trim().to_string(), body: String::new(), line_offset });
+                cur = Some(Block {
+                    kind: info.trim().to_string(),
+                    body: String::new(),
+                    line_offset,
+                });
             }
             Event::Text(t) if cur.is_some() => cur.as_mut().map_or((), |b| b.body.push_str(&t)),
             Event::End(TagEnd::CodeBlock) => out.extend(cur.take()),
@@ -85,7 +91,13 @@ pub struct Pass<'a> {
 
 /// Renders `section` into pieces; `first_figure` is the index of its first
 /// figure block in the document's figure list.
-pub fn render(pass: &Pass, section: &Section, first_figure: usize, ids: &mut IdSet, found: &mut Findings) -> Result<Vec<Piece>, Diagnostic> {
+pub fn render(
+    pass: &Pass,
+    section: &Section,
+    first_figure: usize,
+    ids: &mut IdSet,
+    found: &mut Findings,
+) -> Result<Vec<Piece>, Diagnostic> {
     let loc_at = |offset: usize| offset_loc(section, offset);
     let events = merged(Parser::new_ext(&section.body, options()).into_offset_iter());
     let mut pieces = Vec::new();
@@ -118,19 +130,33 @@ pub fn render(pass: &Pass, section: &Section, first_figure: usize, ids: &mut IdS
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, given, inner, plain)) = heading.take() else { continue };
+                let Some((level, given, inner, plain)) = heading.take() else {
+                    continue;
+                };
                 let id = match given {
                     Some(g) if !ids.reserve(&g) => {
-                        return Err(Diagnostic::error(loc_at(range.start), format!("the heading id `{g}` is used twice on this page")).hint("give one of the headings another `{#id}`"));
+                        return Err(Diagnostic::error(
+                            loc_at(range.start),
+                            format!("the heading id `{g}` is used twice on this page"),
+                        )
+                        .hint("give one of the headings another `{#id}`"));
                     }
                     Some(g) => g,
                     None => ids.unique(&plain, &format!("{}-heading", section.id)),
                 };
                 // Section titles are h2; a section's own headings sit below them.
                 let n = (level as usize + 1).min(6);
-                let mut evs = vec![Event::Html(format!("<h{n} id=\"{}\">", html_escape::encode_double_quoted_attribute(&id)).into())];
+                let mut evs = vec![Event::Html(
+                    format!("<h{n} id=\"{}\">", html_escape::encode_double_quoted_attribute(&id)).into(),
+                )];
                 evs.extend(inner);
-                evs.push(Event::Html(format!(" <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\">#</a></h{n}>\n", html_escape::encode_double_quoted_attribute(&id)).into()));
+                evs.push(Event::Html(
+                    format!(
+                        " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\">#</a></h{n}>\n",
+                        html_escape::encode_double_quoted_attribute(&id)
+                    )
+                    .into(),
+                ));
                 evs
             }
             Event::FootnoteReference(label) => {
@@ -139,7 +165,9 @@ pub fn render(pass: &Pass, section: &Section, first_figure: usize, ids: &mut IdS
                     fn_order.push(label.to_string());
                 }
                 let n = fn_order.iter().position(|l| *l == *label).unwrap_or(0) + 1;
-                vec![Event::InlineHtml(format!("<sup class=\"fn-ref\" id=\"{id}-ref\"><a href=\"#{id}\">{n}</a></sup>").into())]
+                vec![Event::InlineHtml(
+                    format!("<sup class=\"fn-ref\" id=\"{id}-ref\"><a href=\"#{id}\">{n}</a></sup>").into(),
+                )]
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 in_footnote = Some((label.to_string(), Vec::new()));
@@ -178,13 +206,21 @@ pub fn render(pass: &Pass, section: &Section, first_figure: usize, ids: &mut IdS
         let mut html = String::from("<section class=\"footnotes\"><ol>\n");
         for label in &fn_order {
             let Some((_, evs)) = footnotes.iter().find(|(l, _)| l == label) else {
-                let at = section.body.find(&format!("[^{label}]")).map_or(Loc::file(&section.file), loc_at);
-                return Err(Diagnostic::error(at, format!("footnote `[^{label}]` has no definition")).hint(format!("add a line `[^{label}]: …` to the section")));
+                let at = section
+                    .body
+                    .find(&format!("[^{label}]"))
+                    .map_or(Loc::file(&section.file), loc_at);
+                return Err(
+                    Diagnostic::error(at, format!("footnote `[^{label}]` has no definition"))
+                        .hint(format!("add a line `[^{label}]: …` to the section")),
+                );
             };
             let id = fn_id(label);
             html.push_str(&format!("<li id=\"{id}\">"));
             pulldown_cmark::html::push_html(&mut html, evs.clone().into_iter());
-            html.push_str(&format!(" <a class=\"fn-back\" href=\"#{id}-ref\" aria-label=\"Back to the text\">↩</a></li>\n"));
+            html.push_str(&format!(
+                " <a class=\"fn-back\" href=\"#{id}-ref\" aria-label=\"Back to the text\">↩</a></li>\n"
+            ));
         }
         html.push_str("</ol></section>\n");
         pieces.push(Piece::Html(html));
@@ -234,7 +270,13 @@ fn find_loc(section: &Section, range: &Range<usize>, needle: &str) -> Loc {
     offset_loc(section, at)
 }
 
-fn text_events<'a>(pass: &Pass, section: &Section, t: &str, range: &Range<usize>, found: &mut Findings) -> Result<Vec<Event<'a>>, Diagnostic> {
+fn text_events<'a>(
+    pass: &Pass,
+    section: &Section,
+    t: &str,
+    range: &Range<usize>,
+    found: &mut Findings,
+) -> Result<Vec<Event<'a>>, Diagnostic> {
     let mut out = Vec::new();
     for part in inline::split(t) {
         match part {
@@ -243,16 +285,18 @@ fn text_events<'a>(pass: &Pass, section: &Section, t: &str, range: &Range<usize>
                 out.push(Event::Text(s.to_string().into()));
             }
             Inline::Unclosed(_) => {
-                return Err(Diagnostic::error(find_loc(section, range, "{{"), "`{{` is not closed").hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"));
+                return Err(Diagnostic::error(find_loc(section, range, "{{"), "`{{` is not closed")
+                    .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"));
             }
             Inline::Value(name, _) => {
                 let loc = find_loc(section, range, &format!("{{{{{name}"));
-                let full = pass
-                    .values
-                    .qualify(name, pass.refs.report)
-                    .ok_or_else(|| Diagnostic::error(loc.clone(), pass.values.unknown(name, pass.refs.report)).hint("bind a declared value: `{{dataset.row.field}}` or `{{dataset.derived}}`"))?;
+                let full = pass.values.qualify(name, pass.refs.report).ok_or_else(|| {
+                    Diagnostic::error(loc.clone(), pass.values.unknown(name, pass.refs.report))
+                        .hint("bind a declared value: `{{dataset.row.field}}` or `{{dataset.derived}}`")
+                })?;
                 let ds = pass.values.get(&full).map(|v| v.dataset.clone()).unwrap_or_default();
-                let html = inline::value_html(pass.values, &full, &(pass.source_of)(&ds), pass.lang).unwrap_or_default();
+                let html =
+                    inline::value_html(pass.values, &full, &(pass.source_of)(&ds), pass.lang).unwrap_or_default();
                 found.bound.push(full);
                 out.push(Event::InlineHtml(html.into()));
             }
@@ -260,15 +304,23 @@ fn text_events<'a>(pass: &Pass, section: &Section, t: &str, range: &Range<usize>
                 let loc = find_loc(section, range, "{{claim");
                 let check = pass.values.check(name).ok_or_else(|| {
                     let names = pass.values.checks.iter().map(|c| c.name.as_str());
-                    let hint = crate::text::closest(name, names).map_or("declare it under `checks:` in the dataset".to_string(), |c| format!("did you mean `{c}`?"));
+                    let hint = crate::text::closest(name, names)
+                        .map_or("declare it under `checks:` in the dataset".to_string(), |c| {
+                            format!("did you mean `{c}`?")
+                        });
                     Diagnostic::error(loc.clone(), format!("unknown check `{name}`")).hint(hint)
                 })?;
                 if words.is_empty() {
-                    return Err(Diagnostic::error(loc, "a claim needs its words").hint(format!("write `{{{{claim {name}: the words the text asserts}}}}`")));
+                    return Err(Diagnostic::error(loc, "a claim needs its words")
+                        .hint(format!("write `{{{{claim {name}: the words the text asserts}}}}`")));
                 }
                 found.claims.push((name.to_string(), loc));
                 let label = check.label.get(pass.lang);
-                let title = if label.is_empty() { format!("Checked against the data: {}", check.expr) } else { format!("Checked against the data: {label} ({})", check.expr) };
+                let title = if label.is_empty() {
+                    format!("Checked against the data: {}", check.expr)
+                } else {
+                    format!("Checked against the data: {label} ({})", check.expr)
+                };
                 out.push(Event::InlineHtml(
                     format!(
                         "<span class=\"claim\" data-check=\"{}\" title=\"{}\">{}</span>",
@@ -282,11 +334,22 @@ fn text_events<'a>(pass: &Pass, section: &Section, t: &str, range: &Range<usize>
             Inline::Ref(kind, id, _) => {
                 let loc = find_loc(section, range, &format!("@{kind}:{id}"));
                 let (href, label) = pass.refs.resolve(kind, id).ok_or_else(|| {
-                    let hint = pass.refs.closest(kind, id).map_or(format!("no {kind} has the id `{id}`"), |c| format!("did you mean `@{kind}:{c}`?"));
+                    let hint = pass
+                        .refs
+                        .closest(kind, id)
+                        .map_or(format!("no {kind} has the id `{id}`"), |c| {
+                            format!("did you mean `@{kind}:{c}`?")
+                        });
                     Diagnostic::error(loc, format!("unknown reference `@{kind}:{id}`")).hint(hint)
                 })?;
                 found.referenced.push(format!("{kind}:{id}"));
-                out.push(Event::InlineHtml(format!("<a class=\"xref\" href=\"#{href}\">{}</a>", html_escape::encode_text(&label)).into()));
+                out.push(Event::InlineHtml(
+                    format!(
+                        "<a class=\"xref\" href=\"#{href}\">{}</a>",
+                        html_escape::encode_text(&label)
+                    )
+                    .into(),
+                ));
             }
         }
     }
@@ -307,7 +370,11 @@ fn typed_numbers(pass: &Pass, section: &Section, range: &Range<usize>, s: &str) 
             continue;
         }
         let mut j = i;
-        while j < chars.len() && (chars[j].1.is_ascii_digit() || chars[j].1 == ',' || (chars[j].1 == '.' && chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit()))) {
+        while j < chars.len()
+            && (chars[j].1.is_ascii_digit()
+                || chars[j].1 == ','
+                || (chars[j].1 == '.' && chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit())))
+        {
             j += 1;
         }
         let end = chars.get(j).map_or(s.len(), |c| c.0);
@@ -317,7 +384,9 @@ fn typed_numbers(pass: &Pass, section: &Section, range: &Range<usize>, s: &str) 
         if chars.get(j).is_some_and(|c| c.1 == '-') {
             continue;
         }
-        let Ok(n) = word.replace(',', "").parse::<f64>() else { continue };
+        let Ok(n) = word.replace(',', "").parse::<f64>() else {
+            continue;
+        };
         if word.len() == 4 && (1900.0..=2100.0).contains(&n) {
             continue;
         }
@@ -327,8 +396,13 @@ fn typed_numbers(pass: &Pass, section: &Section, range: &Range<usize>, s: &str) 
         });
         if let Some((name, _)) = hit {
             out.push(
-                Diagnostic::warning(find_loc(section, range, word), format!("the number {word} is typed, and equals the value `{name}`"))
-                    .hint(format!("bind this to {name}? write `{{{{{name}}}}}` so it cannot drift from the data")),
+                Diagnostic::warning(
+                    find_loc(section, range, word),
+                    format!("the number {word} is typed, and equals the value `{name}`"),
+                )
+                .hint(format!(
+                    "bind this to {name}? write `{{{{{name}}}}}` so it cannot drift from the data"
+                )),
             );
         }
     }

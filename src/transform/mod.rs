@@ -148,7 +148,10 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
     for (i, s) in report.sections.iter().enumerate() {
         first_figure.push(figs.len());
         if !ids.reserve(&s.id) {
-            errors.push(Diagnostic::error(Loc::file(&s.file), format!("two sections have the id `{}`", s.id)).hint("rename one of the files"));
+            errors.push(
+                Diagnostic::error(Loc::file(&s.file), format!("two sections have the id `{}`", s.id))
+                    .hint("rename one of the files"),
+            );
         }
         targets.insert(format!("sec:{}", s.id), (s.id.clone(), label(lang, "sec", i + 1)));
         for b in markdown::blocks(s) {
@@ -166,10 +169,16 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
                         _ => n_stats += 1,
                     }
                     if !ids.reserve(&f.html_id) {
-                        errors.push(Diagnostic::error(f.loc.clone(), format!("the id `{}` is used twice", f.key)).hint("give every chart and table its own `id`"));
+                        errors.push(
+                            Diagnostic::error(f.loc.clone(), format!("the id `{}` is used twice", f.key))
+                                .hint("give every chart and table its own `id`"),
+                        );
                     }
                     if b.kind != "stats" {
-                        targets.insert(format!("{kind}:{}", f.key), (f.html_id.clone(), label(lang, kind, number)));
+                        targets.insert(
+                            format!("{kind}:{}", f.key),
+                            (f.html_id.clone(), label(lang, kind, number)),
+                        );
                     }
                     figs.push(f);
                 }
@@ -185,14 +194,25 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
 
     let source_lines = source_lines(report, lang);
     let source_text = |ds: &str| source_lines.get(ds).map(|l| l.text.clone()).unwrap_or_default();
-    let pass = markdown::Pass { values, refs: &refs, source_of: &source_text, lang };
+    let pass = markdown::Pass {
+        values,
+        refs: &refs,
+        source_of: &source_text,
+        lang,
+    };
 
     // Pass 2: prose.
     let mut found = markdown::Findings::default();
     let mut sections = Vec::new();
     for (i, s) in report.sections.iter().enumerate() {
         match markdown::render(&pass, s, first_figure[i], &mut ids, &mut found) {
-            Ok(pieces) => sections.push(SectionOut { id: s.id.clone(), number: i + 1, title: s.title.get(lang).to_string(), summary: s.summary.get(lang).to_string(), pieces }),
+            Ok(pieces) => sections.push(SectionOut {
+                id: s.id.clone(),
+                number: i + 1,
+                title: s.title.get(lang).to_string(),
+                summary: s.summary.get(lang).to_string(),
+                pieces,
+            }),
             Err(d) => errors.push(d),
         }
     }
@@ -206,7 +226,15 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
         ids.reserve(&s.id);
     }
     let warnings = warnings(report, &figs, &found, &used, &ids);
-    Ok(Document { lang, sections, figures: figs, source_lines, sources, claims: found.claims, warnings })
+    Ok(Document {
+        lang,
+        sections,
+        figures: figs,
+        source_lines,
+        sources,
+        claims: found.claims,
+        warnings,
+    })
 }
 
 fn placeholder(kind: &str) -> Figure {
@@ -232,7 +260,11 @@ fn source_lines(report: &Report, lang: Lang) -> BTreeMap<String, SourceLine> {
                 parts.push(s.short.get(lang).to_string());
             }
         }
-        let text = format!("{}{}", words(lang, "Source: ", "来源："), parts.join(words(lang, "; ", "；").as_str()));
+        let text = format!(
+            "{}{}",
+            words(lang, "Source: ", "来源："),
+            parts.join(words(lang, "; ", "；").as_str())
+        );
         out.insert(ds.id.clone(), SourceLine { text, refs: Vec::new() });
     }
     out
@@ -250,12 +282,16 @@ fn used_datasets(report: &Report, values: &Values, figs: &[Figure], bound: &[Str
         let before = used.len();
         let current = used.clone();
         for ds in report.datasets.iter().filter(|d| current.contains(&d.id)) {
-            let formulas = ds.derived.iter().map(|d| d.expr_src.as_str()).chain(ds.rows.iter().flat_map(|r| {
-                r.cells.iter().filter_map(|(_, c)| match &c.value {
-                    crate::model::CellValue::Derive(_, s) => Some(s.as_str()),
-                    _ => None,
-                })
-            }));
+            let formulas = ds
+                .derived
+                .iter()
+                .map(|d| d.expr_src.as_str())
+                .chain(ds.rows.iter().flat_map(|r| {
+                    r.cells.iter().filter_map(|(_, c)| match &c.value {
+                        crate::model::CellValue::Derive(_, s) => Some(s.as_str()),
+                        _ => None,
+                    })
+                }));
             for f in formulas.collect::<Vec<_>>() {
                 for other in &report.datasets {
                     if f.contains(&format!("{}.", other.id)) {
@@ -270,8 +306,18 @@ fn used_datasets(report: &Report, values: &Values, figs: &[Figure], bound: &[Str
     }
 }
 
-fn number_sources(report: &Report, lang: Lang, used: &BTreeSet<String>, mut lines: BTreeMap<String, SourceLine>) -> (Vec<SourceOut>, BTreeMap<String, SourceLine>) {
-    let cited: BTreeSet<&str> = report.datasets.iter().filter(|d| used.contains(&d.id)).flat_map(|d| d.source.cites.iter().map(|(c, _)| c.as_str())).collect();
+fn number_sources(
+    report: &Report,
+    lang: Lang,
+    used: &BTreeSet<String>,
+    mut lines: BTreeMap<String, SourceLine>,
+) -> (Vec<SourceOut>, BTreeMap<String, SourceLine>) {
+    let cited: BTreeSet<&str> = report
+        .datasets
+        .iter()
+        .filter(|d| used.contains(&d.id))
+        .flat_map(|d| d.source.cites.iter().map(|(c, _)| c.as_str()))
+        .collect();
     let sources: Vec<SourceOut> = report
         .meta
         .sources
@@ -295,18 +341,30 @@ fn number_sources(report: &Report, lang: Lang, used: &BTreeSet<String>, mut line
                 .cites
                 .iter()
                 .filter_map(|(c, _)| sources.iter().find(|s| s.id == format!("src-{c}")))
-                .map(|s| SourceRef { number: s.number, id: s.id.clone() })
+                .map(|s| SourceRef {
+                    number: s.number,
+                    id: s.id.clone(),
+                })
                 .collect();
         }
     }
     (sources, lines)
 }
 
-fn warnings(report: &Report, figs: &[Figure], found: &markdown::Findings, used: &BTreeSet<String>, ids: &IdSet) -> Diagnostics {
+fn warnings(
+    report: &Report,
+    figs: &[Figure],
+    found: &markdown::Findings,
+    used: &BTreeSet<String>,
+    ids: &IdSet,
+) -> Diagnostics {
     let mut out = found.warnings.clone();
     for ds in &report.datasets {
         if !used.contains(&ds.id) {
-            out.push(Diagnostic::warning(Loc::file(&ds.file), format!("the dataset `{}` is not used", ds.id)).hint("show it in a chart or table, bind one of its values, or delete the file"));
+            out.push(
+                Diagnostic::warning(Loc::file(&ds.file), format!("the dataset `{}` is not used", ds.id))
+                    .hint("show it in a chart or table, bind one of its values, or delete the file"),
+            );
         }
     }
     for f in figs {
@@ -316,15 +374,24 @@ fn warnings(report: &Report, figs: &[Figure], found: &markdown::Findings, used: 
             FigureBody::Stats(_) => continue,
         };
         if !found.referenced.contains(&format!("{kind}:{}", f.key)) {
-            out.push(Diagnostic::warning(f.loc.clone(), format!("`{}` is never referenced", f.key)).hint(format!("refer to it in the text with `@{kind}:{}`", f.key)));
+            out.push(
+                Diagnostic::warning(f.loc.clone(), format!("`{}` is never referenced", f.key))
+                    .hint(format!("refer to it in the text with `@{kind}:{}`", f.key)),
+            );
         }
         if f.description.trim().is_empty() {
-            out.push(Diagnostic::warning(f.loc.clone(), format!("`{}` has no description", f.key)).hint("add `description:` saying what the reader should see, for screen readers and search"));
+            out.push(
+                Diagnostic::warning(f.loc.clone(), format!("`{}` has no description", f.key))
+                    .hint("add `description:` saying what the reader should see, for screen readers and search"),
+            );
         }
     }
     for (anchor, loc) in &found.links {
         if !ids.contains(anchor) {
-            out.push(Diagnostic::warning(loc.clone(), format!("the link `#{anchor}` points to no id on the page")).hint("use `@sec:`, `@fig:` or `@tbl:` references, or fix the anchor"));
+            out.push(
+                Diagnostic::warning(loc.clone(), format!("the link `#{anchor}` points to no id on the page"))
+                    .hint("use `@sec:`, `@fig:` or `@tbl:` references, or fix the anchor"),
+            );
         }
     }
     out

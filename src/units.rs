@@ -299,6 +299,9 @@ impl Unit {
                 format!("{}{b}/{per}", number(shown, digits, false))
             }
             Style::Currency | Style::Suffix => {
+                // Round as the English form would ("USD 42 bn" → 420亿, not 423亿).
+                let step = self.factor * 10f64.powi(-(digits as i32));
+                let base = (base / step).round() * step;
                 // Chinese groups by 万 (1e4) and 亿 (1e8); re-scale and keep the
                 // same absolute precision the English form shows.
                 let (div, word) = if base.abs() >= 1e12 {
@@ -381,6 +384,7 @@ mod tests {
         assert_eq!(fmt("RMB bn", 300.0, 0, Lang::Zh), "3000亿元");
         assert_eq!(fmt("people bn", 1.4, 1, Lang::Zh), "14亿人");
         assert_eq!(fmt("%", 22.0, 0, Lang::Zh), "22%");
+        assert_eq!(fmt("USD bn", 42.3, 0, Lang::Zh), "420亿美元");
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
     for c in values.checks.iter().filter(|c| !c.ok) {
         let mut d =
             Diagnostic::error(c.loc.clone(), format!("check `{}` does not hold: {}", c.name, c.expr)).hint(format!(
-                "{}the data no longer supports it: fix the data, or the claim and its check",
+                "with {}, it is false: fix the data, or the claim and its check",
                 c.detail
             ));
         for (_, loc) in claims.iter().filter(|(n, _)| *n == c.name) {

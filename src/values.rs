@@ -44,7 +44,7 @@ pub struct CheckResult {
     pub label: Text,
     /// Where it is declared.
     pub loc: Loc,
-    /// The values it read, e.g. "cn.usd = USD 42 bn; us.usd = USD 155 bn; ".
+    /// The values it read, e.g. "cn.usd = USD 42 bn, us.usd = USD 155 bn".
     pub detail: String,
 }
 
@@ -153,7 +153,8 @@ impl Values {
                 let mut lookup = |n: &str| {
                     v.lookup_in(n, &ds.id, None, report).map(|(_, val)| {
                         detail.push_str(&format!(
-                            "{n} = {}; ",
+                            "{}{n} = {}",
+                            if detail.is_empty() { "" } else { ", " },
                             val.unit
                                 .format(val.q.value, val.digits + 2, crate::text::Lang::En)
                                 .replace('\u{a0}', " ")

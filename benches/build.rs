@@ -20,7 +20,9 @@ fn baseline(root: &Path) {
     for entry in walkdir::WalkDir::new(root.join("content")).sort_by_file_name() {
         let entry = entry.expect("walk content");
         let path = entry.path();
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
         match path.extension().and_then(|e| e.to_str()) {
             Some("yaml") => {
                 let _: serde_yaml::Value = serde_yaml::from_str(&text).expect("yaml parses");
@@ -61,6 +63,14 @@ fn main() {
     }
     let (b, c, f) = (median(base), median(check), median(full));
     println!("baseline (read + parse only): {:>8.2} ms", b.as_secs_f64() * 1e3);
-    println!("quire check:                  {:>8.2} ms  ({:.1}× baseline)", c.as_secs_f64() * 1e3, c.as_secs_f64() / b.as_secs_f64());
-    println!("quire build:                  {:>8.2} ms  ({:.1}× baseline)", f.as_secs_f64() * 1e3, f.as_secs_f64() / b.as_secs_f64());
+    println!(
+        "quire check:                  {:>8.2} ms  ({:.1}× baseline)",
+        c.as_secs_f64() * 1e3,
+        c.as_secs_f64() / b.as_secs_f64()
+    );
+    println!(
+        "quire build:                  {:>8.2} ms  ({:.1}× baseline)",
+        f.as_secs_f64() * 1e3,
+        f.as_secs_f64() / b.as_secs_f64()
+    );
 }

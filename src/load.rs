@@ -89,7 +89,8 @@ fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnos
     }
 }
 
-type Order = Option<(Vec<String>, Loc)>;
+/// The `sections:` list: each name with where it is written, and the list's own place.
+type Order = Option<(Vec<(String, Loc)>, Loc)>;
 
 fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
     root.only_keys(&[
@@ -101,7 +102,11 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
         None => Lang::En,
     };
     let order = match root.get("sections") {
-        Some(n) => Some((n.strings()?, n.loc())),
+        Some(n) => {
+            let items = n.items().map_err(|_| n.error("`sections` should be a list of section file names"))?;
+            let names = items.iter().map(|i| Ok((i.str()?, i.value_loc()))).collect::<Result<Vec<_>, Diagnostic>>()?;
+            Some((names, n.loc()))
+        }
         None => None,
     };
     let mut palette = Vec::new();
@@ -158,20 +163,20 @@ fn opt_text(n: &Node, key: &str) -> Result<Text, Diagnostic> {
     Ok(n.get(key).map(|t| t.text()).transpose()?.unwrap_or_default())
 }
 
-fn reorder(mut sections: Vec<Section>, order: &[String], loc: &Loc) -> Result<Vec<Section>, Diagnostic> {
+fn reorder(mut sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -> Result<Vec<Section>, Diagnostic> {
     let mut out = Vec::new();
-    for name in order {
+    let all: Vec<String> = sections.iter().map(|s| file_stem(&s.file).to_string()).collect();
+    for (name, item_loc) in order {
         let pos = sections
             .iter()
             .position(|s| &s.id == name || file_stem(&s.file) == name);
         let Some(pos) = pos else {
-            let known: Vec<&str> = sections.iter().map(|s| s.id.as_str()).collect();
-            let hint = match crate::text::closest(name, known.iter().copied()) {
+            let hint = match crate::text::closest(name, all.iter().map(String::as_str)) {
                 Some(c) => format!("did you mean `{c}`?"),
-                None => format!("sections found: {}", known.join(", ")),
+                None => format!("section files: {}", all.join(", ")),
             };
             return Err(Diagnostic::error(
-                loc.clone(),
+                item_loc.clone(),
                 format!("`sections` lists `{name}`, but there is no such section file"),
             )
             .hint(hint));

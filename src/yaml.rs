@@ -36,8 +36,27 @@ impl Doc {
         let root: Value = match serde_yaml::from_str(text) {
             Ok(v) => v,
             Err(e) => {
-                let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+                let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
                 let msg = e.to_string();
+                // serde_yaml places a duplicate key at its mapping; find the second one.
+                let dup = msg.find("duplicate entry with key \"").map(|i| &msg[i + 26..]);
+                if let Some(key) = dup.and_then(|r| r.split('"').next()) {
+                    let pat = format!("{key}:");
+                    let hits: Vec<(usize, usize)> = text
+                        .lines()
+                        .enumerate()
+                        .skip(line.saturating_sub(1))
+                        .filter_map(|(i, l)| {
+                            let (start, rest) = key_start(l);
+                            rest.starts_with(&pat).then_some((i + 1, l[..start].chars().count() + 1))
+                        })
+                        .collect();
+                    if let Some(&(l, c)) = hits.get(1) {
+                        (line, col) = (l, c);
+                    }
+                    return Err(Diagnostic::error(Loc::new(file, line + line_offset, col), format!("duplicate key `{key}`: it is given twice in the same mapping"))
+                        .hint(format!("keep one `{key}:`; YAML mappings cannot repeat a key")));
+                }
                 // serde_yaml appends " at line N column M"; the location says it already.
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                 return Err(Diagnostic::error(Loc::new(file, line + line_offset, col), format!("invalid YAML: {msg}"))
@@ -69,12 +88,19 @@ impl Doc {
     /// Where `path` is written: the key of the last step (or the sequence item).
     /// Falls back to the nearest parent found, then to the first line.
     pub fn locate(&self, path: &[Seg]) -> Loc {
+        self.locate_at(path, false)
+    }
+
+    /// Like [`Doc::locate`], but points at a scalar value written on the
+    /// key's own line (`usd: abc` → `abc`), where a type error really is.
+    fn locate_at(&self, path: &[Seg], value: bool) -> Loc {
         let lines: Vec<&str> = self.text.lines().collect();
         let (mut lo, mut hi, mut parent_indent) = (0usize, lines.len(), -1i64);
         let mut found = (0usize, 0usize);
+        let mut parent_is_key = false;
         for seg in path {
             let hit = match seg {
-                Seg::Key(k) => find_key(&lines[lo..hi], k, parent_indent),
+                Seg::Key(k) => find_key(&lines[lo..hi], k, parent_indent, parent_is_key),
                 Seg::Index(i) => find_item(&lines[lo..hi], *i, parent_indent),
             };
             let Some((row, col)) = hit else { break };
@@ -90,9 +116,28 @@ impl Doc {
             lo = row;
             hi = end;
             parent_indent = col as i64;
+            parent_is_key = matches!(seg, Seg::Key(_));
         }
         let line = lines.get(found.0).copied().unwrap_or("");
-        let col = line.get(..found.1).map_or(found.1, |p| p.chars().count());
+        let mut byte = found.1;
+        if let (true, Some(Seg::Index(_))) = (value, path.last()) {
+            let rest = line.get(byte..).unwrap_or("");
+            if let Some(r) = rest.strip_prefix("- ") {
+                byte += 2 + (r.len() - r.trim_start().len());
+            }
+        }
+        if let (true, Some(Seg::Key(k))) = (value, path.last()) {
+            let rest = line.get(byte..).unwrap_or("");
+            let after = rest.find(':').map(|i| i + 1).filter(|_| rest.starts_with(k.as_str()) || rest.starts_with(['"', '\'']));
+            if let Some(after) = after {
+                let tail = &rest[after..];
+                let skip = tail.len() - tail.trim_start().len();
+                if !tail.trim().is_empty() && !tail.trim_start().starts_with('#') {
+                    byte += after + skip;
+                }
+            }
+        }
+        let col = line.get(..byte).map_or(byte, |p| p.chars().count());
         Loc::new(&self.file, found.0 + 1 + self.line_offset, col + 1)
     }
 }
@@ -101,32 +146,45 @@ fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
 
-/// Finds `key:` below `parent_indent`: at the start of a line (after any `- `),
-/// or inside a flow mapping on one line. Returns (row, byte column).
-fn find_key(lines: &[&str], key: &str, parent_indent: i64) -> Option<(usize, usize)> {
+/// Where a line's first key starts, after indentation and any `- ` markers.
+fn key_start(line: &str) -> (usize, &str) {
+    let mut start = indent(line);
+    let mut rest = &line[start..];
+    while let Some(r2) = rest.strip_prefix("- ") {
+        start += 2 + (r2.len() - r2.trim_start().len());
+        rest = r2.trim_start();
+    }
+    (start, rest)
+}
+
+/// Finds `key:` among a node's children: block keys at the children's own
+/// column (so a nested `date:` never stands in for a top-level one), else a
+/// flow mapping `{a: 1, key: 2}`. `on_parent_line` says the first line is the
+/// parent key's own line. Returns (row, byte column).
+fn find_key(lines: &[&str], key: &str, parent_indent: i64, on_parent_line: bool) -> Option<(usize, usize)> {
     let pats = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
-    for (r, line) in lines.iter().enumerate() {
-        let mut start = indent(line);
-        let mut rest = &line[start..];
-        while let Some(r2) = rest.strip_prefix("- ") {
-            start += 2 + (r2.len() - r2.trim_start().len());
-            rest = r2.trim_start();
+    let content = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    let mut child = None;
+    for (r, line) in lines.iter().enumerate().filter(|(_, l)| content(l)) {
+        if r == 0 && on_parent_line {
+            continue;
         }
-        if (start as i64) > parent_indent && pats.iter().any(|p| rest.starts_with(p.as_str())) {
+        let (start, rest) = key_start(line);
+        let col = *child.get_or_insert(start);
+        if start == col && pats.iter().any(|p| rest.starts_with(p.as_str())) {
             return Some((r, start));
         }
-        // Flow style: `{a: 1, key: 2}` on one line.
-        if r > 0 || parent_indent >= 0 {
-            for p in &pats {
-                let mut from = 0;
-                while let Some(i) = line[from..].find(p.as_str()) {
-                    let at = from + i;
-                    let before = line[..at].trim_end().chars().last();
-                    if matches!(before, Some('{') | Some(',')) && (at as i64) > parent_indent {
-                        return Some((r, at));
-                    }
-                    from = at + p.len();
+    }
+    for (r, line) in lines.iter().enumerate().filter(|(_, l)| content(l)) {
+        for p in &pats {
+            let mut from = 0;
+            while let Some(i) = line[from..].find(p.as_str()) {
+                let at = from + i;
+                let before = line[..at].trim_end().chars().last();
+                if matches!(before, Some('{') | Some(',')) && (at as i64) > parent_indent {
+                    return Some((r, at));
                 }
+                from = at + p.len();
             }
         }
     }
@@ -197,6 +255,13 @@ impl<'a> Node<'a> {
     /// Where this node is written.
     pub fn loc(&self) -> Loc {
         self.doc.locate(&self.path)
+    }
+
+    /// Where this node's value is written: the value itself for a scalar on
+    /// its key's line, else the key.
+    pub fn value_loc(&self) -> Loc {
+        let scalar = !(self.value.is_mapping() || self.value.is_sequence());
+        self.doc.locate_at(&self.path, scalar)
     }
 
     /// An error at this node.
@@ -319,8 +384,7 @@ impl<'a> Node<'a> {
     pub fn number(&self) -> Result<f64, Diagnostic> {
         let n = self.value.as_f64().ok_or_else(|| self.type_error("a number"))?;
         if !n.is_finite() {
-            return Err(self
-                .error(format!("`{}` is not a finite number", self.path_str()))
+            return Err(Diagnostic::error(self.value_loc(), format!("`{}` is not a finite number", self.path_str()))
                 .hint("write a plain number such as 12 or 0.5; .inf and .nan are not data"));
         }
         Ok(n)
@@ -377,7 +441,7 @@ impl<'a> Node<'a> {
         } else {
             format!("`{name}`")
         };
-        self.error(format!("{what} should be {expected}, found {found}"))
+        Diagnostic::error(self.value_loc(), format!("{what} should be {expected}, found {found}"))
             .hint(format!("write {expected} here"))
     }
 }

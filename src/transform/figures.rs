@@ -41,6 +41,8 @@ pub struct Figure {
     pub body: FigureBody,
     /// Where the block starts.
     pub loc: Loc,
+    /// Where its `id:` is written.
+    pub id_loc: Loc,
 }
 
 /// A table ready for the template.
@@ -188,6 +190,13 @@ fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> 
         .collect()
 }
 
+/// The `id:` a block declares, read even when the rest of it is broken, so a
+/// bad block does not also make every reference to it an error.
+pub fn declared_id(file: &str, body: &str, line_offset: usize) -> Option<String> {
+    let doc = Doc::parse(file, body, line_offset).ok()?;
+    doc.root().get("id")?.str().ok()
+}
+
 /// Parses a block body (`kind` is `chart`, `table` or `stats`) whose first
 /// line is line `line_offset + 1` of `file`.
 pub fn parse(
@@ -208,7 +217,7 @@ pub fn parse(
     }
 }
 
-fn common<'a>(ctx: &Ctx, root: &Node<'a>, loc: &Loc) -> Result<(String, String, String, String), Diagnostic> {
+fn common<'a>(ctx: &Ctx, root: &Node<'a>, loc: &Loc) -> Result<(String, String, String, String, Loc), Diagnostic> {
     if !root.is_map() {
         return Err(Diagnostic::error(loc.clone(), "the block must be `key: value` lines")
             .hint("start with `id:`, `data:` and `title:`"));
@@ -226,11 +235,12 @@ fn common<'a>(ctx: &Ctx, root: &Node<'a>, loc: &Loc) -> Result<(String, String, 
         title,
         ctx.text(root.get("caption"))?,
         ctx.text(root.get("description"))?,
+        id_node.loc(),
     ))
 }
 
 fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
-    let (id, title, caption, description) = common(ctx, root, &loc)?;
+    let (id, title, caption, description, id_loc) = common(ctx, root, &loc)?;
     root.only_keys(&[
         "id",
         "type",
@@ -384,11 +394,12 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         datasets: vec![ds.id.clone()],
         body: FigureBody::Chart { input, unit },
         loc,
+        id_loc,
     })
 }
 
 fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
-    let (id, title, caption, description) = common(ctx, root, &loc)?;
+    let (id, title, caption, description, id_loc) = common(ctx, root, &loc)?;
     root.only_keys(&[
         "id",
         "data",
@@ -481,6 +492,7 @@ fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         datasets: vec![ds.id.clone()],
         body: FigureBody::Table(table),
         loc,
+        id_loc,
     })
 }
 
@@ -522,6 +534,7 @@ fn stats_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         description: "-".into(),
         datasets,
         body: FigureBody::Stats(tiles),
+        id_loc: loc.clone(),
         loc,
     })
 }

@@ -30,7 +30,9 @@ pub fn split(s: &str) -> Vec<Inline<'_>> {
     let bytes = s.as_bytes();
     while i < s.len() {
         if s[i..].starts_with("{{") {
-            let Some(end) = s[i + 2..].find("}}") else {
+            // A `{{` with no `}}`, or another `{{` first, is unclosed.
+            let end = s[i + 2..].find("}}").filter(|&e| !s[i + 2..i + 2 + e].contains("{{"));
+            let Some(end) = end else {
                 flush(&mut out, s, plain_start, i);
                 out.push(Inline::Unclosed(i));
                 return out;

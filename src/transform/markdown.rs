@@ -262,11 +262,13 @@ pub fn offset_loc(section: &Section, offset: usize) -> Loc {
     Loc::new(&section.file, line, col)
 }
 
-/// Where `needle` (as the author typed it) is, searching the event's source
-/// range first; falls back to the start of the range.
-fn find_loc(section: &Section, range: &Range<usize>, needle: &str) -> Loc {
+/// Where the text at `offset` of a run is in the author's file. The run may
+/// differ from the source (entities, escapes), so count which occurrence of
+/// `needle` the text has reached and find the same occurrence in the source.
+fn loc_in_run(section: &Section, range: &Range<usize>, run: &str, offset: usize, needle: &str) -> Loc {
+    let k = run[..offset.min(run.len())].matches(needle).count();
     let src = &section.body[range.clone()];
-    let at = src.find(needle).map_or(range.start, |i| range.start + i);
+    let at = src.match_indices(needle).nth(k).map_or(range.start, |(i, _)| range.start + i);
     offset_loc(section, at)
 }
 
@@ -281,15 +283,23 @@ fn text_events<'a>(
     for part in inline::split(t) {
         match part {
             Inline::Text(s) => {
-                found.warnings.extend(typed_numbers(pass, section, range, s));
+                let base = s.as_ptr() as usize - t.as_ptr() as usize;
+                // pulldown-cmark leaves a reference to an undefined footnote as text.
+                if let Some(i) = s.find("[^").filter(|&i| s[i..].find(']').is_some_and(|e| e > 2 && !s[i + 2..i + e].contains(' '))) {
+                    let e = s[i..].find(']').unwrap_or(2);
+                    let label = &s[i + 2..i + e];
+                    return Err(Diagnostic::error(loc_in_run(section, range, t, base + i, "[^"), format!("footnote `[^{label}]` has no definition"))
+                        .hint(format!("add a line `[^{label}]: …` to the section, or remove the reference")));
+                }
+                found.warnings.extend(typed_numbers(pass, section, range, t, base, s));
                 out.push(Event::Text(s.to_string().into()));
             }
-            Inline::Unclosed(_) => {
-                return Err(Diagnostic::error(find_loc(section, range, "{{"), "`{{` is not closed")
+            Inline::Unclosed(at) => {
+                return Err(Diagnostic::error(loc_in_run(section, range, t, at, "{{"), "`{{` is not closed")
                     .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"));
             }
-            Inline::Value(name, _) => {
-                let loc = find_loc(section, range, &format!("{{{{{name}"));
+            Inline::Value(name, at) => {
+                let loc = loc_in_run(section, range, t, at, "{{");
                 let full = pass.values.qualify(name, pass.refs.report).ok_or_else(|| {
                     Diagnostic::error(loc.clone(), pass.values.unknown(name, pass.refs.report))
                         .hint("bind a declared value: `{{dataset.row.field}}` or `{{dataset.derived}}`")
@@ -300,8 +310,8 @@ fn text_events<'a>(
                 found.bound.push(full);
                 out.push(Event::InlineHtml(html.into()));
             }
-            Inline::Claim(name, words, _) => {
-                let loc = find_loc(section, range, "{{claim");
+            Inline::Claim(name, words, at) => {
+                let loc = loc_in_run(section, range, t, at, "{{");
                 let check = pass.values.check(name).ok_or_else(|| {
                     let names = pass.values.checks.iter().map(|c| c.name.as_str());
                     let hint = crate::text::closest(name, names)
@@ -331,8 +341,8 @@ fn text_events<'a>(
                     .into(),
                 ));
             }
-            Inline::Ref(kind, id, _) => {
-                let loc = find_loc(section, range, &format!("@{kind}:{id}"));
+            Inline::Ref(kind, id, at) => {
+                let loc = loc_in_run(section, range, t, at, &format!("@{kind}:"));
                 let (href, label) = pass.refs.resolve(kind, id).ok_or_else(|| {
                     let hint = pass
                         .refs
@@ -358,7 +368,7 @@ fn text_events<'a>(
 
 /// Numbers typed in prose that equal a dataset value as it would be shown:
 /// probably a value that should be bound, and would drift if the data changed.
-fn typed_numbers(pass: &Pass, section: &Section, range: &Range<usize>, s: &str) -> Vec<Diagnostic> {
+fn typed_numbers(pass: &Pass, section: &Section, range: &Range<usize>, run: &str, base: usize, s: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
@@ -397,7 +407,7 @@ fn typed_numbers(pass: &Pass, section: &Section, range: &Range<usize>, s: &str) 
         if let Some((name, _)) = hit {
             out.push(
                 Diagnostic::warning(
-                    find_loc(section, range, word),
+                    loc_in_run(section, range, run, base + start, word),
                     format!("the number {word} is typed, and equals the value `{name}`"),
                 )
                 .hint(format!(

@@ -145,6 +145,7 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
     let mut first_figure = Vec::new();
     let mut targets = BTreeMap::new();
     let (mut n_fig, mut n_tbl, mut n_stats) = (0, 0, 0);
+    let mut first_at: BTreeMap<String, Loc> = BTreeMap::new();
     for (i, s) in report.sections.iter().enumerate() {
         first_figure.push(figs.len());
         if !ids.reserve(&s.id) {
@@ -160,30 +161,38 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
                 "table" => n_tbl + 1,
                 _ => n_stats + 1,
             };
+            match b.kind.as_str() {
+                "chart" => n_fig += 1,
+                "table" => n_tbl += 1,
+                _ => n_stats += 1,
+            }
+            let kind = if b.kind == "chart" { "fig" } else { "tbl" };
             match figures::parse(&ctx, &b.kind, &s.file, &b.body, b.line_offset, number) {
                 Ok(f) => {
-                    let kind = if b.kind == "chart" { "fig" } else { "tbl" };
-                    match b.kind.as_str() {
-                        "chart" => n_fig += 1,
-                        "table" => n_tbl += 1,
-                        _ => n_stats += 1,
-                    }
-                    if !ids.reserve(&f.html_id) {
+                    if let Some(first) = first_at.get(&f.html_id) {
                         errors.push(
-                            Diagnostic::error(f.loc.clone(), format!("the id `{}` is used twice", f.key))
-                                .hint("give every chart and table its own `id`"),
+                            Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is used twice", f.key))
+                                .hint("give every chart and table its own `id`")
+                                .related(first.clone(), "first used here"),
+                        );
+                    } else if !ids.reserve(&f.html_id) {
+                        errors.push(
+                            Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is already taken on the page", f.html_id))
+                                .hint("choose another `id`"),
                         );
                     }
+                    first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
                     if b.kind != "stats" {
-                        targets.insert(
-                            format!("{kind}:{}", f.key),
-                            (f.html_id.clone(), label(lang, kind, number)),
-                        );
+                        targets.insert(format!("{kind}:{}", f.key), (f.html_id.clone(), label(lang, kind, number)));
                     }
                     figs.push(f);
                 }
                 Err(d) => {
                     errors.push(d);
+                    // The block is broken, but references to it are not.
+                    if let Some(id) = figures::declared_id(&s.file, &b.body, b.line_offset) {
+                        targets.insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), label(lang, kind, number)));
+                    }
                     // Keep indices aligned with the blocks so later placeholders stay right.
                     figs.push(placeholder(&b.kind));
                 }
@@ -248,6 +257,7 @@ fn placeholder(kind: &str) -> Figure {
         datasets: Vec::new(),
         body: FigureBody::Stats(Vec::new()),
         loc: Loc::file(kind),
+        id_loc: Loc::file(kind),
     }
 }
 

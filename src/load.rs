@@ -72,7 +72,11 @@ fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnos
             .hint("check that the file exists and is readable; run quire from the project root or pass --root")
     })?;
     match String::from_utf8(bytes) {
-        Ok(t) => {
+        Ok(mut t) => {
+            // Some editors start UTF-8 files with a byte order mark; it is not content.
+            if t.starts_with('\u{feff}') {
+                t.drain(..3);
+            }
             files.add(rel, &t);
             Ok(t)
         }
@@ -103,8 +107,13 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
     };
     let order = match root.get("sections") {
         Some(n) => {
-            let items = n.items().map_err(|_| n.error("`sections` should be a list of section file names"))?;
-            let names = items.iter().map(|i| Ok((i.str()?, i.value_loc()))).collect::<Result<Vec<_>, Diagnostic>>()?;
+            let items = n
+                .items()
+                .map_err(|_| n.error("`sections` should be a list of section file names"))?;
+            let names = items
+                .iter()
+                .map(|i| Ok((i.str()?, i.value_loc())))
+                .collect::<Result<Vec<_>, Diagnostic>>()?;
             Some((names, n.loc()))
         }
         None => None,

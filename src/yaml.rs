@@ -48,14 +48,18 @@ impl Doc {
                         .skip(line.saturating_sub(1))
                         .filter_map(|(i, l)| {
                             let (start, rest) = key_start(l);
-                            rest.starts_with(&pat).then_some((i + 1, l[..start].chars().count() + 1))
+                            rest.starts_with(&pat)
+                                .then_some((i + 1, l[..start].chars().count() + 1))
                         })
                         .collect();
                     if let Some(&(l, c)) = hits.get(1) {
                         (line, col) = (l, c);
                     }
-                    return Err(Diagnostic::error(Loc::new(file, line + line_offset, col), format!("duplicate key `{key}`: it is given twice in the same mapping"))
-                        .hint(format!("keep one `{key}:`; YAML mappings cannot repeat a key")));
+                    return Err(Diagnostic::error(
+                        Loc::new(file, line + line_offset, col),
+                        format!("duplicate key `{key}`: it is given twice in the same mapping"),
+                    )
+                    .hint(format!("keep one `{key}:`; YAML mappings cannot repeat a key")));
                 }
                 // serde_yaml appends " at line N column M"; the location says it already.
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -128,7 +132,10 @@ impl Doc {
         }
         if let (true, Some(Seg::Key(k))) = (value, path.last()) {
             let rest = line.get(byte..).unwrap_or("");
-            let after = rest.find(':').map(|i| i + 1).filter(|_| rest.starts_with(k.as_str()) || rest.starts_with(['"', '\'']));
+            let after = rest
+                .find(':')
+                .map(|i| i + 1)
+                .filter(|_| rest.starts_with(k.as_str()) || rest.starts_with(['"', '\'']));
             if let Some(after) = after {
                 let tail = &rest[after..];
                 let skip = tail.len() - tail.trim_start().len();
@@ -384,8 +391,11 @@ impl<'a> Node<'a> {
     pub fn number(&self) -> Result<f64, Diagnostic> {
         let n = self.value.as_f64().ok_or_else(|| self.type_error("a number"))?;
         if !n.is_finite() {
-            return Err(Diagnostic::error(self.value_loc(), format!("`{}` is not a finite number", self.path_str()))
-                .hint("write a plain number such as 12 or 0.5; .inf and .nan are not data"));
+            return Err(Diagnostic::error(
+                self.value_loc(),
+                format!("`{}` is not a finite number", self.path_str()),
+            )
+            .hint("write a plain number such as 12 or 0.5; .inf and .nan are not data"));
         }
         Ok(n)
     }

@@ -209,7 +209,6 @@ fn empty_series() {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn negative_value_in_a_donut() {
     let fx = Fixture::built();
     fx.replace(SPLIT, "chips: 45", "chips: -45");

@@ -203,7 +203,6 @@ fn markup_in_data_never_reaches_svg_raw() {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn markup_in_data_is_escaped_in_svg_text() {
     let fx = evil_fixture();
     fx.build(&[]).assert_code(0, "build with markup in text");
@@ -383,10 +382,10 @@ fn ids_are_unique_and_footnotes_are_namespaced_by_section() {
     assert_ne!(headings[0], headings[1]);
     // Both sections use `[^1]`.
     assert!(
-        all.contains(&"intro-fn-1".to_string()) && all.contains(&"detail-fn-1".to_string()),
+        all.contains(&"intro--fn-1".to_string()) && all.contains(&"detail--fn-1".to_string()),
         "footnote ids: {all:?}"
     );
-    assert!(html.contains("href=\"#intro-fn-1\"") && html.contains("href=\"#detail-fn-1\""));
+    assert!(html.contains("href=\"#intro--fn-1\"") && html.contains("href=\"#detail--fn-1\""));
 }
 
 #[test]
@@ -522,7 +521,7 @@ fn github_format_prints_workflow_commands() {
     r.assert_code(1, "check --format github");
     let first = r.stderr.lines().next().unwrap_or_default();
     assert!(
-        first.starts_with("::error file=content/data/capex.yaml,line=12,col=5::"),
+        first.starts_with("::error file=content/data/capex.yaml,line=12,col=10::"),
         "expected a GitHub error command, got:\n{}",
         r.stderr
     );
@@ -552,7 +551,7 @@ fn human_format_shows_the_location_and_the_line() {
     fx.replace(CAPEX, "usd: 150", "usd: \"lots\"");
     let r = fx.build(&[]);
     r.assert_code(1, "build");
-    assert!(r.stderr.contains("content/data/capex.yaml:12:5"), "{}", r.stderr);
+    assert!(r.stderr.contains("content/data/capex.yaml:12:10"), "{}", r.stderr);
     assert!(
         r.stderr.contains("usd: \"lots\""),
         "the offending line should be quoted:\n{}",
@@ -595,7 +594,7 @@ fn library_api_matches_the_cli() {
     assert!(o.failed());
     assert!(o.summary.is_none());
     let d = o.diagnostics.iter().find(|d| d.is_error()).expect("an error");
-    assert_eq!((d.loc.file.as_str(), d.loc.line, d.loc.col), (CAPEX, 12, 5));
+    assert_eq!((d.loc.file.as_str(), d.loc.line, d.loc.col), (CAPEX, 12, 10));
     assert_same_tree(&before, &snapshot(&out), "a failed library build");
 }
 

@@ -50,7 +50,6 @@ fn proportional(marks: &[El], along: &str, across: &str) {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn hbar_marks_carry_key_series_and_value() {
     let fx = Fixture::built();
     let m = marks(&fx, "capex");
@@ -59,14 +58,12 @@ fn hbar_marks_carry_key_series_and_value() {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn hbar_bar_widths_are_proportional_to_values() {
     let fx = Fixture::built();
     proportional(&marks(&fx, "capex"), "width", "height");
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn bar_heights_are_proportional_to_values() {
     let fx = Fixture::new();
     fx.replace(INTRO, "type: hbar", "type: bar");
@@ -80,7 +77,6 @@ fn bar_heights_are_proportional_to_values() {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn marks_take_the_palette_colour_of_their_key() {
     let fx = Fixture::built();
     let m = marks(&fx, "capex");
@@ -95,7 +91,6 @@ fn marks_take_the_palette_colour_of_their_key() {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn sort_orders_the_categories() {
     let fx = Fixture::new();
     fx.replace(INTRO, "rows: [us, cn]", "rows: [us, cn]\nsort: asc");
@@ -109,7 +104,6 @@ fn sort_orders_the_categories() {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn stacked_normalized_marks_fill_the_same_length() {
     let fx = Fixture::built();
     let m = marks(&fx, "split");

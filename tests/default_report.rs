@@ -10,7 +10,6 @@ use std::fs;
 const CAPEX: &str = "content/data/capex.yaml";
 
 #[test]
-#[ignore = "the default report is still being finished; to be un-ignored"]
 fn default_report_checks_clean_with_deny_warnings() {
     let root = common::repo();
     let r = quire(&["check", "--root", &root.to_string_lossy(), "--deny-warnings"]);
@@ -87,7 +86,6 @@ fn changing_one_number_changes_prose_and_tables_alike() {
 }
 
 #[test]
-#[ignore = "chart module pending"]
 fn changing_one_number_changes_the_chart_svg() {
     let (fx, _, after) = changed_us_capex();
     let svg = fs::read_to_string(fx.out().join("charts/capex.svg")).unwrap();

@@ -108,7 +108,8 @@ pub fn render(
     let mut next_figure = first_figure;
     let mut skip_block = false;
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
-    let fn_id = |label: &str| format!("{}-fn-{}", section.id, crate::text::slug(label));
+    // `--` never comes out of a heading's slug, so these cannot collide with headings.
+    let fn_id = |label: &str| format!("{}--fn-{}", section.id, crate::text::slug(label));
 
     for (ev, range) in events {
         if skip_block {
@@ -268,7 +269,10 @@ pub fn offset_loc(section: &Section, offset: usize) -> Loc {
 fn loc_in_run(section: &Section, range: &Range<usize>, run: &str, offset: usize, needle: &str) -> Loc {
     let k = run[..offset.min(run.len())].matches(needle).count();
     let src = &section.body[range.clone()];
-    let at = src.match_indices(needle).nth(k).map_or(range.start, |(i, _)| range.start + i);
+    let at = src
+        .match_indices(needle)
+        .nth(k)
+        .map_or(range.start, |(i, _)| range.start + i);
     offset_loc(section, at)
 }
 
@@ -285,18 +289,29 @@ fn text_events<'a>(
             Inline::Text(s) => {
                 let base = s.as_ptr() as usize - t.as_ptr() as usize;
                 // pulldown-cmark leaves a reference to an undefined footnote as text.
-                if let Some(i) = s.find("[^").filter(|&i| s[i..].find(']').is_some_and(|e| e > 2 && !s[i + 2..i + e].contains(' '))) {
+                if let Some(i) = s.find("[^").filter(|&i| {
+                    s[i..]
+                        .find(']')
+                        .is_some_and(|e| e > 2 && !s[i + 2..i + e].contains(' '))
+                }) {
                     let e = s[i..].find(']').unwrap_or(2);
                     let label = &s[i + 2..i + e];
-                    return Err(Diagnostic::error(loc_in_run(section, range, t, base + i, "[^"), format!("footnote `[^{label}]` has no definition"))
-                        .hint(format!("add a line `[^{label}]: …` to the section, or remove the reference")));
+                    return Err(Diagnostic::error(
+                        loc_in_run(section, range, t, base + i, "[^"),
+                        format!("footnote `[^{label}]` has no definition"),
+                    )
+                    .hint(format!(
+                        "add a line `[^{label}]: …` to the section, or remove the reference"
+                    )));
                 }
                 found.warnings.extend(typed_numbers(pass, section, range, t, base, s));
                 out.push(Event::Text(s.to_string().into()));
             }
             Inline::Unclosed(at) => {
-                return Err(Diagnostic::error(loc_in_run(section, range, t, at, "{{"), "`{{` is not closed")
-                    .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"));
+                return Err(
+                    Diagnostic::error(loc_in_run(section, range, t, at, "{{"), "`{{` is not closed")
+                        .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"),
+                );
             }
             Inline::Value(name, at) => {
                 let loc = loc_in_run(section, range, t, at, "{{");
@@ -368,7 +383,14 @@ fn text_events<'a>(
 
 /// Numbers typed in prose that equal a dataset value as it would be shown:
 /// probably a value that should be bound, and would drift if the data changed.
-fn typed_numbers(pass: &Pass, section: &Section, range: &Range<usize>, run: &str, base: usize, s: &str) -> Vec<Diagnostic> {
+fn typed_numbers(
+    pass: &Pass,
+    section: &Section,
+    range: &Range<usize>,
+    run: &str,
+    base: usize,
+    s: &str,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;

@@ -137,8 +137,12 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
     let ctx = figures::Ctx { report, values, lang };
     let mut errors = Vec::new();
     let mut ids = IdSet::default();
-    for reserved in ["contents", "sources", "top"] {
+    for reserved in ["contents", "sources", "top", "main"] {
         ids.reserve(reserved);
+    }
+    // Source entries get their ids before any heading can take them.
+    for s in &report.meta.sources {
+        ids.reserve(&format!("src-{}", s.id));
     }
     // Pass 1: number figures and tables, and know every target, before prose.
     let mut figs: Vec<Figure> = Vec::new();
@@ -177,13 +181,19 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
                         );
                     } else if !ids.reserve(&f.html_id) {
                         errors.push(
-                            Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is already taken on the page", f.html_id))
-                                .hint("choose another `id`"),
+                            Diagnostic::error(
+                                f.id_loc.clone(),
+                                format!("the id `{}` is already taken on the page", f.html_id),
+                            )
+                            .hint("choose another `id`"),
                         );
                     }
                     first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
                     if b.kind != "stats" {
-                        targets.insert(format!("{kind}:{}", f.key), (f.html_id.clone(), label(lang, kind, number)));
+                        targets.insert(
+                            format!("{kind}:{}", f.key),
+                            (f.html_id.clone(), label(lang, kind, number)),
+                        );
                     }
                     figs.push(f);
                 }
@@ -191,7 +201,10 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
                     errors.push(d);
                     // The block is broken, but references to it are not.
                     if let Some(id) = figures::declared_id(&s.file, &b.body, b.line_offset) {
-                        targets.insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), label(lang, kind, number)));
+                        targets.insert(
+                            format!("{kind}:{id}"),
+                            (format!("{kind}-{id}"), label(lang, kind, number)),
+                        );
                     }
                     // Keep indices aligned with the blocks so later placeholders stay right.
                     figs.push(placeholder(&b.kind));

@@ -176,3 +176,26 @@ fn breaking_a_declared_relationship_fails_with_both_locations() {
         );
     }
 }
+
+/// The chart the README shows is the one quire draws today, byte for byte;
+/// regenerate it with `cp output/charts/capex.svg docs/figure-capex.svg`.
+#[test]
+fn readme_chart_is_current() {
+    let root = common::repo();
+    let out = tempfile::tempdir().expect("temp dir");
+    let target = out.path().join("site");
+    let r = quire(&[
+        "build",
+        "--root",
+        &root.to_string_lossy(),
+        "--out",
+        &target.to_string_lossy(),
+    ]);
+    r.assert_code(0, "build of the default report");
+    let built = fs::read(target.join("charts/capex.svg")).expect("capex chart built");
+    let shown = fs::read(root.join("docs/figure-capex.svg")).expect("docs/figure-capex.svg exists");
+    assert!(
+        built == shown,
+        "docs/figure-capex.svg is stale: copy output/charts/capex.svg over it"
+    );
+}

@@ -233,9 +233,12 @@ impl SourceMap {
                 .nth(loc.col.saturating_sub(1))
                 .map_or(line.len(), |(i, _)| i);
         let rest = &text[start..line_start + line.len()];
-        let len = rest
-            .find(|c: char| c.is_whitespace() || c == ',' || c == '}' || c == ']')
-            .unwrap_or(rest.len());
+        // A binding is underlined whole; anything else to the end of its word.
+        let len = if rest.starts_with("{{") {
+            rest.find("}}").map_or(rest.len(), |e| e + 2)
+        } else {
+            rest.find(|c: char| c.is_whitespace() || c == ',' || c == '}' || c == ']').unwrap_or(rest.len())
+        };
         Some(start..start + len.max(usize::from(!rest.is_empty())))
     }
 }

@@ -345,11 +345,7 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
                     .hint("add `unit:` to the field or to the dataset (e.g. `unit: USD bn`, `unit: \"%\"`)"));
             }
         };
-        let label = if label.is_empty() {
-            Text::plain(key.clone())
-        } else {
-            label
-        };
+        let label = label_or(label, &key);
         fields.push(Field {
             key,
             label,
@@ -390,12 +386,7 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
             }
             cells.push((k, cell(&v)?));
         }
-        let label = opt_text(&n, "label")?;
-        let label = if label.is_empty() {
-            Text::plain(key.clone())
-        } else {
-            label
-        };
+        let label = label_or(opt_text(&n, "label")?, &key);
         rows.push(Row {
             key,
             label,
@@ -464,6 +455,11 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
         derived,
         checks,
     })
+}
+
+/// A label, or the key itself when the author gave none.
+fn label_or(label: Text, key: &str) -> Text {
+    if label.is_empty() { Text::plain(key) } else { label }
 }
 
 fn unit(n: &Node) -> Result<Unit, Diagnostic> {

@@ -76,6 +76,15 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The hint for an unknown name: "did you mean `x`?", or the full list of
+/// `what` there is when nothing is close.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str> + Clone, what: &str) -> String {
+    match closest(word, candidates.clone()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("{what}: {}", candidates.into_iter().collect::<Vec<_>>().join(", ")),
+    }
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -4,7 +4,7 @@
 use crate::chart::{self, Category, ChartInput, ChartKind, Scale, Series};
 use crate::diag::{Diagnostic, Loc};
 use crate::model::{Dataset, Report};
-use crate::text::{Lang, Text, closest};
+use crate::text::{Lang, Text, closest, suggest};
 use crate::units::Unit;
 use crate::values::Values;
 use crate::yaml::{Doc, Node};
@@ -148,14 +148,11 @@ impl Ctx<'_> {
 fn field_index(ds: &Dataset, n: &Node) -> Result<usize, Diagnostic> {
     let key = n.str()?;
     ds.fields.iter().position(|f| f.key == key).ok_or_else(|| {
-        let hint = match closest(&key, ds.fields.iter().map(|f| f.key.as_str())) {
-            Some(c) => format!("did you mean `{c}`?"),
-            None => format!(
-                "fields of `{}`: {}",
-                ds.id,
-                ds.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-        };
+        let hint = suggest(
+            &key,
+            ds.fields.iter().map(|f| f.key.as_str()),
+            &format!("fields of `{}`", ds.id),
+        );
         n.error(format!("unknown field `{key}` in dataset `{}`", ds.id))
             .hint(hint)
     })
@@ -175,14 +172,11 @@ fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> 
         .map(|r| {
             let key = r.str()?;
             ds.rows.iter().position(|x| x.key == key).ok_or_else(|| {
-                let hint = match closest(&key, ds.rows.iter().map(|x| x.key.as_str())) {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => format!(
-                        "rows of `{}`: {}",
-                        ds.id,
-                        ds.rows.iter().map(|x| x.key.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                };
+                let hint = suggest(
+                    &key,
+                    ds.rows.iter().map(|x| x.key.as_str()),
+                    &format!("rows of `{}`", ds.id),
+                );
                 r.error(format!("unknown row `{key}` in dataset `{}`", ds.id))
                     .hint(hint)
             })
@@ -412,51 +406,60 @@ fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         "row_label",
     ])?;
     let ds = ctx.dataset(&root.req("data", "the dataset id")?)?;
-    let fields: Vec<usize> = match root.get("columns") {
-        Some(c) => c
-            .items()?
-            .iter()
-            .map(|n| field_index(ds, n))
-            .collect::<Result<_, _>>()?,
-        None => (0..ds.fields.len()).collect(),
-    };
-    let rows = row_indices(ds, root.get("rows"))?;
-    let cell = |r: usize, f: usize| {
-        let name = format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key);
-        match ctx.values.get(&name) {
-            Some(v) => TableCell {
-                text: v.unit.format(v.q.value, v.digits, ctx.lang),
-                value: crate::transform::inline::machine(v.q.value),
-                derived: v.formula.is_some(),
-            },
-            None => TableCell {
-                text: "–".into(),
-                value: String::new(),
-                derived: false,
-            },
+    // A column is a field key, or `{field, label, digits}` to set its format here.
+    let mut cols: Vec<(usize, String, Option<usize>)> = Vec::new();
+    match root.get("columns") {
+        Some(c) => {
+            for n in c.items()? {
+                if n.is_map() {
+                    n.only_keys(&["field", "label", "digits"])?;
+                    let f = field_index(ds, &n.req("field", "the field to show")?)?;
+                    let label = match n.get("label") {
+                        Some(l) => ctx.text(Some(l))?,
+                        None => ds.fields[f].label.get(ctx.lang).to_string(),
+                    };
+                    cols.push((f, label, n.get("digits").map(|d| d.count()).transpose()?));
+                } else {
+                    let f = field_index(ds, &n)?;
+                    cols.push((f, ds.fields[f].label.get(ctx.lang).to_string(), None));
+                }
+            }
         }
+        None => cols.extend((0..ds.fields.len()).map(|f| (f, ds.fields[f].label.get(ctx.lang).to_string(), None))),
+    }
+    let rows = row_indices(ds, root.get("rows"))?;
+    let value_of = |r: usize, f: usize| {
+        ctx.values
+            .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
+    };
+    let cell = |r: usize, &(f, _, digits): &(usize, String, Option<usize>)| match value_of(r, f) {
+        Some(v) => TableCell {
+            text: v.unit.format(v.q.value, digits.unwrap_or(v.digits), ctx.lang),
+            value: crate::transform::inline::machine(v.q.value),
+            derived: v.formula.is_some(),
+        },
+        None => TableCell {
+            text: "–".into(),
+            value: String::new(),
+            derived: false,
+        },
     };
     let body: Vec<TableRow> = rows
         .iter()
         .map(|&r| TableRow {
             label: ds.rows[r].label.get(ctx.lang).to_string(),
-            cells: fields.iter().map(|&f| cell(r, f)).collect(),
+            cells: cols.iter().map(|c| cell(r, c)).collect(),
         })
         .collect();
     let total = if root.get("total").map(|t| t.bool()).transpose()?.unwrap_or(false) {
-        let cells = fields
+        let cells = cols
             .iter()
-            .map(|&f| {
+            .map(|&(f, _, digits)| {
                 let fd = &ds.fields[f];
-                let sum: f64 = rows
-                    .iter()
-                    .filter_map(|&r| ctx.values.get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, fd.key)))
-                    .map(|v| v.q.value)
-                    .sum();
+                let sum: f64 = rows.iter().filter_map(|&r| value_of(r, f)).map(|v| v.q.value).sum();
+                let digits = digits.or(fd.digits).unwrap_or(fd.unit.default_digits());
                 TableCell {
-                    text: fd
-                        .unit
-                        .format(sum, fd.digits.unwrap_or(fd.unit.default_digits()), ctx.lang),
+                    text: fd.unit.format(sum, digits, ctx.lang),
                     value: crate::transform::inline::machine(sum),
                     derived: true,
                 }
@@ -472,12 +475,9 @@ fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
     let header_label = ctx.text(root.get("row_label"))?;
     let table = TableData {
         header_label,
-        columns: fields
-            .iter()
-            .map(|&f| Column {
-                label: ds.fields[f].label.get(ctx.lang).to_string(),
-                numeric: true,
-            })
+        columns: cols
+            .into_iter()
+            .map(|(_, label, _)| Column { label, numeric: true })
             .collect(),
         rows: body,
         total,

@@ -439,7 +439,7 @@ fn dataset(rel: &str, text: &str) -> Result<Dataset, Diagnostic> {
                 expr,
                 expr_src,
                 label: opt_text(&n, "label")?,
-                loc: a.loc(),
+                loc: a.value_loc(),
             });
         }
     }

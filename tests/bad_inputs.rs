@@ -343,7 +343,7 @@ fn unit_mismatch_in_a_derived_cell() {
 fn failing_check() {
     let fx = Fixture::built();
     fx.replace(CAPEX, "rmb: 280", "rmb: 100");
-    let d = fx.expect_error(fx.pos(CAPEX, "assert: \"between"), "does not hold");
+    let d = fx.expect_error(fx.pos(CAPEX, "\"between"), "does not hold");
     let claim = fx.pos(INTRO, "{{claim capex.cn_quarter");
     assert!(
         d.related
@@ -364,7 +364,7 @@ fn failing_check_points_at_every_claim_on_a_line() {
         "a quarter to a third}} of the US figure, {{claim capex.cn_quarter: well under half}}",
     );
     fx.replace(CAPEX, "rmb: 280", "rmb: 100");
-    let d = fx.expect_error(fx.pos(CAPEX, "assert: \"between"), "does not hold");
+    let d = fx.expect_error(fx.pos(CAPEX, "\"between"), "does not hold");
     let second = fx.pos(INTRO, "{{claim capex.cn_quarter: well under half}}");
     let first = fx.pos(INTRO, "{{claim capex.cn_quarter: a quarter");
     let places: Vec<(usize, usize)> = d.related.iter().map(|r| (r.line, r.column)).collect();

@@ -116,7 +116,7 @@ fn breaking_a_declared_relationship_fails_with_both_locations() {
     fx.build(&[]).assert_code(0, "build of the default report");
     // China at RMB 200 bn is less than a quarter of the US figure.
     fx.replace(CAPEX, "value: 300,", "value: 200,");
-    let check_at = fx.pos(CAPEX, "assert: \"between(cn.usd / us.usd");
+    let check_at = fx.pos(CAPEX, "\"between(cn.usd / us.usd");
     let before = common::snapshot(&fx.out());
     let mut found = None;
     for (what, r) in [

@@ -38,9 +38,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Single-series bars: a category the report palette names keeps its
-    /// colour (the US is blue everywhere); the rest share the series colour.
+    /// colour (the US is blue everywhere); the rest share the series colour,
+    /// or a neutral slate when the palette does not name the series either,
+    /// so an anonymous bar never borrows a colour that means something.
     pub fn single_colors(&self) -> Vec<Rgb> {
-        let base = self.series_colors()[0];
+        let key = self.input.series.first().map_or("", |s| s.key.as_str());
+        let base = self.colors.explicit(key).unwrap_or(super::theme::NEUTRAL);
         self.input
             .categories
             .iter()

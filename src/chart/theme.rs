@@ -91,6 +91,10 @@ pub const OKABE_ITO: [Rgb; 7] = [
     Rgb(0xF0, 0xE4, 0x42),
 ];
 
+/// Slate for bars that stand for no entity in particular; it reads on light
+/// and dark pages alike.
+pub const NEUTRAL: Rgb = Rgb(0x5B, 0x6C, 0x7D);
+
 /// Neutral grey for a donut's "Other": it must not look like a named part.
 pub const OTHER: Rgb = Rgb(0x99, 0x99, 0x99);
 

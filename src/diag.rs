@@ -237,7 +237,8 @@ impl SourceMap {
         let len = if rest.starts_with("{{") {
             rest.find("}}").map_or(rest.len(), |e| e + 2)
         } else {
-            rest.find(|c: char| c.is_whitespace() || c == ',' || c == '}' || c == ']').unwrap_or(rest.len())
+            rest.find(|c: char| c.is_whitespace() || c == ',' || c == '}' || c == ']')
+                .unwrap_or(rest.len())
         };
         Some(start..start + len.max(usize::from(!rest.is_empty())))
     }

@@ -107,6 +107,15 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
 }
 
 /// Parses an expression; `Err` says what is wrong in words.
+///
+/// ```
+/// use quire::expr::{parse, Val};
+/// use quire::units::Quantity;
+/// let e = parse("between(cn / us, 1/4, 1/3)").unwrap();
+/// assert_eq!(e.names(), ["cn", "us"]);
+/// let mut lookup = |n: &str| Ok(Quantity::number(if n == "cn" { 42.0 } else { 155.0 }));
+/// assert_eq!(e.eval(&mut lookup), Ok(Val::Bool(true)));
+/// ```
 pub fn parse(s: &str) -> Result<Expr, String> {
     let toks = tokenize(s)?;
     let mut p = Parser { toks, pos: 0 };

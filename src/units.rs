@@ -240,6 +240,14 @@ impl Unit {
         }
     }
 
+    /// ```
+    /// use quire::{text::Lang, units::Unit};
+    /// let u = Unit::parse("USD bn").unwrap();
+    /// let q = u.quantity(155.0);
+    /// assert_eq!(u.format(q.value, 0, Lang::En), "USD\u{a0}155\u{a0}bn");
+    /// assert_eq!(u.format(q.value, 0, Lang::Zh), "1550亿美元");
+    /// ```
+    ///
     /// Writes a base-unit value for a reader: `1.55e11` → "USD 155 bn" in
     /// English, "1550亿美元" in Chinese. Number and unit are joined by a
     /// no-break space so a line never breaks between them.

@@ -388,17 +388,20 @@ fn ids_are_unique_and_footnotes_are_namespaced_by_section() {
     assert!(html.contains("href=\"#intro--fn-1\"") && html.contains("href=\"#detail--fn-1\""));
 }
 
+fn assert_unique_ids(html: &str) {
+    let mut seen = BTreeSet::new();
+    for id in ids(html) {
+        assert!(seen.insert(id.clone()), "the id `{id}` appears twice on the page");
+    }
+}
+
 #[test]
 fn heading_ids_do_not_collide_with_footnote_ids() {
     let fx = Fixture::new();
     // Slugs to `detail-fn-1`, the id of section `detail`'s first footnote.
     fx.replace(INTRO, "## Background", "## Detail fn 1");
     fx.build(&[]).assert_code(0, "build");
-    let all = ids(&fx.index_html());
-    let mut seen = BTreeSet::new();
-    for id in &all {
-        assert!(seen.insert(id), "the id `{id}` appears twice on the page");
-    }
+    assert_unique_ids(&fx.index_html());
 }
 
 #[test]
@@ -407,11 +410,7 @@ fn heading_ids_do_not_collide_with_source_ids() {
     // Slugs to `src-paper`, the id of the Sources list's entry for `paper`.
     fx.replace(INTRO, "## Background", "## Src paper");
     fx.build(&[]).assert_code(0, "build");
-    let all = ids(&fx.index_html());
-    let mut seen = BTreeSet::new();
-    for id in &all {
-        assert!(seen.insert(id), "the id `{id}` appears twice on the page");
-    }
+    assert_unique_ids(&fx.index_html());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use crate::chart::{self, Category, ChartInput, ChartKind, Scale, Series};
 use crate::diag::{Diagnostic, Loc};
 use crate::model::{Dataset, Report};
-use crate::text::{Lang, Text, closest, suggest};
+use crate::text::{Lang, closest, suggest};
 use crate::units::Unit;
 use crate::values::Values;
 use crate::yaml::{Doc, Node};
@@ -125,7 +125,7 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn dataset(&self, n: &Node) -> Result<&Dataset, Diagnostic> {
+    pub(super) fn dataset(&self, n: &Node) -> Result<&Dataset, Diagnostic> {
         let id = n.str()?;
         self.report.datasets.iter().find(|d| d.id == id).ok_or_else(|| {
             let hint = match closest(&id, self.report.datasets.iter().map(|d| d.id.as_str())) {
@@ -136,7 +136,7 @@ impl Ctx<'_> {
         })
     }
 
-    fn text(&self, n: Option<Node>) -> Result<String, Diagnostic> {
+    pub(super) fn text(&self, n: Option<Node>) -> Result<String, Diagnostic> {
         Ok(n.map(|t| t.text())
             .transpose()?
             .unwrap_or_default()
@@ -145,7 +145,7 @@ impl Ctx<'_> {
     }
 }
 
-fn field_index(ds: &Dataset, n: &Node) -> Result<usize, Diagnostic> {
+pub(super) fn field_index(ds: &Dataset, n: &Node) -> Result<usize, Diagnostic> {
     let key = n.str()?;
     ds.fields.iter().position(|f| f.key == key).ok_or_else(|| {
         let hint = suggest(
@@ -158,7 +158,7 @@ fn field_index(ds: &Dataset, n: &Node) -> Result<usize, Diagnostic> {
     })
 }
 
-fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> {
+pub(super) fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, Diagnostic> {
     let Some(n) = n else {
         return Ok((0..ds.rows.len()).collect());
     };
@@ -206,12 +206,16 @@ pub fn parse(
     let loc = Loc::new(file, line_offset, 1);
     match kind {
         "chart" => chart_block(ctx, &root, number, loc),
-        "table" => table_block(ctx, &root, number, loc),
-        _ => stats_block(ctx, &root, number, loc),
+        "table" => super::tables::table_block(ctx, &root, number, loc),
+        _ => super::tables::stats_block(ctx, &root, number, loc),
     }
 }
 
-fn common<'a>(ctx: &Ctx, root: &Node<'a>, loc: &Loc) -> Result<(String, String, String, String, Loc), Diagnostic> {
+pub(super) fn common<'a>(
+    ctx: &Ctx,
+    root: &Node<'a>,
+    loc: &Loc,
+) -> Result<(String, String, String, String, Loc), Diagnostic> {
     if !root.is_map() {
         return Err(Diagnostic::error(loc.clone(), "the block must be `key: value` lines")
             .hint("start with `id:`, `data:` and `title:`"));
@@ -389,152 +393,5 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         body: FigureBody::Chart { input, unit },
         loc,
         id_loc,
-    })
-}
-
-fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
-    let (id, title, caption, description, id_loc) = common(ctx, root, &loc)?;
-    root.only_keys(&[
-        "id",
-        "data",
-        "columns",
-        "rows",
-        "title",
-        "caption",
-        "description",
-        "total",
-        "row_label",
-    ])?;
-    let ds = ctx.dataset(&root.req("data", "the dataset id")?)?;
-    // A column is a field key, or `{field, label, digits}` to set its format here.
-    let mut cols: Vec<(usize, String, Option<usize>)> = Vec::new();
-    match root.get("columns") {
-        Some(c) => {
-            for n in c.items()? {
-                if n.is_map() {
-                    n.only_keys(&["field", "label", "digits"])?;
-                    let f = field_index(ds, &n.req("field", "the field to show")?)?;
-                    let label = match n.get("label") {
-                        Some(l) => ctx.text(Some(l))?,
-                        None => ds.fields[f].label.get(ctx.lang).to_string(),
-                    };
-                    cols.push((f, label, n.get("digits").map(|d| d.count()).transpose()?));
-                } else {
-                    let f = field_index(ds, &n)?;
-                    cols.push((f, ds.fields[f].label.get(ctx.lang).to_string(), None));
-                }
-            }
-        }
-        None => cols.extend((0..ds.fields.len()).map(|f| (f, ds.fields[f].label.get(ctx.lang).to_string(), None))),
-    }
-    let rows = row_indices(ds, root.get("rows"))?;
-    let value_of = |r: usize, f: usize| {
-        ctx.values
-            .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
-    };
-    let cell = |r: usize, &(f, _, digits): &(usize, String, Option<usize>)| match value_of(r, f) {
-        Some(v) => TableCell {
-            text: v.unit.format(v.q.value, digits.unwrap_or(v.digits), ctx.lang),
-            value: crate::transform::inline::machine(v.q.value),
-            derived: v.formula.is_some(),
-        },
-        None => TableCell {
-            text: "–".into(),
-            value: String::new(),
-            derived: false,
-        },
-    };
-    let body: Vec<TableRow> = rows
-        .iter()
-        .map(|&r| TableRow {
-            label: ds.rows[r].label.get(ctx.lang).to_string(),
-            cells: cols.iter().map(|c| cell(r, c)).collect(),
-        })
-        .collect();
-    let total = if root.get("total").map(|t| t.bool()).transpose()?.unwrap_or(false) {
-        let cells = cols
-            .iter()
-            .map(|&(f, _, digits)| {
-                let fd = &ds.fields[f];
-                let sum: f64 = rows.iter().filter_map(|&r| value_of(r, f)).map(|v| v.q.value).sum();
-                let digits = digits.or(fd.digits).unwrap_or(fd.unit.default_digits());
-                TableCell {
-                    text: fd.unit.format(sum, digits, ctx.lang),
-                    value: crate::transform::inline::machine(sum),
-                    derived: true,
-                }
-            })
-            .collect();
-        Some(TableRow {
-            label: Text::new("Total".into(), Some("合计".into())).get(ctx.lang).to_string(),
-            cells,
-        })
-    } else {
-        None
-    };
-    let header_label = ctx.text(root.get("row_label"))?;
-    let table = TableData {
-        header_label,
-        columns: cols
-            .into_iter()
-            .map(|(_, label, _)| Column { label, numeric: true })
-            .collect(),
-        rows: body,
-        total,
-    };
-    Ok(Figure {
-        key: id.clone(),
-        html_id: format!("tbl-{id}"),
-        number,
-        title,
-        caption,
-        description,
-        datasets: vec![ds.id.clone()],
-        body: FigureBody::Table(table),
-        loc,
-        id_loc,
-    })
-}
-
-fn stats_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
-    let mut tiles = Vec::new();
-    let mut datasets = Vec::new();
-    let items = root.items().map_err(|_| {
-        Diagnostic::error(
-            loc.clone(),
-            "a stats block is a list of `- value: dataset.row.field` items with a `label`",
-        )
-    })?;
-    for n in items {
-        n.only_keys(&["value", "label"])?;
-        let v = n.req("value", "the value's name, e.g. `power.texas.gap`")?;
-        let name = v.str()?;
-        let full = ctx
-            .values
-            .qualify(&name, ctx.report)
-            .ok_or_else(|| v.error(ctx.values.unknown(&name, ctx.report)))?;
-        let ds = ctx.values.get(&full).map(|x| x.dataset.clone()).unwrap_or_default();
-        if !datasets.contains(&ds) {
-            datasets.push(ds);
-        }
-        tiles.push(Tile {
-            value: full,
-            label: ctx.text(Some(n.req("label", "what the number is")?))?,
-        });
-    }
-    if tiles.is_empty() {
-        return Err(Diagnostic::error(loc, "the stats block is empty").hint("list at least one `- value: …`"));
-    }
-    Ok(Figure {
-        key: format!("stats-{number}"),
-        html_id: format!("stats-{number}"),
-        number: 0,
-        title: String::new(),
-        caption: String::new(),
-        description: "-".into(),
-        datasets,
-        body: FigureBody::Stats(tiles),
-        id_loc: loc.clone(),
-        loc,
     })
 }

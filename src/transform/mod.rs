@@ -7,6 +7,7 @@
 pub mod figures;
 pub mod inline;
 pub mod markdown;
+mod tables;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc};
 use crate::model::Report;

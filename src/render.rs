@@ -122,6 +122,13 @@ fn strings(lang: Lang) -> serde_json::Value {
     }
 }
 
+fn derived_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Computed by quire from the stated figures; not stated by the source.",
+        Lang::Zh => "由quire根据所列数据推算,并非来源直接给出。",
+    }
+}
+
 fn source_json(line: Option<&SourceLine>) -> serde_json::Value {
     line.map_or(json!({"text": "", "refs": []}), |l| json!(l))
 }
@@ -229,7 +236,9 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
         }
         FigureBody::Table(t) => {
             let mut table = json!(t);
-            let extra = json!({"id": f.html_id, "number": f.number.to_string(), "label": label(doc.lang, "tbl", f.number), "title": f.title, "caption": caption, "source": source, "description": f.description});
+            let has_derived = t.rows.iter().any(|r| r.cells.iter().any(|c| c.derived));
+            let extra = json!({"id": f.html_id, "number": f.number.to_string(), "label": label(doc.lang, "tbl", f.number), "title": f.title, "caption": caption, "source": source, "description": f.description,
+                "has_derived": has_derived, "derived_note": derived_note(doc.lang)});
             if let (Some(obj), Some(more)) = (table.as_object_mut(), extra.as_object()) {
                 obj.extend(more.clone());
             }

@@ -95,17 +95,22 @@ pub fn machine(v: f64) -> String {
     out
 }
 
+/// A value as the reader sees it, with its qualifier ("over USD 155 bn").
+pub fn shown(v: &crate::values::Value, digits: usize, lang: Lang) -> String {
+    let text = v.unit.format(v.q.value, digits, lang);
+    let note = v.note.get(lang);
+    match (note.is_empty(), lang) {
+        (true, _) => text,
+        (false, Lang::En) => format!("{note} {text}"),
+        (false, Lang::Zh) => format!("{note}{text}"),
+    }
+}
+
 /// The HTML for a bound value: the formatted number in a `<data>` element
 /// whose `value` is machine-readable and whose title names the source.
 pub fn value_html(values: &Values, name: &str, source: &str, lang: Lang) -> Option<String> {
     let v = values.get(name)?;
-    let shown = v.unit.format(v.q.value, v.digits, lang);
-    let note = v.note.get(lang);
-    let shown = match (note.is_empty(), lang) {
-        (true, _) => shown,
-        (false, Lang::En) => format!("{note} {shown}"),
-        (false, Lang::Zh) => format!("{note}{shown}"),
-    };
+    let shown = shown(v, v.digits, lang);
     let mut title = format!("{name}. {source}");
     if let Some(f) = &v.formula {
         title.push_str(&format!(" Computed: {f}."));

@@ -51,7 +51,7 @@ pub(super) fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Re
     };
     let cell = |r: usize, &(f, _, digits): &(usize, String, Option<usize>)| match value_of(r, f) {
         Some(v) => TableCell {
-            text: v.unit.format(v.q.value, digits.unwrap_or(v.digits), ctx.lang),
+            text: super::inline::shown(v, digits.unwrap_or(v.digits), ctx.lang),
             value: crate::transform::inline::machine(v.q.value),
             derived: v.formula.is_some(),
         },

@@ -83,18 +83,6 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
             return None;
         }
     };
-    for src in report.datasets.iter().flat_map(|d| &d.source.cites) {
-        if !report.meta.sources.iter().any(|s| s.id == src.0) {
-            let known: Vec<&str> = report.meta.sources.iter().map(|s| s.id.as_str()).collect();
-            let hint = text::closest(&src.0, known.iter().copied())
-                .map_or("declare it under `sources:` in content/report.yaml".into(), |c| {
-                    format!("did you mean `{c}`?")
-                });
-            outcome
-                .diagnostics
-                .push(Diagnostic::error(src.1.clone(), format!("unknown source `{}`", src.0)).hint(hint));
-        }
-    }
     let doc = transform::transform(&report, &values);
     let claims = doc.as_ref().map(|d| d.claims.clone()).unwrap_or_default();
     for c in values.checks.iter().filter(|c| !c.ok) {

@@ -254,9 +254,10 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
                 .iter()
                 .map(|t| {
                     let ds = values.get(&t.value).map(|v| v.dataset.clone()).unwrap_or_default();
-                    let line = doc.source_lines.get(&ds);
-                    let html = crate::transform::inline::value_html(values, &t.value, &line.map(|l| l.text.clone()).unwrap_or_default(), doc.lang).unwrap_or_default();
-                    json!({"value_html": html, "label": t.label, "source_text": line.map(|l| l.text.clone()).unwrap_or_default()})
+                    let source = doc.source_lines.get(&ds).map_or("", |l| l.text.as_str());
+                    let html =
+                        crate::transform::inline::value_html(values, &t.value, source, doc.lang).unwrap_or_default();
+                    json!({"value_html": html, "label": t.label, "source_text": source})
                 })
                 .collect();
             ctx.insert("stats", &json!({"tiles": tiles}));

@@ -209,18 +209,18 @@ impl Values {
             out.push(format!("{dataset}.{r}.{name}"));
         }
         out.push(format!("{dataset}.{name}"));
-        out.push(name.to_string());
-        // `dataset.row` is short for the one field of a one-field dataset.
-        let expanded: Vec<String> = out
-            .iter()
-            .filter_map(|c| {
-                let (ds, row) = c.split_once('.')?;
-                let d: &Dataset = report.datasets.iter().find(|d| d.id == ds)?;
-                (d.fields.len() == 1 && !row.contains('.')).then(|| format!("{c}.{}", d.fields[0].key))
-            })
-            .collect();
-        out.extend(expanded);
+        out.extend(Values::global(name, report));
         out
+    }
+
+    /// What a fully written name may mean: itself, or, for a one-field
+    /// dataset, `dataset.row` short for that field.
+    fn global(name: &str, report: &Report) -> Vec<String> {
+        let short = name.split_once('.').and_then(|(ds, row)| {
+            let d: &Dataset = report.datasets.iter().find(|d| d.id == ds)?;
+            (d.fields.len() == 1 && !row.contains('.')).then(|| format!("{name}.{}", d.fields[0].key))
+        });
+        std::iter::once(name.to_string()).chain(short).collect()
     }
 
     fn lookup_in(
@@ -240,9 +240,9 @@ impl Values {
 
     /// The fully qualified name a reference means, for values not yet computed too.
     pub fn qualify(&self, name: &str, report: &Report) -> Option<String> {
-        let mut all = Values::candidates(name, "", None, report);
-        all.retain(|c| !c.starts_with('.'));
-        all.into_iter().find(|c| self.values.contains_key(c))
+        Values::global(name, report)
+            .into_iter()
+            .find(|c| self.values.contains_key(c))
     }
 
     /// The message for a name nobody declared, with the closest known name.

@@ -32,6 +32,17 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
             Err(d) => errors.push(d),
         }
     }
+    // A dataset may only cite sources report.yaml declares.
+    for (id, at) in datasets.iter().flat_map(|d| &d.source.cites) {
+        if !meta.sources.iter().any(|s| &s.id == id) {
+            let hint = crate::text::suggest(
+                id,
+                meta.sources.iter().map(|s| s.id.as_str()),
+                "sources declared in content/report.yaml",
+            );
+            errors.push(Diagnostic::error(at.clone(), format!("unknown source `{id}`")).hint(hint));
+        }
+    }
     if let Some((order, loc)) = order {
         sections = reorder(sections, &order, &loc).map_err(|d| vec![d])?;
     }

@@ -211,34 +211,59 @@ pub fn parse(
     }
 }
 
-pub(super) fn common<'a>(
-    ctx: &Ctx,
-    root: &Node<'a>,
-    loc: &Loc,
-) -> Result<(String, String, String, String, Loc), Diagnostic> {
-    if !root.is_map() {
-        return Err(Diagnostic::error(loc.clone(), "the block must be `key: value` lines")
-            .hint("start with `id:`, `data:` and `title:`"));
+/// What every chart and table block starts with.
+pub(super) struct Head {
+    id: String,
+    title: String,
+    caption: String,
+    description: String,
+    id_loc: Loc,
+    loc: Loc,
+}
+
+impl Head {
+    /// Reads `id`, `title`, `caption` and `description` of a block at `loc`.
+    pub(super) fn read(ctx: &Ctx, root: &Node, loc: Loc) -> Result<Head, Diagnostic> {
+        if !root.is_map() {
+            return Err(Diagnostic::error(loc, "the block must be `key: value` lines")
+                .hint("start with `id:`, `data:` and `title:`"));
+        }
+        let id_node = root.req("id", "a short name used in `@fig:` references")?;
+        let id = id_node.str()?;
+        if crate::text::slug(&id) != id {
+            return Err(id_node
+                .error(format!("`{id}` is not a valid id"))
+                .hint("use lower-case letters, digits and `-`"));
+        }
+        Ok(Head {
+            title: ctx.text(Some(root.req("title", "the figure's title, naming what and the unit")?))?,
+            caption: ctx.text(root.get("caption"))?,
+            description: ctx.text(root.get("description"))?,
+            id_loc: id_node.loc(),
+            id,
+            loc,
+        })
     }
-    let id_node = root.req("id", "a short name used in `@fig:` references")?;
-    let id = id_node.str()?;
-    if crate::text::slug(&id) != id {
-        return Err(id_node
-            .error(format!("`{id}` is not a valid id"))
-            .hint("use lower-case letters, digits and `-`"));
+
+    /// The figure this block makes: `prefix` is `fig` or `tbl`.
+    pub(super) fn figure(self, prefix: &str, number: usize, dataset: &str, body: FigureBody) -> Figure {
+        Figure {
+            html_id: format!("{prefix}-{}", self.id),
+            key: self.id,
+            number,
+            title: self.title,
+            caption: self.caption,
+            description: self.description,
+            datasets: vec![dataset.to_string()],
+            body,
+            loc: self.loc,
+            id_loc: self.id_loc,
+        }
     }
-    let title = ctx.text(Some(root.req("title", "the figure's title, naming what and the unit")?))?;
-    Ok((
-        id,
-        title,
-        ctx.text(root.get("caption"))?,
-        ctx.text(root.get("description"))?,
-        id_node.loc(),
-    ))
 }
 
 fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
-    let (id, title, caption, description, id_loc) = common(ctx, root, &loc)?;
+    let head = Head::read(ctx, root, loc)?;
     root.only_keys(&[
         "id",
         "type",
@@ -350,9 +375,9 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
     let shift = (field0.unit.factor() / unit.factor()).log10().round() as i64;
     let default_digits = (field0.digits.unwrap_or(field0.unit.default_digits()) as i64 - shift).max(0) as usize;
     let input = ChartInput {
-        id: format!("fig-{id}"),
+        id: format!("fig-{}", head.id),
         kind,
-        title: title.clone(),
+        title: head.title.clone(),
         categories: rows
             .iter()
             .map(|&r| Category {
@@ -382,16 +407,5 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             Lang::Zh => chart::Lang::Zh,
         },
     };
-    Ok(Figure {
-        key: id.clone(),
-        html_id: format!("fig-{id}"),
-        number,
-        title,
-        caption,
-        description,
-        datasets: vec![ds.id.clone()],
-        body: FigureBody::Chart { input, unit },
-        loc,
-        id_loc,
-    })
+    Ok(head.figure("fig", number, &ds.id, FigureBody::Chart { input, unit }))
 }

@@ -302,32 +302,30 @@ fn used_datasets(report: &Report, values: &Values, figs: &[Figure], bound: &[Str
             used.insert(v.dataset.clone());
         }
     }
-    loop {
-        let before = used.len();
-        let current = used.clone();
-        for ds in report.datasets.iter().filter(|d| current.contains(&d.id)) {
-            let formulas = ds
-                .derived
-                .iter()
-                .map(|d| d.expr_src.as_str())
-                .chain(ds.rows.iter().flat_map(|r| {
-                    r.cells.iter().filter_map(|(_, c)| match &c.value {
-                        crate::model::CellValue::Derive(_, s) => Some(s.as_str()),
-                        _ => None,
-                    })
-                }));
-            for f in formulas.collect::<Vec<_>>() {
-                for other in &report.datasets {
-                    if f.contains(&format!("{}.", other.id)) {
-                        used.insert(other.id.clone());
-                    }
+    // A dataset read by a formula of a used dataset is used too.
+    let mut todo: Vec<String> = used.iter().cloned().collect();
+    while let Some(id) = todo.pop() {
+        let Some(ds) = report.datasets.iter().find(|d| d.id == id) else {
+            continue;
+        };
+        let cells = ds
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .filter_map(|(_, c)| match &c.value {
+                crate::model::CellValue::Derive(e, _) => Some(e),
+                crate::model::CellValue::Given(_) => None,
+            });
+        for expr in ds.derived.iter().map(|d| &d.expr).chain(cells) {
+            for name in expr.names() {
+                let first = name.split('.').next().unwrap_or(name);
+                if report.datasets.iter().any(|d| d.id == first) && used.insert(first.to_string()) {
+                    todo.push(first.to_string());
                 }
             }
         }
-        if used.len() == before {
-            return used;
-        }
     }
+    used
 }
 
 fn number_sources(

@@ -2,7 +2,7 @@
 //! headline stat tiles.
 
 use super::figures::{
-    Column, Ctx, Figure, FigureBody, TableCell, TableData, TableRow, Tile, common, field_index, row_indices,
+    Column, Ctx, Figure, FigureBody, Head, TableCell, TableData, TableRow, Tile, field_index, row_indices,
 };
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
@@ -10,7 +10,7 @@ use crate::yaml::Node;
 
 /// Parses a table block.
 pub(super) fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
-    let (id, title, caption, description, id_loc) = common(ctx, root, &loc)?;
+    let head = Head::read(ctx, root, loc)?;
     root.only_keys(&[
         "id",
         "data",
@@ -99,18 +99,7 @@ pub(super) fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Re
         rows: body,
         total,
     };
-    Ok(Figure {
-        key: id.clone(),
-        html_id: format!("tbl-{id}"),
-        number,
-        title,
-        caption,
-        description,
-        datasets: vec![ds.id.clone()],
-        body: FigureBody::Table(table),
-        loc,
-        id_loc,
-    })
+    Ok(head.figure("tbl", number, &ds.id, FigureBody::Table(table)))
 }
 
 /// Parses a stats block.

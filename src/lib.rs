@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod diag;
 pub mod expr;
+pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -25,6 +26,8 @@ use std::path::Path;
 /// What a successful build made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// Editions built (one per language).
+    pub editions: usize,
     /// Sections rendered.
     pub sections: usize,
     /// Charts drawn.
@@ -57,25 +60,26 @@ impl Outcome {
 /// Settings that are not part of the content.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Build this language's edition instead of `report.yaml`'s `lang`.
+    /// Build only this language's edition, at the top of the output,
+    /// instead of every edition `report.yaml` lists.
     pub lang: Option<text::Lang>,
 }
 
 /// Runs every stage but writing; returns the files to write.
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
     let report = match load::load(root, &mut outcome.files) {
-        Ok(mut r) => {
-            if let Some(lang) = opts.lang {
-                r.meta.lang = lang;
-            }
-            r
-        }
+        Ok(r) => r,
         Err(d) => {
             outcome.diagnostics.extend(d);
             return None;
         }
     };
-    let templates = render::templates(root, &mut outcome.files);
+    outcome.diagnostics.extend(report.warnings.iter().cloned());
+    let languages = match opts.lang {
+        Some(l) => vec![l],
+        None => report.meta.languages.clone(),
+    };
+    let theme = render::templates::load(root, &languages, &mut outcome.files);
     let values = match values::Values::compute(&report) {
         Ok(v) => v,
         Err(d) => {
@@ -83,52 +87,104 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
             return None;
         }
     };
-    let doc = transform::transform(&report, &values);
-    let claims = doc.as_ref().map(|d| d.claims.clone()).unwrap_or_default();
-    for c in values.checks.iter().filter(|c| !c.ok) {
-        let mut d =
-            Diagnostic::error(c.loc.clone(), format!("check `{}` does not hold: {}", c.name, c.expr)).hint(format!(
-                "with {}, it is false: fix the data, or the claim and its check",
-                c.detail
-            ));
-        for (_, loc) in claims.iter().filter(|(n, _)| *n == c.name) {
-            d = d.related(loc.clone(), "the text relies on this check here");
-        }
-        outcome.diagnostics.push(d);
-    }
-    let doc = match doc {
-        Ok(d) => d,
-        Err(d) => {
-            outcome.diagnostics.extend(d);
-            return None;
-        }
-    };
-    outcome.diagnostics.extend(doc.warnings.iter().cloned());
-    let (tera, css) = match templates {
+    let theme = match theme {
         Ok(t) => t,
         Err(d) => {
             outcome.diagnostics.extend(d);
             return None;
         }
     };
+    let mut docs = Vec::new();
+    for &lang in &languages {
+        match transform::transform(&report, &values, lang, theme.catalogue(lang)) {
+            Ok(d) => docs.push(d),
+            Err(d) => outcome.diagnostics.extend(d),
+        }
+    }
+    failed_checks(&values, docs.first(), &mut outcome.diagnostics);
+    if docs.len() < languages.len() {
+        return None;
+    }
+    for d in &docs {
+        outcome.diagnostics.extend(d.warnings.iter().cloned());
+    }
+    outcome.diagnostics.extend(transform::parity::check(&docs));
     if outcome.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let files = match render::render(&doc, &report, &values, &tera, &css) {
-        Ok(f) => f,
-        Err(d) => {
-            outcome.diagnostics.extend(d);
-            return None;
+    link_editions(&mut docs);
+    let mut files = Vec::new();
+    for doc in &docs {
+        match render::render(doc, &theme) {
+            Ok(f) => files.extend(f),
+            Err(d) => outcome.diagnostics.extend(d),
         }
-    };
+    }
+    if outcome.diagnostics.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let doc = &docs[0];
     let count = |p: fn(&transform::figures::FigureBody) -> bool| doc.figures.iter().filter(|f| p(&f.body)).count();
     outcome.summary = Some(Summary {
+        editions: docs.len(),
         sections: doc.sections.len(),
         figures: count(|b| matches!(b, transform::figures::FigureBody::Chart { .. })),
         tables: count(|b| matches!(b, transform::figures::FigureBody::Table(_))),
         files: files.len(),
     });
     Some(files)
+}
+
+/// A failing check is an error at its expression, with every claim in the
+/// text that relies on it.
+fn failed_checks(values: &values::Values, doc: Option<&transform::Document>, out: &mut Diagnostics) {
+    for c in values.checks.iter().filter(|c| !c.ok) {
+        let mut d =
+            Diagnostic::error(c.loc.clone(), format!("check `{}` does not hold: {}", c.name, c.expr)).hint(format!(
+                "with {}, it is false: fix the data, or the claim and its check",
+                c.detail
+            ));
+        for (_, loc) in doc.iter().flat_map(|d| &d.claims).filter(|(n, _)| *n == c.name) {
+            d = d.related(loc.clone(), "the text relies on this check here");
+        }
+        out.push(d);
+    }
+}
+
+/// Places the first edition at the top of the output and the others in a
+/// folder named by their language, each linking to all the others.
+fn link_editions(docs: &mut [transform::Document]) {
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.dir = if i == 0 {
+            String::new()
+        } else {
+            format!("{}/", d.lang.code())
+        };
+    }
+    let all: Vec<(String, String, String, String)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d.lang.code().to_string(),
+                d.ui.word("lang_tag").to_string(),
+                d.ui.word("edition_name").to_string(),
+                d.dir.clone(),
+            )
+        })
+        .collect();
+    for d in docs.iter_mut() {
+        let up = if d.dir.is_empty() { "" } else { "../" };
+        d.editions = all
+            .iter()
+            .filter(|(code, ..)| code != d.lang.code())
+            .map(|(code, tag, name, dir)| transform::EditionLink {
+                code: code.clone(),
+                tag: tag.clone(),
+                name: name.clone(),
+                href: format!("{up}{dir}index.html"),
+            })
+            .collect();
+    }
 }
 
 /// Checks the project under `root` as a build would, writing nothing.

@@ -15,6 +15,8 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// Datasets in file-name order.
     pub datasets: Vec<Dataset>,
+    /// What the loader noticed without failing (e.g. an unbuilt translation).
+    pub warnings: crate::diag::Diagnostics,
 }
 
 /// The report's front page and settings, from `content/report.yaml`.
@@ -28,8 +30,9 @@ pub struct Meta {
     pub authors: Vec<String>,
     /// The report's date as written; never the clock, so builds reproduce.
     pub date: String,
-    /// Language of this edition.
-    pub lang: Lang,
+    /// The editions to build, by language; the first is the default, whose
+    /// section files carry no language suffix and whose page is the root.
+    pub languages: Vec<Lang>,
     /// Colour per row or series key, the same in every chart.
     pub palette: Vec<(String, String)>,
     /// Every source a dataset may cite, in declaration order.
@@ -72,6 +75,19 @@ pub struct Section {
     pub body: String,
     /// Line of the file on which `body` starts, minus one.
     pub body_line_offset: usize,
+    /// Translations of this section (`NN-slug.zh.md`), each a section of its
+    /// own with the same id, by language.
+    pub translations: Vec<(Lang, Section)>,
+}
+
+impl Section {
+    /// The section as written for `lang`: its translation, or itself.
+    pub fn edition(&self, lang: Lang) -> &Section {
+        self.translations
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(self, |(_, s)| s)
+    }
 }
 
 /// One dataset, `content/data/<id>.yaml`.

@@ -2,65 +2,117 @@
 
 use std::collections::BTreeSet;
 
-/// A report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Simplified Chinese.
-    Zh,
+/// A report language, by its code (`en`, `zh`).
+///
+/// Languages are data: the codes quire knows are the ones it has
+/// number-writing rules for ([`KNOWN`]); everything else a language needs,
+/// its interface words and its content, comes from the project's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Lang(&'static str);
+
+/// The language codes quire can write numbers in. Adding a language means
+/// adding its code here beside its number rules in [`crate::units`], an
+/// interface catalogue in `templates/lang/`, and content.
+pub const KNOWN: &[&str] = &["en", "zh"];
+
+impl Default for Lang {
+    fn default() -> Lang {
+        Lang::EN
+    }
 }
 
 impl Lang {
-    /// Parses `en` or `zh`.
+    /// English, the default when a project names no language.
+    pub const EN: Lang = Lang("en");
+    /// Simplified Chinese.
+    pub const ZH: Lang = Lang("zh");
+
+    /// Parses a language code; `zh-CN` and `zh-Hans` are read as `zh`.
     pub fn parse(s: &str) -> Option<Lang> {
-        match s {
-            "en" => Some(Lang::En),
-            "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
-            _ => None,
-        }
+        let code = match s {
+            "zh-CN" | "zh-Hans" => "zh",
+            other => other,
+        };
+        KNOWN.iter().find(|k| **k == code).map(|k| Lang(k))
     }
 
-    /// The BCP 47 tag for `<html lang>`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh-Hans",
-        }
+    /// The code, as written in `report.yaml`, text maps and file names.
+    pub fn code(self) -> &'static str {
+        self.0
     }
 }
 
-/// Text a reader sees, with an optional Chinese form. English is required so
-/// every report has one complete edition; a missing `zh` falls back to it.
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Text a reader sees: either neutral (the same in every language, such as
+/// a name) or one form per language, in the order written. A language
+/// without its own form falls back to the first form, and
+/// [`Text::missing`] says so, so editions can warn about it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Text {
-    en: String,
-    zh: Option<String>,
+    forms: Vec<(Lang, String)>,
+    neutral: String,
 }
 
 impl Text {
-    /// Text with both forms.
+    /// Text with an English form and an optional Chinese one.
     pub fn new(en: String, zh: Option<String>) -> Text {
-        Text { en, zh }
+        let mut forms = vec![(Lang::EN, en)];
+        forms.extend(zh.map(|z| (Lang::ZH, z)));
+        Text::forms(forms)
+    }
+
+    /// Text with one form per language, in the order written.
+    pub fn forms(forms: Vec<(Lang, String)>) -> Text {
+        Text {
+            forms,
+            neutral: String::new(),
+        }
     }
 
     /// Text that reads the same in every language.
     pub fn plain(s: impl Into<String>) -> Text {
-        Text { en: s.into(), zh: None }
+        Text {
+            forms: Vec::new(),
+            neutral: s.into(),
+        }
     }
 
-    /// The form for `lang`.
+    /// The form for `lang`, else the first form written.
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => self.zh.as_deref().unwrap_or(&self.en),
-            Lang::En => &self.en,
+        self.forms
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .or(self.forms.first())
+            .map_or(self.neutral.as_str(), |(_, t)| t.as_str())
+    }
+
+    /// When `lang` has no form of its own: the language shown instead.
+    pub fn missing(&self, lang: Lang) -> Option<Lang> {
+        if self.forms.is_empty() || self.forms.iter().any(|(l, _)| *l == lang) {
+            return None;
+        }
+        self.forms.first().map(|(l, _)| *l)
+    }
+
+    /// The form for `lang` as HTML: escaped, and wrapped in a `lang`
+    /// attribute when it falls back to another language, so a screen reader
+    /// pronounces it right.
+    pub fn html(&self, lang: Lang) -> String {
+        let text = html_escape::encode_text(self.get(lang));
+        match self.missing(lang) {
+            Some(other) if !text.is_empty() => format!("<span lang=\"{other}\">{text}</span>"),
+            _ => text.into_owned(),
         }
     }
 
     /// Whether there is no text at all.
     pub fn is_empty(&self) -> bool {
-        self.en.is_empty()
+        self.get(Lang::EN).is_empty()
     }
 }
 

@@ -244,8 +244,8 @@ impl Unit {
     /// use quire::{text::Lang, units::Unit};
     /// let u = Unit::parse("USD bn").unwrap();
     /// let q = u.quantity(155.0);
-    /// assert_eq!(u.format(q.value, 0, Lang::En), "USD\u{a0}155\u{a0}bn");
-    /// assert_eq!(u.format(q.value, 0, Lang::Zh), "1550亿美元");
+    /// assert_eq!(u.format(q.value, 0, Lang::EN), "USD\u{a0}155\u{a0}bn");
+    /// assert_eq!(u.format(q.value, 0, Lang::ZH), "1550亿美元");
     /// ```
     ///
     /// Writes a base-unit value for a reader: `1.55e11` → "USD 155 bn" in
@@ -254,8 +254,8 @@ impl Unit {
     pub fn format(&self, base_value: f64, digits: usize, lang: Lang) -> String {
         let shown = base_value / self.factor;
         match lang {
-            Lang::En => self.format_en(shown, digits),
-            Lang::Zh => self.format_zh(base_value, shown, digits),
+            Lang::ZH => self.format_zh(base_value, shown, digits),
+            _ => self.format_en(shown, digits),
         }
     }
 
@@ -375,24 +375,24 @@ mod tests {
 
     #[test]
     fn english_forms() {
-        assert_eq!(fmt("USD bn", 155.0, 0, Lang::En), "USD 155 bn");
-        assert_eq!(fmt("RMB trillion", 1.1, 1, Lang::En), "RMB 1.1 trillion");
-        assert_eq!(fmt("%", 83.0, 0, Lang::En), "83 %");
-        assert_eq!(fmt("×", 3.333, 1, Lang::En), "3.3×");
-        assert_eq!(fmt("GW", 59.0, 0, Lang::En), "59 GW");
-        assert_eq!(fmt("people bn", 1.4, 1, Lang::En), "1.4 bn people");
-        assert_eq!(fmt("RMB bn", 1100.0, 0, Lang::En), "RMB 1,100 bn");
-        assert_eq!(fmt("RMB/USD", 7.0968, 2, Lang::En), "7.10 RMB per USD");
+        assert_eq!(fmt("USD bn", 155.0, 0, Lang::EN), "USD 155 bn");
+        assert_eq!(fmt("RMB trillion", 1.1, 1, Lang::EN), "RMB 1.1 trillion");
+        assert_eq!(fmt("%", 83.0, 0, Lang::EN), "83 %");
+        assert_eq!(fmt("×", 3.333, 1, Lang::EN), "3.3×");
+        assert_eq!(fmt("GW", 59.0, 0, Lang::EN), "59 GW");
+        assert_eq!(fmt("people bn", 1.4, 1, Lang::EN), "1.4 bn people");
+        assert_eq!(fmt("RMB bn", 1100.0, 0, Lang::EN), "RMB 1,100 bn");
+        assert_eq!(fmt("RMB/USD", 7.0968, 2, Lang::EN), "7.10 RMB per USD");
     }
 
     #[test]
     fn chinese_forms() {
-        assert_eq!(fmt("USD bn", 155.0, 0, Lang::Zh), "1550亿美元");
-        assert_eq!(fmt("RMB trillion", 1.1, 1, Lang::Zh), "1.1万亿元");
-        assert_eq!(fmt("RMB bn", 300.0, 0, Lang::Zh), "3000亿元");
-        assert_eq!(fmt("people bn", 1.4, 1, Lang::Zh), "14亿人");
-        assert_eq!(fmt("%", 22.0, 0, Lang::Zh), "22%");
-        assert_eq!(fmt("USD bn", 42.3, 0, Lang::Zh), "420亿美元");
+        assert_eq!(fmt("USD bn", 155.0, 0, Lang::ZH), "1550亿美元");
+        assert_eq!(fmt("RMB trillion", 1.1, 1, Lang::ZH), "1.1万亿元");
+        assert_eq!(fmt("RMB bn", 300.0, 0, Lang::ZH), "3000亿元");
+        assert_eq!(fmt("people bn", 1.4, 1, Lang::ZH), "14亿人");
+        assert_eq!(fmt("%", 22.0, 0, Lang::ZH), "22%");
+        assert_eq!(fmt("USD bn", 42.3, 0, Lang::ZH), "420亿美元");
     }
 
     #[test]

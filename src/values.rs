@@ -156,7 +156,7 @@ impl Values {
                             "{}{n} = {}",
                             if detail.is_empty() { "" } else { ", " },
                             val.unit
-                                .format(val.q.value, val.digits + 2, crate::text::Lang::En)
+                                .format(val.q.value, val.digits + 2, crate::text::Lang::EN)
                                 .replace('\u{a0}', " ")
                         ));
                         val.q.clone()

@@ -426,10 +426,17 @@ impl<'a> Node<'a> {
         match self.value {
             Value::String(_) | Value::Number(_) => Ok(Text::plain(self.str()?)),
             Value::Mapping(_) => {
-                self.only_keys(&["en", "zh"])?;
-                let en = self.req("en", "the English text")?.str()?;
-                let zh = self.get("zh").map(|z| z.str()).transpose()?;
-                Ok(Text::new(en, zh))
+                self.only_keys(crate::text::KNOWN)?;
+                let mut forms = Vec::new();
+                for (code, node) in self.entries()? {
+                    if let Some(lang) = crate::text::Lang::parse(&code) {
+                        forms.push((lang, node.str()?));
+                    }
+                }
+                if forms.is_empty() {
+                    return Err(self.error("no text in any language").hint("write `{en: \"…\"}`"));
+                }
+                Ok(Text::forms(forms))
             }
             _ => Err(self.type_error("text: a string or `{en: \"…\", zh: \"…\"}`")),
         }

@@ -43,6 +43,8 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
             errors.push(Diagnostic::error(at.clone(), format!("unknown source `{id}`")).hint(hint));
         }
     }
+    let mut warnings = Vec::new();
+    let mut sections = pair_translations(sections, &meta.languages, &mut errors, &mut warnings);
     if let Some((order, loc)) = order {
         sections = reorder(sections, &order, &loc).map_err(|d| vec![d])?;
     }
@@ -57,6 +59,7 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
             meta,
             sections,
             datasets,
+            warnings,
         })
     } else {
         Err(errors)
@@ -109,13 +112,17 @@ type Order = Option<(Vec<(String, Loc)>, Loc)>;
 
 fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
     root.only_keys(&[
-        "title", "subtitle", "authors", "date", "lang", "sections", "palette", "sources",
+        "title",
+        "subtitle",
+        "authors",
+        "date",
+        "lang",
+        "languages",
+        "sections",
+        "palette",
+        "sources",
     ])?;
-    let lang_node = root.get("lang");
-    let lang = match &lang_node {
-        Some(n) => Lang::parse(&n.str()?).ok_or_else(|| n.error("unknown language").hint("use `en` or `zh`"))?,
-        None => Lang::En,
-    };
+    let languages = languages(root)?;
     let order = match root.get("sections") {
         Some(n) => {
             let items = n
@@ -172,11 +179,124 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
             .transpose()?
             .unwrap_or_default(),
         date: root.req("date", "the report's date, e.g. \"2026-11-28\"")?.str()?,
-        lang,
+        languages,
         palette,
         sources,
     };
     Ok((meta, order))
+}
+
+/// `languages: [en, zh]` (the first is the default edition), or the older
+/// single `lang: en`; English when neither is given.
+fn languages(root: &Node) -> Result<Vec<Lang>, Diagnostic> {
+    let unknown = |n: &Node, code: &str| {
+        n.error(format!("unknown language `{code}`"))
+            .hint(format!("quire writes numbers in: {}", crate::text::KNOWN.join(", ")))
+    };
+    let mut out: Vec<Lang> = Vec::new();
+    match (root.get("languages"), root.get("lang")) {
+        (Some(_), Some(l)) => {
+            return Err(l
+                .error("`lang` and `languages` both given")
+                .hint("keep only `languages: [...]`"));
+        }
+        (Some(list), None) => {
+            for item in list.items()? {
+                let code = item.str()?;
+                let lang = Lang::parse(&code).ok_or_else(|| unknown(&item, &code))?;
+                if out.contains(&lang) {
+                    return Err(item.error(format!("`{code}` is listed twice")));
+                }
+                out.push(lang);
+            }
+            if out.is_empty() {
+                return Err(list
+                    .error("`languages` is empty")
+                    .hint("list at least one, e.g. `[en]`"));
+            }
+        }
+        (None, Some(n)) => {
+            let code = n.str()?;
+            out.push(Lang::parse(&code).ok_or_else(|| unknown(&n, &code))?);
+        }
+        (None, None) => out.push(Lang::EN),
+    }
+    Ok(out)
+}
+
+/// Splits `01-framing.zh` into (`01-framing`, the language), when the
+/// suffix is a language code.
+fn split_lang(stem: &str) -> (&str, Option<(&str, Option<Lang>)>) {
+    match stem.rsplit_once('.') {
+        Some((base, code))
+            if !base.is_empty() && code.len() <= 8 && code.chars().all(|c| c.is_ascii_alphabetic() || c == '-') =>
+        {
+            (base, Some((code, Lang::parse(code))))
+        }
+        _ => (stem, None),
+    }
+}
+
+/// Pairs each translation (`NN-slug.zh.md`) with its section. A translation
+/// into a language the report does not list, or without a section in the
+/// default language, is reported, never dropped silently.
+fn pair_translations(
+    sections: Vec<Section>,
+    languages: &[Lang],
+    errors: &mut Diagnostics,
+    warnings: &mut Diagnostics,
+) -> Vec<Section> {
+    let (mut base, translations): (Vec<Section>, Vec<Section>) = sections
+        .into_iter()
+        .partition(|s| split_lang(file_stem(&s.file)).1.is_none());
+    for t in translations {
+        let (stem, Some((code, lang))) = split_lang(file_stem(&t.file)) else {
+            continue;
+        };
+        let Some(lang) = lang else {
+            errors.push(
+                Diagnostic::error(Loc::file(&t.file), format!("`{code}` is not a language quire knows")).hint(format!(
+                    "translations are named `NN-slug.<language>.md` with one of: {}",
+                    crate::text::KNOWN.join(", ")
+                )),
+            );
+            continue;
+        };
+        if lang == languages[0] {
+            errors.push(
+                Diagnostic::error(Loc::file(&t.file), format!("`{code}` is the default language"))
+                    .hint(format!("name the file `{stem}.md`")),
+            );
+            continue;
+        }
+        if !languages.contains(&lang) {
+            warnings.push(
+                Diagnostic::warning(
+                    Loc::file(&t.file),
+                    format!("this translation is not built: `{code}` is not in `languages`"),
+                )
+                .hint(format!(
+                    "add `{code}` to `languages:` in content/report.yaml, or delete the file"
+                )),
+            );
+            continue;
+        }
+        match base.iter_mut().find(|s| file_stem(&s.file) == stem) {
+            Some(s) => {
+                let mut t = t;
+                t.id = s.id.clone();
+                s.translations.push((lang, t));
+            }
+            None => errors.push(
+                Diagnostic::error(
+                    Loc::file(&t.file),
+                    format!("a translation without its section: there is no `{stem}.md`"),
+                )
+                .hint("write the section in the default language first, or rename the file"),
+            ),
+        }
+    }
+    base
 }
 
 pub(crate) fn opt_text(n: &Node, key: &str) -> Result<Text, Diagnostic> {
@@ -227,7 +347,7 @@ pub(crate) fn is_ident(s: &str) -> bool {
 }
 
 fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
-    let stem = file_stem(rel);
+    let stem = split_lang(file_stem(rel)).0;
     let id = stem
         .trim_start_matches(|c: char| c.is_ascii_digit())
         .trim_start_matches(['-', '_'])
@@ -273,5 +393,6 @@ fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         summary,
         body,
         body_line_offset,
+        translations: Vec::new(),
     })
 }

@@ -12,8 +12,16 @@ use crate::yaml::{Doc, Node};
 /// What a figure shows.
 #[derive(Debug, Clone)]
 pub enum FigureBody {
-    /// A chart; `unit` formats its axis.
-    Chart { input: ChartInput, unit: Unit },
+    /// A chart; `unit` formats its axis; `derived[series][category]` marks
+    /// the values quire computed.
+    Chart {
+        /// What to draw.
+        input: ChartInput,
+        /// The axis unit.
+        unit: Unit,
+        /// Which values are derived, per series and category.
+        derived: Vec<Vec<bool>>,
+    },
     /// A table of formatted values.
     Table(TableData),
     /// Headline numbers.
@@ -94,6 +102,10 @@ pub struct Tile {
     pub value: String,
     /// What the number is.
     pub label: String,
+    /// The value as HTML (a `<data>` element), filled in with the sources.
+    pub html: String,
+    /// The value's source line.
+    pub source_text: String,
 }
 
 /// Formats axis ticks and labels through a [`Unit`], in the report language.
@@ -122,6 +134,10 @@ pub struct Ctx<'a> {
     pub values: &'a Values,
     /// The edition's language.
     pub lang: Lang,
+    /// Its interface words.
+    pub ui: &'a crate::i18n::Catalogue,
+    /// Block texts without a form in this language, found while parsing.
+    pub untranslated: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 impl Ctx<'_> {
@@ -137,11 +153,21 @@ impl Ctx<'_> {
     }
 
     pub(super) fn text(&self, n: Option<Node>) -> Result<String, Diagnostic> {
-        Ok(n.map(|t| t.text())
-            .transpose()?
-            .unwrap_or_default()
-            .get(self.lang)
-            .to_string())
+        let Some(n) = n else {
+            return Ok(String::new());
+        };
+        let text = n.text()?;
+        if let Some(shown) = text.missing(self.lang) {
+            let lang = self.lang;
+            self.untranslated.borrow_mut().push(
+                Diagnostic::warning(
+                    n.value_loc(),
+                    format!("this text has no `{lang}` form; the `{shown}` text is shown"),
+                )
+                .hint(format!("add `{lang}: \"…\"` beside `{shown}:`")),
+            );
+        }
+        Ok(text.get(self.lang).to_string())
     }
 }
 
@@ -189,6 +215,19 @@ pub(super) fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, D
 pub fn declared_id(file: &str, body: &str, line_offset: usize) -> Option<String> {
     let doc = Doc::parse(file, body, line_offset).ok()?;
     doc.root().get("id")?.str().ok()
+}
+
+/// The id of a block that only places a figure declared elsewhere: its body
+/// is nothing but `id: …`. Translations place the default edition's figures
+/// this way, so a figure is specified once.
+pub fn reference_id(file: &str, body: &str, line_offset: usize) -> Option<String> {
+    let doc = Doc::parse(file, body, line_offset).ok()?;
+    let root = doc.root();
+    let entries = root.entries().ok()?;
+    match entries.as_slice() {
+        [(key, node)] if key == "id" => node.str().ok(),
+        _ => None,
+    }
 }
 
 /// Parses a block body (`kind` is `chart`, `table` or `stats`) whose first
@@ -402,10 +441,23 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             .transpose()?
             .unwrap_or(default_digits),
         palette: ctx.report.meta.palette.clone(),
-        lang: match ctx.lang {
-            Lang::En => chart::Lang::En,
-            Lang::Zh => chart::Lang::Zh,
+        lang: if ctx.lang == Lang::ZH {
+            chart::Lang::Zh
+        } else {
+            chart::Lang::En
         },
     };
-    Ok(head.figure("fig", number, &ds.id, FigureBody::Chart { input, unit }))
+    let derived = fields
+        .iter()
+        .map(|&f| {
+            rows.iter()
+                .map(|&r| {
+                    ctx.values
+                        .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
+                        .is_some_and(|v| v.formula.is_some())
+                })
+                .collect()
+        })
+        .collect();
+    Ok(head.figure("fig", number, &ds.id, FigureBody::Chart { input, unit, derived }))
 }

@@ -101,19 +101,26 @@ pub fn shown(v: &crate::values::Value, digits: usize, lang: Lang) -> String {
     let note = v.note.get(lang);
     match (note.is_empty(), lang) {
         (true, _) => text,
-        (false, Lang::En) => format!("{note} {text}"),
-        (false, Lang::Zh) => format!("{note}{text}"),
+        (false, Lang::ZH) => format!("{note}{text}"),
+        (false, _) => format!("{note} {text}"),
     }
 }
 
 /// The HTML for a bound value: the formatted number in a `<data>` element
 /// whose `value` is machine-readable and whose title names the source.
-pub fn value_html(values: &Values, name: &str, source: &str, lang: Lang) -> Option<String> {
+pub fn value_html(
+    values: &Values,
+    name: &str,
+    source: &str,
+    lang: Lang,
+    ui: &crate::i18n::Catalogue,
+) -> Option<String> {
     let v = values.get(name)?;
     let shown = shown(v, v.digits, lang);
     let mut title = format!("{name}. {source}");
     if let Some(f) = &v.formula {
-        title.push_str(&format!(" Computed: {f}."));
+        title.push(' ');
+        title.push_str(&ui.fill("computed", &[("formula", f)]));
     }
     Some(format!(
         "<data value=\"{}\" title=\"{}\">{}</data>",

@@ -69,6 +69,8 @@ pub struct Findings {
     pub claims: Vec<(String, Loc)>,
     /// Values bound in prose (fully qualified names).
     pub bound: Vec<String>,
+    /// The same, with where each is bound.
+    pub bound_at: Vec<(String, Loc)>,
     /// Figure keys referenced.
     pub referenced: Vec<String>,
     /// Internal links `#id` with where they are.
@@ -87,6 +89,8 @@ pub struct Pass<'a> {
     pub source_of: &'a dyn Fn(&str) -> String,
     /// The edition's language.
     pub lang: Lang,
+    /// Its interface words.
+    pub ui: &'a crate::i18n::Catalogue,
 }
 
 /// Renders `section` into pieces; `first_figure` is the index of its first
@@ -220,7 +224,8 @@ pub fn render(
             html.push_str(&format!("<li id=\"{id}\">"));
             pulldown_cmark::html::push_html(&mut html, evs.clone().into_iter());
             html.push_str(&format!(
-                " <a class=\"fn-back\" href=\"#{id}-ref\" aria-label=\"Back to the text\">↩</a></li>\n"
+                " <a class=\"fn-back\" href=\"#{id}-ref\" aria-label=\"{}\">↩</a></li>\n",
+                html_escape::encode_double_quoted_attribute(pass.ui.word("back_to_text"))
             ));
         }
         html.push_str("</ol></section>\n");
@@ -320,8 +325,9 @@ fn text_events<'a>(
                         .hint("bind a declared value: `{{dataset.row.field}}` or `{{dataset.derived}}`")
                 })?;
                 let ds = pass.values.get(&full).map(|v| v.dataset.clone()).unwrap_or_default();
-                let html =
-                    inline::value_html(pass.values, &full, &(pass.source_of)(&ds), pass.lang).unwrap_or_default();
+                let html = inline::value_html(pass.values, &full, &(pass.source_of)(&ds), pass.lang, pass.ui)
+                    .unwrap_or_default();
+                found.bound_at.push((full.clone(), loc));
                 found.bound.push(full);
                 out.push(Event::InlineHtml(html.into()));
             }
@@ -342,9 +348,10 @@ fn text_events<'a>(
                 found.claims.push((name.to_string(), loc));
                 let label = check.label.get(pass.lang);
                 let title = if label.is_empty() {
-                    format!("Checked against the data: {}", check.expr)
+                    pass.ui.fill("checked_against_data", &[("expr", &check.expr)])
                 } else {
-                    format!("Checked against the data: {label} ({})", check.expr)
+                    pass.ui
+                        .fill("checked_claim", &[("label", label), ("expr", &check.expr)])
                 };
                 out.push(Event::InlineHtml(
                     format!(

@@ -7,11 +7,13 @@
 pub mod figures;
 pub mod inline;
 pub mod markdown;
+pub mod parity;
 mod tables;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc};
+use crate::i18n::Catalogue;
 use crate::model::Report;
-use crate::text::{IdSet, Lang, Text};
+use crate::text::{IdSet, Lang};
 use crate::values::Values;
 use figures::{Figure, FigureBody};
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,12 +34,28 @@ pub struct SectionOut {
     pub id: String,
     /// 1-based position.
     pub number: usize,
+    /// The file this edition's text comes from.
+    pub file: String,
+    /// What the text binds, for checking that editions agree.
+    pub bindings: Bindings,
     /// Title in the edition's language.
     pub title: String,
     /// Summary (may be empty).
     pub summary: String,
     /// Content.
     pub pieces: Vec<Piece>,
+}
+
+/// What a section's text binds: values, claims and figures, each with where
+/// it is first written. Editions of one section must bind the same things.
+#[derive(Debug, Default, Clone)]
+pub struct Bindings {
+    /// Values bound in prose.
+    pub values: BTreeMap<String, Loc>,
+    /// Checks claimed in prose.
+    pub claims: BTreeMap<String, Loc>,
+    /// Figure, table and stat-group keys placed, in order.
+    pub figures: Vec<(String, Loc)>,
 }
 
 /// A numbered entry of the Sources list.
@@ -77,11 +95,48 @@ pub struct SourceRef {
     pub id: String,
 }
 
-/// The transformed report.
+/// The report's front matter as one edition shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MetaOut {
+    /// Title.
+    pub title: String,
+    /// Subtitle (may be empty).
+    pub subtitle: String,
+    /// Authors as credited.
+    pub authors: Vec<String>,
+    /// The date as the edition's language writes it.
+    pub date: String,
+    /// The date as written in `report.yaml`, for `<time datetime>`.
+    pub date_iso: String,
+}
+
+/// A link to another edition of the same report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EditionLink {
+    /// Its language code.
+    pub code: String,
+    /// Its BCP 47 tag, for `hreflang` and `lang`.
+    pub tag: String,
+    /// Its name in its own language ("中文").
+    pub name: String,
+    /// Relative URL from this edition's page to its page.
+    pub href: String,
+}
+
+/// One edition of the report, complete: everything a renderer needs, and
+/// nothing it has to look up elsewhere.
 #[derive(Debug)]
 pub struct Document {
     /// The edition's language.
     pub lang: Lang,
+    /// Where the edition lives in the output: `""` for the default, `zh/`.
+    pub dir: String,
+    /// Interface words.
+    pub ui: Catalogue,
+    /// Title, authors, date.
+    pub meta: MetaOut,
+    /// The other editions, set once every edition is known.
+    pub editions: Vec<EditionLink>,
     /// Sections in order.
     pub sections: Vec<SectionOut>,
     /// Figures, tables and stat groups in order.
@@ -116,26 +171,86 @@ impl Refs<'_> {
     }
 }
 
-fn words(lang: Lang, en: &str, zh: &str) -> String {
-    Text::new(en.into(), Some(zh.into())).get(lang).to_string()
+/// A figure block as written, possibly in another file than the section
+/// being transformed (a translation places the default edition's blocks).
+struct BlockAt<'a> {
+    kind: String,
+    file: &'a str,
+    body: String,
+    line_offset: usize,
 }
 
-/// The label of a numbered thing: "Figure 3" / "图3".
-pub fn label(lang: Lang, kind: &str, n: usize) -> String {
-    match (lang, kind) {
-        (Lang::En, "fig") => format!("Figure {n}"),
-        (Lang::En, "tbl") => format!("Table {n}"),
-        (Lang::En, _) => format!("Section {n}"),
-        (Lang::Zh, "fig") => format!("图{n}"),
-        (Lang::Zh, "tbl") => format!("表{n}"),
-        (Lang::Zh, _) => format!("第{n}节"),
+/// The default edition's figure blocks by id, for translations that place a
+/// figure by writing only its `id:`.
+fn default_blocks(report: &Report) -> BTreeMap<String, BlockAt<'_>> {
+    let mut out = BTreeMap::new();
+    for s in &report.sections {
+        for b in markdown::blocks(s) {
+            if let Some(id) = figures::declared_id(&s.file, &b.body, b.line_offset) {
+                out.entry(id).or_insert(BlockAt {
+                    kind: b.kind,
+                    file: &s.file,
+                    body: b.body,
+                    line_offset: b.line_offset,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The block a translation's block stands for: itself, or the default
+/// edition's block of the same kind and id when it gives only `id:`.
+fn resolve_block<'a>(
+    b: markdown::Block,
+    file: &'a str,
+    defaults: &BTreeMap<String, BlockAt<'a>>,
+) -> Result<BlockAt<'a>, Diagnostic> {
+    let Some(id) = figures::reference_id(file, &b.body, b.line_offset) else {
+        return Ok(BlockAt {
+            kind: b.kind,
+            file,
+            body: b.body,
+            line_offset: b.line_offset,
+        });
+    };
+    match defaults.get(&id) {
+        Some(d) if d.kind == b.kind => Ok(BlockAt {
+            kind: d.kind.clone(),
+            file: d.file,
+            body: d.body.clone(),
+            line_offset: d.line_offset,
+        }),
+        _ => Err(Diagnostic::error(
+            Loc::new(file, b.line_offset + 1, 1),
+            format!("no `{}` block with the id `{id}` in the default edition", b.kind),
+        )
+        .hint(crate::text::suggest(
+            &id,
+            defaults
+                .iter()
+                .filter(|(_, d)| d.kind == b.kind)
+                .map(|(k, _)| k.as_str()),
+            "blocks of this kind",
+        ))),
     }
 }
 
-/// Transforms the report for its edition's language.
-pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnostics> {
-    let lang = report.meta.lang;
-    let ctx = figures::Ctx { report, values, lang };
+/// Transforms the report into its edition in `lang`, with `ui` for every
+/// interface word.
+pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -> Result<Document, Diagnostics> {
+    let ctx = figures::Ctx {
+        report,
+        values,
+        lang,
+        ui,
+        untranslated: Default::default(),
+    };
+    let defaults = if lang == report.meta.languages[0] {
+        BTreeMap::new()
+    } else {
+        default_blocks(report)
+    };
     let mut errors = Vec::new();
     let mut ids = IdSet::default();
     for reserved in ["contents", "sources", "top", "main"] {
@@ -159,8 +274,17 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
                     .hint("rename one of the files"),
             );
         }
-        targets.insert(format!("sec:{}", s.id), (s.id.clone(), label(lang, "sec", i + 1)));
-        for b in markdown::blocks(s) {
+        targets.insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
+        let written = s.edition(lang);
+        for b in markdown::blocks(written) {
+            let b = match resolve_block(b, &written.file, &defaults) {
+                Ok(b) => b,
+                Err(d) => {
+                    errors.push(d);
+                    figs.push(placeholder("chart"));
+                    continue;
+                }
+            };
             let number = match b.kind.as_str() {
                 "chart" => n_fig + 1,
                 "table" => n_tbl + 1,
@@ -172,7 +296,7 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
                 _ => n_stats += 1,
             }
             let kind = if b.kind == "chart" { "fig" } else { "tbl" };
-            match figures::parse(&ctx, &b.kind, &s.file, &b.body, b.line_offset, number) {
+            match figures::parse(&ctx, &b.kind, b.file, &b.body, b.line_offset, number) {
                 Ok(f) => {
                     if let Some(first) = first_at.get(&f.html_id) {
                         errors.push(
@@ -191,21 +315,15 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
                     }
                     first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
                     if b.kind != "stats" {
-                        targets.insert(
-                            format!("{kind}:{}", f.key),
-                            (f.html_id.clone(), label(lang, kind, number)),
-                        );
+                        targets.insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
                     }
                     figs.push(f);
                 }
                 Err(d) => {
                     errors.push(d);
                     // The block is broken, but references to it are not.
-                    if let Some(id) = figures::declared_id(&s.file, &b.body, b.line_offset) {
-                        targets.insert(
-                            format!("{kind}:{id}"),
-                            (format!("{kind}-{id}"), label(lang, kind, number)),
-                        );
+                    if let Some(id) = figures::declared_id(b.file, &b.body, b.line_offset) {
+                        targets.insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
                     }
                     // Keep indices aligned with the blocks so later placeholders stay right.
                     figs.push(placeholder(&b.kind));
@@ -215,32 +333,70 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
     }
     let refs = Refs { report, targets };
 
-    let source_lines = source_lines(report, lang);
+    let source_lines = source_lines(report, lang, ui);
     let source_text = |ds: &str| source_lines.get(ds).map(|l| l.text.clone()).unwrap_or_default();
     let pass = markdown::Pass {
         values,
         refs: &refs,
         source_of: &source_text,
         lang,
+        ui,
     };
 
     // Pass 2: prose.
     let mut found = markdown::Findings::default();
     let mut sections = Vec::new();
     for (i, s) in report.sections.iter().enumerate() {
-        match markdown::render(&pass, s, first_figure[i], &mut ids, &mut found) {
-            Ok(pieces) => sections.push(SectionOut {
-                id: s.id.clone(),
-                number: i + 1,
-                title: s.title.get(lang).to_string(),
-                summary: s.summary.get(lang).to_string(),
-                pieces,
-            }),
+        let written = s.edition(lang);
+        let (bound_from, claims_from) = (found.bound_at.len(), found.claims.len());
+        match markdown::render(&pass, written, first_figure[i], &mut ids, &mut found) {
+            Ok(pieces) => {
+                let figures_here = pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Figure(k) => figs.get(*k).map(|f| (f.key.clone(), f.loc.clone())),
+                        Piece::Html(_) => None,
+                    })
+                    .collect();
+                let mut bindings = Bindings {
+                    figures: figures_here,
+                    ..Bindings::default()
+                };
+                for (name, loc) in &found.bound_at[bound_from..] {
+                    bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
+                }
+                for (name, loc) in &found.claims[claims_from..] {
+                    bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
+                }
+                let summary = if written.summary.is_empty() {
+                    &s.summary
+                } else {
+                    &written.summary
+                };
+                sections.push(SectionOut {
+                    id: s.id.clone(),
+                    number: i + 1,
+                    file: written.file.clone(),
+                    bindings,
+                    title: written.title.get(lang).to_string(),
+                    summary: summary.get(lang).to_string(),
+                    pieces,
+                })
+            }
             Err(d) => errors.push(d),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
+    }
+    for f in &mut figs {
+        if let FigureBody::Stats(tiles) = &mut f.body {
+            for t in tiles {
+                let ds = values.get(&t.value).map(|v| v.dataset.clone()).unwrap_or_default();
+                t.source_text = source_text(&ds);
+                t.html = inline::value_html(values, &t.value, &t.source_text, lang, ui).unwrap_or_default();
+            }
+        }
     }
 
     let used = used_datasets(report, values, &figs, &found.bound);
@@ -248,9 +404,28 @@ pub fn transform(report: &Report, values: &Values) -> Result<Document, Diagnosti
     for s in &sources {
         ids.reserve(&s.id);
     }
-    let warnings = warnings(report, &figs, &found, &used, &ids);
+    let mut warnings = warnings(report, &figs, &found, &used, &ids);
+    if lang != report.meta.languages[0] {
+        warnings.extend(parity::untranslated(report, lang));
+    }
+    warnings.extend(ctx.untranslated.take());
+    let m = &report.meta;
     Ok(Document {
         lang,
+        dir: if lang == m.languages[0] {
+            String::new()
+        } else {
+            format!("{}/", lang.code())
+        },
+        ui: ui.clone(),
+        meta: MetaOut {
+            title: m.title.get(lang).to_string(),
+            subtitle: m.subtitle.get(lang).to_string(),
+            authors: m.authors.clone(),
+            date: ui.date(&m.date),
+            date_iso: m.date.clone(),
+        },
+        editions: Vec::new(),
         sections,
         figures: figs,
         source_lines,
@@ -275,7 +450,7 @@ fn placeholder(kind: &str) -> Figure {
     }
 }
 
-fn source_lines(report: &Report, lang: Lang) -> BTreeMap<String, SourceLine> {
+fn source_lines(report: &Report, lang: Lang, ui: &Catalogue) -> BTreeMap<String, SourceLine> {
     let mut out = BTreeMap::new();
     for ds in &report.datasets {
         let mut parts = Vec::new();
@@ -286,8 +461,8 @@ fn source_lines(report: &Report, lang: Lang) -> BTreeMap<String, SourceLine> {
         }
         let text = format!(
             "{}{}",
-            words(lang, "Source: ", "来源："),
-            parts.join(words(lang, "; ", "；").as_str())
+            ui.word("source_prefix"),
+            parts.join(ui.word("source_separator"))
         );
         out.insert(ds.id.clone(), SourceLine { text, refs: Vec::new() });
     }

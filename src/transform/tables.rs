@@ -5,7 +5,6 @@ use super::figures::{
     Column, Ctx, Figure, FigureBody, Head, TableCell, TableData, TableRow, Tile, field_index, row_indices,
 };
 use crate::diag::{Diagnostic, Loc};
-use crate::text::Text;
 use crate::yaml::Node;
 
 /// Parses a table block.
@@ -83,7 +82,7 @@ pub(super) fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Re
             })
             .collect();
         Some(TableRow {
-            label: Text::new("Total".into(), Some("合计".into())).get(ctx.lang).to_string(),
+            label: ctx.ui.word("total").to_string(),
             cells,
         })
     } else {
@@ -106,7 +105,15 @@ pub(super) fn table_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Re
 pub(super) fn stats_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
     let mut tiles = Vec::new();
     let mut datasets = Vec::new();
-    let items = root.items().map_err(|_| {
+    // `id:` and `tiles:` name a group a translation can place; a bare list is anonymous.
+    let (id, list) = if root.is_map() {
+        root.only_keys(&["id", "tiles"])?;
+        let id = root.req("id", "a short name for the group")?;
+        (Some((id.str()?, id.loc())), root.req("tiles", "the list of tiles")?)
+    } else {
+        (None, root.clone())
+    };
+    let items = list.items().map_err(|_| {
         Diagnostic::error(
             loc.clone(),
             "a stats block is a list of `- value: dataset.row.field` items with a `label`",
@@ -127,21 +134,24 @@ pub(super) fn stats_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Re
         tiles.push(Tile {
             value: full,
             label: ctx.text(Some(n.req("label", "what the number is")?))?,
+            html: String::new(),
+            source_text: String::new(),
         });
     }
     if tiles.is_empty() {
         return Err(Diagnostic::error(loc, "the stats block is empty").hint("list at least one `- value: …`"));
     }
+    let (key, id_loc) = id.unwrap_or_else(|| (format!("{number}"), loc.clone()));
     Ok(Figure {
-        key: format!("stats-{number}"),
-        html_id: format!("stats-{number}"),
+        html_id: format!("stats-{key}"),
+        key,
         number: 0,
         title: String::new(),
         caption: String::new(),
         description: "-".into(),
         datasets,
         body: FigureBody::Stats(tiles),
-        id_loc: loc.clone(),
+        id_loc,
         loc,
     })
 }

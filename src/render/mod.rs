@@ -1,0 +1,235 @@
+//! Render: one edition's [`Document`] through the [`Theme`]'s Tera
+//! templates, with every chart drawn as inline SVG and also written alone.
+//! A renderer reads the document and the theme and nothing else, so every
+//! output (page, site, PDF) sees the same numbering, values and words.
+
+pub mod templates;
+pub mod views;
+
+use crate::chart;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::transform::figures::{Figure, FigureBody, TableData, Tile, UnitFormat};
+use crate::transform::{Document, Piece, SourceLine};
+pub use templates::{REQUIRED, Theme, tera_error};
+use tera::{Context, Tera};
+use views::*;
+
+/// One file to write, by path relative to the output folder.
+#[derive(Debug)]
+pub struct OutFile {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Renders one edition: its page and its charts, under `doc.dir`.
+pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut figure_html = Vec::new();
+    let empty = SourceLine {
+        text: String::new(),
+        refs: Vec::new(),
+    };
+    for f in &doc.figures {
+        let source = f
+            .datasets
+            .first()
+            .and_then(|d| doc.source_lines.get(d))
+            .unwrap_or(&empty);
+        match figure(doc, &theme.tera, f, source) {
+            Ok((html, svg)) => {
+                if let Some(svg) = svg {
+                    out.push(OutFile {
+                        path: format!("{}charts/{}.svg", doc.dir, f.key),
+                        bytes: svg.into_bytes(),
+                    });
+                }
+                figure_html.push(html);
+            }
+            Err(d) => {
+                errors.push(d);
+                figure_html.push(String::new());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let sections = doc
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            id: &s.id,
+            number: s.number,
+            title: &s.title,
+            summary: &s.summary,
+            html: s
+                .pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Html(h) => h.as_str(),
+                    Piece::Figure(i) => figure_html[*i].as_str(),
+                })
+                .collect(),
+        })
+        .collect();
+    let page = PageView {
+        report: &doc.meta,
+        lang: doc.lang.code(),
+        lang_tag: doc.ui.word("lang_tag"),
+        ui: &doc.ui.words,
+        toc: doc
+            .sections
+            .iter()
+            .map(|s| TocEntry {
+                id: &s.id,
+                number: s.number,
+                title: &s.title,
+            })
+            .collect(),
+        sections,
+        sources: &doc.sources,
+        css: &theme.css,
+        generator: format!("quire {}", env!("CARGO_PKG_VERSION")),
+        editions: &doc.editions,
+    };
+    let html = render_one(&theme.tera, "report.html", "page", &page, doc).map_err(|d| vec![d])?;
+    out.insert(
+        0,
+        OutFile {
+            path: format!("{}index.html", doc.dir),
+            bytes: html.into_bytes(),
+        },
+    );
+    Ok(out)
+}
+
+/// Renders `template` with `view` under `name`, and the edition's words as `ui`.
+fn render_one<T: serde::Serialize>(
+    tera: &Tera,
+    template: &str,
+    name: &'static str,
+    view: &T,
+    doc: &Document,
+) -> Result<String, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert(name, view);
+    ctx.insert("ui", &doc.ui.words);
+    tera.render(template, &ctx).map_err(|e| tera_error(&e, template))
+}
+
+/// One figure's HTML, and its SVG when it is a chart.
+fn figure(
+    doc: &Document,
+    tera: &Tera,
+    f: &Figure,
+    source: &SourceLine,
+) -> Result<(String, Option<String>), Diagnostic> {
+    match &f.body {
+        FigureBody::Chart { input, unit, derived } => {
+            let fmt = UnitFormat { unit, lang: doc.lang };
+            let mut svg = chart::render(input, &fmt).map_err(|e| {
+                Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key))
+                    .hint("fix the data or the chart block")
+            })?;
+            // The author's description says what to see; the generated one
+            // states the data. Screen readers get both, the point first.
+            let desc_open = format!("<desc id=\"{}-desc\">", input.id);
+            if let (Some(at), false) = (svg.find(&desc_open), f.description.is_empty()) {
+                let point = format!("{} ", html_escape::encode_text(&f.description));
+                svg.insert_str(at + desc_open.len(), &point);
+            }
+            let view = FigureView {
+                id: &f.html_id,
+                number: f.number,
+                label: doc.ui.label("fig", f.number),
+                title: &f.title,
+                svg: svg.clone(),
+                caption: &f.caption,
+                description: &f.description,
+                source,
+                chart_file: format!("charts/{}.svg", f.key),
+                data: data_table(doc, f, input, &fmt, derived),
+            };
+            let html = render_one(tera, "partials/figure.html", "figure", &view, doc)?;
+            Ok((html, Some(svg)))
+        }
+        FigureBody::Table(t) => Ok((table(doc, tera, f, t, source)?, None)),
+        FigureBody::Stats(tiles) => Ok((stats(doc, tera, f, tiles)?, None)),
+    }
+}
+
+/// A chart's numbers, formatted as on its axis, for the table under it.
+fn data_table(
+    doc: &Document,
+    f: &Figure,
+    input: &chart::ChartInput,
+    fmt: &UnitFormat,
+    derived: &[Vec<bool>],
+) -> DataTableView {
+    use chart::ValueFormat as _;
+    DataTableView {
+        corner: doc.ui.label("fig", f.number),
+        columns: input.series.iter().map(|s| s.label.clone()).collect(),
+        rows: input
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| DataRowView {
+                label: c.label.clone(),
+                cells: input
+                    .series
+                    .iter()
+                    .enumerate()
+                    .map(|(k, s)| match s.values.get(i).copied().flatten() {
+                        Some(v) => CellView {
+                            text: fmt.format(v, input.decimals),
+                            value: crate::transform::inline::machine(v * fmt.unit.factor()),
+                            derived: derived.get(k).and_then(|d| d.get(i)).copied().unwrap_or(false),
+                        },
+                        None => CellView {
+                            text: "–".into(),
+                            value: String::new(),
+                            derived: false,
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn table(doc: &Document, tera: &Tera, f: &Figure, t: &TableData, source: &SourceLine) -> Result<String, Diagnostic> {
+    let view = TableView {
+        id: &f.html_id,
+        number: f.number,
+        label: doc.ui.label("tbl", f.number),
+        title: &f.title,
+        caption: &f.caption,
+        description: &f.description,
+        source,
+        header_label: &t.header_label,
+        columns: &t.columns,
+        rows: &t.rows,
+        total: t.total.as_ref(),
+        has_derived: t.rows.iter().chain(&t.total).any(|r| r.cells.iter().any(|c| c.derived)),
+    };
+    render_one(tera, "partials/table.html", "table", &view, doc)
+}
+
+fn stats(doc: &Document, tera: &Tera, f: &Figure, tiles: &[Tile]) -> Result<String, Diagnostic> {
+    let view = StatsView {
+        id: &f.html_id,
+        tiles: tiles
+            .iter()
+            .map(|t| TileView {
+                value_html: &t.html,
+                label: &t.label,
+                source_text: &t.source_text,
+            })
+            .collect(),
+    };
+    render_one(tera, "partials/stats.html", "stats", &view, doc)
+}

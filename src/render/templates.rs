@@ -1,0 +1,173 @@
+//! The look of a report, loaded with the rest of the input: Tera templates,
+//! the stylesheet and one interface catalogue per edition's language.
+//! Renderers receive a [`Theme`] and never read the disk themselves.
+
+use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
+use crate::i18n::Catalogue;
+use crate::text::Lang;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::Tera;
+use walkdir::WalkDir;
+
+/// The templates every project must have.
+pub const REQUIRED: [&str; 4] = [
+    "report.html",
+    "partials/figure.html",
+    "partials/table.html",
+    "partials/stats.html",
+];
+
+/// Templates, stylesheet and catalogues, ready to render with.
+pub struct Theme {
+    /// Every `.html` template under `templates/`, by relative path.
+    pub tera: Tera,
+    /// `templates/style.css`, inlined into each page.
+    pub css: String,
+    /// Interface words by language code.
+    pub catalogues: BTreeMap<String, Catalogue>,
+}
+
+impl Theme {
+    /// The catalogue for `lang` (loading checked that every edition has one).
+    pub fn catalogue(&self, lang: Lang) -> &Catalogue {
+        &self.catalogues[lang.code()]
+    }
+}
+
+/// Reads `path` (relative to `root`) as UTF-8 text, recording it for
+/// diagnostics; a file that is there but unreadable or not UTF-8 is an error
+/// that says so, not a "missing" file.
+fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<Option<String>, Diagnostic> {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Diagnostic::error(Loc::file(rel), format!("cannot read `{rel}`: {e}"))
+                .hint("check that it is a readable file"));
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(t) => {
+            files.add(rel, &t);
+            Ok(Some(t))
+        }
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]).into_owned();
+            let line = valid.matches('\n').count() + 1;
+            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(
+                Diagnostic::error(Loc::new(rel, line, col), format!("`{rel}` is not valid UTF-8"))
+                    .hint("save the file as UTF-8"),
+            )
+        }
+    }
+}
+
+/// Loads `templates/`: every `.html` file, `style.css`, and
+/// `lang/<code>.yaml` for each of `languages`. Reports every problem at once.
+pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Theme, Diagnostics> {
+    let dir = root.join("templates");
+    let mut errors = Vec::new();
+    let mut names: Vec<String> = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .filter_map(|e| Some(e.path().strip_prefix(&dir).ok()?.to_string_lossy().replace('\\', "/")))
+        .collect();
+    names.sort();
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".svg"]);
+    for name in &names {
+        let rel = format!("templates/{name}");
+        match read(root, &rel, files) {
+            Ok(Some(text)) => {
+                if let Err(e) = tera.add_raw_template(name, &text) {
+                    errors.push(tera_error(&e, name));
+                }
+            }
+            Ok(None) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    for name in REQUIRED.iter().filter(|n| !names.iter().any(|x| x == *n)) {
+        errors.push(
+            Diagnostic::error(
+                Loc::file(format!("templates/{name}")),
+                format!("missing template `templates/{name}`"),
+            )
+            .hint("restore it from quire's default templates, or create it"),
+        );
+    }
+    let css = match read(root, "templates/style.css", files) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            errors.push(
+                Diagnostic::error(
+                    Loc::file("templates/style.css"),
+                    "missing stylesheet `templates/style.css`",
+                )
+                .hint("restore it from quire's default templates, or create an empty file"),
+            );
+            String::new()
+        }
+        Err(d) => {
+            errors.push(d);
+            String::new()
+        }
+    };
+    let mut catalogues = BTreeMap::new();
+    for &lang in languages {
+        let rel = format!("templates/lang/{}.yaml", lang.code());
+        match read(root, &rel, files) {
+            Ok(Some(text)) => match Catalogue::parse(lang, &rel, &text) {
+                Ok(c) => {
+                    catalogues.insert(lang.code().to_string(), c);
+                }
+                Err(d) => errors.extend(d),
+            },
+            Ok(None) => errors.push(
+                Diagnostic::error(
+                    Loc::file(&rel),
+                    format!("no interface catalogue for the `{lang}` edition"),
+                )
+                .hint(format!(
+                    "add `{rel}` with the interface words, as in quire's templates/lang/en.yaml"
+                )),
+            ),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Theme { tera, css, catalogues })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A Tera error as a diagnostic at the template line it names.
+pub fn tera_error(e: &tera::Error, name: &str) -> Diagnostic {
+    use std::error::Error as _;
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = if r.filename().is_empty() { name } else { r.filename() };
+            let s = r.span();
+            Diagnostic::error(
+                Loc::new(format!("templates/{file}"), s.start_line, s.start_col + 1),
+                format!("template error: {}", r.message()),
+            )
+            .hint("fix the template; see Tera 2's syntax")
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = e.source();
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::error(Loc::file(format!("templates/{name}")), format!("template error: {msg}"))
+                .hint("check the template names and variables it uses")
+        }
+    }
+}

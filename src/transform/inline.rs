@@ -50,7 +50,8 @@ pub fn split(s: &str) -> Vec<Inline<'_>> {
             continue;
         }
         if bytes[i] == b'@'
-            && (i == 0 || !s[..i].chars().next_back().is_some_and(char::is_alphanumeric))
+            // `a@fig:x` is an address, but Chinese prose runs straight into a reference.
+            && (i == 0 || !s[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric()))
             && let Some((kind, id)) = reference(&s[i + 1..])
         {
             flush(&mut out, s, plain_start, i);
@@ -70,7 +71,7 @@ fn reference(rest: &str) -> Option<(&'static str, &str)> {
     ["fig", "tbl", "sec"].into_iter().find_map(|kind| {
         let after = rest.strip_prefix(kind)?.strip_prefix(':')?;
         let len = after
-            .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(after.len());
         let id = after[..len].trim_end_matches(['-', '_']);
         (!id.is_empty()).then_some((kind, id))
@@ -150,6 +151,10 @@ mod tests {
             ]
         );
         assert_eq!(split("oops {{x"), vec![Inline::Text("oops "), Inline::Unclosed(5)]);
+        assert_eq!(
+            split("见@fig:split和"),
+            vec![Inline::Text("见"), Inline::Ref("fig", "split", 3), Inline::Text("和")]
+        );
     }
 
     #[test]

@@ -266,6 +266,8 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
     let mut targets = BTreeMap::new();
     let (mut n_fig, mut n_tbl, mut n_stats) = (0, 0, 0);
     let mut first_at: BTreeMap<String, Loc> = BTreeMap::new();
+    // Per section, the figures its text places and where, for parity checks.
+    let mut placed: Vec<Vec<(String, Loc)>> = Vec::new();
     for (i, s) in report.sections.iter().enumerate() {
         first_figure.push(figs.len());
         if !ids.reserve(&s.id) {
@@ -276,7 +278,9 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
         }
         targets.insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
         let written = s.edition(lang);
+        placed.push(Vec::new());
         for b in markdown::blocks(written) {
+            let fence = Loc::new(&written.file, b.line_offset, 1);
             let b = match resolve_block(b, &written.file, &defaults) {
                 Ok(b) => b,
                 Err(d) => {
@@ -314,6 +318,10 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
                         );
                     }
                     first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
+                    placed
+                        .last_mut()
+                        .into_iter()
+                        .for_each(|p| p.push((f.key.clone(), fence.clone())));
                     if b.kind != "stats" {
                         targets.insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
                     }
@@ -351,15 +359,8 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
         let (bound_from, claims_from) = (found.bound_at.len(), found.claims.len());
         match markdown::render(&pass, written, first_figure[i], &mut ids, &mut found) {
             Ok(pieces) => {
-                let figures_here = pieces
-                    .iter()
-                    .filter_map(|p| match p {
-                        Piece::Figure(k) => figs.get(*k).map(|f| (f.key.clone(), f.loc.clone())),
-                        Piece::Html(_) => None,
-                    })
-                    .collect();
                 let mut bindings = Bindings {
-                    figures: figures_here,
+                    figures: std::mem::take(&mut placed[i]),
                     ..Bindings::default()
                 };
                 for (name, loc) in &found.bound_at[bound_from..] {

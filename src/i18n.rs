@@ -33,6 +33,10 @@ pub const REQUIRED: &[&str] = &[
     "chart_file",
     "skip_to_content",
     "other_editions",
+    "list_separator",
+    "comma",
+    "sentence_end",
+    "label_separator",
     "date_format",
 ];
 

@@ -101,7 +101,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
             Err(d) => outcome.diagnostics.extend(d),
         }
     }
-    failed_checks(&values, docs.first(), &mut outcome.diagnostics);
+    failed_checks(&values, &docs, &mut outcome.diagnostics);
     if docs.len() < languages.len() {
         return None;
     }
@@ -137,14 +137,14 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
 
 /// A failing check is an error at its expression, with every claim in the
 /// text that relies on it.
-fn failed_checks(values: &values::Values, doc: Option<&transform::Document>, out: &mut Diagnostics) {
+fn failed_checks(values: &values::Values, docs: &[transform::Document], out: &mut Diagnostics) {
     for c in values.checks.iter().filter(|c| !c.ok) {
         let mut d =
             Diagnostic::error(c.loc.clone(), format!("check `{}` does not hold: {}", c.name, c.expr)).hint(format!(
                 "with {}, it is false: fix the data, or the claim and its check",
                 c.detail
             ));
-        for (_, loc) in doc.iter().flat_map(|d| &d.claims).filter(|(n, _)| *n == c.name) {
+        for (_, loc) in docs.iter().flat_map(|d| &d.claims).filter(|(n, _)| *n == c.name) {
             d = d.related(loc.clone(), "the text relies on this check here");
         }
         out.push(d);

@@ -57,6 +57,14 @@ fn refusal(r: &Physical, o: &Physical) -> Option<(String, &'static str)> {
     if out.parent().is_none() {
         return Some(("it is the file-system root `/`".into(), HINT_OWN));
     }
+    if r.path.starts_with(out) {
+        let why = if &r.path == out {
+            "it is the project root"
+        } else {
+            "it holds the project"
+        };
+        return Some((why.into(), HINT_OWN));
+    }
     if let Some(home) = home()
         && home.starts_with(out)
     {
@@ -67,19 +75,14 @@ fn refusal(r: &Physical, o: &Physical) -> Option<(String, &'static str)> {
         };
         return Some((why.into(), HINT_OWN));
     }
-    if r.path.starts_with(out) {
-        let why = if &r.path == out {
-            "it is the project root"
-        } else {
-            "it holds the project"
-        };
-        return Some((why.into(), HINT_OWN));
-    }
     for name in PROTECTED {
         let lexical = r.path.join(name);
         let real = physical(&lexical).map(|p| p.path).unwrap_or_else(|_| lexical.clone());
+        if out == &lexical || out == &real {
+            return Some((format!("it is the project's `{name}/` folder"), HINT_OWN));
+        }
         if out.starts_with(&lexical) || out.starts_with(&real) {
-            return Some((format!("it is or is inside the project's `{name}/` folder"), HINT_OWN));
+            return Some((format!("it is inside the project's `{name}/` folder"), HINT_OWN));
         }
     }
     if o.missing > 0 {

@@ -102,7 +102,7 @@ pub fn clean_leftovers(out: &Path) -> Result<(), Fail> {
 /// Makes `out` hold exactly `files`, by the safest method available.
 pub fn replace(out: &Path, files: &[(&str, &[u8])]) -> Result<(), Fail> {
     let method = hooks::forced_method().unwrap_or(Method::Exchange);
-    if method == Method::InPlace || is_mount_point(out) {
+    if out.is_dir() && (method == Method::InPlace || is_mount_point(out)) {
         return in_place(out, files);
     }
     let (parent, name) = split(out);

@@ -563,30 +563,41 @@ fn the_in_place_swap_for_mount_points_finishes_after_a_kill_and_drops_stale_entr
     let fx = Fixture::new();
     let home = tempdir("quire-home-");
     let v = versions(&fx, home.path());
+    let with_gitkeep = |t: &Tree| {
+        let mut t = t.clone();
+        t.insert(".gitkeep".into(), Vec::new());
+        t
+    };
+    // An empty folder (but for `.gitkeep`, which sorts before the marker).
     let out = fx.out();
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join(".gitkeep"), "").unwrap();
     let in_place = [("QUIRE_TEST_SWAP", "in-place")];
-    set_version(&fx, false);
-    let mut c = spawn(fx.root(), home.path(), &out, &in_place);
-    assert!(c.wait().unwrap().success(), "in-place first build");
-    assert_same_tree(&v.a, &snapshot(&out), "in-place first build");
-    fs::write(out.join("stale.html"), "from an older report").unwrap();
-    set_version(&fx, true);
-    let env = [("QUIRE_TEST_SWAP", "in-place"), ("QUIRE_TEST_PAUSE_MS", "entry:5000")];
-    let mut c = spawn(fx.root(), home.path(), &out, &env);
-    assert!(wait_for_pause(&mut c, "entry"));
-    kill(c);
-    assert!(
-        out.join(".quire-output").is_file(),
-        "the marker must be swapped in first"
-    );
-    assert!(
-        !strays(&out).is_empty(),
-        "the kill should have left the in-place staging"
-    );
-    let mut c = spawn(fx.root(), home.path(), &out, &in_place);
-    assert!(c.wait().unwrap().success(), "in-place build after the kill");
-    assert_same_tree(&v.b, &snapshot(&out), "in-place build after the kill");
-    assert!(strays(&out).is_empty(), "strays: {:?}", strays(&out));
+    let paused = [("QUIRE_TEST_SWAP", "in-place"), ("QUIRE_TEST_PAUSE_MS", "entry:5000")];
+    for (b, what) in [(false, "first"), (true, "second")] {
+        set_version(&fx, b);
+        let mut c = spawn(fx.root(), home.path(), &out, &paused);
+        assert!(wait_for_pause(&mut c, "entry"), "{what} build never swapped an entry");
+        kill(c);
+        // Swapped first, the marker keeps the half-swapped folder quire's.
+        let entries: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with(".quire."))
+            .collect();
+        assert!(
+            entries.iter().any(|n| n == ".quire-output"),
+            "{what} build: the marker must be swapped in first; the folder holds {entries:?}"
+        );
+        assert!(!strays(&out).is_empty(), "{what} build: the kill left no staging");
+        let mut c = spawn(fx.root(), home.path(), &out, &in_place);
+        assert!(c.wait().unwrap().success(), "{what} in-place build after the kill");
+        let want = with_gitkeep(if b { &v.b } else { &v.a });
+        assert_same_tree(&want, &snapshot(&out), &format!("{what} in-place build after the kill"));
+        assert!(strays(&out).is_empty(), "{what} build: strays {:?}", strays(&out));
+        // An entry of an older report, gone after the next in-place swap.
+        fs::write(out.join("stale.html"), "from an older report").unwrap();
+    }
 }
 
 /// Runs `script` as root in a private mount namespace, so its mounts vanish
@@ -668,7 +679,9 @@ fn concurrent_builds_into_one_folder_end_with_one_complete_tree_and_no_strays() 
     let shared = tempdir("quire-shared-");
     let out = shared.path().join("site");
     for round in 0..3 {
-        let pause = format!("locked:{}", 20 * round);
+        // Holding a staged tree for a while invites another build to take
+        // it for a killed build's leftover; only the lock prevents that.
+        let pause = format!("locked:{},staged:30", 20 * round);
         let children: Vec<Child> = (0..6)
             .map(|i| {
                 let root = if i % 2 == 0 { fx.root() } else { other.root() };

@@ -12,6 +12,8 @@
 //! * the same project in two folders, with different TZ, LANG, file times
 //!   and creation order, gives identical bytes.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::{DETAIL_MD, Fixture, Run, assert_same_tree, repo, snapshot};

@@ -70,6 +70,7 @@ pub fn write(root: &Path, out: &Path, files: &[OutFile]) -> Result<usize, Diagno
     if target.path.join(GITKEEP).is_file() {
         all.push((GITKEEP, b""));
     }
-    swap::replace(&target.path, &all).map_err(fail)?;
+    let method = hooks::forced_method().unwrap_or(hooks::Method::Exchange);
+    swap::replace(&target.path, &all, method).map_err(fail)?;
     Ok(all.len())
 }

@@ -619,17 +619,17 @@ fn in_mount_namespace(probe_dir: &Path, script: &str) -> Option<std::process::Ou
 }
 
 #[test]
-fn a_mount_point_is_filled_in_place_and_a_foreign_one_refused() {
+fn a_mount_point_and_a_bind_mount_are_filled_in_place_and_a_foreign_one_refused() {
     let fx = Fixture::new();
     let home = tempdir("quire-home-");
     let v = versions(&fx, home.path());
     let scratch = tempdir("quire-mnt-");
-    let (mnt, foreign, copy) = (
-        scratch.path().join("mnt"),
-        scratch.path().join("foreign"),
-        scratch.path().join("copy"),
-    );
-    for d in [&mnt, &foreign, &copy] {
+    let at = |n: &str| scratch.path().join(n);
+    let (mnt, foreign, copy) = (at("mnt"), at("foreign"), at("copy"));
+    // A bind mount lives on the same device as its parent, so only the
+    // kernel's EBUSY tells the writer it cannot rename it.
+    let (bind_src, bind, bind_copy) = (at("bind-src"), at("bind"), at("bind-copy"));
+    for d in [&mnt, &foreign, &copy, &bind_src, &bind, &bind_copy] {
         fs::create_dir(d).unwrap();
     }
     let q = env!("CARGO_BIN_EXE_quire");
@@ -650,9 +650,16 @@ fn a_mount_point_is_filled_in_place_and_a_foreign_one_refused() {
          cp '{s}/b.md' '{r}/content/sections/02-detail.md'
          '{q}' build --root '{r}' --out '{m}/' --format json
          cp -a '{m}/.' '{c}/'
+         mount --bind '{bs}' '{b}'
+         '{q}' build --root '{r}' --out '{b}' --format json
+         '{q}' build --root '{r}' --out '{b}' --format json
+         cp -a '{b}/.' '{bc}/'
          if '{q}' build --root '{r}' --out '{f}' --format json; then echo FOREIGN-BUILT; fi
          cat '{f}/notes.txt'",
-        s = scratch.path().display()
+        s = scratch.path().display(),
+        bs = bind_src.display(),
+        b = bind.display(),
+        bc = bind_copy.display(),
     );
     let Some(o) = in_mount_namespace(&mnt, &script) else {
         eprintln!("skipped: no permission to mount a tmpfs in a private namespace");
@@ -667,6 +674,7 @@ fn a_mount_point_is_filled_in_place_and_a_foreign_one_refused() {
     assert!(stdout.contains("mine"), "the foreign mount point lost its file");
     assert!(stderr.contains("refusing") && stderr.contains("not empty"), "{stderr}");
     assert_same_tree(&v.b, &snapshot(&copy), "the mount point after two builds");
+    assert_same_tree(&v.b, &snapshot(&bind_copy), "the bind mount after two builds");
 }
 
 #[test]

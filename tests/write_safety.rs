@@ -145,6 +145,8 @@ impl Scene {
         symlink(home.path().join("me"), root.join("link-home")).unwrap();
         symlink(foreign.path(), root.join("link-foreign")).unwrap();
         symlink("/", root.join("link-slash")).unwrap();
+        symlink("link-loop-b", root.join("link-loop-a")).unwrap();
+        symlink("link-loop-a/x", root.join("link-loop-b")).unwrap();
         Scene { fx, home, foreign }
     }
 
@@ -309,6 +311,9 @@ fn a_foreign_folder_and_a_file_are_refused_in_every_spelling() {
     }
     for out in ["notes.txt/", "notes.txt/site", "notes.txt/zz/.."] {
         s.refuses(out, "is a file, not a folder");
+    }
+    for out in ["link-loop-a", "link-loop-b/site", "zz/../link-loop-a/.."] {
+        s.refuses(out, "symlink loop");
     }
 }
 

@@ -216,7 +216,7 @@ pub fn build_with(root: &Path, out: &Path, opts: &Options) -> Outcome {
         outcome.summary = None;
         return outcome;
     };
-    match write::write(out, &files) {
+    match write::write(root, out, &files) {
         Ok(n) => {
             if let Some(s) = outcome.summary.as_mut() {
                 s.files = n;

@@ -1,0 +1,404 @@
+//! Putting a complete new tree where the old one was, so that at every
+//! instant the output folder is either the old or the new complete tree.
+//!
+//! The new tree is written into a staging folder beside the output
+//! (`.NAME.new-*`), then swapped in:
+//!
+//! * first build: one `rename`;
+//! * Linux: one `renameat2(RENAME_EXCHANGE)`, which swaps the two names in a
+//!   single step, then the old tree (now under the staging name) is deleted;
+//! * where EXCHANGE is unsupported: the old tree is renamed aside
+//!   (`.NAME.old-*`), then the new one in. A kill between the two leaves no
+//!   output for that instant; the next build renames the old tree back first;
+//! * a mount point (or anything the kernel will not rename: EBUSY, EXDEV):
+//!   staging goes inside the output and each top-level entry is swapped in
+//!   on its own, the marker first. Atomic per entry, not as a whole.
+//!
+//! Callers hold [`lock`] across cleaning and swapping, so a leftover seen
+//! then belongs to a build that died, never to a live one.
+
+use super::hooks::{self, Method, Step};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Prefix of the staging folder of an in-place swap, inside the output.
+pub const INPLACE_NEW: &str = ".quire.new-";
+/// Prefix of the folder holding replaced entries of an in-place swap.
+pub const INPLACE_OLD: &str = ".quire.old-";
+
+/// An I/O error and what the writer was doing.
+#[derive(Debug)]
+pub struct Fail {
+    /// What failed, e.g. "move the new output into place".
+    pub what: String,
+    /// Why.
+    pub err: io::Error,
+}
+
+fn at(what: impl Into<String>) -> impl FnOnce(io::Error) -> Fail {
+    let what = what.into();
+    move |err| Fail { what, err }
+}
+
+/// An exclusive advisory lock on the folder holding the output, released
+/// when dropped or when the process dies (however it dies).
+#[derive(Debug)]
+pub struct Lock {
+    _dir: Option<File>,
+}
+
+/// Waits for, then takes, the lock on `parent`. Locking the folder itself
+/// (not a lock file) leaves nothing behind. Without `flock` (not Unix),
+/// concurrent builds are not serialised.
+pub fn lock(parent: &Path) -> Result<Lock, Fail> {
+    #[cfg(unix)]
+    {
+        let dir = File::open(parent).map_err(at("open the output's parent folder to lock it"))?;
+        rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).map_err(|e| Fail {
+            what: "lock the output's parent folder".into(),
+            err: e.into(),
+        })?;
+        Ok(Lock { _dir: Some(dir) })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = parent;
+        Ok(Lock { _dir: None })
+    }
+}
+
+/// Removes what killed builds left: staging and old-tree folders beside
+/// `out` and inside it. When `out` is missing and an old tree was set aside
+/// (a kill between the two renames), that tree is put back first.
+pub fn clean_leftovers(out: &Path) -> Result<(), Fail> {
+    let (parent, name) = split(out);
+    let (new_p, old_p) = (format!(".{name}.new-"), format!(".{name}.old-"));
+    let mut found: Vec<(OsString, PathBuf)> = fs::read_dir(parent)
+        .map_err(at("list the output's parent folder"))?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            n.starts_with(&new_p) || n.starts_with(&old_p)
+        })
+        .map(|e| (e.file_name(), e.path()))
+        .collect();
+    found.sort();
+    if fs::symlink_metadata(out).is_err()
+        && let Some(i) = found
+            .iter()
+            .position(|(n, p)| n.to_string_lossy().starts_with(&old_p) && p.join(super::MARKER).is_file())
+    {
+        let (_, old) = found.remove(i);
+        fs::rename(&old, out).map_err(at("restore the output a killed build set aside"))?;
+    }
+    for (_, p) in &found {
+        remove_tree(p).map_err(at(format!("remove the leftover `{}`", p.display())))?;
+    }
+    if let Ok(rd) = fs::read_dir(out) {
+        for e in rd.filter_map(Result::ok) {
+            if super::resolve::is_own_leftover(&e.file_name().to_string_lossy()) {
+                remove_tree(&e.path()).map_err(at(format!("remove the leftover `{}`", e.path().display())))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Makes `out` hold exactly `files`, by `method` or, where the file system
+/// cannot do that, the next safest one.
+pub fn replace(out: &Path, files: &[(&str, &[u8])], method: Method) -> Result<(), Fail> {
+    if out.is_dir() && (method == Method::InPlace || is_mount_point(out)) {
+        return in_place(out, files);
+    }
+    let (parent, name) = split(out);
+    let staging = match stage(parent, &format!(".{name}.new-"), files) {
+        Ok(s) => s,
+        // A writable mount point under a folder we may not write in.
+        Err(f) if f.err.kind() == io::ErrorKind::PermissionDenied && out.is_dir() => return in_place(out, files),
+        Err(f) => return Err(f),
+    };
+    hooks::pause(Step::Staged);
+    if fs::symlink_metadata(out).is_err() {
+        return fs::rename(&staging, out).map_err(|e| {
+            let _ = remove_tree(&staging);
+            Fail {
+                what: "move the new output into place".into(),
+                err: e,
+            }
+        });
+    }
+    if method == Method::Exchange {
+        match exchange(&staging, out) {
+            Ok(()) => {
+                hooks::pause(Step::Swapped);
+                // `staging` now names the old tree; a failure here only
+                // leaves a leftover for the next build to remove.
+                let _ = remove_tree(&staging);
+                return Ok(());
+            }
+            Err(e) if unmovable(&e) => {
+                let _ = remove_tree(&staging);
+                return in_place(out, files);
+            }
+            Err(e) if !unsupported(&e) => {
+                let _ = remove_tree(&staging);
+                return Err(Fail {
+                    what: "swap the new output into place".into(),
+                    err: e,
+                });
+            }
+            Err(_) => {}
+        }
+    }
+    two_renames(&staging, out, files)
+}
+
+/// The fallback: old tree aside, new tree in, old tree deleted.
+fn two_renames(staging: &Path, out: &Path, files: &[(&str, &[u8])]) -> Result<(), Fail> {
+    let (parent, name) = split(out);
+    let old = new_dir(parent, &format!(".{name}.old-")).map_err(|e| {
+        let _ = remove_tree(staging);
+        Fail {
+            what: "create a folder for the old output".into(),
+            err: e,
+        }
+    })?;
+    // Renaming a folder onto an empty folder replaces it, in one step.
+    if let Err(e) = fs::rename(out, &old) {
+        let _ = remove_tree(staging);
+        let _ = fs::remove_dir(&old);
+        if unmovable(&e) {
+            return in_place(out, files);
+        }
+        return Err(Fail {
+            what: "move the old output aside".into(),
+            err: e,
+        });
+    }
+    hooks::pause(Step::Aside);
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        let _ = remove_tree(staging);
+        return Err(Fail {
+            what: "move the new output into place".into(),
+            err: e,
+        });
+    }
+    hooks::pause(Step::Swapped);
+    let _ = remove_tree(&old);
+    Ok(())
+}
+
+/// The per-entry swap for an output folder that cannot itself be renamed.
+/// The marker goes first, so a kill part-way leaves a folder the next build
+/// still recognises as quire's and finishes replacing.
+fn in_place(out: &Path, files: &[(&str, &[u8])]) -> Result<(), Fail> {
+    let staging = stage(out, INPLACE_NEW, files)?;
+    let trash = new_dir(out, INPLACE_OLD).map_err(at("create a folder for the old entries"))?;
+    hooks::pause(Step::Staged);
+    let mut names: Vec<OsString> = fs::read_dir(&staging)
+        .map_err(at("list the staging folder"))?
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    names.sort_by_key(|n| (n != super::MARKER, n.clone()));
+    for n in &names {
+        let (from, to) = (staging.join(n), out.join(n));
+        let what = format!("swap `{}` into place", to.display());
+        match fs::symlink_metadata(&to) {
+            Err(_) => fs::rename(&from, &to).map_err(at(what))?,
+            Ok(_) => match exchange(&from, &to) {
+                Ok(()) => {}
+                Err(e) if unsupported(&e) => {
+                    fs::rename(&to, trash.join(n)).map_err(at(what.clone()))?;
+                    fs::rename(&from, &to).map_err(at(what))?;
+                }
+                Err(e) => return Err(Fail { what, err: e }),
+            },
+        }
+        hooks::pause(Step::Entry);
+    }
+    let fresh: BTreeSet<&OsString> = names.iter().collect();
+    let stale: Vec<OsString> = fs::read_dir(out)
+        .map_err(at("list the output folder"))?
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .filter(|n| !fresh.contains(n) && n != super::GITKEEP && !super::resolve::is_own_leftover(&n.to_string_lossy()))
+        .collect();
+    for n in stale {
+        fs::rename(out.join(&n), trash.join(&n)).map_err(at(format!("remove the old `{}`", n.to_string_lossy())))?;
+    }
+    hooks::pause(Step::Swapped);
+    let _ = remove_tree(&staging);
+    let _ = remove_tree(&trash);
+    Ok(())
+}
+
+/// Writes `files` into a fresh folder named `prefix*` inside `dir`.
+fn stage(dir: &Path, prefix: &str, files: &[(&str, &[u8])]) -> Result<PathBuf, Fail> {
+    let staging = new_dir(dir, prefix).map_err(at("create a staging folder"))?;
+    for (path, bytes) in files {
+        let target = staging.join(path);
+        let written = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&target, bytes));
+        if let Err(e) = written {
+            let _ = remove_tree(&staging);
+            return Err(Fail {
+                what: format!("write {path}"),
+                err: e,
+            });
+        }
+    }
+    Ok(staging)
+}
+
+/// A new, uniquely named folder `prefix*` in `dir`, with the usual
+/// permissions (the umask applies), kept after the process ends.
+fn new_dir(dir: &Path, prefix: &str) -> io::Result<PathBuf> {
+    Ok(tempfile::Builder::new().prefix(prefix).tempdir_in(dir)?.keep())
+}
+
+fn remove_tree(p: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(p) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    }
+}
+
+/// The folder holding `out`, and `out`'s own name.
+fn split(out: &Path) -> (&Path, String) {
+    let parent = out.parent().unwrap_or(Path::new("/"));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    (parent, name)
+}
+
+/// Whether `out` is the root of a mounted file system (its device differs
+/// from its parent's): such a folder cannot be renamed, only filled.
+fn is_mount_point(out: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (parent, _) = split(out);
+        if let (Ok(o), Ok(p)) = (fs::metadata(out), fs::metadata(parent)) {
+            return o.dev() != p.dev();
+        }
+    }
+    let _ = out;
+    false
+}
+
+/// Swaps the names `a` and `b` in one step.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = (a, b);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+}
+
+/// The file system or kernel cannot exchange: fall back to two renames.
+fn unsupported(e: &io::Error) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::io::Errno;
+        let raw = e.raw_os_error();
+        if [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP]
+            .iter()
+            .any(|x| Some(x.raw_os_error()) == raw)
+        {
+            return true;
+        }
+    }
+    e.kind() == io::ErrorKind::Unsupported
+}
+
+/// The folder cannot be renamed at all (a mount point, another device):
+/// swap its entries instead.
+fn unmovable(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::ResourceBusy | io::ErrorKind::CrossesDevices)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// `n` small files, ten to a folder, as a rendered report would have.
+    fn report(n: usize) -> Vec<(String, Vec<u8>)> {
+        (0..n)
+            .map(|i| (format!("d{}/f{i}.svg", i / 10), format!("<svg>{i}</svg>").into_bytes()))
+            .collect()
+    }
+
+    /// The fastest of three swaps of an `n`-file tree over another.
+    fn swap_time(method: Method, n: usize) -> Duration {
+        let owned = report(n);
+        let files: Vec<(&str, &[u8])> = owned.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+        // Memory-backed where possible: the test is about the algorithm, not
+        // about a busy disk.
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        }
+        .unwrap();
+        let out = dir.path().join("out");
+        replace(&out, &files, method).unwrap();
+        (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                replace(&out, &files, method).unwrap();
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
+    }
+
+    #[test]
+    fn every_method_is_linear_in_the_number_of_files() {
+        for method in [Method::Exchange, Method::TwoRenames, Method::InPlace] {
+            let (small, large) = (swap_time(method, 250), swap_time(method, 2500));
+            let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
+            // 10× the files: about 10× the time; a quadratic step gives ~100×.
+            assert!(ratio < 30.0, "{method:?}: 10× the files took {ratio:.1}× as long");
+        }
+    }
+
+    #[test]
+    fn every_method_leaves_exactly_the_new_files_and_nothing_else() {
+        for method in [Method::Exchange, Method::TwoRenames, Method::InPlace] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            replace(&out, &[("a.html", b"old"), ("old/x.svg", b"x")], method).unwrap();
+            replace(&out, &[("a.html", b"new"), ("new/y.svg", b"y")], method).unwrap();
+            let mut seen: Vec<String> = walkdir::WalkDir::new(dir.path())
+                .min_depth(1)
+                .into_iter()
+                .map(|e| {
+                    let e = e.unwrap();
+                    e.path()
+                        .strip_prefix(dir.path())
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            seen.sort();
+            assert_eq!(seen, ["out", "out/a.html", "out/new", "out/new/y.svg"], "{method:?}");
+            assert_eq!(fs::read(out.join("a.html")).unwrap(), b"new", "{method:?}");
+        }
+    }
+}

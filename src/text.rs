@@ -99,17 +99,6 @@ impl Text {
         self.forms.first().map(|(l, _)| *l)
     }
 
-    /// The form for `lang` as HTML: escaped, and wrapped in a `lang`
-    /// attribute when it falls back to another language, so a screen reader
-    /// pronounces it right.
-    pub fn html(&self, lang: Lang) -> String {
-        let text = html_escape::encode_text(self.get(lang));
-        match self.missing(lang) {
-            Some(other) if !text.is_empty() => format!("<span lang=\"{other}\">{text}</span>"),
-            _ => text.into_owned(),
-        }
-    }
-
     /// Whether there is no text at all.
     pub fn is_empty(&self) -> bool {
         self.get(Lang::EN).is_empty()

@@ -98,12 +98,9 @@ pub fn machine(v: f64) -> String {
 /// A value as the reader sees it, with its qualifier ("over USD 155 bn").
 pub fn shown(v: &crate::values::Value, digits: usize, lang: Lang) -> String {
     let text = v.unit.format(v.q.value, digits, lang);
-    let note = v.note.get(lang);
-    match (note.is_empty(), lang) {
-        (true, _) => text,
-        (false, Lang::En) => format!("{note} {text}"),
-        (false, Lang::Zh) => format!("{note}{text}"),
-    }
+    crate::units::number_rules(lang.code())
+        .unwrap_or(&crate::units::EN)
+        .qualify(v.note.get(lang), &text)
 }
 
 /// The HTML for a bound value: the formatted number in a `<data>` element

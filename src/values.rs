@@ -90,7 +90,7 @@ impl Values {
                             if !q.value.is_finite() {
                                 errors.push(Diagnostic::error(
                                     cell.loc.clone(),
-                                    format!("{n} {} is too large to compute with", field.unit),
+                                    format!("{n:e} {} is too large to compute with", field.unit),
                                 ));
                                 continue;
                             }
@@ -142,6 +142,11 @@ impl Values {
                     },
                 );
             }
+        }
+        // A stated value in error would make every value derived from it
+        // "unknown"; report the cause alone.
+        if !errors.is_empty() {
+            return Err(errors);
         }
         let names: Vec<String> = pending.keys().cloned().collect();
         for name in names {

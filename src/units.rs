@@ -517,6 +517,58 @@ mod tests {
         assert_eq!(number(1234.5, 0, true), "1,235");
     }
 
+    /// Many arbitrary doubles, digits and units: writing never panics, and the
+    /// English number reads back within half a unit of its last digit (plus
+    /// the noise cut at 12 significant digits).
+    #[test]
+    fn arbitrary_numbers_are_written_faithfully() {
+        let units: Vec<Unit> = [
+            "",
+            "USD bn",
+            "RMB trillion",
+            "%",
+            "×",
+            "RMB/USD",
+            "people bn",
+            "years",
+            "USD m",
+            "GW",
+        ]
+        .iter()
+        .map(|u| Unit::parse(u).unwrap())
+        .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for i in 0..3_000 {
+            let bits = next();
+            // Half arbitrary bit patterns (NaN, subnormal, huge), half everyday sizes.
+            let v = if i % 2 == 0 {
+                f64::from_bits(bits)
+            } else {
+                (bits % 2_000_000_000) as f64 / 1000.0 - 1e6
+            };
+            let digits = (next() % 16) as usize;
+            for u in &units {
+                let _ = u.format(v, digits, Lang::En);
+                let _ = u.format(v, digits, Lang::Zh);
+            }
+            if !v.is_finite() || v.abs() >= 1e15 {
+                continue;
+            }
+            let shown: f64 = number(v, digits, false).replace('\u{2212}', "-").parse().unwrap();
+            let half = 0.5 * 10f64.powi(-(digits as i32));
+            assert!(
+                (shown - v).abs() <= half * (1.0 + 1e-9) + v.abs() * 1e-11,
+                "{v} at {digits} digits was written {shown}"
+            );
+        }
+    }
+
     #[test]
     fn dimensions_combine() {
         let rmb = Unit::parse("RMB trillion").unwrap().quantity(1.1);

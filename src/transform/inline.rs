@@ -138,6 +138,48 @@ pub fn binding_html<'v>(
     Ok(data_html(name, value, f.value, &f.text, source, f.of.as_deref()))
 }
 
+/// A binding rendered for prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Every value the binding reads, fully qualified (the bound value
+    /// first, then `pct`'s), for "dataset nobody uses" warnings.
+    pub names: Vec<String>,
+    /// The `<data>` element.
+    pub html: String,
+}
+
+/// Reads, resolves and renders the text inside `{{ }}` of a value binding,
+/// filters included. Errors point into `text` (see [`BindingError`]).
+pub fn render_binding(
+    text: &str,
+    values: &Values,
+    report: &crate::model::Report,
+    source_of: &dyn Fn(&str) -> String,
+    lang: Lang,
+) -> Result<Rendered, BindingError> {
+    let b = parse_binding(text)?;
+    let find = |n: &str| {
+        let full = values.qualify(n, report).ok_or_else(|| values.unknown(n, report))?;
+        let v = values.get(&full).ok_or_else(|| values.unknown(n, report))?;
+        Ok((full, v))
+    };
+    let (full, v) = find(b.name).map_err(|m| {
+        BindingError::new(
+            0,
+            0,
+            m,
+            "bind a declared value: `{{dataset.row.field}}` or `{{dataset.derived}}`",
+        )
+    })?;
+    let html = binding_html(&b, &full, v, &source_of(&v.dataset), &find, lang)?;
+    let mut names = vec![full];
+    names.extend(b.filters.iter().filter_map(|f| match f {
+        Filter::Pct { of, .. } => values.qualify(of, report),
+        _ => None,
+    }));
+    Ok(Rendered { names, html })
+}
+
 fn data_html(name: &str, v: &Value, machine_value: f64, shown: &str, source: &str, of: Option<&str>) -> String {
     let mut title = match of {
         Some(of) => format!("{name} as a percent of {of}. {source}"),
@@ -194,6 +236,8 @@ pub enum Filter<'a> {
 
 /// A binding that cannot be read or applied: byte offset and length of the
 /// offending text inside the binding text, what is wrong, and what to do.
+/// A length of 0 means the binding as a whole (no value name, an unknown
+/// value): point at its `{{`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BindingError {
     /// Byte offset in the text given to [`parse_binding`].
@@ -260,7 +304,7 @@ pub fn parse_binding(text: &str) -> Result<Binding<'_>, BindingError> {
         [] => {
             return Err(BindingError::new(
                 0,
-                text.len().max(1),
+                0,
                 "this binding names no value",
                 "write the value's name first: `{{dataset.row.field | plain}}`",
             ));
@@ -552,7 +596,8 @@ mod tests {
         assert_eq!(at, "population.cn");
         assert!(e.message.contains("measures"), "{e:?}");
         assert!(err("x | pct zero").1.message.contains("zero"));
-        let (_, e) = err(" | abs");
+        let (at, e) = err(" | abs");
+        assert_eq!(at, "");
         assert!(e.message.contains("names no value"), "{e:?}");
     }
 

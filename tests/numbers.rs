@@ -267,7 +267,7 @@ fn prose_shows_the_form_a_binding_chose() {
     let html = fx.index_html();
     assert!(html.contains(">27\u{a0}%</data>"), "40 of 150 as a percent");
     assert!(
-        html.contains("title=\"capex.cn.usd as a percent of capex.us.usd."),
+        html.contains("title=\"capex.cn.usd / capex.us.usd. Source:"),
         "the title names both"
     );
     assert!(html.contains(">7.0</data> renminbi per dollar"), "digits and plain");

@@ -182,7 +182,8 @@ pub fn render_binding(
 
 fn data_html(name: &str, v: &Value, machine_value: f64, shown: &str, source: &str, of: Option<&str>) -> String {
     let mut title = match of {
-        Some(of) => format!("{name} as a percent of {of}. {source}"),
+        // A formula, not words, so the title reads in every language.
+        Some(of) => format!("{name} / {of}. {source}"),
         None => format!("{name}. {source}"),
     };
     if let Some(f) = &v.formula {
@@ -609,7 +610,10 @@ mod tests {
         let b = parse_binding("capex.cn.usd | pct capex.us.usd").unwrap();
         let html = binding_html(&b, "capex.cn.usd", &cn, "Source: x.", &resolve, Lang::En).unwrap();
         assert!(html.starts_with("<data value=\"0.272709677419\""), "{html}");
-        assert!(html.contains("capex.cn.usd as a percent of capex.us.usd"), "{html}");
+        assert!(
+            html.contains("title=\"capex.cn.usd / capex.us.usd. Source: x.\""),
+            "{html}"
+        );
         assert!(html.ends_with(">27\u{a0}%</data>"), "{html}");
     }
 

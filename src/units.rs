@@ -297,17 +297,16 @@ impl Unit {
         with_unit: bool,
     ) -> Result<String, NumberError> {
         let shown = base_value / self.factor;
-        let rounded = decimal::round(shown, digits).ok_or(NumberError::NotFinite(base_value))?;
+        let rounded = decimal::round(shown, digits).ok_or(NumberError::NotFinite(shown))?;
         let plain = |r: &Rounded| r.write(rules.decimal, rules.group, rules.minus);
         let n = plain(&rounded);
         let unit = rules.word(&self.base);
         Ok(match self.style {
-            Style::Plain => n,
             _ if !with_unit && matches!(self.style, Style::Percent | Style::Multiple | Style::Rate) => n,
             Style::Percent => fill(rules.percent, &[("n", &n)]),
             Style::Multiple => fill(rules.multiple, &[("n", &n)]),
             Style::Rate => fill(rules.rate, &[("n", &n), ("unit", unit), ("per", rules.word(&self.per))]),
-            Style::Currency | Style::Suffix => {
+            Style::Plain | Style::Currency | Style::Suffix => {
                 let (n, scale) = self.scaled(rounded, &rules.scales);
                 let n = plain(&n);
                 let n = if scale.is_empty() {
@@ -455,7 +454,9 @@ mod tests {
         assert_eq!(fmt("RMB/USD", 7.0968, 2, Lang::Zh), "7.10元/美元");
         assert_eq!(fmt("USD bn", -12.0, 0, Lang::Zh), "\u{2212}120亿美元");
         assert_eq!(fmt("USD bn", 0.0, 0, Lang::Zh), "0美元");
-        assert_eq!(fmt("", 150_000_000.0, 0, Lang::Zh), "150000000");
+        assert_eq!(fmt("", 150_000_000.0, 0, Lang::Zh), "1.5亿");
+        assert_eq!(fmt("", 15_000.0, 0, Lang::Zh), "15000");
+        assert_eq!(fmt("", 150_000_000.0, 0, Lang::En), "150,000,000");
     }
 
     #[test]

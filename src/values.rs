@@ -88,10 +88,13 @@ impl Values {
                         CellValue::Given(n) => {
                             let q = field.unit.quantity(*n);
                             if !q.value.is_finite() {
-                                errors.push(Diagnostic::error(
-                                    cell.loc.clone(),
-                                    format!("{n:e} {} is too large to compute with", field.unit),
-                                ));
+                                errors.push(
+                                    Diagnostic::error(
+                                        cell.loc.clone(),
+                                        format!("{n:e} {} is too large to compute with", field.unit),
+                                    )
+                                    .hint("check the number for a typo, or state it in a larger scale"),
+                                );
                                 continue;
                             }
                             v.values.insert(

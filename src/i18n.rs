@@ -154,6 +154,13 @@ impl Catalogue {
     }
 }
 
+/// The English catalogue quire ships, for unit tests.
+#[cfg(test)]
+pub fn english() -> Catalogue {
+    let text = include_str!("../templates/lang/en.yaml");
+    Catalogue::parse(Lang::EN, "templates/lang/en.yaml", text).expect("the shipped catalogue parses")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

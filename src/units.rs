@@ -5,7 +5,14 @@
 //! and can derive RMB per USD from RMB / USD. A [`Unit`] is how an author
 //! writes and a reader reads it: "USD bn", "%", "×".
 
+pub mod decimal;
+pub mod rules;
+
 use crate::text::Lang;
+pub use decimal::MAX_DIGITS;
+use decimal::Rounded;
+use rules::fill;
+pub use rules::{EN, NumberRules, Scales, ZH, number_rules};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -120,14 +127,21 @@ pub struct Unit {
 
 const CURRENCIES: [&str; 7] = ["USD", "RMB", "CNY", "EUR", "GBP", "JPY", "HKD"];
 
+/// Scale words an author may write after a base, and their factors.
+const SCALES: [(&str, f64); 9] = [
+    ("k", 1e3),
+    ("thousand", 1e3),
+    ("m", 1e6),
+    ("mn", 1e6),
+    ("million", 1e6),
+    ("bn", 1e9),
+    ("billion", 1e9),
+    ("tn", 1e12),
+    ("trillion", 1e12),
+];
+
 fn scale_of(word: &str) -> Option<f64> {
-    Some(match word {
-        "k" | "thousand" => 1e3,
-        "m" | "mn" | "million" => 1e6,
-        "bn" | "billion" => 1e9,
-        "tn" | "trillion" => 1e12,
-        _ => return None,
-    })
+    SCALES.iter().find(|(w, _)| *w == word).map(|(_, f)| *f)
 }
 
 impl Unit {
@@ -249,90 +263,125 @@ impl Unit {
     /// ```
     ///
     /// Writes a base-unit value for a reader: `1.55e11` → "USD 155 bn" in
-    /// English, "1550亿美元" in Chinese. Number and unit are joined by a
-    /// no-break space so a line never breaks between them.
+    /// English, "1550亿美元" in Chinese. A value that is not a finite number
+    /// is written "NaN" or "∞"; callers that must not show that use
+    /// [`Unit::try_format`].
     pub fn format(&self, base_value: f64, digits: usize, lang: Lang) -> String {
+        let rules = number_rules(lang.code()).unwrap_or(&EN);
+        self.try_format(base_value, digits, rules)
+            .unwrap_or_else(|e| e.written(rules))
+    }
+
+    /// Writes a base-unit value with `digits` decimals in the unit's scale
+    /// (clamped to [`MAX_DIGITS`]), by `rules`; an error for NaN and infinities.
+    pub fn try_format(&self, base_value: f64, digits: usize, rules: &NumberRules) -> Result<String, NumberError> {
+        self.write(base_value, digits, rules, true)
+    }
+
+    /// The number alone, with its scale but without the unit's name
+    /// ("155\u{a0}bn", "1550亿", "83", "3.3"): for prose that names the unit itself.
+    pub fn try_format_number(
+        &self,
+        base_value: f64,
+        digits: usize,
+        rules: &NumberRules,
+    ) -> Result<String, NumberError> {
+        self.write(base_value, digits, rules, false)
+    }
+
+    fn write(
+        &self,
+        base_value: f64,
+        digits: usize,
+        rules: &NumberRules,
+        with_unit: bool,
+    ) -> Result<String, NumberError> {
         let shown = base_value / self.factor;
-        match lang {
-            Lang::ZH => self.format_zh(base_value, shown, digits),
-            _ => self.format_en(shown, digits),
-        }
-    }
-
-    fn format_en(&self, v: f64, digits: usize) -> String {
-        let n = number(v, digits, true);
-        let nb = '\u{a0}';
-        match self.style {
-            Style::Plain => n,
-            Style::Percent => format!("{n}{nb}%"),
-            Style::Multiple => format!("{n}×"),
-            Style::Rate => format!("{n}{nb}{} per {}", self.base, self.per),
-            Style::Currency if self.scale_word.is_empty() => format!("{}{nb}{n}", self.base),
-            Style::Currency => format!("{}{nb}{n}{nb}{}", self.base, self.scale_word),
-            Style::Suffix => [n.as_str(), self.scale_word.as_str(), self.base.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join("\u{a0}"),
-        }
-    }
-
-    fn format_zh(&self, base: f64, shown: f64, digits: usize) -> String {
-        let cjk_name = match self.base.as_str() {
-            "USD" => "美元",
-            "RMB" | "CNY" => "元",
-            "EUR" => "欧元",
-            "GBP" => "英镑",
-            "JPY" => "日元",
-            "HKD" => "港元",
-            "people" => "人",
-            other => other,
-        };
-        match self.style {
-            Style::Plain => number(shown, digits, false),
-            Style::Percent => format!("{}%", number(shown, digits, false)),
-            Style::Multiple => format!("{}倍", number(shown, digits, false)),
-            Style::Rate => {
-                let per = if self.per == "USD" {
-                    "美元".to_string()
+        let rounded = decimal::round(shown, digits).ok_or(NumberError::NotFinite(shown))?;
+        let plain = |r: &Rounded| r.write(rules.decimal, rules.group, rules.minus);
+        let n = plain(&rounded);
+        let unit = rules.word(&self.base);
+        Ok(match self.style {
+            _ if !with_unit && matches!(self.style, Style::Percent | Style::Multiple | Style::Rate) => n,
+            Style::Percent => fill(rules.percent, &[("n", &n)]),
+            Style::Multiple => fill(rules.multiple, &[("n", &n)]),
+            Style::Rate => fill(rules.rate, &[("n", &n), ("unit", unit), ("per", rules.word(&self.per))]),
+            Style::Plain | Style::Currency | Style::Suffix => {
+                let (n, scale) = self.scaled(rounded, &rules.scales);
+                let n = plain(&n);
+                let n = if scale.is_empty() {
+                    n
                 } else {
-                    self.per.clone()
+                    fill(rules.scaled, &[("n", &n), ("scale", scale)])
                 };
-                let b = if self.base == "RMB" {
-                    "元".to_string()
+                let template = if self.style == Style::Currency {
+                    rules.currency
                 } else {
-                    self.base.clone()
+                    rules.measure
                 };
-                format!("{}{b}/{per}", number(shown, digits, false))
-            }
-            Style::Currency | Style::Suffix => {
-                // Round as the English form would ("USD 42 bn" → 420亿, not 423亿).
-                let step = self.factor * 10f64.powi(-(digits as i32));
-                let base = (base / step).round() * step;
-                // Chinese groups by 万 (1e4) and 亿 (1e8); re-scale and keep the
-                // same absolute precision the English form shows.
-                let (div, word) = if base.abs() >= 1e12 {
-                    (1e12, "万亿")
-                } else if base.abs() >= 1e8 {
-                    (1e8, "亿")
-                } else if base.abs() >= 1e4 && self.factor > 1.0 {
-                    (1e4, "万")
+                if !with_unit || unit.is_empty() {
+                    n
                 } else {
-                    (1.0, "")
-                };
-                let shift = (div / self.factor).log10().round() as i64;
-                let d = (digits as i64 + shift).max(0) as usize;
-                let n = number(base / div, d, false);
-                if self.style == Style::Currency || self.base == "people" {
-                    format!("{n}{word}{cjk_name}")
-                } else {
-                    format!("{n}{word}{}{cjk_name}", if word.is_empty() { "" } else { " " })
+                    fill(template, &[("n", &n), ("unit", unit)])
                 }
             }
+        })
+    }
+
+    /// The number in the scale the language writes it in, and that scale's
+    /// word. Rescaling only moves the decimal point of the number as rounded
+    /// in the author's unit, so both languages show the same value; zeros
+    /// the move adds after the point are dropped (1.100万亿 → 1.1万亿).
+    fn scaled<'a>(&'a self, rounded: Rounded, scales: &'a Scales) -> (Rounded, &'a str) {
+        let Scales::Rescale { steps, unscaled_from } = scales else {
+            return (rounded, &self.scale_word);
+        };
+        // Scales are powers of ten, so this is exact.
+        let unit_pow = self.factor.log10().round() as i64;
+        let step = rounded.magnitude().and_then(|m| {
+            steps
+                .iter()
+                .find(|s| m + unit_pow >= s.power && (unit_pow > 0 || s.power >= *unscaled_from))
+        });
+        let target = step.map_or(0, |s| s.power);
+        let places = target - unit_pow;
+        let mut r = rounded.shifted(places);
+        if places > 0 {
+            r.trim_zeros(places as usize);
+        }
+        (r, step.map_or("", |s| s.word))
+    }
+}
+
+/// Why a number could not be written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumberError {
+    /// NaN or an infinity (the value is given).
+    NotFinite(f64),
+}
+
+impl NumberError {
+    /// The stand-in text for the value: "NaN", "∞" or "−∞".
+    pub fn written(&self, rules: &NumberRules) -> String {
+        let NumberError::NotFinite(v) = *self;
+        if v.is_nan() {
+            "NaN".into()
+        } else if v > 0.0 {
+            "∞".into()
+        } else {
+            format!("{}∞", rules.minus)
         }
     }
 }
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let NumberError::NotFinite(v) = self;
+        write!(f, "{v} is not a finite number")
+    }
+}
+
+impl std::error::Error for NumberError {}
 
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -344,23 +393,13 @@ impl fmt::Display for Unit {
     }
 }
 
-/// A fixed-point number with thousands separators (English) and a true minus sign.
+/// A fixed-point number as English writes it (optionally with thousands
+/// separators, and a true minus sign), rounded as in [`decimal::round`];
+/// "NaN" or "∞" for values that are not finite.
 pub fn number(v: f64, digits: usize, group: bool) -> String {
-    let s = format!("{:.*}", digits, v.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if group && i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let zero = s.chars().all(|c| c == '0' || c == '.');
-    let sign = if v < 0.0 && !zero { "\u{2212}" } else { "" };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
+    match decimal::round(v, digits) {
+        Some(r) => r.write(EN.decimal, if group { EN.group } else { None }, EN.minus),
+        None => NumberError::NotFinite(v).written(&EN),
     }
 }
 
@@ -393,6 +432,142 @@ mod tests {
         assert_eq!(fmt("people bn", 1.4, 1, Lang::ZH), "14亿人");
         assert_eq!(fmt("%", 22.0, 0, Lang::ZH), "22%");
         assert_eq!(fmt("USD bn", 42.3, 0, Lang::ZH), "420亿美元");
+    }
+
+    #[test]
+    fn chinese_rescaling_writes_what_a_reader_writes() {
+        assert_eq!(fmt("RMB bn", 1100.0, 0, Lang::ZH), "1.1万亿元");
+        assert_eq!(fmt("RMB bn", 1000.0, 0, Lang::ZH), "1万亿元");
+        assert_eq!(fmt("RMB bn", 1234.0, 0, Lang::ZH), "1.234万亿元");
+        assert_eq!(fmt("USD m", 100.0, 0, Lang::ZH), "1亿美元");
+        assert_eq!(fmt("USD m", 10.0, 0, Lang::ZH), "1000万美元");
+        assert_eq!(fmt("USD m", 1.0, 0, Lang::ZH), "100万美元");
+        assert_eq!(fmt("USD bn", 12.0, 0, Lang::ZH), "120亿美元");
+        // Digits the author asked for are kept; only rescaling zeros go.
+        assert_eq!(fmt("RMB trillion", 1.0, 1, Lang::ZH), "1.0万亿元");
+        assert_eq!(fmt("years", 3.0, 0, Lang::ZH), "3年");
+        assert_eq!(fmt("years", 30000.0, 0, Lang::ZH), "30000年");
+        assert_eq!(fmt("GW", 59.0, 0, Lang::ZH), "59GW");
+        assert_eq!(fmt("%", 83.0, 0, Lang::ZH), "83%");
+        assert_eq!(fmt("×", 3.333, 1, Lang::ZH), "3.3倍");
+        assert_eq!(fmt("×", 17.0, 0, Lang::ZH), "17倍");
+        assert_eq!(fmt("RMB/USD", 7.0968, 2, Lang::ZH), "7.10元/美元");
+        assert_eq!(fmt("USD bn", -12.0, 0, Lang::ZH), "\u{2212}120亿美元");
+        assert_eq!(fmt("USD bn", 0.0, 0, Lang::ZH), "0美元");
+        assert_eq!(fmt("", 150_000_000.0, 0, Lang::ZH), "1.5亿");
+        assert_eq!(fmt("", 15_000.0, 0, Lang::ZH), "15000");
+        assert_eq!(fmt("", 150_000_000.0, 0, Lang::EN), "150,000,000");
+    }
+
+    #[test]
+    fn english_keeps_the_written_scale() {
+        assert_eq!(fmt("USD m", 10.0, 0, Lang::EN), "USD 10 m");
+        assert_eq!(fmt("years", 3.0, 0, Lang::EN), "3 years");
+        assert_eq!(fmt("USD bn", -12.475, 2, Lang::EN), "USD \u{2212}12.48 bn");
+        assert_eq!(fmt("USD", 1234.5, 1, Lang::EN), "USD 1,234.5");
+        assert_eq!(fmt("bn", 1.4, 1, Lang::EN), "1.4 bn");
+    }
+
+    #[test]
+    fn rounding_is_decimal() {
+        // 5 % of USD 155 bn.
+        let u = Unit::parse("USD bn").unwrap();
+        let v = 0.05 * u.quantity(155.0).value;
+        assert_eq!(u.format(v, 1, Lang::EN), "USD\u{a0}7.8\u{a0}bn");
+        assert_eq!(u.format(v, 1, Lang::ZH), "78亿美元");
+        let pct = Unit::parse("%").unwrap();
+        assert_eq!(pct.format(1.0 - 0.95, 0, Lang::EN), "5\u{a0}%");
+        assert_eq!(fmt("%", 12.5, 0, Lang::EN), "13 %");
+        assert_eq!(fmt("%", -12.5, 0, Lang::EN), "\u{2212}13 %");
+    }
+
+    #[test]
+    fn numbers_alone() {
+        let u = Unit::parse("USD bn").unwrap();
+        let q = u.quantity(155.0).value;
+        assert_eq!(u.try_format_number(q, 0, &EN).unwrap(), "155\u{a0}bn");
+        assert_eq!(u.try_format_number(q, 0, &ZH).unwrap(), "1550亿");
+        let pct = Unit::parse("%").unwrap();
+        assert_eq!(pct.try_format_number(0.83, 0, &ZH).unwrap(), "83");
+        let rate = Unit::parse("RMB/USD").unwrap();
+        assert_eq!(rate.try_format_number(7.1, 2, &EN).unwrap(), "7.10");
+        let models = Unit::parse("models").unwrap();
+        assert_eq!(models.try_format_number(254.0, 0, &EN).unwrap(), "254");
+    }
+
+    #[test]
+    fn bad_numbers_never_panic() {
+        let u = Unit::parse("USD bn").unwrap();
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let err = u.try_format(v, 0, &EN);
+            assert!(
+                matches!(err, Err(NumberError::NotFinite(x)) if x.to_bits() == v.to_bits()),
+                "{err:?}"
+            );
+            assert!(u.try_format(v, 0, &ZH).is_err());
+        }
+        assert_eq!(u.format(f64::INFINITY, 0, Lang::EN), "∞");
+        assert_eq!(u.format(f64::NEG_INFINITY, 0, Lang::ZH), "\u{2212}∞");
+        assert_eq!(u.format(f64::NAN, 0, Lang::EN), "NaN");
+        // Any digits: clamped, never a huge allocation.
+        let s = u.format(f64::MAX, usize::MAX, Lang::EN);
+        assert!(s.len() < 600, "{}", s.len());
+        assert!(u.format(f64::MAX, usize::MAX, Lang::ZH).ends_with("万亿美元"));
+        assert_eq!(number(f64::NAN, 3, true), "NaN");
+        assert_eq!(number(-0.004, 2, false), "0.00");
+        assert_eq!(number(1234.5, 0, true), "1,235");
+    }
+
+    /// Many arbitrary doubles, digits and units: writing never panics, and the
+    /// English number reads back within half a unit of its last digit (plus
+    /// the noise cut at 12 significant digits).
+    #[test]
+    fn arbitrary_numbers_are_written_faithfully() {
+        let units: Vec<Unit> = [
+            "",
+            "USD bn",
+            "RMB trillion",
+            "%",
+            "×",
+            "RMB/USD",
+            "people bn",
+            "years",
+            "USD m",
+            "GW",
+        ]
+        .iter()
+        .map(|u| Unit::parse(u).unwrap())
+        .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for i in 0..3_000 {
+            let bits = next();
+            // Half arbitrary bit patterns (NaN, subnormal, huge), half everyday sizes.
+            let v = if i % 2 == 0 {
+                f64::from_bits(bits)
+            } else {
+                (bits % 2_000_000_000) as f64 / 1000.0 - 1e6
+            };
+            let digits = (next() % 16) as usize;
+            for u in &units {
+                let _ = u.format(v, digits, Lang::EN);
+                let _ = u.format(v, digits, Lang::ZH);
+            }
+            if !v.is_finite() || v.abs() >= 1e15 {
+                continue;
+            }
+            let shown: f64 = number(v, digits, false).replace('\u{2212}', "-").parse().unwrap();
+            let half = 0.5 * 10f64.powi(-(digits as i32));
+            assert!(
+                (shown - v).abs() <= half * (1.0 + 1e-9) + v.abs() * 1e-11,
+                "{v} at {digits} digits was written {shown}"
+            );
+        }
     }
 
     #[test]

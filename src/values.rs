@@ -63,7 +63,8 @@ struct Pending<'a> {
     dataset: &'a str,
     row: Option<&'a str>,
     unit: Option<Unit>,
-    digits: usize,
+    /// Digits the author set on the field or derived value, if any.
+    digits: Option<usize>,
     loc: Loc,
     note: Text,
 }
@@ -73,6 +74,7 @@ impl Values {
     pub fn compute(report: &Report) -> Result<Values, Vec<Diagnostic>> {
         let mut v = Values::default();
         let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
+        let mut errors = Vec::new();
         for ds in &report.datasets {
             for row in &ds.rows {
                 for (field_key, cell) in &row.cells {
@@ -82,15 +84,25 @@ impl Values {
                         .find(|f| &f.key == field_key)
                         .expect("loader checked fields");
                     let name = format!("{}.{}.{}", ds.id, row.key, field_key);
-                    let digits = field.digits.unwrap_or(field.unit.default_digits());
                     match &cell.value {
                         CellValue::Given(n) => {
+                            let q = field.unit.quantity(*n);
+                            if !q.value.is_finite() {
+                                errors.push(
+                                    Diagnostic::error(
+                                        cell.loc.clone(),
+                                        format!("{n:e} {} is too large to compute with", field.unit),
+                                    )
+                                    .hint("check the number for a typo, or state it in a larger scale"),
+                                );
+                                continue;
+                            }
                             v.values.insert(
                                 name,
                                 Value {
-                                    q: field.unit.quantity(*n),
+                                    q,
                                     unit: field.unit.clone(),
-                                    digits,
+                                    digits: field.digits.unwrap_or(field.unit.default_digits()),
                                     dataset: ds.id.clone(),
                                     formula: None,
                                     loc: cell.loc.clone(),
@@ -107,7 +119,7 @@ impl Values {
                                     dataset: &ds.id,
                                     row: Some(&row.key),
                                     unit: Some(field.unit.clone()),
-                                    digits,
+                                    digits: field.digits,
                                     loc: cell.loc.clone(),
                                     note: cell.note.clone(),
                                 },
@@ -118,7 +130,7 @@ impl Values {
             }
             for d in &ds.derived {
                 let unit = d.unit.clone();
-                let digits = d.digits.or(unit.as_ref().map(Unit::default_digits)).unwrap_or(1);
+                let digits = d.digits;
                 pending.insert(
                     format!("{}.{}", ds.id, d.name),
                     Pending {
@@ -134,8 +146,12 @@ impl Values {
                 );
             }
         }
+        // A stated value in error would make every value derived from it
+        // "unknown"; report the cause alone.
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let names: Vec<String> = pending.keys().cloned().collect();
-        let mut errors = Vec::new();
         for name in names {
             let mut stack = Vec::new();
             if let Err(e) = v.resolve(&name, &mut pending, &mut stack, report)
@@ -334,10 +350,13 @@ impl Values {
                 );
             }
         };
+        let digits = p
+            .digits
+            .unwrap_or_else(|| self.carried_digits(p.expr, p.dataset, p.row, &unit, report));
         let value = Value {
             q,
             unit,
-            digits: p.digits,
+            digits,
             dataset: p.dataset.to_string(),
             formula: Some(p.src.to_string()),
             loc: p.loc,
@@ -345,6 +364,22 @@ impl Values {
         };
         self.values.insert(name.to_string(), value);
         Ok(())
+    }
+}
+
+impl Values {
+    /// The digits of a derived value that sets none: the most digits among
+    /// the values its formula reads in the same unit (a remainder of shares
+    /// shown to one decimal is shown to one decimal too), else the unit's
+    /// default. Values in other units say nothing about this one's precision.
+    fn carried_digits(&self, expr: &Expr, dataset: &str, row: Option<&str>, unit: &Unit, report: &Report) -> usize {
+        expr.names()
+            .into_iter()
+            .filter_map(|n| self.lookup_in(n, dataset, row, report).ok())
+            .filter(|(_, v)| v.unit.dim() == unit.dim() && v.unit.factor() == unit.factor())
+            .map(|(_, v)| v.digits)
+            .max()
+            .unwrap_or_else(|| unit.default_digits())
     }
 }
 

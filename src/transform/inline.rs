@@ -3,9 +3,20 @@
 //!
 //! `{{ }}` was chosen because CommonMark gives double braces no meaning, so
 //! bindings survive Markdown untouched, and authors know it from templates.
+//!
+//! A value binding may choose the form of its number with filters after a
+//! `|`, applied left to right (see [`parse_binding`]):
+//!
+//! | filter | effect |
+//! |---|---|
+//! | `plain` | the number with its scale, without the unit name ("254", "155 bn", "1550亿") |
+//! | `abs` | the absolute value |
+//! | `digits N` | N digits after the point (0 to 12), whatever filter comes after |
+//! | `pct other.name` | the value as a percent of another value in the same dimension |
 
 use crate::text::Lang;
-use crate::values::Values;
+use crate::units::{NumberRules, Unit, number_rules};
+use crate::values::{Value, Values};
 
 /// One piece of a text run.
 #[derive(Debug, PartialEq)]
@@ -85,9 +96,10 @@ fn flush<'a>(out: &mut Vec<Inline<'a>>, s: &'a str, from: usize, to: usize) {
 }
 
 /// A number for a machine: enough digits, no float noise (`0.83`, not
-/// `0.8300000000000001`).
+/// `0.8300000000000001`), cut at the same significant digits as the
+/// reader's form ([`crate::units::decimal::SIGNIFICANT`]).
 pub fn machine(v: f64) -> String {
-    let s = format!("{:.12e}", v);
+    let s = format!("{:.*e}", crate::units::decimal::SIGNIFICANT - 1, v);
     let parsed: f64 = s.parse().unwrap_or(v);
     let mut out = format!("{parsed}");
     if out == "-0" {
@@ -99,12 +111,9 @@ pub fn machine(v: f64) -> String {
 /// A value as the reader sees it, with its qualifier ("over USD 155 bn").
 pub fn shown(v: &crate::values::Value, digits: usize, lang: Lang) -> String {
     let text = v.unit.format(v.q.value, digits, lang);
-    let note = v.note.get(lang);
-    match (note.is_empty(), lang) {
-        (true, _) => text,
-        (false, Lang::ZH) => format!("{note}{text}"),
-        (false, _) => format!("{note} {text}"),
-    }
+    crate::units::number_rules(lang.code())
+        .unwrap_or(&crate::units::EN)
+        .qualify(v.note.get(lang), &text)
 }
 
 /// The HTML for a bound value: the formatted number in a `<data>` element
@@ -118,17 +127,381 @@ pub fn value_html(
 ) -> Option<String> {
     let v = values.get(name)?;
     let shown = shown(v, v.digits, lang);
-    let mut title = format!("{name}. {source}");
+    Some(data_html(name, v, v.q.value, &shown, (source, None), ui))
+}
+
+/// The HTML for a binding with filters: like [`value_html`], with the form
+/// the filters chose. `resolve` turns a name written in the binding (the
+/// argument of `pct`) into its full name and value, or the message to show.
+pub fn binding_html<'v>(
+    binding: &Binding<'_>,
+    name: &str,
+    value: &Value,
+    source: &str,
+    resolve: &Resolve<'v>,
+    lang: Lang,
+    ui: &crate::i18n::Catalogue,
+) -> Result<String, BindingError> {
+    let f = apply(binding, value, resolve, lang)?;
+    Ok(data_html(name, value, f.value, &f.text, (source, f.of.as_deref()), ui))
+}
+
+/// A binding rendered for prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Every value the binding reads, fully qualified (the bound value
+    /// first, then `pct`'s), for "dataset nobody uses" warnings.
+    pub names: Vec<String>,
+    /// The `<data>` element.
+    pub html: String,
+}
+
+/// Reads, resolves and renders the text inside `{{ }}` of a value binding,
+/// filters included. Errors point into `text` (see [`BindingError`]).
+pub fn render_binding(
+    text: &str,
+    values: &Values,
+    report: &crate::model::Report,
+    source_of: &dyn Fn(&str) -> String,
+    lang: Lang,
+    ui: &crate::i18n::Catalogue,
+) -> Result<Rendered, BindingError> {
+    let b = parse_binding(text)?;
+    let find = |n: &str| {
+        let full = values.qualify(n, report).ok_or_else(|| values.unknown(n, report))?;
+        let v = values.get(&full).ok_or_else(|| values.unknown(n, report))?;
+        Ok((full, v))
+    };
+    let (full, v) = find(b.name).map_err(|m| {
+        BindingError::new(
+            0,
+            0,
+            m,
+            "bind a declared value: `{{dataset.row.field}}` or `{{dataset.derived}}`",
+        )
+    })?;
+    let html = binding_html(&b, &full, v, &source_of(&v.dataset), &find, lang, ui)?;
+    let mut names = vec![full];
+    names.extend(b.filters.iter().filter_map(|f| match f {
+        Filter::Pct { of, .. } => values.qualify(of, report),
+        _ => None,
+    }));
+    Ok(Rendered { names, html })
+}
+
+fn data_html(
+    name: &str,
+    v: &Value,
+    machine_value: f64,
+    shown: &str,
+    (source, of): (&str, Option<&str>),
+    ui: &crate::i18n::Catalogue,
+) -> String {
+    let mut title = match of {
+        // A formula, not words, so the title reads in every language.
+        Some(of) => format!("{name} / {of}. {source}"),
+        None => format!("{name}. {source}"),
+    };
     if let Some(f) = &v.formula {
         title.push(' ');
         title.push_str(&ui.fill("computed", &[("formula", f)]));
     }
-    Some(format!(
+    format!(
         "<data value=\"{}\" title=\"{}\">{}</data>",
-        machine(v.q.value),
+        machine(machine_value),
         html_escape::encode_double_quoted_attribute(&title),
-        html_escape::encode_text(&shown)
-    ))
+        html_escape::encode_text(shown)
+    )
+}
+
+/// Turns a name written in a binding into its full name and value, or the
+/// message for an unknown name (with its "did you mean").
+pub type Resolve<'v> = dyn Fn(&str) -> Result<(String, &'v Value), String> + 'v;
+
+/// The filters a binding may use, for "did you mean" hints.
+pub const FILTERS: [&str; 4] = ["plain", "abs", "digits", "pct"];
+
+/// The most digits a binding may ask for, as a dataset's `digits:`.
+pub const MAX_FILTER_DIGITS: usize = 12;
+
+/// A value binding: `capex.cn.usd | abs | digits 1`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding<'a> {
+    /// The value's name as written.
+    pub name: &'a str,
+    /// The filters, in the order written.
+    pub filters: Vec<Filter<'a>>,
+}
+
+/// One filter of a [`Binding`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter<'a> {
+    /// The number without its unit name.
+    Plain,
+    /// The absolute value.
+    Abs,
+    /// Digits after the point.
+    Digits(usize),
+    /// As a percent of the named value; `at` is the name's byte offset in
+    /// the binding text, for errors about it.
+    Pct {
+        /// The other value's name as written.
+        of: &'a str,
+        /// Its byte offset in the binding text.
+        at: usize,
+    },
+}
+
+/// A binding that cannot be read or applied: byte offset and length of the
+/// offending text inside the binding text, what is wrong, and what to do.
+/// A length of 0 means the binding as a whole (no value name, an unknown
+/// value): point at its `{{`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindingError {
+    /// Byte offset in the text given to [`parse_binding`].
+    pub at: usize,
+    /// Byte length of the offending text (at least 1 where there is text).
+    pub len: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+impl BindingError {
+    fn new(at: usize, len: usize, message: impl Into<String>, hint: impl Into<String>) -> BindingError {
+        BindingError {
+            at,
+            len,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// Words of `s` with their byte offsets, `base` added.
+fn words(s: &str, base: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (c.is_whitespace(), start) {
+            (true, Some(st)) => {
+                out.push((base + st, &s[st..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads the text inside `{{ }}` of a value binding: a name, then filters
+/// separated by `|`.
+///
+/// ```
+/// use quire::transform::inline::{parse_binding, Filter};
+/// let b = parse_binding("capex.cn.usd | abs | digits 1").unwrap();
+/// assert_eq!(b.name, "capex.cn.usd");
+/// assert_eq!(b.filters, [Filter::Abs, Filter::Digits(1)]);
+/// let e = parse_binding("capex.cn.usd | plian").unwrap_err();
+/// assert_eq!((e.at, e.len), (15, 5));
+/// assert!(e.hint.contains("`plain`"));
+/// ```
+pub fn parse_binding(text: &str) -> Result<Binding<'_>, BindingError> {
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for (i, _) in text.match_indices('|') {
+        parts.push((from, &text[from..i]));
+        from = i + 1;
+    }
+    parts.push((from, &text[from..]));
+    let (name_at, name_part) = parts[0];
+    let name = match words(name_part, name_at).as_slice() {
+        [(_, n)] => *n,
+        [] => {
+            return Err(BindingError::new(
+                0,
+                0,
+                "this binding names no value",
+                "write the value's name first: `{{dataset.row.field | plain}}`",
+            ));
+        }
+        [_, (at, w), ..] => {
+            return Err(BindingError::new(
+                *at,
+                w.len(),
+                format!("unexpected `{w}` after the value's name"),
+                "separate filters with `|`: `{{capex.us.usd | digits 1}}`",
+            ));
+        }
+    };
+    let mut filters = Vec::new();
+    for &(at, part) in &parts[1..] {
+        filters.push(parse_filter(at, part)?);
+    }
+    Ok(Binding { name, filters })
+}
+
+fn parse_filter(at: usize, part: &str) -> Result<Filter<'_>, BindingError> {
+    let ws = words(part, at);
+    let Some(&(fat, f)) = ws.first() else {
+        // Point at the `|` that has nothing after it.
+        return Err(BindingError::new(
+            at.saturating_sub(1),
+            1,
+            "a `|` with no filter after it",
+            format!("write a filter after `|` ({}) or remove the `|`", FILTERS.join(", ")),
+        ));
+    };
+    let args = &ws[1..];
+    let no_args = |filter| match args.first() {
+        None => Ok(filter),
+        Some(&(a, w)) => Err(BindingError::new(
+            a,
+            w.len(),
+            format!("`{f}` takes no argument, but `{w}` follows it"),
+            format!("write `| {f}` alone"),
+        )),
+    };
+    match f {
+        "plain" => no_args(Filter::Plain),
+        "abs" => no_args(Filter::Abs),
+        "digits" => match args {
+            [(a, w)] => w
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= MAX_FILTER_DIGITS)
+                .map(Filter::Digits)
+                .ok_or_else(|| {
+                    BindingError::new(
+                        *a,
+                        w.len(),
+                        format!("`digits` needs a whole number from 0 to {MAX_FILTER_DIGITS}, not `{w}`"),
+                        "e.g. `| digits 1`",
+                    )
+                }),
+            _ => Err(arity(fat, f, args, "a number of digits", "| digits 1")),
+        },
+        "pct" => match args {
+            [(a, w)] => Ok(Filter::Pct { of: w, at: *a }),
+            _ => Err(arity(
+                fat,
+                f,
+                args,
+                "the name of the value to compare with",
+                "| pct capex.us.usd",
+            )),
+        },
+        _ => Err(BindingError::new(
+            fat,
+            f.len(),
+            format!("unknown filter `{f}`"),
+            crate::text::suggest(f, FILTERS, "the filters are"),
+        )),
+    }
+}
+
+fn arity(at: usize, f: &str, args: &[(usize, &str)], what: &str, example: &str) -> BindingError {
+    match args.get(1) {
+        Some(&(a, w)) => BindingError::new(
+            a,
+            w.len(),
+            format!("`{f}` takes one argument; `{w}` is one too many"),
+            format!("write `{example}`"),
+        ),
+        None => BindingError::new(at, f.len(), format!("`{f}` needs {what}"), format!("write `{example}`")),
+    }
+}
+
+/// A value in the form its filters chose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Formatted {
+    /// What the reader sees, qualifier included ("over USD 155 bn").
+    pub text: String,
+    /// The number shown, for machines (base units; a fraction for `pct`).
+    pub value: f64,
+    /// The full name of the value `pct` compared with, if any.
+    pub of: Option<String>,
+}
+
+/// Applies a binding's filters to `value`, left to right. `digits` sets the
+/// digits of the final form wherever it stands; `pct` makes the form a
+/// percent (0 digits unless `digits` says otherwise). The value's
+/// qualifier ("over", "约") is kept in every form. Errors point into the
+/// binding text.
+pub fn apply<'v>(
+    binding: &Binding<'_>,
+    value: &Value,
+    resolve: &Resolve<'v>,
+    lang: Lang,
+) -> Result<Formatted, BindingError> {
+    let rules: &NumberRules = number_rules(lang.code()).unwrap_or(&crate::units::EN);
+    let mut v = value.q.value;
+    let mut unit = value.unit.clone();
+    let mut digits = value.digits;
+    let mut explicit_digits = None;
+    let mut with_unit = true;
+    let mut of = None;
+    for f in &binding.filters {
+        match f {
+            Filter::Plain => with_unit = false,
+            Filter::Abs => v = v.abs(),
+            Filter::Digits(n) => explicit_digits = Some(*n),
+            Filter::Pct { of: other, at } => {
+                let (full, o) = resolve(other).map_err(|m| {
+                    BindingError::new(
+                        *at,
+                        other.len(),
+                        m,
+                        "compare with a declared value: `| pct capex.us.usd`",
+                    )
+                })?;
+                if o.q.dim != value.q.dim {
+                    return Err(BindingError::new(
+                        *at,
+                        other.len(),
+                        format!(
+                            "`{full}` measures {}, but `{}` measures {}",
+                            o.q.dim, binding.name, value.q.dim
+                        ),
+                        "a percent compares values of the same kind (USD with USD, people with people)",
+                    ));
+                }
+                if o.q.value == 0.0 {
+                    return Err(BindingError::new(
+                        *at,
+                        other.len(),
+                        format!("`{full}` is zero, so nothing is a percent of it"),
+                        "compare with a value that is not zero",
+                    ));
+                }
+                v /= o.q.value;
+                unit = Unit::parse("%").expect("% parses");
+                digits = unit.default_digits();
+                of = Some(full);
+            }
+        }
+    }
+    let digits = explicit_digits.unwrap_or(digits);
+    let written = if with_unit {
+        unit.try_format(v, digits, rules)
+    } else {
+        unit.try_format_number(v, digits, rules)
+    };
+    let text = written.map_err(|e| {
+        BindingError::new(
+            0,
+            binding.name.len(),
+            format!("`{}`: {e}", binding.name),
+            "check the values this binding divides by",
+        )
+    })?;
+    Ok(Formatted {
+        text: rules.qualify(value.note.get(lang), &text),
+        value: v,
+        of,
+    })
 }
 
 #[cfg(test)]
@@ -157,9 +530,128 @@ mod tests {
         );
     }
 
+    fn value(unit: &str, written: f64, digits: usize, note: &str) -> Value {
+        let unit = Unit::parse(unit).unwrap();
+        Value {
+            q: unit.quantity(written),
+            unit,
+            digits,
+            dataset: "d".into(),
+            formula: None,
+            loc: crate::diag::Loc::new("content/data/d.yaml", 1, 1),
+            note: crate::text::Text::new(note.into(), (!note.is_empty()).then(|| "约".into())),
+        }
+    }
+
+    fn form(text: &str, v: &Value, lang: Lang) -> Result<String, BindingError> {
+        let us = value("USD bn", 155.0, 0, "");
+        let people = value("people bn", 1.4, 1, "");
+        let zero = value("USD bn", 0.0, 0, "");
+        let resolve = |n: &str| -> Result<(String, &Value), String> {
+            match n {
+                "capex.us.usd" => Ok((n.to_string(), &us)),
+                "population.cn" => Ok(("population.cn.people".to_string(), &people)),
+                "zero" => Ok((n.to_string(), &zero)),
+                _ => Err(format!("unknown value `{n}`")),
+            }
+        };
+        let b = parse_binding(text)?;
+        apply(&b, v, &resolve, lang).map(|f| f.text.replace('\u{a0}', " "))
+    }
+
+    #[test]
+    fn filters_choose_the_form() {
+        let cn = value("USD bn", 42.27, 0, "");
+        let neg = value("%", -12.475, 2, "about");
+        let models = value("models", 254.0, 0, "");
+        assert_eq!(form("capex.cn.usd", &cn, Lang::EN).unwrap(), "USD 42 bn");
+        assert_eq!(form("capex.cn.usd | plain", &cn, Lang::EN).unwrap(), "42 bn");
+        assert_eq!(form("capex.cn.usd | plain", &cn, Lang::ZH).unwrap(), "420亿");
+        assert_eq!(form("m|plain", &models, Lang::EN).unwrap(), "254");
+        assert_eq!(form("x | digits 1", &cn, Lang::EN).unwrap(), "USD 42.3 bn");
+        assert_eq!(form("x | pct capex.us.usd", &cn, Lang::EN).unwrap(), "27 %");
+        assert_eq!(form("x | pct capex.us.usd | digits 1", &cn, Lang::ZH).unwrap(), "27.3%");
+        assert_eq!(
+            form("x | digits 1 | pct capex.us.usd", &cn, Lang::EN).unwrap(),
+            "27.3 %"
+        );
+        assert_eq!(form("x | pct capex.us.usd | plain", &cn, Lang::EN).unwrap(), "27");
+        assert_eq!(form("x", &neg, Lang::EN).unwrap(), "about \u{2212}12.48 %");
+        assert_eq!(form("x | abs", &neg, Lang::EN).unwrap(), "about 12.48 %");
+        assert_eq!(form("x | abs | digits 1", &neg, Lang::ZH).unwrap(), "约12.5%");
+        assert_eq!(form("x|abs|digits 0|plain", &neg, Lang::EN).unwrap(), "about 12");
+    }
+
+    fn err(text: &str) -> (String, BindingError) {
+        let v = value("USD bn", 42.0, 0, "");
+        let e = form(text, &v, Lang::EN).unwrap_err();
+        (text[e.at..e.at + e.len].to_string(), e)
+    }
+
+    #[test]
+    fn bad_filters_are_located() {
+        let (at, e) = err("capex.cn.usd | plian");
+        assert_eq!(at, "plian");
+        assert!(
+            e.message.contains("unknown filter `plian`") && e.hint.contains("`plain`"),
+            "{e:?}"
+        );
+        let (at, e) = err("x | zzzzzz");
+        assert_eq!(at, "zzzzzz");
+        assert!(e.hint.contains("plain, abs, digits, pct"), "{e:?}");
+        let (at, e) = err("x | digits two");
+        assert_eq!(at, "two");
+        assert!(e.message.contains("0 to 12"), "{e:?}");
+        assert_eq!(err("x | digits 13").0, "13");
+        assert_eq!(err("x | digits 99999999999999999999999").0, "99999999999999999999999");
+        assert_eq!(err("x | digits").0, "digits");
+        assert_eq!(err("x | digits 1 2").0, "2");
+        assert_eq!(err("x | plain loud").0, "loud");
+        assert_eq!(err("x | abs |").0, "|");
+        assert_eq!(err("x || abs").0, "|");
+        assert_eq!(err("x y | abs").0, "y");
+        assert_eq!(err("x | pct").0, "pct");
+        let (at, e) = err("x | pct capex.us.ud");
+        assert_eq!(at, "capex.us.ud");
+        assert!(e.message.contains("unknown value"), "{e:?}");
+        let (at, e) = err("x | pct population.cn");
+        assert_eq!(at, "population.cn");
+        assert!(e.message.contains("measures"), "{e:?}");
+        assert!(err("x | pct zero").1.message.contains("zero"));
+        let (at, e) = err(" | abs");
+        assert_eq!(at, "");
+        assert!(e.message.contains("names no value"), "{e:?}");
+    }
+
+    #[test]
+    fn binding_html_names_the_comparison() {
+        let cn = value("USD bn", 42.27, 0, "");
+        let us = value("USD bn", 155.0, 0, "");
+        let resolve = |_: &str| -> Result<(String, &Value), String> { Ok(("capex.us.usd".into(), &us)) };
+        let b = parse_binding("capex.cn.usd | pct capex.us.usd").unwrap();
+        let html = binding_html(
+            &b,
+            "capex.cn.usd",
+            &cn,
+            "Source: x.",
+            &resolve,
+            Lang::EN,
+            &crate::i18n::english(),
+        )
+        .unwrap();
+        assert!(html.starts_with("<data value=\"0.272709677419\""), "{html}");
+        assert!(
+            html.contains("title=\"capex.cn.usd / capex.us.usd. Source: x.\""),
+            "{html}"
+        );
+        assert!(html.ends_with(">27\u{a0}%</data>"), "{html}");
+    }
+
     #[test]
     fn machine_numbers_have_no_float_noise() {
         assert_eq!(machine(0.1 + 0.2), "0.3");
         assert_eq!(machine(155e9), "155000000000");
+        assert_eq!(machine(7.749999999999989e9), "7750000000");
+        assert_eq!(machine(-0.0), "0");
     }
 }

@@ -318,18 +318,20 @@ fn text_events<'a>(
                         .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"),
                 );
             }
-            Inline::Value(name, at) => {
+            Inline::Value(text, at) => {
+                let base = text.as_ptr() as usize - t.as_ptr() as usize;
+                let r = inline::render_binding(text, pass.values, pass.refs.report, pass.source_of, pass.lang, pass.ui)
+                    .map_err(|e| {
+                        let loc = match text.get(e.at..e.at + e.len).filter(|n| !n.is_empty()) {
+                            Some(needle) => loc_in_run(section, range, t, base + e.at, needle),
+                            None => loc_in_run(section, range, t, at, "{{"),
+                        };
+                        Diagnostic::error(loc, e.message).hint(e.hint)
+                    })?;
                 let loc = loc_in_run(section, range, t, at, "{{");
-                let full = pass.values.qualify(name, pass.refs.report).ok_or_else(|| {
-                    Diagnostic::error(loc.clone(), pass.values.unknown(name, pass.refs.report))
-                        .hint("bind a declared value: `{{dataset.row.field}}` or `{{dataset.derived}}`")
-                })?;
-                let ds = pass.values.get(&full).map(|v| v.dataset.clone()).unwrap_or_default();
-                let html = inline::value_html(pass.values, &full, &(pass.source_of)(&ds), pass.lang, pass.ui)
-                    .unwrap_or_default();
-                found.bound_at.push((full.clone(), loc));
-                found.bound.push(full);
-                out.push(Event::InlineHtml(html.into()));
+                found.bound_at.extend(r.names.iter().map(|n| (n.clone(), loc.clone())));
+                found.bound.extend(r.names);
+                out.push(Event::InlineHtml(r.html.into()));
             }
             Inline::Claim(name, words, at) => {
                 let loc = loc_in_run(section, range, t, at, "{{");

@@ -183,6 +183,15 @@ mod tests {
     }
 
     #[test]
+    fn every_language_with_number_rules_ships_a_complete_catalogue() {
+        for code in crate::text::known() {
+            let c = catalogue(code);
+            assert_eq!(c.code, code);
+            assert_eq!(c.months.len(), 12);
+        }
+    }
+
+    #[test]
     fn every_missing_key_is_reported() {
         let err = Catalogue::parse(Lang::EN, "x.yaml", "contents: C\n").unwrap_err();
         assert!(err.len() >= REQUIRED.len(), "{err:?}");

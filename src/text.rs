@@ -10,10 +10,12 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Lang(&'static str);
 
-/// The language codes quire can write numbers in. Adding a language means
-/// adding its code here beside its number rules in [`crate::units`], an
-/// interface catalogue in `templates/lang/`, and content.
-pub const KNOWN: &[&str] = &["en", "zh"];
+/// The language codes quire can write numbers in: one per entry of
+/// [`crate::units::LANGUAGES`]. Adding a language means adding its number
+/// rules there, an interface catalogue in `templates/lang/`, and content.
+pub fn known() -> impl Iterator<Item = &'static str> {
+    crate::units::LANGUAGES.iter().map(|r| r.code)
+}
 
 impl Default for Lang {
     fn default() -> Lang {
@@ -33,7 +35,7 @@ impl Lang {
             "zh-CN" | "zh-Hans" => "zh",
             other => other,
         };
-        KNOWN.iter().find(|k| **k == code).map(|k| Lang(k))
+        crate::units::number_rules(code).map(|r| Lang(r.code))
     }
 
     /// The code, as written in `report.yaml`, text maps and file names.

@@ -12,7 +12,7 @@ use crate::text::Lang;
 pub use decimal::MAX_DIGITS;
 use decimal::Rounded;
 use rules::fill;
-pub use rules::{EN, NumberRules, Scales, ZH, number_rules};
+pub use rules::{EN, LANGUAGES, NumberRules, Scales, ZH, number_rules};
 use std::collections::BTreeMap;
 use std::fmt;
 

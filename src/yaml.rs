@@ -426,7 +426,7 @@ impl<'a> Node<'a> {
         match self.value {
             Value::String(_) | Value::Number(_) => Ok(Text::plain(self.str()?)),
             Value::Mapping(_) => {
-                self.only_keys(crate::text::KNOWN)?;
+                self.only_keys(&crate::text::known().collect::<Vec<_>>())?;
                 let mut forms = Vec::new();
                 for (code, node) in self.entries()? {
                     if let Some(lang) = crate::text::Lang::parse(&code) {

@@ -193,8 +193,10 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
 /// single `lang: en`; English when neither is given.
 fn languages(root: &Node) -> Result<Vec<Lang>, Diagnostic> {
     let unknown = |n: &Node, code: &str| {
-        n.error(format!("unknown language `{code}`"))
-            .hint(format!("quire writes numbers in: {}", crate::text::KNOWN.join(", ")))
+        n.error(format!("unknown language `{code}`")).hint(format!(
+            "quire writes numbers in: {}",
+            crate::text::known().collect::<Vec<_>>().join(", ")
+        ))
     };
     let mut out: Vec<Lang> = Vec::new();
     match (root.get("languages"), root.get("lang")) {
@@ -260,7 +262,7 @@ fn pair_translations(
             errors.push(
                 Diagnostic::error(Loc::file(&t.file), format!("`{code}` is not a language quire knows")).hint(format!(
                     "translations are named `NN-slug.<language>.md` with one of: {}",
-                    crate::text::KNOWN.join(", ")
+                    crate::text::known().collect::<Vec<_>>().join(", ")
                 )),
             );
             continue;

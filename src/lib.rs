@@ -11,6 +11,7 @@ pub mod diag;
 pub mod expr;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod text;
 pub mod transform;

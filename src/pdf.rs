@@ -150,9 +150,16 @@ pub fn print_with(browser: &Path, html: &Path, pdf: &Path, timeout: Duration) ->
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A report is for reading: not the owner-only mode of a temporary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let tmp = builder
         .tempfile_in(&dir)
         .map_err(|e| fail(format!("cannot create a file in `{}`: {e}", dir.display())))?
         .into_temp_path();
@@ -225,6 +232,7 @@ pub fn print_with(browser: &Path, html: &Path, pdf: &Path, timeout: Duration) ->
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok());
     reproducible_dates(&mut bytes, epoch);
+    renumber_node_ids(&mut bytes);
     fs::write(&tmp, &bytes).map_err(|e| fail(format!("cannot write `{}`: {e}", tmp.display())))?;
     tmp.persist(pdf)
         .map_err(|e| fail(format!("cannot move the PDF into place: {}", e.error)))?;
@@ -318,6 +326,49 @@ fn reproducible_dates_in(pdf: &mut [u8], epoch: Option<i64>) {
             from = close + 1;
         }
     }
+}
+
+/// Makes the structure-element ids of a tagged Chromium PDF reproducible, in
+/// place.
+///
+/// Chromium names each element of the PDF's structure tree (the tags screen
+/// readers use) after its DOM node, `(node00000287)`, and DOM node numbers
+/// shift from run to run with task timing while their order does not. Each
+/// id becomes its rank among all ids, written in the same width: every byte
+/// offset stays valid, and the `/IDTree`, a name tree sorted by id, stays
+/// sorted because ranking keeps the order.
+pub fn renumber_node_ids(pdf: &mut [u8]) {
+    let spans = node_id_spans(pdf);
+    let mut ids: Vec<u64> = spans.iter().map(|&(_, _, n)| n).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for (start, end, n) in spans {
+        // The k-th smallest of distinct non-negative numbers is at least k,
+        // so the 0-based rank always fits in the original digits.
+        let rank = ids.binary_search(&n).unwrap_or_default();
+        let text = format!("{rank:0width$}", width = end - start);
+        pdf[start..end].copy_from_slice(text.as_bytes());
+    }
+}
+
+/// The digit spans (start, end, value) of every `(node<digits>)` in `pdf`.
+fn node_id_spans(pdf: &[u8]) -> Vec<(usize, usize, u64)> {
+    let key = b"(node";
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(&pdf[from..], key).map(|i| i + from) {
+        let start = at + key.len();
+        let end = start + pdf[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        from = end.max(start);
+        if end == start || end - start > 18 || pdf.get(end) != Some(&b')') {
+            continue;
+        }
+        let n = std::str::from_utf8(&pdf[start..end]).ok().and_then(|s| s.parse().ok());
+        if let Some(n) = n {
+            out.push((start, end, n));
+        }
+    }
+    out
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -316,7 +316,7 @@ fn reproducible_dates_in(pdf: &mut [u8], epoch: Option<i64>) {
                 continue;
             };
             match &stamp {
-                Some(s) if s.len() <= close - open - 1 => {
+                Some(s) if s.len() < close - open => {
                     pdf[open + 1..open + 1 + s.len()].copy_from_slice(s.as_bytes());
                     pdf[open + 1 + s.len()] = b')';
                     pdf[open + 2 + s.len()..=close].fill(b' ');

@@ -32,7 +32,8 @@ struct Tools {
 fn tools() -> Option<Tools> {
     static TOOLS: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let found = TOOLS.get_or_init(|| {
-        let browser = quire::pdf::find_browser(None).map_err(|d| format!("{}: {}", d.message, d.hint))?;
+        let browser = quire::pdf::find_browser(None)
+            .map_err(|d| format!("{} (Debian: apt-get install chromium, or set QUIRE_BROWSER)", d.message))?;
         let runs = |cmd: &str, arg: &str| {
             Command::new(cmd)
                 .arg(arg)
@@ -67,7 +68,12 @@ fn tools() -> Option<Tools> {
             panic!("browser tests cannot run under CI: {why}")
         }
         Err(why) => {
-            eprintln!("skipping browser test: {why}");
+            // Once, and past the test harness's capture, so a developer sees it.
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "skipping the browser tests: {why}");
+            });
             None
         }
     }
@@ -369,4 +375,50 @@ fn printing_twice_gives_the_same_bytes() {
         // The two prints are seconds apart: unfixed dates would differ.
         assert!(x == y, "{} and {} differ", a.pdf.display(), b.pdf.display());
     }
+}
+
+/// Needs no browser: it hides every one.
+#[test]
+fn without_a_browser_pdf_fails_naming_the_package_and_keeps_the_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let empty = dir.path().join("bin");
+    std::fs::create_dir(&empty).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--pdf", "--root"])
+        .arg(repo())
+        .arg("--out")
+        .arg(&out)
+        .env("PATH", &empty)
+        .env_remove("QUIRE_BROWSER")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no Chromium or Chrome found"), "{stderr}");
+    assert!(stderr.contains("apt-get install chromium"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.join("index.html").is_file(),
+        "the HTML is written before the PDF step"
+    );
+    assert!(!out.join("report.pdf").exists());
+
+    // A named browser that is not there is the same kind of error, naming it.
+    let missing = dir.path().join("no-such-chromium");
+    let run = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--pdf", "--root"])
+        .arg(repo())
+        .arg("--out")
+        .arg(&out)
+        .arg("--browser")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no-such-chromium") && stderr.contains("--browser"),
+        "{stderr}"
+    );
 }

@@ -161,7 +161,8 @@ fn main() -> ExitCode {
     } = &cli.command
     {
         let out = out.clone().unwrap_or_else(|| root.join("output"));
-        if let Err(d) = print_pdfs(&out, browser.as_deref()) {
+        // JSON diagnostics own stderr line by line: no progress text there.
+        if let Err(d) = print_pdfs(&out, browser.as_deref(), format != Format::Json) {
             eprint!("{}", outcome.files.render(&[d], format, color));
             return ExitCode::from(1);
         }
@@ -169,16 +170,25 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Prints every edition under `out` to PDF, showing progress on stderr.
-fn print_pdfs(out: &std::path::Path, browser: Option<&std::path::Path>) -> Result<(), quire::diag::Diagnostic> {
+/// Prints every edition under `out` to PDF, showing progress on stderr
+/// when `progress` is set.
+fn print_pdfs(
+    out: &std::path::Path,
+    browser: Option<&std::path::Path>,
+    progress: bool,
+) -> Result<(), quire::diag::Diagnostic> {
     let browser = quire::pdf::find_browser(browser)?;
     for (html, pdf) in quire::pdf::editions(out) {
         let start = Instant::now();
-        eprint!("printing {} … ", pdf.display());
+        if progress {
+            eprint!("printing {} … ", pdf.display());
+        }
         let printed = quire::pdf::print(&browser, &html, &pdf);
-        match &printed {
-            Ok(()) => eprintln!("done in {} ms", start.elapsed().as_millis()),
-            Err(_) => eprintln!("failed"),
+        if progress {
+            match &printed {
+                Ok(()) => eprintln!("done in {} ms", start.elapsed().as_millis()),
+                Err(_) => eprintln!("failed"),
+            }
         }
         printed?;
     }

@@ -98,6 +98,19 @@ async function checkPage(browser, file, axeSource, viewport, scheme) {
 
   const values = await page.$$eval('data[value]', (els) => els.map((e) => e.getAttribute('value')));
 
+  // Print is always light, even from a browser in dark mode.
+  if (scheme === 'dark') {
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    const colours = await page.evaluate(() => {
+      const s = getComputedStyle(document.body);
+      return { bg: s.backgroundColor, ink: s.color };
+    });
+    if (colours.bg !== 'rgb(255, 255, 255)' || colours.ink !== 'rgb(0, 0, 0)') {
+      problems.push(`print in dark mode is not black on white: ${colours.ink} on ${colours.bg}`);
+    }
+    await page.emulateMedia({ media: 'screen', colorScheme: 'dark' });
+  }
+
   await page.addScriptTag({ content: axeSource });
   const axe = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef

@@ -12,6 +12,7 @@ pub mod expr;
 pub mod i18n;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod text;
 pub mod transform;

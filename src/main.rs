@@ -33,6 +33,14 @@ enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Also print each edition to `report.pdf` beside its `index.html`,
+        /// through an installed Chromium or Chrome.
+        #[arg(long)]
+        pdf: bool,
+        /// The browser for `--pdf` [default: $QUIRE_BROWSER, else chromium,
+        /// chromium-browser, google-chrome or google-chrome-stable on PATH].
+        #[arg(long, value_name = "PATH", requires = "pdf")]
+        browser: Option<PathBuf>,
     },
     /// Validate everything `build` does and write nothing.
     Check {
@@ -74,6 +82,7 @@ fn main() -> ExitCode {
             out,
             lang,
             format,
+            ..
         } => {
             let out = out.clone().unwrap_or_else(|| root.join("output"));
             (
@@ -143,5 +152,45 @@ fn main() -> ExitCode {
             }
         );
     }
+    if let Command::Build {
+        root,
+        out,
+        pdf: true,
+        browser,
+        ..
+    } = &cli.command
+    {
+        let out = out.clone().unwrap_or_else(|| root.join("output"));
+        // JSON diagnostics own stderr line by line: no progress text there.
+        if let Err(d) = print_pdfs(&out, browser.as_deref(), format != Format::Json) {
+            eprint!("{}", outcome.files.render(&[d], format, color));
+            return ExitCode::from(1);
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// Prints every edition under `out` to PDF, showing progress on stderr
+/// when `progress` is set.
+fn print_pdfs(
+    out: &std::path::Path,
+    browser: Option<&std::path::Path>,
+    progress: bool,
+) -> Result<(), quire::diag::Diagnostic> {
+    let browser = quire::pdf::find_browser(browser)?;
+    for (html, pdf) in quire::pdf::editions(out) {
+        let start = Instant::now();
+        if progress {
+            eprint!("printing {} … ", pdf.display());
+        }
+        let printed = quire::pdf::print(&browser, &html, &pdf);
+        if progress {
+            match &printed {
+                Ok(()) => eprintln!("done in {} ms", start.elapsed().as_millis()),
+                Err(_) => eprintln!("failed"),
+            }
+        }
+        printed?;
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! `cargo bench`: how long a full build of the default report takes, as a
-//! ratio against a baseline that only reads and parses the same files
-//! (the floor any report tool pays). Printing a ratio keeps the number
+//! `cargo bench`: how long a full build of the default report (every
+//! edition) takes, as a ratio against a baseline that only reads and parses
+//! the same files (the floor any report tool pays), and, on its own line,
+//! how long printing each edition to PDF takes. Printing a ratio keeps the number
 //! comparable across machines; a timed unit test would only be flaky.
 //!
 //! Old outputs are moved aside, never deleted and recreated in place: on
@@ -62,6 +63,7 @@ fn main() {
         assert!(!outcome.failed(), "default report must build");
     }
     let (b, c, f) = (median(base), median(check), median(full));
+    let editions = quire::pdf::editions(&scratch.path().join(format!("out-{}", runs - 1))).len();
     println!("baseline (read + parse only): {:>8.2} ms", b.as_secs_f64() * 1e3);
     println!(
         "quire check:                  {:>8.2} ms  ({:.1}× baseline)",
@@ -69,8 +71,27 @@ fn main() {
         c.as_secs_f64() / b.as_secs_f64()
     );
     println!(
-        "quire build:                  {:>8.2} ms  ({:.1}× baseline)",
+        "quire build ({editions} editions):     {:>8.2} ms  ({:.1}× baseline)",
         f.as_secs_f64() * 1e3,
         f.as_secs_f64() / b.as_secs_f64()
     );
+    pdf_step(&scratch.path().join(format!("out-{}", runs - 1)));
+}
+
+/// Times printing every edition to PDF once, on its own line: the browser
+/// dominates it, so it is reported apart from the build it follows.
+fn pdf_step(out: &Path) {
+    let Ok(browser) = quire::pdf::find_browser(None) else {
+        println!("pdf step:                     skipped (no Chromium or Chrome found)");
+        return;
+    };
+    for (html, pdf) in quire::pdf::editions(out) {
+        let t = Instant::now();
+        quire::pdf::print(&browser, &html, &pdf).expect("the default report prints");
+        println!(
+            "pdf step ({}): {:>8.0} ms",
+            pdf.strip_prefix(out).unwrap_or(&pdf).display(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
 }

@@ -412,7 +412,18 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
     };
     let field0 = &ds.fields[fields[0]];
     let shift = (field0.unit.factor() / unit.factor()).log10().round() as i64;
-    let default_digits = (field0.digits.unwrap_or(field0.unit.default_digits()) as i64 - shift).max(0) as usize;
+    // The digits the values show in prose, so a chart and its sentence agree.
+    let value_digits = fields
+        .iter()
+        .flat_map(|&f| rows.iter().map(move |&r| (r, f)))
+        .filter_map(|(r, f)| {
+            ctx.values
+                .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
+                .map(|v| v.digits)
+        })
+        .max();
+    let digits = value_digits.unwrap_or(field0.digits.unwrap_or(field0.unit.default_digits()));
+    let default_digits = (digits as i64 - shift).max(0) as usize;
     let input = ChartInput {
         id: format!("fig-{}", head.id),
         kind,

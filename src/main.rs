@@ -33,6 +33,12 @@ enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Build a site (one page per section) whatever report.yaml's `mode`.
+        #[arg(long)]
+        site: bool,
+        /// The URL the site is served under, e.g. https://example.org/docs/.
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Validate everything `build` does and write nothing.
     Check {
@@ -74,10 +80,17 @@ fn main() -> ExitCode {
             out,
             lang,
             format,
+            site,
+            base_url,
         } => {
             let out = out.clone().unwrap_or_else(|| root.join("output"));
+            let opts = Options {
+                lang: *lang,
+                site: *site,
+                base_url: base_url.clone(),
+            };
             (
-                quire::build_with(root, &out, &Options { lang: *lang }),
+                quire::build_with(root, &out, &opts),
                 *format,
                 false,
                 "built",
@@ -89,7 +102,13 @@ fn main() -> ExitCode {
             deny_warnings,
             format,
         } => (
-            quire::check_with(root, &Options { lang: *lang }),
+            quire::check_with(
+                root,
+                &Options {
+                    lang: *lang,
+                    ..Options::default()
+                },
+            ),
             *format,
             *deny_warnings,
             "checked",

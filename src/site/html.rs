@@ -170,7 +170,8 @@ pub fn sitemap(pages: &[Page], urls: &Urls) -> String {
 /// page's opening words, cut so the index keeps to its budget.
 pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [String; 4] {
     let heads: Vec<&str> = toc.iter().map(|t| t.title.as_str()).collect();
-    let text = strip_tags(html);
+    // Heading anchors (`#`) are not words.
+    let text = strip_tags(&html.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
     let words: Vec<&str> = text.split_whitespace().collect();
     [
         title.to_string(),

@@ -8,6 +8,7 @@
 //! (which page) differs, and links are rewritten for that here.
 
 pub mod content;
+mod highlight;
 mod html;
 mod links;
 mod nav;
@@ -243,7 +244,7 @@ pub fn shared_files(theme: &Theme, root: &Path) -> Result<Vec<OutFile>, Diagnost
     let mut out = vec![
         OutFile {
             path: "style.css".into(),
-            bytes: format!("{}\n{}", theme.css, theme.site_assets.0).into_bytes(),
+            bytes: format!("{}\n{}\n{}", theme.css, theme.site_assets.0, highlight::css()).into_bytes(),
         },
         OutFile {
             path: "search.js".into(),
@@ -300,6 +301,7 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
                     Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
                 })
                 .collect();
+            let html = highlight::highlight(&html);
             // A report's flat sections become `framing/`; a site's keep their folders.
             let path = if s.file.starts_with(content::DIR) {
                 content::page_path(&s.file)

@@ -13,6 +13,8 @@ struct Node {
     path: String,
     title: String,
     page: Option<usize>,
+    /// The first page inside it, where a folder without a page links to.
+    first: usize,
     children: Vec<usize>,
 }
 
@@ -36,6 +38,7 @@ impl Tree {
             path: String::new(),
             title: String::new(),
             page: None,
+            first: 0,
             children: Vec::new(),
         }];
         let mut at: HashMap<String, usize> = HashMap::new();
@@ -53,6 +56,7 @@ impl Tree {
                             path: prefix.clone(),
                             title: folder_title(part),
                             page: None,
+                            first: i,
                             children: Vec::new(),
                         });
                         let n = nodes.len() - 1;
@@ -74,22 +78,23 @@ impl Tree {
         let from = urls.full(&pages[current].path);
         let mut out = String::from("<ul>");
         if let Some(home) = self.nodes[0].page {
-            self.item(0, home == current, &pages[home].path, &from, urls, &mut out);
+            self.item(0, home == current, pages, &from, urls, &mut out);
             out.push_str("</li>");
         }
-        self.children(0, &pages[current].path, current, &from, urls, &mut out);
+        self.children(0, pages, current, &from, urls, &mut out);
         out.push_str("</ul>");
         out
     }
 
-    fn children(&self, n: usize, cur_path: &str, current: usize, from: &str, urls: &Urls, out: &mut String) {
+    fn children(&self, n: usize, pages: &[Page], current: usize, from: &str, urls: &Urls, out: &mut String) {
+        let cur_path = &pages[current].path;
         for &c in &self.nodes[n].children {
             let node = &self.nodes[c];
-            self.item(c, node.page == Some(current), &node.path, from, urls, out);
+            self.item(c, node.page == Some(current), pages, from, urls, out);
             if !node.children.is_empty() {
                 if cur_path.starts_with(&node.path) {
                     out.push_str("<ul>");
-                    self.children(c, cur_path, current, from, urls, out);
+                    self.children(c, pages, current, from, urls, out);
                     out.push_str("</ul>");
                 } else {
                     out.push_str("<span class=\"more\"></span>");
@@ -99,21 +104,17 @@ impl Tree {
         }
     }
 
-    fn item(&self, n: usize, is_current: bool, path: &str, from: &str, urls: &Urls, out: &mut String) {
+    fn item(&self, n: usize, is_current: bool, pages: &[Page], from: &str, urls: &Urls, out: &mut String) {
         let node = &self.nodes[n];
         let title = html_escape::encode_text(&node.title);
         out.push_str("<li>");
-        match node.page {
-            Some(_) => {
-                let href = urls.href(from, &urls.full(path));
-                let cur = if is_current { " aria-current=\"page\"" } else { "" };
-                out.push_str(&format!(
-                    "<a href=\"{}\"{cur}>{title}</a>",
-                    html_escape::encode_double_quoted_attribute(&href)
-                ));
-            }
-            None => out.push_str(&format!("<span>{title}</span>")),
-        }
+        let p = node.page.unwrap_or(node.first);
+        let href = urls.href(from, &urls.full(&pages[p].path));
+        let cur = if is_current { " aria-current=\"page\"" } else { "" };
+        out.push_str(&format!(
+            "<a href=\"{}\"{cur}>{title}</a>",
+            html_escape::encode_double_quoted_attribute(&href)
+        ));
     }
 
     /// The ancestors of page `current` (home first), for nested pages only.

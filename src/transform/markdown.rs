@@ -279,11 +279,12 @@ fn merged<'a>(it: impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<(Event
 /// as the start of a binding; [`unescape_brace`] turns it back into `{`.
 const ESCAPED_BRACE: char = '\u{E000}';
 
-/// Marks a backslash-escaped `{` (pulldown gives it as its own text event).
+/// Marks a backslash-escaped `{`: pulldown drops the backslash and starts
+/// the next text run at the brace.
 fn escaped_brace<'a>(body: &str, ev: Event<'a>, r: Range<usize>) -> (Event<'a>, Range<usize>) {
     match ev {
-        Event::Text(ref t) if &**t == "{" && body.get(r.clone()) == Some("\\{") => {
-            (Event::Text(ESCAPED_BRACE.to_string().into()), r)
+        Event::Text(ref t) if t.starts_with('{') && r.start > 0 && body.as_bytes()[r.start - 1] == b'\\' => {
+            (Event::Text(format!("{ESCAPED_BRACE}{}", &t[1..]).into()), r)
         }
         other => (other, r),
     }

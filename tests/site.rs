@@ -1,0 +1,339 @@
+//! Site mode on a documentation corpus brought from another tool
+//! (`tests/corpus/docs`: nested folders, no front matter on most pages,
+//! links between pages and to anchors, images, `{{`, `${{ }}` and `[^x]`
+//! inside code). Every test parses the output; a link checker proves every
+//! internal `href` and `src` resolves, with and without a base URL.
+
+mod common;
+
+use common::{At, Fixture, copy_dir, repo, snapshot};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+const BASE: &str = "https://example.org/docs/";
+
+/// A fresh copy of the docs corpus (it has no `templates/`: quire's
+/// built-in defaults must serve).
+fn corpus() -> Fixture {
+    let dir = tempfile::Builder::new().prefix("quire-site-").tempdir().unwrap();
+    copy_dir(&repo().join("tests/corpus/docs"), dir.path());
+    Fixture { dir }
+}
+
+fn built(fx: &Fixture, args: &[&str]) {
+    let r = fx.build(args);
+    r.assert_no_panic("building the site");
+    r.assert_code(0, "building the site");
+}
+
+/// Every value of `attr="…"` in `html`.
+fn attrs(html: &str, attr: &str) -> Vec<String> {
+    let pat = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&pat) {
+        rest = &rest[i + pat.len()..];
+        let e = rest.find('"').unwrap();
+        out.push(rest[..e].replace("&amp;", "&"));
+        rest = &rest[e..];
+    }
+    out
+}
+
+/// Checks every internal link of every page under `out`: the file exists
+/// and the anchor is an id on it. With `base`, internal links are the ones
+/// under the base URL, and no link may be relative. Returns how many links
+/// were checked, so a test can tell the checker saw the site.
+fn check_links(out: &Path, base: Option<&str>) -> usize {
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (rel, bytes) in snapshot(out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut links = attrs(&html, "href");
+        links.extend(attrs(&html, "src"));
+        links.extend(attrs(&html, "data-index"));
+        for link in links {
+            let target = match base {
+                Some(b) => match link.strip_prefix(b) {
+                    Some(p) => p.to_string(),
+                    None if link.starts_with('#') => format!("{rel}{link}"),
+                    None if link.contains("://") || link.starts_with("mailto:") => continue,
+                    None if rel == "404.html" || rel.ends_with("/404.html") => continue,
+                    None => {
+                        // Links between editions are relative by design.
+                        if link.starts_with("../") || link.contains("index.html") {
+                            join(dir, &link)
+                        } else {
+                            broken.push(format!("{rel}: `{link}` is not under the base URL"));
+                            continue;
+                        }
+                    }
+                },
+                None => {
+                    if link.contains("://") || link.starts_with("mailto:") {
+                        continue;
+                    }
+                    if let Some(a) = link.strip_prefix('#') {
+                        format!("{rel}#{a}")
+                    } else {
+                        join(dir, &link)
+                    }
+                }
+            };
+            checked += 1;
+            let (path, anchor) = target.split_once('#').map_or((target.as_str(), None), |(p, a)| (p, Some(a)));
+            let file = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
+            let Ok(text) = fs::read(out.join(&file)) else {
+                broken.push(format!("{rel}: `{link}` -> missing `{file}`"));
+                continue;
+            };
+            if let Some(a) = anchor {
+                let text = String::from_utf8_lossy(&text);
+                if !attrs(&text, "id").iter().any(|i| i == a) {
+                    broken.push(format!("{rel}: `{link}` -> no id `{a}` in `{file}`"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    checked
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let (path, anchor) = rel.split_once('#').map_or((rel, None), |(p, a)| (p, Some(a)));
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut s = parts.join("/");
+    if path.ends_with('/') {
+        s.push('/');
+    }
+    match anchor {
+        Some(a) => format!("{s}#{a}"),
+        None => s,
+    }
+}
+
+fn page(fx: &Fixture, rel: &str) -> String {
+    fs::read_to_string(fx.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn plain_markdown_becomes_one_page_per_file_with_assets() {
+    let fx = corpus();
+    built(&fx, &[]);
+    for f in [
+        "index.html",
+        "guide/index.html",
+        "guide/install/index.html",
+        "guide/usage/index.html",
+        "reference/config/index.html",
+        "404.html",
+        "sitemap.xml",
+        "search-index.js",
+        "style.css",
+        "img/logo.svg",
+        "img/diagram.svg",
+        "img/tool.tar.gz",
+        "robots.txt",
+    ] {
+        assert!(fx.out().join(f).is_file(), "missing {f}");
+    }
+    assert_eq!(
+        fs::read(fx.out().join("img/logo.svg")).unwrap(),
+        fs::read(fx.path("content/sections/img/logo.svg")).unwrap()
+    );
+    // The title comes from the first heading and is shown once.
+    let install = page(&fx, "guide/install/index.html");
+    assert_eq!(install.matches("<h1").count(), 1);
+    assert_eq!(install.matches(">Install</h1>").count(), 1);
+    assert!(install.contains("<title>Install · Corpus Docs</title>"));
+    // Front matter's title wins; a file without any heading is named by its file.
+    assert!(page(&fx, "guide/usage/index.html").contains(">Usage</h1>"));
+    // Sub-headings make the page's own contents.
+    assert!(install.contains("<li class=\"toc-l3\"><a href=\"#requirements\">Requirements</a></li>"));
+    // The sidebar shows the top level and the current branch only.
+    let nav = install.split("<nav class=\"site-nav\"").nth(1).unwrap().split("</nav>").next().unwrap();
+    assert!(nav.contains("aria-current=\"page\">Install</a>"));
+    assert!(nav.contains(">Usage</a>"));
+    assert!(nav.contains(">Reference</a>"), "{nav}");
+    assert!(!nav.contains(">Configuration</a>"), "other branches stay folded: {nav}");
+    // Breadcrumbs and the pager.
+    assert!(install.contains("<nav class=\"breadcrumbs\""));
+    assert!(install.contains("rel=\"prev\" href=\"../../guide/index.html\""));
+    assert!(install.contains("rel=\"next\" href=\"../../guide/usage/index.html\""));
+}
+
+#[test]
+fn nothing_inside_code_is_a_binding_footnote_or_reference() {
+    let fx = corpus();
+    built(&fx, &[]);
+    let install = page(&fx, "guide/install/index.html");
+    assert!(install.contains("<code>{{ mdbook-version }}</code>"));
+    assert!(install.contains("<code>${{ secrets.TOKEN }}</code>"));
+    assert!(install.contains("[^x] and @fig:nothing"));
+    assert!(install.contains("indented: {{ also.not.a.binding }} [^y]"));
+    // `\{{` in prose is a literal `{{`.
+    assert!(page(&fx, "index.html").contains("A literal brace pair in prose: {{ not a binding }}."));
+    // Highlighted at build time, with classes.
+    let config = page(&fx, "reference/config/index.html");
+    assert!(config.contains("<pre class=\"hl\"><code class=\"language-rust\">"));
+    assert!(config.contains("class=\"hl-"));
+    assert!(page(&fx, "style.css").contains("prefers-color-scheme: dark"));
+}
+
+#[test]
+fn md_links_become_page_urls_and_every_link_resolves() {
+    let fx = corpus();
+    built(&fx, &[]);
+    let install = page(&fx, "guide/install/index.html");
+    assert!(install.contains("href=\"../../guide/usage/index.html#running\""));
+    assert!(install.contains("href=\"../../reference/config/index.html#options\""));
+    assert!(install.contains("href=\"https://example.org/\""), "external links stay");
+    let home = page(&fx, "index.html");
+    assert!(home.contains("href=\"guide/install/index.html#requirements\""));
+    assert!(home.contains("src=\"img/logo.svg\""));
+    assert!(!snapshot(&fx.out()).keys().any(|k| k.ends_with(".md")));
+    let n = check_links(&fx.out(), None);
+    assert!(n > 50, "the checker saw only {n} links");
+}
+
+#[test]
+fn base_url_makes_links_absolute_and_they_resolve() {
+    let fx = corpus();
+    built(&fx, &["--base-url", BASE]);
+    let install = page(&fx, "guide/install/index.html");
+    assert!(install.contains(&format!("href=\"{BASE}guide/usage/#running\"")));
+    assert!(install.contains(&format!("<link rel=\"canonical\" href=\"{BASE}guide/install/\">")));
+    let sitemap = page(&fx, "sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>{BASE}guide/install/</loc>")));
+    assert_eq!(sitemap.matches("<loc>").count(), 5);
+    assert!(page(&fx, "404.html").contains(&format!("href=\"{BASE}style.css\"")));
+    let n = check_links(&fx.out(), Some(BASE));
+    assert!(n > 50, "the checker saw only {n} links");
+    // The same from report.yaml.
+    fx.replace("content/report.yaml", "mode: site\n", &format!("mode: site\nbase_url: {BASE}\n"));
+    built(&fx, &[]);
+    assert!(page(&fx, "guide/install/index.html").contains(&format!("href=\"{BASE}guide/usage/#running\"")));
+}
+
+fn at(fx: &Fixture, rel: &str, needle: &str) -> At {
+    fx.pos(rel, needle)
+}
+
+#[test]
+fn a_link_to_a_missing_page_is_an_error_at_its_place() {
+    let fx = corpus();
+    built(&fx, &[]);
+    let f = "content/sections/01-guide/02-usage.md";
+    fx.write(f, &(fx.read(f) + "\nSee [gone](missing.md).\n"));
+    fx.expect_error(at(&fx, f, "missing.md"), "does not exist");
+}
+
+#[test]
+fn a_link_to_a_missing_anchor_is_an_error_at_its_place() {
+    let fx = corpus();
+    let f = "content/sections/01-guide/02-usage.md";
+    fx.write(f, &(fx.read(f) + "\nSee [x](01-install.md#nowhere).\n"));
+    let d = fx.expect_error(at(&fx, f, "01-install.md#nowhere"), "#nowhere");
+    assert!(d.hint.contains("requirements") || !d.hint.is_empty());
+}
+
+#[test]
+fn a_missing_image_is_an_error_at_its_place() {
+    let fx = corpus();
+    let f = "content/sections/index.md";
+    fx.write(f, &(fx.read(f) + "\n![Gone](img/gone.png)\n"));
+    fx.expect_error(at(&fx, f, "img/gone.png"), "does not exist");
+}
+
+#[test]
+fn site_builds_are_byte_identical() {
+    let fx = corpus();
+    built(&fx, &[]);
+    let a = snapshot(&fx.out());
+    built(&fx, &[]);
+    assert_eq!(a, snapshot(&fx.out()));
+}
+
+/// `(target, label)` of every cross-reference in the HTML files under `out`.
+fn xrefs(out: &Path) -> BTreeSet<(String, String)> {
+    let mut set = BTreeSet::new();
+    for (rel, bytes) in snapshot(out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for part in html.split("<a class=\"xref\" href=\"").skip(1) {
+            let (href, rest) = part.split_once("\">").unwrap();
+            let label = rest.split("</a>").next().unwrap();
+            let id = href.rsplit('#').next().unwrap();
+            set.insert((id.to_string(), label.to_string()));
+        }
+    }
+    set
+}
+
+#[test]
+fn the_default_report_builds_as_a_site_with_the_same_numbering() {
+    let fx = Fixture::default_report();
+    built(&fx, &[]);
+    let report = xrefs(&fx.out());
+    built(&fx, &["--site"]);
+    let site = xrefs(&fx.out());
+    assert!(!report.is_empty());
+    assert_eq!(report, site, "cross-references differ between the report and the site");
+    assert!(fx.out().join("zh/index.html").is_file());
+    check_links(&fx.out(), None);
+    built(&fx, &["--site", "--base-url", BASE]);
+    check_links(&fx.out(), Some(BASE));
+}
+
+/// Writes a site of `n` pages in folders of 20 under 10 top-level folders.
+fn generated(n: usize) -> Fixture {
+    let dir = tempfile::Builder::new().prefix("quire-gen-").tempdir().unwrap();
+    let fx = Fixture { dir };
+    fx.write("content/report.yaml", "title: Generated\nmode: site\n");
+    for i in 0..n {
+        let (top, sub) = (i % 10, i / 200);
+        let next = (i + 1) % n;
+        let body = format!(
+            "# Page {i}\n\n## Part\n\nSome words about page {i}, and a [link](/p{next}).\n\n- one\n- two\n"
+        );
+        fx.write(&format!("content/sections/t{top:02}/s{sub:03}/p{i:05}.md"), &body);
+    }
+    fx
+}
+
+fn output_bytes(fx: &Fixture) -> usize {
+    snapshot(&fx.out()).values().map(Vec::len).sum()
+}
+
+#[test]
+fn output_grows_linearly_with_the_page_count() {
+    let small = generated(60);
+    built(&small, &[]);
+    let large = generated(600);
+    built(&large, &[]);
+    let ratio = output_bytes(&large) as f64 / output_bytes(&small) as f64;
+    // Linear is 10; a sidebar listing every page on every page would be ~100.
+    assert!(ratio < 14.0, "10x pages gave {ratio:.1}x bytes");
+    let index = fs::read_to_string(large.out().join("search-index.js")).unwrap();
+    assert!(index.len() <= 600 * quire::site::SEARCH_BUDGET_PER_PAGE, "search index over budget");
+}

@@ -5,7 +5,10 @@
 /// Every default file under `templates/`, by path relative to it.
 pub const FILES: &[(&str, &str)] = &[
     ("report.html", include_str!("../templates/report.html")),
-    ("partials/figure.html", include_str!("../templates/partials/figure.html")),
+    (
+        "partials/figure.html",
+        include_str!("../templates/partials/figure.html"),
+    ),
     ("partials/table.html", include_str!("../templates/partials/table.html")),
     ("partials/stats.html", include_str!("../templates/partials/stats.html")),
     ("style.css", include_str!("../templates/style.css")),

@@ -14,6 +14,8 @@ pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod text;
 pub mod transform;

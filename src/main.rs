@@ -40,6 +40,26 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Write a starter project (a report, or with --site a docs site) into DIR.
+    New {
+        /// The new project's folder (absent or empty).
+        dir: PathBuf,
+        /// A documentation site instead of a report.
+        #[arg(long)]
+        site: bool,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on change and reload the page.
+    Serve {
+        /// Project folder holding `content/` and `templates/`.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: <root>/output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+    },
     /// Validate everything `build` does and write nothing.
     Check {
         /// Project folder holding `content/` and `templates/`.
@@ -75,6 +95,27 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let start = Instant::now();
     let (outcome, format, deny, verb) = match &cli.command {
+        Command::New { dir, site } => {
+            return match quire::scaffold::new(dir, *site) {
+                Ok(files) => {
+                    println!(
+                        "wrote {} files into {}; next: quire build --root {}",
+                        files.len(),
+                        dir.display(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprintln!("error: {}\n  = help: {}", d.message, d.hint);
+                    ExitCode::from(1)
+                }
+            };
+        }
+        Command::Serve { root, out, port } => {
+            let out = out.clone().unwrap_or_else(|| root.join("output"));
+            return quire::serve::serve(root, &out, *port);
+        }
         Command::Build {
             root,
             out,
@@ -89,12 +130,7 @@ fn main() -> ExitCode {
                 site: *site,
                 base_url: base_url.clone(),
             };
-            (
-                quire::build_with(root, &out, &opts),
-                *format,
-                false,
-                "built",
-            )
+            (quire::build_with(root, &out, &opts), *format, false, "built")
         }
         Command::Check {
             root,

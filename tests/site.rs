@@ -86,7 +86,9 @@ fn check_links(out: &Path, base: Option<&str>) -> usize {
                 }
             };
             checked += 1;
-            let (path, anchor) = target.split_once('#').map_or((target.as_str(), None), |(p, a)| (p, Some(a)));
+            let (path, anchor) = target
+                .split_once('#')
+                .map_or((target.as_str(), None), |(p, a)| (p, Some(a)));
             let file = if path.is_empty() || path.ends_with('/') {
                 format!("{path}index.html")
             } else {
@@ -169,7 +171,13 @@ fn plain_markdown_becomes_one_page_per_file_with_assets() {
     // Sub-headings make the page's own contents.
     assert!(install.contains("<li class=\"toc-l3\"><a href=\"#requirements\">Requirements</a></li>"));
     // The sidebar shows the top level and the current branch only.
-    let nav = install.split("<nav class=\"site-nav\"").nth(1).unwrap().split("</nav>").next().unwrap();
+    let nav = install
+        .split("<nav class=\"site-nav\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
     assert!(nav.contains("aria-current=\"page\">Install</a>"));
     assert!(nav.contains(">Usage</a>"));
     assert!(nav.contains(">Reference</a>"), "{nav}");
@@ -228,7 +236,11 @@ fn base_url_makes_links_absolute_and_they_resolve() {
     let n = check_links(&fx.out(), Some(BASE));
     assert!(n > 50, "the checker saw only {n} links");
     // The same from report.yaml.
-    fx.replace("content/report.yaml", "mode: site\n", &format!("mode: site\nbase_url: {BASE}\n"));
+    fx.replace(
+        "content/report.yaml",
+        "mode: site\n",
+        &format!("mode: site\nbase_url: {BASE}\n"),
+    );
     built(&fx, &[]);
     assert!(page(&fx, "guide/install/index.html").contains(&format!("href=\"{BASE}guide/usage/#running\"")));
 }
@@ -313,9 +325,8 @@ fn generated(n: usize) -> Fixture {
     for i in 0..n {
         let (top, sub) = (i % 10, i / 200);
         let next = (i + 1) % n;
-        let body = format!(
-            "# Page {i}\n\n## Part\n\nSome words about page {i}, and a [link](/p{next}).\n\n- one\n- two\n"
-        );
+        let body =
+            format!("# Page {i}\n\n## Part\n\nSome words about page {i}, and a [link](/p{next}).\n\n- one\n- two\n");
         fx.write(&format!("content/sections/t{top:02}/s{sub:03}/p{i:05}.md"), &body);
     }
     fx
@@ -335,5 +346,113 @@ fn output_grows_linearly_with_the_page_count() {
     // Linear is 10; a sidebar listing every page on every page would be ~100.
     assert!(ratio < 14.0, "10x pages gave {ratio:.1}x bytes");
     let index = fs::read_to_string(large.out().join("search-index.js")).unwrap();
-    assert!(index.len() <= 600 * quire::site::SEARCH_BUDGET_PER_PAGE, "search index over budget");
+    assert!(
+        index.len() <= 600 * quire::site::SEARCH_BUDGET_PER_PAGE,
+        "search index over budget"
+    );
+}
+
+#[test]
+fn new_projects_build_and_pass_deny_warnings() {
+    for site in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("proj");
+        let d = dir.to_string_lossy().to_string();
+        let mut args = vec!["new", d.as_str()];
+        if site {
+            args.push("--site");
+        }
+        common::quire(&args).assert_code(0, "quire new");
+        let check = common::quire(&["check", "--root", &d, "--deny-warnings"]);
+        check.assert_code(0, "check --deny-warnings on a new project");
+        assert!(check.stderr.is_empty(), "warnings: {}", check.stderr);
+        common::quire(&["build", "--root", &d]).assert_code(0, "build a new project");
+        let index = fs::read_to_string(dir.join("output/index.html")).unwrap();
+        if site {
+            assert!(dir.join("output/guide/install/index.html").is_file());
+            check_links(&dir.join("output"), None);
+        } else {
+            assert!(
+                index.contains("class=\"claim\""),
+                "the starter report makes a checked claim"
+            );
+            assert!(index.contains("<svg"), "the starter report draws a chart");
+        }
+        // A second `new` into the same folder refuses and changes nothing.
+        let before = snapshot(&dir);
+        common::quire(&args).assert_code(1, "quire new into a non-empty folder");
+        assert_eq!(before, snapshot(&dir));
+    }
+}
+
+/// `GET path` from the server on `port`: (status, body).
+fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let status = buf.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, buf.split_once("\r\n\r\n")?.1.to_string()))
+}
+
+/// Waits up to 60 s for `f` to hold.
+fn wait_for(mut f: impl FnMut() -> bool) -> bool {
+    for _ in 0..300 {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    false
+}
+
+#[test]
+fn serve_rebuilds_on_change_shows_errors_and_keeps_the_last_good_build() {
+    let fx = corpus();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["serve", "--root", &fx.root_str(), "--port", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let id = || get(port, "/__quire/build-id").map(|(_, b)| b);
+    let ok = wait_for(|| id().is_some());
+    let first = id();
+    let page = get(port, "/guide/install/");
+    let missing = get(port, "/no/such/page/");
+    // Break a page: the error shows, the last good page is still served.
+    let f = "content/sections/index.md";
+    fx.write(f, &(fx.read(f) + "\nbroken {{x\n"));
+    let changed = wait_for(|| id() != first);
+    let after = get(port, "/guide/install/");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(ok, "the server never answered");
+    let (status, body) = page.unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1 class=\"page-title\">Install</h1>"));
+    assert!(body.contains("/__quire/build-id"), "the page polls for rebuilds");
+    assert!(
+        body.contains("href=\"/guide/usage/#running\""),
+        "served sites use pretty URLs"
+    );
+    assert_eq!(missing.unwrap().0, 404);
+    assert!(changed, "no rebuild after a change");
+    let (status, body) = after.unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<h1 class=\"page-title\">Install</h1>"),
+        "the last good build is served"
+    );
+    assert!(
+        body.contains("id=\"quire-error\"") && body.contains("is not closed"),
+        "the error is shown"
+    );
 }

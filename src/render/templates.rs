@@ -102,7 +102,10 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
             errors.push(tera_error(&e, name));
         }
     }
-    for name in REQUIRED.iter().filter(|n| crate::defaults::get(n).is_none() && !names.iter().any(|x| x == *n)) {
+    for name in REQUIRED
+        .iter()
+        .filter(|n| crate::defaults::get(n).is_none() && !names.iter().any(|x| x == *n))
+    {
         errors.push(
             Diagnostic::error(
                 Loc::file(format!("templates/{name}")),
@@ -113,7 +116,9 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
     }
     let css = match read(root, "templates/style.css", files) {
         Ok(Some(c)) => c,
-        Ok(None) if crate::defaults::get("style.css").is_some() => crate::defaults::get("style.css").unwrap_or_default().to_string(),
+        Ok(None) if crate::defaults::get("style.css").is_some() => {
+            crate::defaults::get("style.css").unwrap_or_default().to_string()
+        }
         Ok(None) => {
             errors.push(
                 Diagnostic::error(

@@ -171,7 +171,9 @@ pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         offset = close + 1;
     }
     if let Some((range, heading)) = first_heading(&body)
-        && title.as_ref().is_none_or(|t| t.get(crate::text::Lang::EN).trim() == heading.trim())
+        && title
+            .as_ref()
+            .is_none_or(|t| t.get(crate::text::Lang::EN).trim() == heading.trim())
     {
         // Keep the line count so every later location stays right.
         let blank: String = body[range.clone()].chars().filter(|&c| c == '\n').collect();
@@ -241,22 +243,28 @@ pub fn reorder(mut sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -
             let rel = s.file.strip_prefix(DIR).unwrap_or(&s.file).trim_start_matches('/');
             rel.strip_suffix(".md").unwrap_or(rel) == want
         };
-        let Some(pos) = sections.iter().position(|s| key(s) == want || s.id == want || written(s)) else {
+        let Some(pos) = sections
+            .iter()
+            .position(|s| key(s) == want || s.id == want || written(s))
+        else {
             let all: Vec<String> = sections.iter().map(key).collect();
-            return Err(
-                Diagnostic::error(at.clone(), format!("`sections` lists `{name}`, but there is no such page")).hint(
-                    crate::text::suggest(want, all.iter().map(String::as_str), "pages not yet listed"),
-                ),
-            );
+            return Err(Diagnostic::error(
+                at.clone(),
+                format!("`sections` lists `{name}`, but there is no such page"),
+            )
+            .hint(crate::text::suggest(
+                want,
+                all.iter().map(String::as_str),
+                "pages not yet listed",
+            )));
         };
         out.push(sections.remove(pos));
     }
     if let Some(s) = sections.first() {
-        return Err(Diagnostic::error(
-            loc.clone(),
-            format!("`{}` is not listed in `sections`", key(s)),
-        )
-        .hint("list every page by its path, or remove `sections:` to order them by file name"));
+        return Err(
+            Diagnostic::error(loc.clone(), format!("`{}` is not listed in `sections`", key(s)))
+                .hint("list every page by its path, or remove `sections:` to order them by file name"),
+        );
     }
     Ok(out)
 }

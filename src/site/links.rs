@@ -202,7 +202,10 @@ pub(crate) fn rewrite(
             if is_external(&w.url) || map.contains_key(&w.url) {
                 continue;
             }
-            let (path, anchor) = w.url.split_once('#').map_or((w.url.as_str(), None), |(p, a)| (p, Some(a)));
+            let (path, anchor) = w
+                .url
+                .split_once('#')
+                .map_or((w.url.as_str(), None), |(p, a)| (p, Some(a)));
             let path = path.split_once('?').map_or(path, |(p, _)| p);
             if path.is_empty() {
                 let Some(a) = anchor else { continue };
@@ -222,8 +225,11 @@ pub(crate) fn rewrite(
                 let Some(&j) = by_file.get(target.as_str()) else {
                     let hint = crate::text::suggest(&target, by_file.keys().copied(), "pages");
                     errors.push(
-                        Diagnostic::error(w.loc.clone(), format!("`{}` links to a page that does not exist", w.url))
-                            .hint(hint),
+                        Diagnostic::error(
+                            w.loc.clone(),
+                            format!("`{}` links to a page that does not exist", w.url),
+                        )
+                        .hint(hint),
                     );
                     continue;
                 };
@@ -339,7 +345,10 @@ mod tests {
         assert!(is_external("mailto:a@b"));
         assert!(!is_external("a.md#x:y"));
         assert!(!is_external("img/a.png"));
-        assert_eq!(join("content/sections/guide", "../img/a.png").as_deref(), Some("content/sections/img/a.png"));
+        assert_eq!(
+            join("content/sections/guide", "../img/a.png").as_deref(),
+            Some("content/sections/img/a.png")
+        );
         assert_eq!(join("a", "../../x"), None);
         assert_eq!(percent_decode("a%20b.png"), "a b.png");
     }

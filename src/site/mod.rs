@@ -136,7 +136,16 @@ pub fn render(
     let tree = nav::Tree::new(&pages);
     let words: BTreeMap<&'static str, String> = WORDS
         .iter()
-        .map(|(k, v)| (*k, doc.ui.words.get(&format!("site_{k}")).cloned().unwrap_or_else(|| v.to_string())))
+        .map(|(k, v)| {
+            (
+                *k,
+                doc.ui
+                    .words
+                    .get(&format!("site_{k}"))
+                    .cloned()
+                    .unwrap_or_else(|| v.to_string()),
+            )
+        })
         .collect();
     let site_title = doc.meta.title.as_str();
     let generator = format!("quire {}", env!("CARGO_PKG_VERSION"));
@@ -179,7 +188,12 @@ pub fn render(
             generator: generator.clone(),
             toc,
         };
-        search.push(html::search_entry(&p.title, &urls.search_path(&from), &view.toc, &p.html));
+        search.push(html::search_entry(
+            &p.title,
+            &urls.search_path(&from),
+            &view.toc,
+            &p.html,
+        ));
         match render_page(theme, "site/page.html", &view, doc) {
             Ok(h) => out.push(OutFile {
                 path: format!("{from}index.html"),
@@ -260,7 +274,12 @@ pub fn shared_files(theme: &Theme, root: &Path) -> Result<Vec<OutFile>, Diagnost
         .collect();
     files.sort_by(|a, b| a.path().cmp(b.path()));
     for e in files {
-        let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+        let rel = e
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read(e.path()) {
             Ok(bytes) => out.push(OutFile { path: rel, bytes }),
             Err(err) => errors.push(

@@ -28,7 +28,8 @@ pub struct Tree {
 fn folder_title(name: &str) -> String {
     let s = name.replace(['-', '_'], " ");
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 impl Tree {
@@ -139,7 +140,9 @@ impl Tree {
             if let Some(node) = self.at.get(&prefix).map(|&n| &self.nodes[n]) {
                 out.push(LinkView {
                     title: node.title.clone(),
-                    href: node.page.map_or(String::new(), |_| urls.href(&from, &urls.full(&prefix))),
+                    href: node
+                        .page
+                        .map_or(String::new(), |_| urls.href(&from, &urls.full(&prefix))),
                 });
             }
         }

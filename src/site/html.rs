@@ -85,38 +85,27 @@ pub fn headings(html: &str) -> Vec<TocView> {
 /// decoded value and returns its replacement, or `None` to keep it.
 pub fn rewrite_attrs(html: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    loop {
-        let next = ["href=\"", "src=\""]
-            .iter()
-            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
-            .filter(|(i, _)| *i > 0 && rest.as_bytes()[*i - 1].is_ascii_whitespace())
-            .min();
-        let Some((i, len)) = next.or_else(|| {
-            // A match not preceded by a space (`data-href="`) is skipped over.
-            ["href=\"", "src=\""]
-                .iter()
-                .filter_map(|a| rest.find(a).map(|i| (i, 0)))
-                .min()
-        }) else {
-            break;
-        };
-        if len == 0 {
-            out.push_str(&rest[..i + 1]);
-            rest = &rest[i + 1..];
+    let mut copied = 0;
+    // One pass over every `="`: linear in the page, however many links it has.
+    for (i, _) in html.match_indices("=\"") {
+        if i < copied {
             continue;
         }
-        let start = i + len;
-        let Some(e) = rest[start..].find('"') else { break };
-        out.push_str(&rest[..start]);
-        let value = &rest[start..start + e];
+        let before = &html[..i];
+        if !(before.ends_with(" href") || before.ends_with(" src")) {
+            continue;
+        }
+        let start = i + 2;
+        let Some(e) = html[start..].find('"') else { break };
+        out.push_str(&html[copied..start]);
+        let value = &html[start..start + e];
         match f(&unescape(value)) {
             Some(new) => out.push_str(&html_escape::encode_double_quoted_attribute(&new)),
             None => out.push_str(value),
         }
-        rest = &rest[start + e..];
+        copied = start + e;
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 

@@ -20,7 +20,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -52,7 +55,10 @@ fn sentence(r: &mut Lcg, n: usize) -> String {
 }
 
 fn page(i: usize, n: usize, r: &mut Lcg) -> String {
-    let mut s = format!("---\ntitle: \"Page {i}\"\nsummary: \"About {}\"\n---\n", WORDS[i % WORDS.len()]);
+    let mut s = format!(
+        "---\ntitle: \"Page {i}\"\nsummary: \"About {}\"\n---\n",
+        WORDS[i % WORDS.len()]
+    );
     let _ = writeln!(s, "{}\n", sentence(r, 40));
     for part in 0..3 {
         let _ = writeln!(s, "## Part {part} of page {i}\n");
@@ -60,7 +66,12 @@ fn page(i: usize, n: usize, r: &mut Lcg) -> String {
             let _ = writeln!(s, "{}\n", sentence(r, 30));
         }
         let _ = writeln!(s, "- {}\n- {}\n- {}\n", sentence(r, 6), sentence(r, 6), sentence(r, 6));
-        let _ = writeln!(s, "| Key | Value |\n| --- | --- |\n| a{i} | {} |\n| b{i} | {} |\n", r.below(1000), r.below(1000));
+        let _ = writeln!(
+            s,
+            "| Key | Value |\n| --- | --- |\n| a{i} | {} |\n| b{i} | {} |\n",
+            r.below(1000),
+            r.below(1000)
+        );
         if part == 1 {
             let _ = writeln!(s, "```rust\nfn page_{i}() -> u32 {{ {} }}\n```\n", r.below(100));
         }
@@ -145,7 +156,9 @@ fn main() {
         let outcome = quire::build(&root, &out);
         let secs = t.elapsed().as_secs_f64();
         if outcome.failed() {
-            let text = outcome.files.render(&outcome.diagnostics, quire::diag::Format::Human, false);
+            let text = outcome
+                .files
+                .render(&outcome.diagnostics, quire::diag::Format::Human, false);
             panic!("the bench corpus must build:\n{text}");
         }
         let bytes = bytes_under(&out);

@@ -218,6 +218,13 @@ fn md_links_become_page_urls_and_every_link_resolves() {
     assert!(home.contains("href=\"guide/install/index.html#requirements\""));
     assert!(home.contains("src=\"img/logo.svg\""));
     assert!(!snapshot(&fx.out()).keys().any(|k| k.ends_with(".md")));
+    // A heading repeated on another page keeps its natural id on each page.
+    let config = page(&fx, "reference/config/index.html");
+    assert!(install.contains("<h3 id=\"examples\">"));
+    assert!(config.contains("<h3 id=\"examples\">"), "{config}");
+    assert!(config.contains("href=\"../../guide/install/index.html#examples\""));
+    // A link to a folder is a link to its own page.
+    assert!(config.contains("href=\"../../guide/index.html\""));
     let n = check_links(&fx.out(), None);
     assert!(n > 50, "the checker saw only {n} links");
 }

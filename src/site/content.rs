@@ -65,7 +65,7 @@ pub fn check_base_url(u: &str) -> Result<(), String> {
 }
 
 /// File names that stand for their folder's own page.
-const INDEX_NAMES: [&str; 3] = ["index.md", "README.md", "_index.md"];
+pub(crate) const INDEX_NAMES: [&str; 3] = ["index.md", "README.md", "_index.md"];
 
 /// Strips a `01-` ordering prefix, which orders files but is not part of URLs.
 fn strip_order(name: &str) -> &str {

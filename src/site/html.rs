@@ -52,13 +52,21 @@ fn strip_tags(html: &str) -> String {
 
 /// The page's `<h3>` and `<h4>` headings (a section's own `##` and `###`).
 pub fn headings(html: &str) -> Vec<TocView> {
+    let mut out = headings_at(html, 3);
+    out.extend(headings_at(html, 4));
+    // Back into page order.
+    out.sort_by_key(|(at, _)| *at);
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The page's headings of one level.
+fn headings_at(html: &str, want: u8) -> Vec<(usize, TocView)> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(i) = rest.find("<h") {
         rest = &rest[i + 2..];
         let level = match rest.as_bytes().first() {
-            Some(b'3') => 3,
-            Some(b'4') => 4,
+            Some(&b) if b == b'0' + want => want,
             _ => continue,
         };
         let Some(after) = rest[1..].strip_prefix(" id=\"") else {
@@ -71,13 +79,73 @@ pub fn headings(html: &str) -> Vec<TocView> {
         let inner = after[e..end].split_once('>').map_or("", |(_, x)| x);
         // The anchor link at the end of every heading is not its title.
         let inner = inner.rsplit_once("<a class=\"anchor\"").map_or(inner, |(t, _)| t);
-        out.push(TocView {
-            id,
-            title: strip_tags(inner).trim().to_string(),
-            level,
-        });
+        out.push((
+            html.len() - rest.len(),
+            TocView {
+                id,
+                title: strip_tags(inner).trim().to_string(),
+                level,
+            },
+        ));
         rest = &after[end..];
     }
+    out
+}
+
+/// Gives each heading back its natural id (the slug of its text) when the
+/// one-document numbering had to suffix it (`examples-7`) only because
+/// another *page* has the same heading: on its own page it is unique, and
+/// authors link to `page.md#examples`. Links on the page follow.
+pub fn localize_heading_ids(html: &str) -> String {
+    let mut taken = ids(html);
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for level in 3..=6u8 {
+        for (_, h) in headings_at(html, level) {
+            let natural = crate::text::slug(&h.title);
+            if natural.is_empty() || natural == h.id || taken.contains(&natural) {
+                continue;
+            }
+            let suffixed =
+                h.id.strip_prefix(&natural)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+            if suffixed {
+                taken.insert(natural.clone());
+                renames.push((h.id, natural));
+            }
+        }
+    }
+    if renames.is_empty() {
+        return html.to_string();
+    }
+    let map: std::collections::BTreeMap<String, String> = renames.into_iter().collect();
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (i, _) in html.match_indices("=\"") {
+        if i < copied {
+            continue;
+        }
+        let before = &html[..i];
+        let is_id = before.ends_with(" id");
+        if !(is_id || before.ends_with(" href")) {
+            continue;
+        }
+        let start = i + 2;
+        let Some(e) = html[start..].find('"') else { break };
+        let value = unescape(&html[start..start + e]);
+        let key = if is_id {
+            Some(value.as_str())
+        } else {
+            value.strip_prefix('#')
+        };
+        if let Some(new) = key.and_then(|k| map.get(k)) {
+            out.push_str(&html[copied..start]);
+            out.push_str(if is_id { "" } else { "#" });
+            out.push_str(&html_escape::encode_double_quoted_attribute(new));
+            copied = start + e;
+        }
+    }
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -192,6 +260,16 @@ mod tests {
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].id.as_str(), t[0].title.as_str()), ("a-b", "A b"));
         assert_eq!(ids(h).into_iter().collect::<Vec<_>>(), ["a-b", "x"]);
+    }
+
+    #[test]
+    fn headings_get_their_natural_ids_back_when_free_on_the_page() {
+        let h = "<h3 id=\"examples-3\">Examples <a class=\"anchor\" href=\"#examples-3\">#</a></h3>\
+                 <h3 id=\"more-2\">More</h3><p id=\"more\">x</p><a href=\"#examples-3\">e</a>";
+        let out = localize_heading_ids(h);
+        assert!(out.contains("<h3 id=\"examples\">"), "{out}");
+        assert_eq!(out.matches("href=\"#examples\"").count(), 2, "{out}");
+        assert!(out.contains("<h3 id=\"more-2\">"), "`more` is taken on the page: {out}");
     }
 
     #[test]

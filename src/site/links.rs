@@ -5,6 +5,7 @@
 //! Files linked or shown (images) are copied beside the pages.
 
 use super::Page;
+use super::content::INDEX_NAMES;
 use super::html;
 use crate::diag::{Diagnostic, Diagnostics, Loc};
 use crate::model::{Report, Section};
@@ -233,6 +234,22 @@ pub(crate) fn rewrite(
                     );
                     continue;
                 };
+                let mut href = urls.href(&from, &urls.full(&pages[j].path));
+                if let Some(a) = anchor {
+                    if !pages[j].ids.contains(a) {
+                        errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`")));
+                        continue;
+                    }
+                    href = format!("{href}#{a}");
+                }
+                map.insert(w.url.clone(), href);
+                continue;
+            }
+            // A link to a folder means the folder's own page.
+            let folder_page = INDEX_NAMES
+                .iter()
+                .find_map(|n| by_file.get(format!("{}/{n}", target.trim_end_matches('/')).as_str()));
+            if let (Some(&j), false) = (folder_page, root.join(&target).is_file()) {
                 let mut href = urls.href(&from, &urls.full(&pages[j].path));
                 if let Some(a) = anchor {
                     if !pages[j].ids.contains(a) {

@@ -320,7 +320,7 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
                     Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
                 })
                 .collect();
-            let html = highlight::highlight(&html);
+            let html = html::localize_heading_ids(&highlight::highlight(&html));
             // A report's flat sections become `framing/`; a site's keep their folders.
             let path = if s.file.starts_with(content::DIR) {
                 content::page_path(&s.file)

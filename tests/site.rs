@@ -463,3 +463,22 @@ fn serve_rebuilds_on_change_shows_errors_and_keeps_the_last_good_build() {
         "the error is shown"
     );
 }
+
+#[test]
+fn code_in_a_report_is_shown_as_written() {
+    let fx = Fixture::new();
+    let f = "content/sections/01-intro.md";
+    let code = "\nInline `{{ not.bound }}` and `[^nope]`.\n\n```sh\necho {{ capex.none }} ${{ secrets.X }} [^zz] @fig:none\n```\n\n    indented {{ x }}\n\nLiteral \\{{ in prose }}.\n";
+    fx.write(f, &(fx.read(f) + code));
+    let r = fx.build(&[]);
+    r.assert_code(0, "code holding `{{`, `[^x]` and `@fig:` builds");
+    let html = fx.index_html();
+    assert!(html.contains("<code>{{ not.bound }}</code>"));
+    assert!(html.contains("<code>[^nope]</code>"));
+    assert!(html.contains("echo {{ capex.none }} ${{ secrets.X }} [^zz] @fig:none"));
+    assert!(html.contains("indented {{ x }}"));
+    assert!(html.contains("Literal {{ in prose }}."));
+    // Without the escape, the same prose is a binding and fails at its place.
+    fx.write(f, &fx.read(f).replace("\\{{ in prose }}", "{{ in prose }}"));
+    fx.expect_error(fx.pos(f, "{{ in prose }}"), "in prose");
+}

@@ -364,7 +364,7 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
 pub fn settings_for(root: &Path, opts: &crate::Options) -> Result<Option<String>, Diagnostic> {
     let file = "content/report.yaml";
     let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    let doc = crate::yaml::Doc::parse(file, &text, 0)?;
+    let doc = crate::yaml::Doc::parse(file, text.trim_start_matches('\u{feff}'), 0)?;
     let s = content::settings(&doc.root())?;
     if !(s.site || opts.site) {
         return Ok(None);

@@ -71,6 +71,9 @@ enum Command {
         /// Treat warnings as errors (exit status 1).
         #[arg(long)]
         deny_warnings: bool,
+        /// Check as a site (one page per section, links between pages).
+        #[arg(long)]
+        site: bool,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
@@ -137,11 +140,13 @@ fn main() -> ExitCode {
             lang,
             deny_warnings,
             format,
+            site,
         } => (
             quire::check_with(
                 root,
                 &Options {
                     lang: *lang,
+                    site: *site,
                     ..Options::default()
                 },
             ),

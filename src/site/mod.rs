@@ -149,56 +149,63 @@ pub fn render(
         .collect();
     let site_title = doc.meta.title.as_str();
     let generator = format!("quire {}", env!("CARGO_PKG_VERSION"));
-    let mut search = Vec::new();
-    let mut errors = Vec::new();
-    for (i, p) in pages.iter().enumerate() {
-        let from = urls.full(&p.path);
-        let link = |j: usize| LinkView {
-            title: pages[j].title.clone(),
-            href: urls.href(&from, &urls.full(&pages[j].path)),
-        };
-        let toc = html::headings(&p.html);
-        let section = p.sec.map(|s| &doc.sections[s]);
-        let view = SitePageView {
-            site_title,
-            id: section.map_or("sources", |s| s.id.as_str()),
-            title: &p.title,
-            summary: section.map_or("", |s| s.summary.as_str()),
-            lang_tag: doc.ui.word("lang_tag"),
-            root: urls.root(&from),
-            home_href: urls.href(&from, &urls.full("")),
-            css_href: urls.href(&from, "style.css"),
-            search_href: urls.href(&from, "search.js"),
-            index_href: urls.href(&from, &format!("{}search-index.js", doc.dir)),
-            canonical: urls.canonical(&from),
-            body_html: p.html.clone(),
-            nav_html: tree.sidebar(&pages, i, &urls),
-            breadcrumbs: tree.breadcrumbs(&pages, i, &urls),
-            prev: i.checked_sub(1).map(link),
-            next: (i + 1 < pages.len()).then(|| link(i + 1)),
-            editions: doc
-                .editions
-                .iter()
-                .map(|e| LinkView {
-                    title: e.name.clone(),
-                    href: format!("{}{}", "../".repeat(p.path.matches('/').count()), e.href),
-                })
-                .collect(),
-            words: words.clone(),
-            generator: generator.clone(),
-            toc,
-        };
-        search.push(html::search_entry(
-            &p.title,
-            &urls.search_path(&from),
-            &view.toc,
-            &p.html,
-        ));
-        match render_page(theme, "site/page.html", &view, doc) {
-            Ok(h) => out.push(OutFile {
+    // Pages render independently; rayon spreads them over the cores and
+    // `collect` keeps reading order, so the output is the same bytes.
+    use rayon::prelude::*;
+    let rendered: Vec<([String; 4], Result<OutFile, Diagnostic>)> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &pages[i];
+            let from = urls.full(&p.path);
+            let link = |j: usize| LinkView {
+                title: pages[j].title.clone(),
+                href: urls.href(&from, &urls.full(&pages[j].path)),
+            };
+            let toc = html::headings(&p.html);
+            let section = p.sec.map(|s| &doc.sections[s]);
+            let view = SitePageView {
+                site_title,
+                id: section.map_or("sources", |s| s.id.as_str()),
+                title: &p.title,
+                summary: section.map_or("", |s| s.summary.as_str()),
+                lang_tag: doc.ui.word("lang_tag"),
+                root: urls.root(&from),
+                home_href: urls.href(&from, &urls.full("")),
+                css_href: urls.href(&from, "style.css"),
+                search_href: urls.href(&from, "search.js"),
+                index_href: urls.href(&from, &format!("{}search-index.js", doc.dir)),
+                canonical: urls.canonical(&from),
+                body_html: p.html.clone(),
+                nav_html: tree.sidebar(&pages, i, &urls),
+                breadcrumbs: tree.breadcrumbs(&pages, i, &urls),
+                prev: i.checked_sub(1).map(link),
+                next: (i + 1 < pages.len()).then(|| link(i + 1)),
+                editions: doc
+                    .editions
+                    .iter()
+                    .map(|e| LinkView {
+                        title: e.name.clone(),
+                        href: format!("{}{}", "../".repeat(p.path.matches('/').count()), e.href),
+                    })
+                    .collect(),
+                words: words.clone(),
+                generator: generator.clone(),
+                toc,
+            };
+            let entry = html::search_entry(&p.title, &urls.search_path(&from), &view.toc, &p.html);
+            let file = render_page(theme, "site/page.html", &view, doc).map(|h| OutFile {
                 path: format!("{from}index.html"),
                 bytes: h.into_bytes(),
-            }),
+            });
+            (entry, file)
+        })
+        .collect();
+    let mut search = Vec::new();
+    let mut errors = Vec::new();
+    for (entry, file) in rendered {
+        search.push(entry);
+        match file {
+            Ok(f) => out.push(f),
             Err(d) => errors.push(d),
         }
     }
@@ -307,9 +314,11 @@ fn render_page(theme: &Theme, template: &str, view: &SitePageView, doc: &Documen
 /// The pages in reading order: one per section (the first at the edition's
 /// root unless a page is already there), then Sources when there are any.
 fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
+    use rayon::prelude::*;
+    // Highlighting dominates; sections are independent, order is kept.
     let mut pages: Vec<Page> = doc
         .sections
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, s)| {
             let html: String = s

@@ -37,7 +37,7 @@ enum Command {
         #[arg(long)]
         site: bool,
         /// The URL the site is served under, e.g. https://example.org/docs/.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
     },
     /// Write a starter project (a report, or with --site a docs site) into DIR.
@@ -88,6 +88,10 @@ enum FormatArg {
     Json,
     /// GitHub Actions annotations.
     Github,
+}
+
+fn parse_base_url(s: &str) -> Result<String, String> {
+    quire::site::content::check_base_url(s).map(|()| s.to_string())
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

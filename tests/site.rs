@@ -482,3 +482,23 @@ fn code_in_a_report_is_shown_as_written() {
     fx.write(f, &fx.read(f).replace("\\{{ in prose }}", "{{ in prose }}"));
     fx.expect_error(fx.pos(f, "{{ in prose }}"), "in prose");
 }
+
+#[test]
+fn a_bad_base_url_is_a_usage_error() {
+    let fx = corpus();
+    for bad in ["example.org/docs/", "https://example.org/docs"] {
+        let r = fx.build(&["--base-url", bad]);
+        r.assert_code(2, "a base URL that is not absolute or lacks its `/`");
+        assert!(r.stderr.contains(bad), "{}", r.stderr);
+    }
+    fx.replace("content/report.yaml", "mode: site\n", "mode: site\nbase_url: docs/\n");
+    fx.expect_error(fx.pos("content/report.yaml", "docs/"), "not an absolute URL");
+}
+
+#[test]
+fn an_unknown_mode_is_an_error_at_its_value() {
+    let fx = corpus();
+    fx.replace("content/report.yaml", "mode: site\n", "mode: book\n");
+    let d = fx.expect_error(fx.pos("content/report.yaml", "book"), "unknown mode `book`");
+    assert!(d.hint.contains("mode: site"));
+}

@@ -31,8 +31,7 @@ pub fn settings(root: &Node) -> Result<Settings, Diagnostic> {
             "site" => true,
             "report" => false,
             other => {
-                return Err(n
-                    .error(format!("unknown mode `{other}`"))
+                return Err(Diagnostic::error(n.value_loc(), format!("unknown mode `{other}`"))
                     .hint("write `mode: report` (one page, the default) or `mode: site` (one page per section)"));
             }
         },
@@ -41,7 +40,9 @@ pub fn settings(root: &Node) -> Result<Settings, Diagnostic> {
         None => String::new(),
         Some(n) => {
             let u = n.str()?;
-            check_base_url(&u).map_err(|why| n.error(why).hint("write e.g. `base_url: https://example.org/docs/`"))?;
+            check_base_url(&u).map_err(|why| {
+                Diagnostic::error(n.value_loc(), why).hint("write e.g. `base_url: https://example.org/docs/`")
+            })?;
             u
         }
     };

@@ -142,16 +142,7 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
     ])?;
     let languages = languages(root)?;
     let order = match root.get("sections") {
-        Some(n) => {
-            let items = n
-                .items()
-                .map_err(|_| n.error("`sections` should be a list of section file names"))?;
-            let names = items
-                .iter()
-                .map(|i| Ok((i.str()?, i.value_loc())))
-                .collect::<Result<Vec<_>, Diagnostic>>()?;
-            Some((names, n.loc()))
-        }
+        Some(n) => Some((crate::site::content::order_list(&n, "")?, n.loc())),
         None => None,
     };
     let mut palette = Vec::new();

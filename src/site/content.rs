@@ -233,6 +233,27 @@ fn title_from_name(rel: &str) -> String {
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
+/// The `sections:` list, flattened: a plain item names a section; an item
+/// `guide: [install, usage]` names the folder's own page (as `guide/`,
+/// which may be absent) and then `guide/install`, `guide/usage`.
+pub fn order_list(n: &Node, prefix: &str) -> Result<Vec<(String, Loc)>, Diagnostic> {
+    let items = n
+        .items()
+        .map_err(|_| n.error("`sections` should be a list of section file names"))?;
+    let mut out = Vec::new();
+    for item in items {
+        if item.is_map() {
+            for (folder, list) in item.entries()? {
+                out.push((format!("{prefix}{folder}/"), list.loc()));
+                out.extend(order_list(&list, &format!("{prefix}{folder}/"))?);
+            }
+        } else {
+            out.push((format!("{prefix}{}", item.str()?), item.value_loc()));
+        }
+    }
+    Ok(out)
+}
+
 /// Orders pages as `sections:` lists them, by page path (`guide/install`),
 /// id (`guide-install`) or file (`02-guide/01-install`); every page must be listed.
 pub fn reorder(mut sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -> Result<Vec<Section>, Diagnostic> {
@@ -240,14 +261,24 @@ pub fn reorder(mut sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -
     let key = |s: &Section| page_path(&s.file).trim_end_matches('/').to_string();
     for (name, at) in order {
         let want = name.trim_matches('/');
+        // `guide/` stands for the folder's own page, when it has one.
+        let folder = name.ends_with('/');
         let written = |s: &Section| {
             let rel = s.file.strip_prefix(DIR).unwrap_or(&s.file).trim_start_matches('/');
             rel.strip_suffix(".md").unwrap_or(rel) == want
         };
-        let Some(pos) = sections
+        let folder_index = |s: &Section| {
+            INDEX_NAMES
+                .iter()
+                .any(|i| s.file.strip_prefix(DIR).is_some_and(|r| r == format!("/{want}/{i}")))
+        };
+        let found = sections
             .iter()
-            .position(|s| key(s) == want || s.id == want || written(s))
-        else {
+            .position(|s| key(s) == want || s.id == want || written(s) || (folder && folder_index(s)));
+        if found.is_none() && folder {
+            continue;
+        }
+        let Some(pos) = found else {
             let all: Vec<String> = sections.iter().map(key).collect();
             return Err(Diagnostic::error(
                 at.clone(),
@@ -273,6 +304,28 @@ pub fn reorder(mut sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_sections_order() {
+        let text = "sections:\n  - index\n  - 01-guide:\n      - 02-usage\n      - 01-install\n";
+        let doc = Doc::parse("content/report.yaml", text, 0).unwrap();
+        let list = order_list(&doc.root().get("sections").unwrap(), "").unwrap();
+        let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["index", "01-guide/", "01-guide/02-usage", "01-guide/01-install"]
+        );
+        let page = |f: &str| page(&format!("{DIR}/{f}"), "x\n").unwrap();
+        let sections = vec![
+            page("index.md"),
+            page("01-guide/01-install.md"),
+            page("01-guide/02-usage.md"),
+            page("01-guide/README.md"),
+        ];
+        let out = reorder(sections, &list, &Loc::file("content/report.yaml")).unwrap();
+        let ids: Vec<&str> = out.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["index", "guide", "guide-usage", "guide-install"]);
+    }
 
     #[test]
     fn paths() {

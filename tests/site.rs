@@ -65,13 +65,8 @@ fn check_links(out: &Path, base: Option<&str>) -> usize {
                     None if link.contains("://") || link.starts_with("mailto:") => continue,
                     None if rel == "404.html" || rel.ends_with("/404.html") => continue,
                     None => {
-                        // Links between editions are relative by design.
-                        if link.starts_with("../") || link.contains("index.html") {
-                            join(dir, &link)
-                        } else {
-                            broken.push(format!("{rel}: `{link}` is not under the base URL"));
-                            continue;
-                        }
+                        broken.push(format!("{rel}: `{link}` is not under the base URL"));
+                        continue;
                     }
                 },
                 None => {
@@ -501,4 +496,32 @@ fn an_unknown_mode_is_an_error_at_its_value() {
     fx.replace("content/report.yaml", "mode: site\n", "mode: book\n");
     let d = fx.expect_error(fx.pos("content/report.yaml", "book"), "unknown mode `book`");
     assert!(d.hint.contains("mode: site"));
+}
+
+#[test]
+fn the_link_checker_finds_broken_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    fs::create_dir_all(out.join("a")).unwrap();
+    fs::write(out.join("index.html"), "<a href=\"a/index.html#here\">a</a>").unwrap();
+    fs::write(
+        out.join("a/index.html"),
+        "<h3 id=\"here\">x</h3><a href=\"../index.html\">up</a>",
+    )
+    .unwrap();
+    assert_eq!(check_links(out, None), 2);
+    for broken in [
+        "<a href=\"a/index.html#gone\">a</a>",
+        "<img src=\"missing.png\">",
+        "<a href=\"b/index.html\">b</a>",
+    ] {
+        fs::write(out.join("index.html"), broken).unwrap();
+        let caught = std::panic::catch_unwind(|| check_links(out, None));
+        assert!(caught.is_err(), "the checker missed {broken}");
+    }
+    fs::write(out.join("index.html"), "<a href=\"index.html\">relative</a>").unwrap();
+    assert!(
+        std::panic::catch_unwind(|| check_links(out, Some(BASE))).is_err(),
+        "with a base URL, a relative page link is reported"
+    );
 }

@@ -185,7 +185,8 @@ pub fn render(
                     .iter()
                     .map(|e| LinkView {
                         title: e.name.clone(),
-                        href: format!("{}{}", "../".repeat(p.path.matches('/').count()), e.href),
+                        // `e.href` leads from one edition's root to the other's.
+                        href: urls.href(&from, e.href.trim_start_matches("../").trim_end_matches("index.html")),
                     })
                     .collect(),
                 words: words.clone(),

@@ -148,6 +148,29 @@ pub fn id_of(path: &str) -> String {
     if id.is_empty() { "index".into() } else { id }
 }
 
+/// Front matter keys other tools write (Hugo, Jekyll, Docusaurus, MkDocs):
+/// accepted so their pages build unchanged, and ignored except
+/// `description`, which serves as the summary. Any other key is a typo.
+const FOREIGN_KEYS: [&str; 17] = [
+    "description",
+    "date",
+    "weight",
+    "draft",
+    "tags",
+    "categories",
+    "slug",
+    "layout",
+    "author",
+    "authors",
+    "sidebar_position",
+    "sidebar_label",
+    "id",
+    "keywords",
+    "aliases",
+    "toc",
+    "hide",
+];
+
 /// One page: optional front matter (`title`, `summary`), then Markdown. The
 /// title is the front matter's, else the first heading's (which is then
 /// not shown again), else made from the file name.
@@ -164,9 +187,12 @@ pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         let doc = Doc::parse(rel, &fm, 1)?;
         let root = doc.root();
         if root.is_map() {
-            root.only_keys(&["title", "summary"])?;
+            root.only_keys(&[&["title", "summary"][..], &FOREIGN_KEYS[..]].concat())?;
             title = root.get("title").map(|t| t.text()).transpose()?;
             summary = crate::load::opt_text(&root, "summary")?;
+            if summary.is_empty() && root.get("description").is_some_and(|d| d.str().is_ok()) {
+                summary = crate::load::opt_text(&root, "description")?;
+            }
         }
         body = lines[close + 1..].concat();
         offset = close + 1;
@@ -342,6 +368,17 @@ mod tests {
         assert_eq!(s.title.get(crate::text::Lang::EN), "Hello x");
         assert!(!s.body.contains("Hello"));
         assert_eq!(s.body.matches('\n').count(), 3);
+        let s = page(
+            "content/sections/b.md",
+            "---\ntitle: B\nweight: 3\ndescription: About B\n---\n# B\n",
+        )
+        .unwrap();
+        assert_eq!(s.summary.get(crate::text::Lang::EN), "About B");
+        assert!(
+            !s.body.contains("# B"),
+            "a heading equal to the title is not shown twice"
+        );
+        assert!(page("content/sections/c.md", "---\ntittle: C\n---\n").is_err());
         let s = page("content/sections/02-getting_started.md", "Text\n").unwrap();
         assert_eq!(s.title.get(crate::text::Lang::EN), "Getting started");
     }

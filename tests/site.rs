@@ -525,3 +525,22 @@ fn the_link_checker_finds_broken_links() {
         "with a base URL, a relative page link is reported"
     );
 }
+
+#[test]
+fn a_report_warns_about_pages_in_sub_folders() {
+    let fx = Fixture::new();
+    fx.write("content/sections/extra/notes.md", "# Notes\n");
+    let r = fx.check(&["--format", "json"]);
+    r.assert_code(0, "a warning does not fail the check");
+    let w = r.diags();
+    assert!(
+        w.iter().any(|d| d.severity == "warning"
+            && d.file == "content/sections/extra/notes.md"
+            && d.message.contains("sub-folder")),
+        "{w:?}"
+    );
+    fx.check(&["--deny-warnings"])
+        .assert_code(1, "the warning fails --deny-warnings");
+    fx.check(&["--site", "--deny-warnings"])
+        .assert_code(0, "a site reads sub-folders");
+}

@@ -55,6 +55,9 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
         }
     }
     let mut warnings = Vec::new();
+    if !site {
+        warnings.extend(crate::site::content::skipped_in_report(root));
+    }
     let mut sections = pair_translations(sections, &meta.languages, &mut errors, &mut warnings);
     if let Some((order, loc)) = order {
         sections = if site {

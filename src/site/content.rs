@@ -142,6 +142,30 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
     out
 }
 
+/// A report reads only `content/sections/*.md`; Markdown in its sub-folders
+/// would be left out silently, so each such file gets a warning.
+pub fn skipped_in_report(root: &Path) -> Diagnostics {
+    let base = root.join(DIR);
+    let mut files: Vec<String> = WalkDir::new(&base)
+        .min_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .filter_map(|e| Some(e.path().strip_prefix(&base).ok()?.to_string_lossy().replace('\\', "/")))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|rel| {
+            Diagnostic::warning(
+                Loc::file(format!("{DIR}/{rel}")),
+                "this page is in a sub-folder, which a report does not read",
+            )
+            .hint("add `mode: site` to content/report.yaml to build one page per file, or move it up a folder")
+        })
+        .collect()
+}
+
 /// The section id of a page path: `guide-install`, `index` for the home page.
 pub fn id_of(path: &str) -> String {
     let id = path.trim_end_matches('/').replace('/', "-");

@@ -7,6 +7,7 @@
 //! swap into `output/`). Each stage is a plain function of the previous one.
 
 pub mod chart;
+pub mod defaults;
 pub mod diag;
 pub mod expr;
 pub mod i18n;
@@ -14,6 +15,9 @@ pub mod load;
 pub mod model;
 pub mod pdf;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
+pub mod site;
 pub mod text;
 pub mod transform;
 pub mod units;
@@ -64,11 +68,15 @@ pub struct Options {
     /// Build only this language's edition, at the top of the output,
     /// instead of every edition `report.yaml` lists.
     pub lang: Option<text::Lang>,
+    /// Build a site (one page per section) whatever `report.yaml`'s `mode`.
+    pub site: bool,
+    /// The site's base URL, overriding `report.yaml`'s `base_url`.
+    pub base_url: Option<String>,
 }
 
 /// Runs every stage but writing; returns the files to write.
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
-    let report = match load::load(root, &mut outcome.files) {
+    let report = match load::load_with(root, &mut outcome.files, opts.site) {
         Ok(r) => r,
         Err(d) => {
             outcome.diagnostics.extend(d);
@@ -115,11 +123,28 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
     }
     link_editions(&mut docs);
     let mut files = Vec::new();
-    for doc in &docs {
-        match render::render(doc, &theme) {
-            Ok(f) => files.extend(f),
-            Err(d) => outcome.diagnostics.extend(d),
+    match site::settings_for(root, opts) {
+        Ok(Some(base_url)) => {
+            match site::shared_files(&theme, root) {
+                Ok(f) => files.extend(f),
+                Err(d) => outcome.diagnostics.extend(d),
+            }
+            for doc in &docs {
+                match site::render(&report, doc, &theme, root, &base_url) {
+                    Ok(f) => files.extend(f),
+                    Err(d) => outcome.diagnostics.extend(d),
+                }
+            }
         }
+        Ok(None) => {
+            for doc in &docs {
+                match render::render(doc, &theme) {
+                    Ok(f) => files.extend(f),
+                    Err(d) => outcome.diagnostics.extend(d),
+                }
+            }
+        }
+        Err(d) => outcome.diagnostics.push(d),
     }
     if outcome.diagnostics.iter().any(Diagnostic::is_error) {
         return None;

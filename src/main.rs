@@ -41,6 +41,32 @@ enum Command {
         /// chromium-browser, google-chrome or google-chrome-stable on PATH].
         #[arg(long, value_name = "PATH", requires = "pdf")]
         browser: Option<PathBuf>,
+        /// Build a site (one page per section) whatever report.yaml's `mode`.
+        #[arg(long)]
+        site: bool,
+        /// The URL the site is served under, e.g. https://example.org/docs/.
+        #[arg(long, value_parser = parse_base_url)]
+        base_url: Option<String>,
+    },
+    /// Write a starter project (a report, or with --site a docs site) into DIR.
+    New {
+        /// The new project's folder (absent or empty).
+        dir: PathBuf,
+        /// A documentation site instead of a report.
+        #[arg(long)]
+        site: bool,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on change and reload the page.
+    Serve {
+        /// Project folder holding `content/` and `templates/`.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: <root>/output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
     },
     /// Validate everything `build` does and write nothing.
     Check {
@@ -53,6 +79,9 @@ enum Command {
         /// Treat warnings as errors (exit status 1).
         #[arg(long)]
         deny_warnings: bool,
+        /// Check as a site (one page per section, links between pages).
+        #[arg(long)]
+        site: bool,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
@@ -69,6 +98,10 @@ enum FormatArg {
     Github,
 }
 
+fn parse_base_url(s: &str) -> Result<String, String> {
+    quire::site::content::check_base_url(s).map(|()| s.to_string())
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("unknown language `{s}`; use en or zh"))
 }
@@ -77,28 +110,59 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let start = Instant::now();
     let (outcome, format, deny, verb) = match &cli.command {
+        Command::New { dir, site } => {
+            return match quire::scaffold::new(dir, *site) {
+                Ok(files) => {
+                    println!(
+                        "wrote {} files into {}; next: quire build --root {}",
+                        files.len(),
+                        dir.display(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprintln!("error: {}\n  = help: {}", d.message, d.hint);
+                    ExitCode::from(1)
+                }
+            };
+        }
+        Command::Serve { root, out, port } => {
+            let out = out.clone().unwrap_or_else(|| root.join("output"));
+            return quire::serve::serve(root, &out, *port);
+        }
         Command::Build {
             root,
             out,
             lang,
             format,
+            site,
+            base_url,
             ..
         } => {
             let out = out.clone().unwrap_or_else(|| root.join("output"));
-            (
-                quire::build_with(root, &out, &Options { lang: *lang }),
-                *format,
-                false,
-                "built",
-            )
+            let opts = Options {
+                lang: *lang,
+                site: *site,
+                base_url: base_url.clone(),
+            };
+            (quire::build_with(root, &out, &opts), *format, false, "built")
         }
         Command::Check {
             root,
             lang,
             deny_warnings,
             format,
+            site,
         } => (
-            quire::check_with(root, &Options { lang: *lang }),
+            quire::check_with(
+                root,
+                &Options {
+                    lang: *lang,
+                    site: *site,
+                    ..Options::default()
+                },
+            ),
             *format,
             *deny_warnings,
             "checked",

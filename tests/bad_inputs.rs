@@ -503,10 +503,13 @@ fn sections_order_names_a_missing_file() {
 // ---------------------------------------------------------------- templates
 
 #[test]
-fn missing_template() {
+fn missing_template_falls_back_to_the_built_in_default() {
     let fx = Fixture::built();
+    let before = fx.index_html();
     fx.remove("templates/partials/figure.html");
-    fx.expect_error(at("templates/partials/figure.html", 1, 1), "missing template");
+    let r = fx.build(&[]);
+    r.assert_code(0, "a project may leave out any template quire has built in");
+    assert_eq!(fx.index_html(), before, "the built-in template is the repository's");
 }
 
 #[test]

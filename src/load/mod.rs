@@ -13,10 +13,18 @@ use walkdir::WalkDir;
 /// Reads the report under `root`, recording every file's text in `files`
 /// so diagnostics can quote it.
 pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
+    load_with(root, files, false)
+}
+
+/// [`load`], reading the sections as a site's pages (nested folders, front
+/// matter optional; see [`crate::site::content`]) when `site` is set or
+/// `report.yaml` says `mode: site`.
+pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Report, Diagnostics> {
     let meta_file = "content/report.yaml";
     let text = read(root, meta_file, files).map_err(|d| vec![d])?;
     let doc = Doc::parse(meta_file, &text, 0).map_err(|d| vec![d])?;
     let (meta, order) = meta(&doc.root()).map_err(|d| vec![d])?;
+    let site = site || crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?.site;
     let mut errors = Vec::new();
     let mut datasets = Vec::new();
     for rel in list(root, "content/data", "yaml") {
@@ -26,7 +34,10 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
         }
     }
     let mut sections = Vec::new();
-    for rel in list(root, "content/sections", "md") {
+    if site {
+        sections = crate::site::content::sections(root, files, &mut errors);
+    }
+    for rel in list(root, "content/sections", "md").into_iter().filter(|_| !site) {
         match read(root, &rel, files).and_then(|t| section(&rel, &t)) {
             Ok(s) => sections.push(s),
             Err(d) => errors.push(d),
@@ -44,9 +55,17 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
         }
     }
     let mut warnings = Vec::new();
+    if !site {
+        warnings.extend(crate::site::content::skipped_in_report(root));
+    }
     let mut sections = pair_translations(sections, &meta.languages, &mut errors, &mut warnings);
     if let Some((order, loc)) = order {
-        sections = reorder(sections, &order, &loc).map_err(|d| vec![d])?;
+        sections = if site {
+            crate::site::content::reorder(sections, &order, &loc)
+        } else {
+            reorder(sections, &order, &loc)
+        }
+        .map_err(|d| vec![d])?;
     }
     if sections.is_empty() && errors.is_empty() {
         errors.push(
@@ -80,7 +99,7 @@ fn list(root: &Path, dir: &str, ext: &str) -> Vec<String> {
     out
 }
 
-fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnostic> {
+pub(crate) fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| {
         Diagnostic::error(Loc::file(rel), format!("cannot read `{rel}`: {e}"))
             .hint("check that the file exists and is readable; run quire from the project root or pass --root")
@@ -121,19 +140,12 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
         "sections",
         "palette",
         "sources",
+        "mode",
+        "base_url",
     ])?;
     let languages = languages(root)?;
     let order = match root.get("sections") {
-        Some(n) => {
-            let items = n
-                .items()
-                .map_err(|_| n.error("`sections` should be a list of section file names"))?;
-            let names = items
-                .iter()
-                .map(|i| Ok((i.str()?, i.value_loc())))
-                .collect::<Result<Vec<_>, Diagnostic>>()?;
-            Some((names, n.loc()))
-        }
+        Some(n) => Some((crate::site::content::order_list(&n, "")?, n.loc())),
         None => None,
     };
     let mut palette = Vec::new();

@@ -25,38 +25,7 @@ pub struct OutFile {
 
 /// Renders one edition: its page and its charts, under `doc.dir`.
 pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics> {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    let mut figure_html = Vec::new();
-    let empty = SourceLine {
-        text: String::new(),
-        refs: Vec::new(),
-    };
-    for f in &doc.figures {
-        let source = f
-            .datasets
-            .first()
-            .and_then(|d| doc.source_lines.get(d))
-            .unwrap_or(&empty);
-        match figure(doc, &theme.tera, f, source) {
-            Ok((html, svg)) => {
-                if let Some(svg) = svg {
-                    out.push(OutFile {
-                        path: format!("{}charts/{}.svg", doc.dir, f.key),
-                        bytes: svg.into_bytes(),
-                    });
-                }
-                figure_html.push(html);
-            }
-            Err(d) => {
-                errors.push(d);
-                figure_html.push(String::new());
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let (figure_html, mut out) = figures(doc, theme)?;
     let sections = doc
         .sections
         .iter()
@@ -104,6 +73,44 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
         },
     );
     Ok(out)
+}
+
+/// Every figure's HTML, in [`Document::figures`] order, and each chart's
+/// standalone SVG file; shared by the report and the site renderer.
+pub fn figures(doc: &Document, theme: &Theme) -> Result<(Vec<String>, Vec<OutFile>), Diagnostics> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut figure_html = Vec::new();
+    let empty = SourceLine {
+        text: String::new(),
+        refs: Vec::new(),
+    };
+    for f in &doc.figures {
+        let source = f
+            .datasets
+            .first()
+            .and_then(|d| doc.source_lines.get(d))
+            .unwrap_or(&empty);
+        match figure(doc, &theme.tera, f, source) {
+            Ok((html, svg)) => {
+                if let Some(svg) = svg {
+                    out.push(OutFile {
+                        path: format!("{}charts/{}.svg", doc.dir, f.key),
+                        bytes: svg.into_bytes(),
+                    });
+                }
+                figure_html.push(html);
+            }
+            Err(d) => {
+                errors.push(d);
+                figure_html.push(String::new());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((figure_html, out))
 }
 
 /// Renders `template` with `view` under `name`, and the edition's words as `ui`.

@@ -24,6 +24,9 @@ pub struct Theme {
     pub tera: Tera,
     /// `templates/style.css`, inlined into each page.
     pub css: String,
+    /// `templates/site/site.css` and `site/search.js` (a project's own, else
+    /// quire's): the site's extra styles and search script.
+    pub site_assets: (String, String),
     /// Interface words by language code.
     pub catalogues: BTreeMap<String, Catalogue>,
 }
@@ -91,7 +94,18 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
             Err(d) => errors.push(d),
         }
     }
-    for name in REQUIRED.iter().filter(|n| !names.iter().any(|x| x == *n)) {
+    // A template the project does not override comes from quire's defaults.
+    for (name, text) in crate::defaults::FILES.iter().filter(|(n, _)| n.ends_with(".html")) {
+        if !names.iter().any(|x| x == name)
+            && let Err(e) = tera.add_raw_template(name, text)
+        {
+            errors.push(tera_error(&e, name));
+        }
+    }
+    for name in REQUIRED
+        .iter()
+        .filter(|n| crate::defaults::get(n).is_none() && !names.iter().any(|x| x == *n))
+    {
         errors.push(
             Diagnostic::error(
                 Loc::file(format!("templates/{name}")),
@@ -102,6 +116,9 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
     }
     let css = match read(root, "templates/style.css", files) {
         Ok(Some(c)) => c,
+        Ok(None) if crate::defaults::get("style.css").is_some() => {
+            crate::defaults::get("style.css").unwrap_or_default().to_string()
+        }
         Ok(None) => {
             errors.push(
                 Diagnostic::error(
@@ -127,6 +144,15 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
                 }
                 Err(d) => errors.extend(d),
             },
+            Ok(None) if crate::defaults::get(&rel["templates/".len()..]).is_some() => {
+                let text = crate::defaults::get(&rel["templates/".len()..]).unwrap_or_default();
+                match Catalogue::parse(lang, &rel, text) {
+                    Ok(c) => {
+                        catalogues.insert(lang.code().to_string(), c);
+                    }
+                    Err(d) => errors.extend(d),
+                }
+            }
             Ok(None) => errors.push(
                 Diagnostic::error(
                     Loc::file(&rel),
@@ -139,8 +165,22 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
             Err(d) => errors.push(d),
         }
     }
+    let mut asset = |rel: &str| match read(root, &format!("templates/{rel}"), files) {
+        Ok(Some(t)) => t,
+        Ok(None) => crate::defaults::get(rel).unwrap_or_default().to_string(),
+        Err(d) => {
+            errors.push(d);
+            String::new()
+        }
+    };
+    let site_assets = (asset("site/site.css"), asset("site/search.js"));
     if errors.is_empty() {
-        Ok(Theme { tera, css, catalogues })
+        Ok(Theme {
+            tera,
+            css,
+            catalogues,
+            site_assets,
+        })
     } else {
         Err(errors)
     }

@@ -103,8 +103,14 @@ pub fn render(
     found: &mut Findings,
 ) -> Result<Vec<Piece>, Diagnostic> {
     let loc_at = |offset: usize| offset_loc(section, offset);
-    let events = merged(Parser::new_ext(&section.body, options()).into_offset_iter());
+    let events = merged(
+        Parser::new_ext(&section.body, options())
+            .into_offset_iter()
+            .map(|(ev, r)| escaped_brace(&section.body, ev, r)),
+    );
     let mut pieces = Vec::new();
+    // Code is shown as written: nothing inside it is a binding or reference.
+    let mut in_code = false;
     let mut html_events: Vec<Event> = Vec::new();
     let mut footnotes: Vec<(String, Vec<Event>)> = Vec::new();
     let mut fn_order: Vec<String> = Vec::new();
@@ -184,6 +190,15 @@ pub fn render(
                 }
                 continue;
             }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                vec![ev]
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                vec![ev]
+            }
+            Event::Text(t) if in_code => vec![Event::Text(unescape_brace(&t).into())],
             Event::Text(t) => text_events(pass, section, &t, &range, found)?,
             Event::Start(Tag::Link { ref dest_url, .. }) => {
                 if let Some(anchor) = dest_url.strip_prefix('#') {
@@ -260,6 +275,26 @@ fn merged<'a>(it: impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<(Event
     out
 }
 
+/// Stands in for a `{` the author escaped as `\{`, so `\{{` is never read
+/// as the start of a binding; [`unescape_brace`] turns it back into `{`.
+const ESCAPED_BRACE: char = '\u{E000}';
+
+/// Marks a backslash-escaped `{`: pulldown drops the backslash and starts
+/// the next text run at the brace.
+fn escaped_brace<'a>(body: &str, ev: Event<'a>, r: Range<usize>) -> (Event<'a>, Range<usize>) {
+    match ev {
+        Event::Text(ref t) if t.starts_with('{') && r.start > 0 && body.as_bytes()[r.start - 1] == b'\\' => {
+            (Event::Text(format!("{ESCAPED_BRACE}{}", &t[1..]).into()), r)
+        }
+        other => (other, r),
+    }
+}
+
+/// The text with escaped braces written as `{` again.
+fn unescape_brace(s: &str) -> String {
+    s.replace(ESCAPED_BRACE, "{")
+}
+
 /// The file location of a byte offset into the section body.
 pub fn offset_loc(section: &Section, offset: usize) -> Loc {
     let before = &section.body[..offset.min(section.body.len())];
@@ -310,7 +345,7 @@ fn text_events<'a>(
                     )));
                 }
                 found.warnings.extend(typed_numbers(pass, section, range, t, base, s));
-                out.push(Event::Text(s.to_string().into()));
+                out.push(Event::Text(unescape_brace(s).into()));
             }
             Inline::Unclosed(at) => {
                 return Err(

@@ -1,0 +1,77 @@
+//! Code blocks highlighted at build time with syntect (pure-Rust regexes,
+//! no C library): `<pre><code class="language-x">` gets spans with `hl-`
+//! classes, and the stylesheet colours them for light and dark schemes.
+//! A block in a language syntect does not know is left as it was.
+
+use std::sync::OnceLock;
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// The CSS for highlighted code: a light theme, and a dark one under
+/// `prefers-color-scheme: dark`.
+pub fn css() -> String {
+    let themes = ThemeSet::load_defaults();
+    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
+    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE).unwrap_or_default();
+    format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+}
+
+/// Every fenced block with a known language in `html`, highlighted.
+pub fn highlight(html: &str) -> String {
+    const OPEN: &str = "<pre><code class=\"language-";
+    if !html.contains(OPEN) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() * 2);
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len()..];
+        let (Some(q), Some(end)) = (after.find('"'), after.find("</code></pre>")) else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let lang = &after[..q];
+        let body_start = after[q..].find('>').map_or(q, |g| q + g + 1);
+        let code = super::html::unescape(&after[body_start..end]);
+        match syntaxes().find_syntax_by_token(lang) {
+            Some(syntax) => {
+                let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
+                let ok = LinesWithEndings::from(&code).all(|l| g.parse_html_for_line_which_includes_newline(l).is_ok());
+                if ok {
+                    out.push_str(&format!("<pre class=\"hl\"><code class=\"language-{lang}\">"));
+                    out.push_str(&g.finalize());
+                    out.push_str("</code></pre>");
+                } else {
+                    out.push_str(&rest[i..i + OPEN.len() + end + "</code></pre>".len()]);
+                }
+            }
+            None => out.push_str(&rest[i..i + OPEN.len() + end + "</code></pre>".len()]),
+        }
+        rest = &after[end + "</code></pre>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn highlights_known_languages_only() {
+        let h = super::highlight("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>");
+        assert!(h.contains("hl-"), "{h}");
+        assert!(h.contains("main"));
+        let plain = "<pre><code class=\"language-nosuch\">a &lt; b\n</code></pre>";
+        assert_eq!(super::highlight(plain), plain);
+        assert!(super::css().contains("prefers-color-scheme: dark"));
+    }
+}

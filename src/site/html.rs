@@ -1,0 +1,281 @@
+//! Small readers and writers of the HTML quire itself produced: ids,
+//! headings and link attributes of a page, the Sources page, the sitemap
+//! and search entries. The input is always quire's own well-formed output,
+//! so a scan for `id="` is exact, not a guess at arbitrary HTML.
+
+use super::Page;
+use super::TocView;
+use super::links::Urls;
+use crate::transform::SourceOut;
+use std::collections::BTreeSet;
+
+/// Every `id="…"` on a page.
+pub fn ids(html: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(e) = rest.find('"') {
+            out.insert(unescape(&rest[..e]));
+            rest = &rest[e..];
+        }
+    }
+    out
+}
+
+/// The HTML entities quire's writers produce, decoded.
+pub fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Text without tags.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out)
+}
+
+/// The page's `<h3>` and `<h4>` headings (a section's own `##` and `###`).
+pub fn headings(html: &str) -> Vec<TocView> {
+    let mut out = headings_at(html, 3);
+    out.extend(headings_at(html, 4));
+    // Back into page order.
+    out.sort_by_key(|(at, _)| *at);
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The page's headings of one level.
+fn headings_at(html: &str, want: u8) -> Vec<(usize, TocView)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<h") {
+        rest = &rest[i + 2..];
+        let level = match rest.as_bytes().first() {
+            Some(&b) if b == b'0' + want => want,
+            _ => continue,
+        };
+        let Some(after) = rest[1..].strip_prefix(" id=\"") else {
+            continue;
+        };
+        let Some(e) = after.find('"') else { continue };
+        let id = unescape(&after[..e]);
+        let close = format!("</h{level}>");
+        let Some(end) = after.find(&close) else { continue };
+        let inner = after[e..end].split_once('>').map_or("", |(_, x)| x);
+        // The anchor link at the end of every heading is not its title.
+        let inner = inner.rsplit_once("<a class=\"anchor\"").map_or(inner, |(t, _)| t);
+        out.push((
+            html.len() - rest.len(),
+            TocView {
+                id,
+                title: strip_tags(inner).trim().to_string(),
+                level,
+            },
+        ));
+        rest = &after[end..];
+    }
+    out
+}
+
+/// Gives each heading back its natural id (the slug of its text) when the
+/// one-document numbering had to suffix it (`examples-7`) only because
+/// another *page* has the same heading: on its own page it is unique, and
+/// authors link to `page.md#examples`. Links on the page follow.
+pub fn localize_heading_ids(html: &str) -> String {
+    let mut taken = ids(html);
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for level in 3..=6u8 {
+        for (_, h) in headings_at(html, level) {
+            let natural = crate::text::slug(&h.title);
+            if natural.is_empty() || natural == h.id || taken.contains(&natural) {
+                continue;
+            }
+            let suffixed =
+                h.id.strip_prefix(&natural)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+            if suffixed {
+                taken.insert(natural.clone());
+                renames.push((h.id, natural));
+            }
+        }
+    }
+    if renames.is_empty() {
+        return html.to_string();
+    }
+    let map: std::collections::BTreeMap<String, String> = renames.into_iter().collect();
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (i, _) in html.match_indices("=\"") {
+        if i < copied {
+            continue;
+        }
+        let before = &html[..i];
+        let is_id = before.ends_with(" id");
+        if !(is_id || before.ends_with(" href")) {
+            continue;
+        }
+        let start = i + 2;
+        let Some(e) = html[start..].find('"') else { break };
+        let value = unescape(&html[start..start + e]);
+        let key = if is_id {
+            Some(value.as_str())
+        } else {
+            value.strip_prefix('#')
+        };
+        if let Some(new) = key.and_then(|k| map.get(k)) {
+            out.push_str(&html[copied..start]);
+            out.push_str(if is_id { "" } else { "#" });
+            out.push_str(&html_escape::encode_double_quoted_attribute(new));
+            copied = start + e;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// Rewrites the value of every `href="…"` and `src="…"`; `f` gets the
+/// decoded value and returns its replacement, or `None` to keep it.
+pub fn rewrite_attrs(html: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    // One pass over every `="`: linear in the page, however many links it has.
+    for (i, _) in html.match_indices("=\"") {
+        if i < copied {
+            continue;
+        }
+        let before = &html[..i];
+        if !(before.ends_with(" href") || before.ends_with(" src")) {
+            continue;
+        }
+        let start = i + 2;
+        let Some(e) = html[start..].find('"') else { break };
+        out.push_str(&html[copied..start]);
+        let value = &html[start..start + e];
+        match f(&unescape(value)) {
+            Some(new) => out.push_str(&html_escape::encode_double_quoted_attribute(&new)),
+            None => out.push_str(value),
+        }
+        copied = start + e;
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// The Sources list as its own page.
+pub fn sources(list: &[SourceOut]) -> String {
+    let e = |s: &str| html_escape::encode_text(s).into_owned();
+    let mut h = String::from("<ol class=\"source-list\">\n");
+    for s in list {
+        h.push_str(&format!(
+            "<li id=\"{}\"><span class=\"source-num\">[{}]</span> ",
+            e(&s.id),
+            s.number
+        ));
+        let title = if s.url.is_empty() {
+            format!("<cite class=\"source-title\">{}</cite>", e(&s.title))
+        } else {
+            format!(
+                "<a class=\"source-title\" href=\"{}\">{}</a>",
+                html_escape::encode_double_quoted_attribute(&s.url),
+                e(&s.title)
+            )
+        };
+        let parts: Vec<String> = [e(&s.publisher), title, e(&s.date), e(&s.note)]
+            .into_iter()
+            .filter(|p| !p.is_empty() && p != "<cite class=\"source-title\"></cite>")
+            .collect();
+        h.push_str(&parts.join(", "));
+        h.push_str("</li>\n");
+    }
+    h.push_str("</ol>\n");
+    h
+}
+
+/// `sitemap.xml`: absolute URLs under the base URL, or paths relative to
+/// the site root when there is none (crawlers need a base URL).
+pub fn sitemap(pages: &[Page], urls: &Urls) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in pages {
+        s.push_str(&format!(
+            "<url><loc>{}</loc></url>\n",
+            html_escape::encode_text(&urls.sitemap_loc(&urls.full(&p.path)))
+        ));
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// One search entry: title, path from the site root, headings and the
+/// page's opening words, cut so the index keeps to its budget.
+pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [String; 4] {
+    let heads: Vec<&str> = toc.iter().map(|t| t.title.as_str()).collect();
+    // Heading anchors (`#`) are not words.
+    let text = strip_tags(&html.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
+    let words: Vec<&str> = text.split_whitespace().collect();
+    [
+        title.to_string(),
+        path.to_string(),
+        cut(&heads.join(" · "), 120),
+        cut(&words.join(" "), 140),
+    ]
+}
+
+fn cut(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_headings_and_ids() {
+        let h = "<h3 id=\"a-b\">A <code>b</code> <a class=\"anchor\" href=\"#a-b\">#</a></h3><p id=\"x\">t</p>";
+        let t = headings(h);
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].id.as_str(), t[0].title.as_str()), ("a-b", "A b"));
+        assert_eq!(ids(h).into_iter().collect::<Vec<_>>(), ["a-b", "x"]);
+    }
+
+    #[test]
+    fn headings_get_their_natural_ids_back_when_free_on_the_page() {
+        let h = "<h3 id=\"examples-3\">Examples <a class=\"anchor\" href=\"#examples-3\">#</a></h3>\
+                 <h3 id=\"more-2\">More</h3><p id=\"more\">x</p><a href=\"#examples-3\">e</a>";
+        let out = localize_heading_ids(h);
+        assert!(out.contains("<h3 id=\"examples\">"), "{out}");
+        assert_eq!(out.matches("href=\"#examples\"").count(), 2, "{out}");
+        assert!(out.contains("<h3 id=\"more-2\">"), "`more` is taken on the page: {out}");
+    }
+
+    #[test]
+    fn rewrites_only_attributes() {
+        let h = "<a href=\"x.md\">x.md</a><img src=\"i.png\" data-src=\"k\">";
+        let r = rewrite_attrs(h, |v| Some(format!("[{v}]")));
+        assert_eq!(r, "<a href=\"[x.md]\">x.md</a><img src=\"[i.png]\" data-src=\"k\">");
+    }
+}

@@ -1,0 +1,372 @@
+//! Links between pages and to files: where a URL points from a given page,
+//! and every link an author wrote checked and rewritten. A relative link to
+//! a `.md` file becomes its page's URL; a link to a page or anchor that does
+//! not exist, or to a missing file, is an error at its line and column.
+//! Files linked or shown (images) are copied beside the pages.
+
+use super::Page;
+use super::content::INDEX_NAMES;
+use super::html;
+use crate::diag::{Diagnostic, Diagnostics, Loc};
+use crate::model::{Report, Section};
+use crate::render::OutFile;
+use crate::transform::Document;
+use pulldown_cmark::{Event, Parser, Tag};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How URLs are written.
+pub struct Urls {
+    /// `https://example.org/docs/`, or empty for relative links.
+    pub base_url: String,
+    /// The edition's folder (`""` or `zh/`).
+    pub dir: String,
+}
+
+impl Urls {
+    /// The path of an edition page from the site root.
+    pub fn full(&self, path: &str) -> String {
+        format!("{}{path}", self.dir)
+    }
+
+    /// The URL from the page at `from` (a folder path from the site root)
+    /// to `to` (a folder, ending in `/` or empty, or a file). Relative links
+    /// name `index.html` so the site works from `file://`.
+    pub fn href(&self, from: &str, to: &str) -> String {
+        if !self.base_url.is_empty() {
+            return format!("{}{to}", self.base_url);
+        }
+        let up = "../".repeat(from.matches('/').count());
+        if to.is_empty() || to.ends_with('/') {
+            format!("{up}{to}index.html")
+        } else {
+            format!("{up}{to}")
+        }
+    }
+
+    /// The prefix that leads from the page at `from` to the site root.
+    pub fn root(&self, from: &str) -> String {
+        if self.base_url.is_empty() {
+            "../".repeat(from.matches('/').count())
+        } else {
+            self.base_url.clone()
+        }
+    }
+
+    /// The page's absolute URL, when there is a base URL.
+    pub fn canonical(&self, full: &str) -> String {
+        if self.base_url.is_empty() {
+            String::new()
+        } else {
+            format!("{}{full}", self.base_url)
+        }
+    }
+
+    /// A page's URL in the sitemap.
+    pub fn sitemap_loc(&self, full: &str) -> String {
+        format!("{}{full}", self.base_url)
+    }
+
+    /// A page's URL in the search index, relative to the site root (the
+    /// script prefixes the root).
+    pub fn search_path(&self, full: &str) -> String {
+        if self.base_url.is_empty() {
+            format!("{full}index.html")
+        } else {
+            full.to_string()
+        }
+    }
+}
+
+/// Whether a URL leaves the site: it has a scheme, or is protocol-relative
+/// or absolute (an author's `/path` means the server's root, not ours).
+fn is_external(u: &str) -> bool {
+    if u.starts_with("//") || u.starts_with('/') {
+        return true;
+    }
+    match u.find(':') {
+        Some(c) => {
+            let scheme = &u[..c];
+            !scheme.is_empty()
+                && !u[..c].contains(['/', '?', '#'])
+                && scheme.chars().all(|x| x.is_ascii_alphanumeric() || "+-.".contains(x))
+        }
+        None => false,
+    }
+}
+
+/// `%20` and the like, decoded, for finding files on disk.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `dir` joined with the relative `rel`, `..` resolved; `None` when it
+/// climbs out of the project.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A link as written: its URL and where.
+struct Written {
+    url: String,
+    loc: Loc,
+    image: bool,
+}
+
+/// Every link and image an author wrote in `section`, in order.
+fn written(section: &Section) -> Vec<Written> {
+    let mut out = Vec::new();
+    for (ev, range) in Parser::new_ext(&section.body, crate::transform::markdown::options()).into_offset_iter() {
+        let (url, image) = match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        // Point at the URL itself, not the link text.
+        let src = &section.body[range.clone()];
+        let at = src.rfind(&*url).map_or(range.start, |i| range.start + i);
+        out.push(Written {
+            url: url.to_string(),
+            loc: crate::transform::markdown::offset_loc(section, at),
+            image,
+        });
+    }
+    out
+}
+
+/// The section as written for a page's file (the edition's translation or
+/// the section itself).
+fn source_of<'a>(report: &'a Report, file: &str) -> Option<&'a Section> {
+    report
+        .sections
+        .iter()
+        .flat_map(|s| std::iter::once(s).chain(s.translations.iter().map(|(_, t)| t)))
+        .find(|s| s.file == file)
+}
+
+/// Checks and rewrites every link on every page; returns the files to copy.
+pub(crate) fn rewrite(
+    report: &Report,
+    doc: &Document,
+    pages: &mut [Page],
+    urls: &Urls,
+    root: &Path,
+) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut errors = Vec::new();
+    let mut assets: BTreeMap<String, String> = BTreeMap::new();
+    let by_file: BTreeMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((doc.sections[p.sec?].file.as_str(), i)))
+        .collect();
+    let mut id_page: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for id in &p.ids {
+            id_page.entry(id.clone()).or_insert(i);
+        }
+    }
+    let mut maps: Vec<BTreeMap<String, String>> = Vec::new();
+    for p in pages.iter() {
+        let mut map = BTreeMap::new();
+        let from = urls.full(&p.path);
+        let Some(section) = p.sec.and_then(|s| source_of(report, &doc.sections[s].file)) else {
+            maps.push(map);
+            continue;
+        };
+        let dir = section.file.rsplit_once('/').map_or("", |(d, _)| d);
+        for w in written(section) {
+            if is_external(&w.url) || map.contains_key(&w.url) {
+                continue;
+            }
+            let (path, anchor) = w
+                .url
+                .split_once('#')
+                .map_or((w.url.as_str(), None), |(p, a)| (p, Some(a)));
+            let path = path.split_once('?').map_or(path, |(p, _)| p);
+            if path.is_empty() {
+                let Some(a) = anchor else { continue };
+                if !p.ids.contains(a) && !id_page.contains_key(a) {
+                    errors.push(no_anchor(&w, a, &p.ids, "this page"));
+                }
+                continue;
+            }
+            let Some(target) = join(dir, &percent_decode(path)) else {
+                errors.push(
+                    Diagnostic::error(w.loc.clone(), format!("`{}` points outside the project", w.url))
+                        .hint("link to a file inside the project folder"),
+                );
+                continue;
+            };
+            if path.ends_with(".md") && !w.image {
+                let Some(&j) = by_file.get(target.as_str()) else {
+                    let hint = crate::text::suggest(&target, by_file.keys().copied(), "pages");
+                    errors.push(
+                        Diagnostic::error(
+                            w.loc.clone(),
+                            format!("`{}` links to a page that does not exist", w.url),
+                        )
+                        .hint(hint),
+                    );
+                    continue;
+                };
+                let mut href = urls.href(&from, &urls.full(&pages[j].path));
+                if let Some(a) = anchor {
+                    if !pages[j].ids.contains(a) {
+                        errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`")));
+                        continue;
+                    }
+                    href = format!("{href}#{a}");
+                }
+                map.insert(w.url.clone(), href);
+                continue;
+            }
+            // A link to a folder means the folder's own page.
+            let folder_page = INDEX_NAMES
+                .iter()
+                .find_map(|n| by_file.get(format!("{}/{n}", target.trim_end_matches('/')).as_str()));
+            if let (Some(&j), false) = (folder_page, root.join(&target).is_file()) {
+                let mut href = urls.href(&from, &urls.full(&pages[j].path));
+                if let Some(a) = anchor {
+                    if !pages[j].ids.contains(a) {
+                        errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`")));
+                        continue;
+                    }
+                    href = format!("{href}#{a}");
+                }
+                map.insert(w.url.clone(), href);
+                continue;
+            }
+            if !root.join(&target).is_file() {
+                errors.push(
+                    Diagnostic::error(
+                        w.loc.clone(),
+                        format!(
+                            "`{}` {} a file that does not exist (`{target}`)",
+                            w.url,
+                            if w.image { "shows" } else { "links to" }
+                        ),
+                    )
+                    .hint("add the file, or correct the path (it is relative to this Markdown file)"),
+                );
+                continue;
+            }
+            let out_path = target
+                .strip_prefix(&format!("{}/", super::content::DIR))
+                .or_else(|| target.strip_prefix("content/"))
+                .unwrap_or(&target)
+                .to_string();
+            let mut href = urls.href(&from, &out_path);
+            if let Some(a) = anchor {
+                href = format!("{href}#{a}");
+            }
+            map.insert(w.url.clone(), href);
+            assets.insert(target, out_path);
+        }
+        maps.push(map);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let paths: Vec<String> = pages.iter().map(|p| urls.full(&p.path)).collect();
+    for (i, p) in pages.iter_mut().enumerate() {
+        let map = &maps[i];
+        let from = &paths[i];
+        let ids = &p.ids;
+        p.html = html::rewrite_attrs(&p.html, |v| {
+            if let Some(new) = map.get(v) {
+                return Some(new.clone());
+            }
+            if let Some(a) = v.strip_prefix('#') {
+                if ids.contains(a) {
+                    return None;
+                }
+                let j = *id_page.get(a)?;
+                return Some(format!("{}#{a}", urls.href(from, &paths[j])));
+            }
+            if is_external(v) {
+                return None;
+            }
+            // Links quire generated (`charts/x.svg`) are relative to the edition's root.
+            Some(urls.href(from, &urls.full(v)))
+        });
+    }
+    let mut out = Vec::new();
+    for (src, dest) in assets {
+        match std::fs::read(root.join(&src)) {
+            Ok(bytes) => out.push(OutFile { path: dest, bytes }),
+            Err(e) => errors.push(
+                Diagnostic::error(Loc::file(&src), format!("cannot read `{src}`: {e}"))
+                    .hint("check that the file is readable"),
+            ),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+fn no_anchor(w: &Written, a: &str, ids: &std::collections::BTreeSet<String>, on: &str) -> Diagnostic {
+    Diagnostic::error(w.loc.clone(), format!("`{}`: there is no `#{a}` on {on}", w.url)).hint(crate::text::suggest(
+        a,
+        ids.iter().map(String::as_str),
+        "ids there",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_relative_and_based() {
+        let u = Urls {
+            base_url: String::new(),
+            dir: String::new(),
+        };
+        assert_eq!(u.href("guide/install/", "guide/"), "../../guide/index.html");
+        assert_eq!(u.href("", ""), "index.html");
+        assert_eq!(u.href("a/", "img/x.png"), "../img/x.png");
+        let b = Urls {
+            base_url: "https://e.org/docs/".into(),
+            dir: String::new(),
+        };
+        assert_eq!(b.href("a/", "guide/"), "https://e.org/docs/guide/");
+    }
+
+    #[test]
+    fn external_and_join() {
+        assert!(is_external("https://x.org"));
+        assert!(is_external("mailto:a@b"));
+        assert!(!is_external("a.md#x:y"));
+        assert!(!is_external("img/a.png"));
+        assert_eq!(
+            join("content/sections/guide", "../img/a.png").as_deref(),
+            Some("content/sections/img/a.png")
+        );
+        assert_eq!(join("a", "../../x"), None);
+        assert_eq!(percent_decode("a%20b.png"), "a b.png");
+    }
+}

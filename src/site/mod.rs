@@ -1,0 +1,393 @@
+//! Site mode: one edition's [`Document`] as one page per section, with a
+//! sidebar, previous/next links, a contents list per page, breadcrumbs,
+//! `sitemap.xml`, `404.html`, a static search index, and every link between
+//! pages and to files checked and rewritten.
+//!
+//! The same `Document` feeds the single-page report, so numbering, values
+//! and cross-references are identical in both modes; only where an id lives
+//! (which page) differs, and links are rewritten for that here.
+
+pub mod content;
+mod highlight;
+mod html;
+mod links;
+mod nav;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Report;
+use crate::render::{OutFile, Theme};
+use crate::transform::{Document, Piece};
+use links::Urls;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Site words with their English defaults; a catalogue may override each.
+const WORDS: [(&str, &str); 7] = [
+    ("search", "Search"),
+    ("pages", "Pages"),
+    ("breadcrumbs", "Breadcrumbs"),
+    ("on_this_page", "On this page"),
+    ("pager", "Previous and next page"),
+    ("not_found", "Page not found"),
+    ("go_home", "Go to the first page"),
+];
+
+/// The search index may hold at most this many bytes per page on average
+/// (title, path, headings and opening words), so a 5,000-page site's index
+/// stays under 2 MB and loads only when the reader starts typing.
+pub const SEARCH_BUDGET_PER_PAGE: usize = 400;
+
+/// One page of the site, before rendering.
+pub(crate) struct Page {
+    /// Index into `doc.sections`, or `None` for the Sources page.
+    pub sec: Option<usize>,
+    /// Path relative to the edition's root: `""` or `guide/install/`.
+    pub path: String,
+    /// Its title.
+    pub title: String,
+    /// Body HTML, figures in place, links not yet rewritten.
+    pub html: String,
+    /// Every id on the page.
+    pub ids: BTreeSet<String>,
+}
+
+/// A link in a page's template.
+#[derive(Serialize)]
+pub struct LinkView {
+    /// Link text.
+    pub title: String,
+    /// URL (empty for a folder without a page of its own).
+    pub href: String,
+}
+
+/// One entry of a page's own contents.
+#[derive(Serialize)]
+pub struct TocView {
+    /// The heading's id.
+    pub id: String,
+    /// Its text.
+    pub title: String,
+    /// 3 or 4 (sections' own headings start at `<h3>`).
+    pub level: u8,
+}
+
+/// `site/page.html` and `site/404.html`: one page of the site.
+#[derive(Serialize)]
+pub struct SitePageView<'a> {
+    /// The site's title.
+    pub site_title: &'a str,
+    /// The page's id (its section id).
+    pub id: &'a str,
+    /// The page's title.
+    pub title: &'a str,
+    /// Its summary (may be empty).
+    pub summary: &'a str,
+    /// BCP 47 tag for `<html lang>`.
+    pub lang_tag: &'a str,
+    /// URL prefix from this page to the site root (`../../`, or the base URL).
+    pub root: String,
+    /// The home page.
+    pub home_href: String,
+    /// The shared stylesheet.
+    pub css_href: String,
+    /// The shared search script.
+    pub search_href: String,
+    /// The edition's search index.
+    pub index_href: String,
+    /// Absolute URL of the page, when a base URL is set.
+    pub canonical: String,
+    /// The page's content, trusted HTML.
+    pub body_html: String,
+    /// The sidebar, trusted HTML.
+    pub nav_html: String,
+    /// The page's headings.
+    pub toc: Vec<TocView>,
+    /// Ancestors, for nested pages.
+    pub breadcrumbs: Vec<LinkView>,
+    /// Previous page in reading order.
+    pub prev: Option<LinkView>,
+    /// Next page in reading order.
+    pub next: Option<LinkView>,
+    /// Other editions.
+    pub editions: Vec<LinkView>,
+    /// Site interface words.
+    pub words: BTreeMap<&'static str, String>,
+    /// `quire <version>`.
+    pub generator: String,
+}
+
+/// Renders `doc` as a site under `doc.dir`. `report` gives the Markdown as
+/// written, for locating links; `root` is the project folder, for assets.
+pub fn render(
+    report: &Report,
+    doc: &Document,
+    theme: &Theme,
+    root: &Path,
+    base_url: &str,
+) -> Result<Vec<OutFile>, Diagnostics> {
+    let (figure_html, mut out) = crate::render::figures(doc, theme)?;
+    let mut pages = pages(doc, &figure_html);
+    let urls = Urls {
+        base_url: base_url.to_string(),
+        dir: doc.dir.clone(),
+    };
+    let assets = links::rewrite(report, doc, &mut pages, &urls, root)?;
+    let tree = nav::Tree::new(&pages);
+    let words: BTreeMap<&'static str, String> = WORDS
+        .iter()
+        .map(|(k, v)| {
+            (
+                *k,
+                doc.ui
+                    .words
+                    .get(&format!("site_{k}"))
+                    .cloned()
+                    .unwrap_or_else(|| v.to_string()),
+            )
+        })
+        .collect();
+    let site_title = doc.meta.title.as_str();
+    let generator = format!("quire {}", env!("CARGO_PKG_VERSION"));
+    // Pages render independently; rayon spreads them over the cores and
+    // `collect` keeps reading order, so the output is the same bytes.
+    use rayon::prelude::*;
+    let rendered: Vec<([String; 4], Result<OutFile, Diagnostic>)> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &pages[i];
+            let from = urls.full(&p.path);
+            let link = |j: usize| LinkView {
+                title: pages[j].title.clone(),
+                href: urls.href(&from, &urls.full(&pages[j].path)),
+            };
+            let toc = html::headings(&p.html);
+            let section = p.sec.map(|s| &doc.sections[s]);
+            let view = SitePageView {
+                site_title,
+                id: section.map_or("sources", |s| s.id.as_str()),
+                title: &p.title,
+                summary: section.map_or("", |s| s.summary.as_str()),
+                lang_tag: doc.ui.word("lang_tag"),
+                root: urls.root(&from),
+                home_href: urls.href(&from, &urls.full("")),
+                css_href: urls.href(&from, "style.css"),
+                search_href: urls.href(&from, "search.js"),
+                index_href: urls.href(&from, &format!("{}search-index.js", doc.dir)),
+                canonical: urls.canonical(&from),
+                body_html: p.html.clone(),
+                nav_html: tree.sidebar(&pages, i, &urls),
+                breadcrumbs: tree.breadcrumbs(&pages, i, &urls),
+                prev: i.checked_sub(1).map(link),
+                next: (i + 1 < pages.len()).then(|| link(i + 1)),
+                editions: doc
+                    .editions
+                    .iter()
+                    .map(|e| LinkView {
+                        title: e.name.clone(),
+                        // `e.href` leads from one edition's root to the other's.
+                        href: urls.href(&from, e.href.trim_start_matches("../").trim_end_matches("index.html")),
+                    })
+                    .collect(),
+                words: words.clone(),
+                generator: generator.clone(),
+                toc,
+            };
+            let entry = html::search_entry(&p.title, &urls.search_path(&from), &view.toc, &p.html);
+            let file = render_page(theme, "site/page.html", &view, doc).map(|h| OutFile {
+                path: format!("{from}index.html"),
+                bytes: h.into_bytes(),
+            });
+            (entry, file)
+        })
+        .collect();
+    let mut search = Vec::new();
+    let mut errors = Vec::new();
+    for (entry, file) in rendered {
+        search.push(entry);
+        match file {
+            Ok(f) => out.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    // The 404 page is served at any depth, so its links need the base URL;
+    // without one they are relative to the site root.
+    let not_found = SitePageView {
+        site_title,
+        id: "not-found",
+        title: &words["not_found"],
+        summary: "",
+        lang_tag: doc.ui.word("lang_tag"),
+        root: urls.root(&doc.dir),
+        home_href: urls.href(&doc.dir, &doc.dir),
+        css_href: urls.href(&doc.dir, "style.css"),
+        search_href: urls.href(&doc.dir, "search.js"),
+        index_href: urls.href(&doc.dir, &format!("{}search-index.js", doc.dir)),
+        canonical: String::new(),
+        body_html: String::new(),
+        nav_html: String::new(),
+        toc: Vec::new(),
+        breadcrumbs: Vec::new(),
+        prev: None,
+        next: None,
+        editions: Vec::new(),
+        words: words.clone(),
+        generator,
+    };
+    match render_page(theme, "site/404.html", &not_found, doc) {
+        Ok(h) => out.push(OutFile {
+            path: format!("{}404.html", doc.dir),
+            bytes: h.into_bytes(),
+        }),
+        Err(d) => errors.push(d),
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    out.push(OutFile {
+        path: format!("{}search-index.js", doc.dir),
+        bytes: format!(
+            "window.QUIRE_SEARCH={};\n",
+            serde_json::to_string(&search).unwrap_or_else(|_| "[]".into())
+        )
+        .into_bytes(),
+    });
+    out.push(OutFile {
+        path: format!("{}sitemap.xml", doc.dir),
+        bytes: html::sitemap(&pages, &urls).into_bytes(),
+    });
+    out.extend(assets);
+    Ok(out)
+}
+
+/// Files every edition shares, written once at the site root: the
+/// stylesheet, the search script and everything under `static/`.
+pub fn shared_files(theme: &Theme, root: &Path) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut out = vec![
+        OutFile {
+            path: "style.css".into(),
+            bytes: format!("{}\n{}\n{}", theme.css, theme.site_assets.0, highlight::css()).into_bytes(),
+        },
+        OutFile {
+            path: "search.js".into(),
+            bytes: theme.site_assets.1.clone().into_bytes(),
+        },
+    ];
+    let dir = root.join("static");
+    let mut errors = Vec::new();
+    let mut files: Vec<_> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    files.sort_by(|a, b| a.path().cmp(b.path()));
+    for e in files {
+        let rel = e
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read(e.path()) {
+            Ok(bytes) => out.push(OutFile { path: rel, bytes }),
+            Err(err) => errors.push(
+                Diagnostic::error(
+                    crate::diag::Loc::file(format!("static/{rel}")),
+                    format!("cannot read `static/{rel}`: {err}"),
+                )
+                .hint("check that the file is readable"),
+            ),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+fn render_page(theme: &Theme, template: &str, view: &SitePageView, doc: &Document) -> Result<String, Diagnostic> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("page", view);
+    ctx.insert("ui", &doc.ui.words);
+    theme
+        .tera
+        .render(template, &ctx)
+        .map_err(|e| crate::render::tera_error(&e, template))
+}
+
+/// The pages in reading order: one per section (the first at the edition's
+/// root unless a page is already there), then Sources when there are any.
+fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
+    use rayon::prelude::*;
+    // Highlighting dominates; sections are independent, order is kept.
+    let mut pages: Vec<Page> = doc
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let html: String = s
+                .pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Html(h) => h.as_str(),
+                    Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
+                })
+                .collect();
+            let html = html::localize_heading_ids(&highlight::highlight(&html));
+            // A report's flat sections become `framing/`; a site's keep their folders.
+            let path = if s.file.starts_with(content::DIR) {
+                content::page_path(&s.file)
+            } else {
+                format!("{}/", s.id)
+            };
+            let mut ids = html::ids(&html);
+            ids.insert(s.id.clone());
+            Page {
+                sec: Some(i),
+                path,
+                title: s.title.clone(),
+                html,
+                ids,
+            }
+        })
+        .collect();
+    if !pages.iter().any(|p| p.path.is_empty())
+        && let Some(first) = pages.first_mut()
+    {
+        first.path = String::new();
+    }
+    if !doc.sources.is_empty() {
+        let html = html::sources(&doc.sources);
+        let mut ids = html::ids(&html);
+        ids.insert("sources".into());
+        pages.push(Page {
+            sec: None,
+            path: "sources/".into(),
+            title: doc.ui.word("sources").to_string(),
+            html,
+            ids,
+        });
+    }
+    pages
+}
+
+/// Whether to build a site, and its base URL: `Some(base_url)` (maybe
+/// empty) in site mode, `None` for the single-page report. `report.yaml`
+/// was already read and checked by the loader.
+pub fn settings_for(root: &Path, opts: &crate::Options) -> Result<Option<String>, Diagnostic> {
+    let file = "content/report.yaml";
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let doc = crate::yaml::Doc::parse(file, text.trim_start_matches('\u{feff}'), 0)?;
+    let s = content::settings(&doc.root())?;
+    if !(s.site || opts.site) {
+        return Ok(None);
+    }
+    let base = match &opts.base_url {
+        Some(b) => {
+            content::check_base_url(b).map_err(|why| {
+                Diagnostic::error(crate::diag::Loc::file("--base-url"), why)
+                    .hint("pass e.g. `--base-url https://example.org/docs/`")
+            })?;
+            b.clone()
+        }
+        None => s.base_url,
+    };
+    Ok(Some(base))
+}

@@ -5,7 +5,7 @@ use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{Colors, GAP, LABEL_SIZE, LEGEND_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, TICK_SIZE, WIDTH};
 use super::ticks::{Scale, Tick};
-use super::{ChartInput, Lang, ValueFormat};
+use super::{ChartInput, ChartWords, ValueFormat};
 
 /// What a layout needs: the input, its formatter and its colours.
 pub struct Ctx<'a> {
@@ -52,12 +52,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Words for a missing value.
-    pub fn missing(&self) -> &'static str {
-        if self.input.lang == Lang::Zh {
-            "无数据"
-        } else {
-            "no data"
-        }
+    pub fn missing(&self) -> &str {
+        &self.input.words.no_data
     }
 }
 
@@ -68,11 +64,11 @@ pub fn percent_like(fmt: &dyn ValueFormat) -> bool {
 
 /// A share of a whole in percent, through `fmt` when it is a percent
 /// formatter, else in the house style ("83 %", Chinese "83%").
-pub fn share_text(fmt: &dyn ValueFormat, lang: Lang, pct: f64, decimals: usize) -> String {
-    match (percent_like(fmt), lang) {
-        (true, _) => fmt.format(pct, decimals),
-        (false, Lang::En) => format!("{pct:.decimals$} %"),
-        (false, Lang::Zh) => format!("{pct:.decimals$}%"),
+pub fn share_text(fmt: &dyn ValueFormat, words: &ChartWords, pct: f64, decimals: usize) -> String {
+    if percent_like(fmt) {
+        fmt.format(pct, decimals)
+    } else {
+        format!("{pct:.decimals$}{}", words.percent_suffix)
     }
 }
 
@@ -82,7 +78,7 @@ pub fn range_text(fmt: &dyn ValueFormat, lo: f64, hi: f64, decimals: usize) -> S
 }
 
 /// Formats axis ticks as shares, for 100 % stacked bars.
-pub struct ShareFmt<'a>(pub &'a dyn ValueFormat, pub Lang);
+pub struct ShareFmt<'a>(pub &'a dyn ValueFormat, pub &'a ChartWords);
 
 impl ValueFormat for ShareFmt<'_> {
     fn format(&self, value: f64, decimals: usize) -> String {
@@ -195,4 +191,57 @@ pub fn fit_to_viewbox(scene: &mut Scene) -> f64 {
     let (_, y0, _, y1) = scene.bbox();
     scene.shift_y(PAD - y0);
     (y1 - y0 + 2.0 * PAD).ceil()
+}
+
+/// The key for computed values, under everything else: a hatched swatch and
+/// `words.derived_key`, so a chart that travels alone still explains it.
+pub fn derived_key(scene: &mut Scene, words: &super::ChartWords) {
+    const SW: f64 = 14.0;
+    let bottom = scene.bbox().3;
+    let lines = text::wrap(&words.derived_key, WIDTH - 2.0 * PAD - SW - GAP, LEGEND_SIZE);
+    let h = LEGEND_SIZE * LINE_HEIGHT * lines.len() as f64;
+    let y = bottom + 14.0 + h / 2.0;
+    let swatch = super::scene::rect_shape((PAD, y - SW / 2.0), (PAD + SW, y + SW / 2.0));
+    scene.push(swatch.clone(), Paint::Color(super::theme::NEUTRAL));
+    scene.push(swatch, Paint::Hatch).class = Some("derived");
+    scene.lines(PAD + SW + GAP, y, &lines, LEGEND_SIZE, Anchor::Start, Paint::Muted);
+}
+
+/// A chart that travels alone (its own `.svg` file) carries what the page
+/// around it would say: a visible title and the unit above the plot, the
+/// source below it.
+pub fn frame(scene: &mut Scene, input: &ChartInput) {
+    let (_, top, _, bottom) = scene.bbox();
+    let max = WIDTH - 2.0 * PAD;
+    if !input.source.is_empty() {
+        let lines = text::wrap(&input.source, max, TICK_SIZE);
+        let h = TICK_SIZE * LINE_HEIGHT * lines.len() as f64;
+        scene.lines(
+            PAD,
+            bottom + 14.0 + h / 2.0,
+            &lines,
+            TICK_SIZE,
+            Anchor::Start,
+            Paint::Muted,
+        );
+    }
+    let mut at = top - 12.0;
+    if !input.unit_label.is_empty() {
+        let lines = text::wrap(&input.unit_label, max, TICK_SIZE + 1.0);
+        let h = (TICK_SIZE + 1.0) * LINE_HEIGHT * lines.len() as f64;
+        scene.lines(PAD, at - h / 2.0, &lines, TICK_SIZE + 1.0, Anchor::Start, Paint::Muted);
+        at -= h + 4.0;
+    }
+    if !input.title.is_empty() {
+        let size = super::theme::TITLE_SIZE;
+        let lines = text::wrap(&input.title, max / 1.06, size);
+        let h = size * LINE_HEIGHT * lines.len() as f64;
+        let first = scene.items.len();
+        scene.lines(PAD, at - h / 2.0, &lines, size, Anchor::Start, Paint::Ink);
+        for item in &mut scene.items[first..] {
+            if let super::scene::Shape::Text { bold, .. } = &mut item.shape {
+                *bold = true;
+            }
+        }
+    }
 }

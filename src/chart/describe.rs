@@ -1,61 +1,65 @@
 //! The chart's data in words, for `<desc>` and screen readers.
 
 use super::axis::{range_text, share_text};
-use super::{ChartInput, ChartKind, Lang, Scale, ValueFormat};
+use super::{ChartInput, ChartKind, Scale, Series, ValueFormat};
 
 fn kind_name(input: &ChartInput) -> String {
-    let zh = input.lang == Lang::Zh;
-    let base = match (input.kind, zh) {
-        (ChartKind::Bar, false) => "Bar chart",
-        (ChartKind::HBar, false) => "Horizontal bar chart",
-        (ChartKind::GroupedBar, false) => "Grouped bar chart",
-        (ChartKind::StackedBar, false) if input.normalize => "100 % stacked bar chart",
-        (ChartKind::StackedBar, false) => "Stacked bar chart",
-        (ChartKind::Line, false) => "Line chart",
-        (ChartKind::Donut, false) => "Donut chart",
-        (ChartKind::Bar, true) => "柱状图",
-        (ChartKind::HBar, true) => "横向条形图",
-        (ChartKind::GroupedBar, true) => "分组柱状图",
-        (ChartKind::StackedBar, true) if input.normalize => "百分比堆叠条形图",
-        (ChartKind::StackedBar, true) => "堆叠条形图",
-        (ChartKind::Line, true) => "折线图",
-        (ChartKind::Donut, true) => "环形图",
+    let w = &input.words;
+    let base = match input.kind {
+        ChartKind::Bar => &w.bar,
+        ChartKind::HBar => &w.hbar,
+        ChartKind::GroupedBar => &w.grouped_bar,
+        ChartKind::StackedBar if input.normalize => &w.stacked_bar_100,
+        ChartKind::StackedBar => &w.stacked_bar,
+        ChartKind::Line => &w.line,
+        ChartKind::Donut => &w.donut,
     };
-    let mut s = base.to_string();
+    let mut s = base.clone();
     if input.range {
-        s.push_str(if zh { "（区间）" } else { " of ranges" });
+        s.push_str(&w.of_ranges);
     }
     if input.scale == Scale::Log {
-        s.push_str(if zh {
-            "（对数刻度）"
-        } else {
-            ", logarithmic scale"
-        });
+        s.push_str(&w.log_scale);
     }
     s
 }
 
+/// Whether any value drawn is computed by quire.
+pub fn any_derived(input: &ChartInput) -> bool {
+    input
+        .series
+        .iter()
+        .any(|s| (0..input.categories.len()).any(|i| s.is_derived(i) && s.values.get(i).is_some_and(|v| v.is_some())))
+}
+
 /// States the data in words, e.g. "Horizontal bar chart. United States:
-/// USD 155 bn; China: USD 42 bn." (in Chinese when `lang` is Zh). Never
-/// fails, so even an invalid chart can be described in an error report.
+/// USD 155 bn; China: USD 42 bn." in the caller's [`super::ChartWords`].
+/// A computed value is followed by `words.computed`, and the key sentence
+/// closes the text. Never fails, so even an invalid chart can be described
+/// in an error report.
 pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
-    let zh = input.lang == Lang::Zh;
-    let (colon, item_sep, group_sep, stop) = if zh {
-        ("：", "，", "；", "。")
-    } else {
-        (": ", ", ", "; ", ".")
+    let w = &input.words;
+    let (colon, item_sep, group_sep, stop) = (&w.colon, &w.item_sep, &w.group_sep, &w.stop);
+    let missing = w.no_data.as_str();
+    // A value in words, marked when quire computed it.
+    let val = |s: &Series, i: usize| match s.values.get(i).copied().flatten() {
+        None => missing.to_string(),
+        Some(v) if s.is_derived(i) => format!("{}{}", fmt.format(v, input.decimals), w.computed),
+        Some(v) => fmt.format(v, input.decimals),
     };
-    let missing = if zh { "无数据" } else { "no data" };
-    let val = |v: Option<f64>| v.map_or(missing.to_string(), |v| fmt.format(v, input.decimals));
     let cats = &input.categories;
     let groups: Vec<String> = if input.range && input.series.len() == 2 {
         cats.iter()
             .enumerate()
             .map(|(i, c)| {
-                let text = match (input.series[0].values.get(i), input.series[1].values.get(i)) {
+                let (lo, hi) = (&input.series[0], &input.series[1]);
+                let mut text = match (lo.values.get(i), hi.values.get(i)) {
                     (Some(Some(a)), Some(Some(b))) => range_text(fmt, *a, *b, input.decimals),
                     _ => missing.to_string(),
                 };
+                if lo.is_derived(i) || hi.is_derived(i) {
+                    text.push_str(&w.computed);
+                }
                 format!("{}{colon}{text}", c.label)
             })
             .collect()
@@ -63,7 +67,7 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
         let s = &input.series[0];
         cats.iter()
             .enumerate()
-            .map(|(i, c)| format!("{}{colon}{}", c.label, val(s.values.get(i).copied().flatten())))
+            .map(|(i, c)| format!("{}{colon}{}", c.label, val(s, i)))
             .collect()
     } else if input.kind == ChartKind::Line {
         input
@@ -73,7 +77,7 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
                 let pts: Vec<String> = cats
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| format!("{} {}", c.label, val(s.values.get(i).copied().flatten())))
+                    .map(|(i, c)| format!("{} {}", c.label, val(s, i)))
                     .collect();
                 format!("{}{colon}{}", s.label, pts.join(item_sep))
             })
@@ -82,17 +86,16 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
         cats.iter()
             .enumerate()
             .map(|(i, c)| {
-                let at = |s: &super::Series| s.values.get(i).copied().flatten();
+                let at = |s: &Series| s.values.get(i).copied().flatten();
                 let total: f64 = input.series.iter().filter_map(at).sum();
                 let parts: Vec<String> = input
                     .series
                     .iter()
                     .map(|s| {
-                        let v = at(s);
-                        let mut t = format!("{} {}", s.label, val(v));
-                        if let (true, Some(v), true) = (input.normalize, v, total > 0.0) {
-                            let share = share_text(fmt, input.lang, v / total * 100.0, input.decimals);
-                            if share != val(Some(v)) {
+                        let mut t = format!("{} {}", s.label, val(s, i));
+                        if let (true, Some(v), true) = (input.normalize, at(s), total > 0.0) {
+                            let share = share_text(fmt, w, v / total * 100.0, input.decimals);
+                            if share != fmt.format(v, input.decimals) {
                                 t.push_str(&format!(" ({share})"));
                             }
                         }
@@ -103,6 +106,14 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
             })
             .collect()
     };
-    let sep = if zh { "" } else { " " };
-    format!("{}{stop}{sep}{}{stop}", kind_name(input), groups.join(group_sep))
+    let sep = &w.sentence_sep;
+    let mut out = format!(
+        "{}{stop}{sep}{}{stop}",
+        kind_name(input),
+        groups.join(group_sep.as_str())
+    );
+    if any_derived(input) {
+        out.push_str(&format!("{sep}{}{stop}", w.derived_key));
+    }
+    out
 }

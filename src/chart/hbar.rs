@@ -4,7 +4,7 @@
 //! label, so long and Chinese labels are never cut.
 
 use super::axis::{self, Ctx, ShareFmt};
-use super::scene::{Anchor, Mark, Scene};
+use super::scene::{Anchor, Mark, Scene, rect_shape};
 use super::text;
 use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
 use super::ticks::{self, Scale};
@@ -50,7 +50,10 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
                 // axis and the wider segments say these are percentages.
                 let d = input.decimals;
                 let inside = if input.normalize {
-                    vec![axis::share_text(ctx.fmt, input.lang, share, d), format!("{share:.d$}")]
+                    vec![
+                        axis::share_text(ctx.fmt, &input.words, share, d),
+                        format!("{share:.d$}"),
+                    ]
                 } else {
                     vec![ctx.value(v)]
                 };
@@ -59,6 +62,7 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
                     series: s.key.clone(),
                     value: v,
                     share: input.normalize.then_some(share),
+                    derived: s.is_derived(i),
                     ..Mark::default()
                 };
                 segs.push(Seg {
@@ -94,6 +98,7 @@ fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
             value: hi,
             low: Some(lo),
             share: None,
+            derived: input.series[0].is_derived(i) || input.series[1].is_derived(i),
         };
         let label = axis::range_text(ctx.fmt, lo, hi, input.decimals);
         let seg = Seg {
@@ -116,6 +121,7 @@ fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
                 key,
                 series: s.key.clone(),
                 value: v,
+                derived: s.is_derived(i),
                 ..Mark::default()
             };
             let seg = Seg {
@@ -172,7 +178,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         .flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])));
     let (lo, hi) = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let domain = if input.normalize { (0.0, 100.0) } else { (lo, hi) };
-    let share_fmt = ShareFmt(ctx.fmt, input.lang);
+    let share_fmt = ShareFmt(ctx.fmt, &input.words);
     let tick_fmt: &dyn ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
     let (mut left, mut right) = (PAD + col + 12.0, WIDTH - PAD);
     let mut scene = Scene::default();
@@ -231,8 +237,8 @@ fn draw(
         let mut dir = 1.0;
         for seg in &row.segs {
             let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
-            sc.rect((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0), Paint::Color(seg.color))
-                .mark = Some(seg.mark.clone());
+            let shape = rect_shape((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0));
+            sc.mark(shape, Paint::Color(seg.color), seg.mark.clone());
             let room = (e - b).abs() - 2.0 * GAP;
             if let Some(t) = seg.inside.iter().find(|t| text::width(t, VALUE_SIZE, false) <= room) {
                 let on = Paint::Color(seg.color.text_on());

@@ -67,21 +67,20 @@ pub fn layout(ctx: &Ctx) -> Scene {
     for (s, color) in input.series.iter().zip(&colors) {
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };
-            let item = sc.push(
-                Shape::Circle {
-                    cx: x(i),
-                    cy: y(v),
-                    r: 4.0,
-                },
-                Paint::Color(*color),
-            );
-            let key = input.categories[i].key.clone();
-            item.mark = Some(Mark {
-                key,
+            let derived = s.is_derived(i);
+            let shape = Shape::Circle {
+                cx: x(i),
+                cy: y(v),
+                r: if derived { 5.0 } else { 4.0 },
+            };
+            let mark = Mark {
+                key: input.categories[i].key.clone(),
                 series: s.key.clone(),
                 value: v,
+                derived,
                 ..Mark::default()
-            });
+            };
+            sc.mark(shape, Paint::Color(*color), mark);
         }
     }
     if direct {

@@ -9,6 +9,8 @@ use super::ChartInput;
 pub const WIDTH: f64 = 640.0;
 /// Clear space kept between any element and the viewBox edge.
 pub const PAD: f64 = 8.0;
+/// The visible title of a standalone chart file.
+pub const TITLE_SIZE: f64 = 17.0;
 /// Category labels (bars, donut segments).
 pub const LABEL_SIZE: f64 = 14.0;
 /// Value labels on marks.
@@ -21,6 +23,9 @@ pub const LEGEND_SIZE: f64 = 13.0;
 pub const LINE_HEIGHT: f64 = 1.25;
 /// Gap between a text and the thing it labels.
 pub const GAP: f64 = 6.0;
+
+/// Outline width of a computed (hatched) mark.
+pub const HATCH_OUTLINE: &str = "1.5";
 
 /// Font stack with CJK fonts, so Chinese labels never fall back to boxes.
 pub const FONT_FAMILY: &str =
@@ -110,6 +115,9 @@ pub enum Paint {
     Grid,
     /// A fixed colour (data marks and text on them).
     Color(Rgb),
+    /// Diagonal hatching with an ink outline, laid over a mark whose value
+    /// quire computed.
+    Hatch,
 }
 
 impl Paint {
@@ -122,6 +130,7 @@ impl Paint {
             Paint::Muted => Rgb(0x55, 0x55, 0x55),
             Paint::Grid => Rgb(0xDD, 0xDD, 0xDD),
             Paint::Color(c) => c,
+            Paint::Hatch => Rgb(0x22, 0x22, 0x22),
         }
     }
 
@@ -132,6 +141,7 @@ impl Paint {
             Paint::Muted => ("currentColor".into(), Some("0.72")),
             Paint::Grid => ("currentColor".into(), Some("0.16")),
             Paint::Color(c) => (c.hex(), None),
+            Paint::Hatch => ("currentColor".into(), None),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! their band; value labels sit inside the bar top or just above it.
 
 use super::axis::{self, Ctx};
-use super::scene::{Anchor, BBox, Mark, Scene, item_bbox, overlaps};
+use super::scene::{Anchor, BBox, Mark, Scene, item_bbox, overlaps, rect_shape};
 use super::text;
 use super::theme::{GAP, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
 use super::ticks::{self, Scale};
@@ -46,6 +46,7 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 value: to,
                 low,
                 share: None,
+                derived: input.series.iter().any(|s| s.is_derived(i)),
             };
             out.push(Bar {
                 cat: i,
@@ -68,6 +69,7 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 key: c.key.clone(),
                 series: s.key.clone(),
                 value: v,
+                derived: s.is_derived(i),
                 ..Mark::default()
             };
             out.push(Bar {
@@ -113,9 +115,9 @@ pub fn layout(ctx: &Ctx) -> Scene {
     for b in &bars {
         let x0 = left + band * (b.cat as f64 + 0.5) - group / 2.0 + (bw + gap) * b.slot as f64;
         let (yb, ye) = (y(b.from.unwrap_or(scale.base())), y(b.to));
-        let item = sc.rect((x0, yb), (x0 + bw, ye), Paint::Color(b.color));
-        item.mark = Some(b.mark.clone());
-        rects.push(item_bbox(&item.shape));
+        let shape = rect_shape((x0, yb), (x0 + bw, ye));
+        rects.push(item_bbox(&shape));
+        sc.mark(shape, Paint::Color(b.color), b.mark.clone());
         let xc = x0 + bw / 2.0;
         let (w, h) = (text::width(&b.label, VALUE_SIZE, false), (yb - ye).abs());
         let fits = h >= VALUE_SIZE + 2.0 * GAP + 4.0 && w <= bw - 2.0 * GAP;

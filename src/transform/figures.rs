@@ -391,6 +391,7 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
                 key: ds.fields[f].key.clone(),
                 label: ds.fields[f].label.get(ctx.lang).to_string(),
                 values: rows.iter().map(|&r| value(r, f)).collect(),
+                ..Series::default()
             })
             .collect(),
         normalize: root.get("normalize").map(|n| n.bool()).transpose()?.unwrap_or(false),
@@ -402,10 +403,11 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             .transpose()?
             .unwrap_or(default_digits),
         palette: ctx.report.meta.palette.clone(),
-        lang: match ctx.lang {
-            Lang::En => chart::Lang::En,
-            Lang::Zh => chart::Lang::Zh,
+        words: match ctx.lang {
+            Lang::En => chart::ChartWords::english(),
+            Lang::Zh => chart::ChartWords::chinese(),
         },
+        ..ChartInput::default()
     };
     Ok(head.figure("fig", number, &ds.id, FigureBody::Chart { input, unit }))
 }

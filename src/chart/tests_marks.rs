@@ -1,0 +1,146 @@
+//! Computed values drawn hatched, standalone files carrying title, unit and
+//! source, and words supplied by the caller.
+
+use super::tests::{El, Unit, chart, elements, gallery};
+use super::*;
+
+fn svg(input: &ChartInput) -> (String, Vec<El>) {
+    let s = render(input, &Unit("USD bn")).unwrap_or_else(|e| panic!("{e}"));
+    let els = elements(&s);
+    (s, els)
+}
+
+fn capex() -> ChartInput {
+    let mut c = chart(
+        ChartKind::HBar,
+        &[("us", "United States"), ("cn", "China")],
+        &[("usd", &[155.0, 42.0])],
+    );
+    c.series[0].derived = vec![false, true];
+    c
+}
+
+fn geometry(e: &El) -> [f64; 4] {
+    ["x", "y", "width", "height"].map(|k| e.num(k))
+}
+
+#[test]
+fn computed_values_are_hatched_outlined_and_explained() {
+    let (text, els) = svg(&capex());
+    let marks: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
+    assert_eq!(marks.len(), 2, "the hatch is not a second data mark");
+    assert_eq!(marks[0].get("data-derived"), None);
+    assert_eq!(marks[1].get("data-derived"), Some("true"));
+    let hatched: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("derived")).collect();
+    // One over China's bar, one in the key.
+    assert_eq!(hatched.len(), 2);
+    assert_eq!(
+        geometry(hatched[0]),
+        geometry(marks[1]),
+        "the hatch covers exactly the computed bar"
+    );
+    assert_eq!(hatched[0].get("fill"), Some("url(#fig-x-hatch)"));
+    assert_eq!(
+        hatched[0].get("stroke"),
+        Some("currentColor"),
+        "outline follows the page ink"
+    );
+    let pattern = els.iter().find(|e| e.tag == "pattern").expect("a hatch pattern");
+    assert_eq!(pattern.get("id"), Some("fig-x-hatch"));
+    // A light and a dark stripe: visible on any bar colour, light or dark page.
+    let strokes: Vec<&str> = els
+        .iter()
+        .filter(|e| e.tag == "path")
+        .filter_map(|e| e.get("stroke"))
+        .collect();
+    assert_eq!(strokes, ["#FFFFFF", "#000000"]);
+    let key = els
+        .iter()
+        .find(|e| e.content.starts_with("Hatched:"))
+        .expect("key text");
+    assert!(
+        key.num("y") > marks[1].num("y") + marks[1].num("height"),
+        "key under the bars"
+    );
+    let desc = &els[2].content;
+    assert!(desc.contains("China: USD 42 bn (computed by quire)"), "{desc}");
+    assert!(
+        desc.ends_with("Hatched: computed by quire, not stated by the source."),
+        "{desc}"
+    );
+    assert!(!desc.contains("United States: USD 155 bn (computed"));
+    let (plain, _) = svg(&chart(ChartKind::HBar, &[("us", "US")], &[("usd", &[1.0])]));
+    assert!(!plain.contains("pattern") && !plain.contains("Hatched"));
+    assert!(text.contains("<defs>"));
+}
+
+#[test]
+fn every_kind_hatches_its_computed_values() {
+    for (mut input, fmt) in gallery() {
+        for s in &mut input.series {
+            s.derived = vec![true; s.values.len()];
+        }
+        let els = elements(&render(&input, &fmt).unwrap());
+        let marks = els.iter().filter(|e| e.get("class") == Some("mark")).count();
+        let hatched = els.iter().filter(|e| e.get("class") == Some("derived")).count();
+        assert_eq!(hatched, marks + 1, "{:?}: every mark hatched, plus the key", input.kind);
+        assert!(
+            els.iter()
+                .filter(|e| e.get("class") == Some("mark"))
+                .all(|e| e.get("data-derived") == Some("true"))
+        );
+    }
+}
+
+#[test]
+fn standalone_files_carry_title_unit_and_source() {
+    let mut c = capex();
+    c.title = "AI capital expenditure, 2025".into();
+    c.unit_label = "USD bn".into();
+    c.source = "Source: Toutiao commentary; UK report".into();
+    let alone = elements(&render_standalone(&c, &Unit("USD bn")).unwrap());
+    let text = |s: &str| alone.iter().find(|e| e.tag == "text" && e.content == s);
+    let title = text("AI capital expenditure, 2025").expect("visible title");
+    assert_eq!(title.get("font-weight"), Some("bold"));
+    let unit = text("USD bn").expect("unit line");
+    let source = text("Source: Toutiao commentary; UK report").expect("source line");
+    let marks: Vec<&El> = alone.iter().filter(|e| e.get("class") == Some("mark")).collect();
+    let top = marks.iter().map(|m| m.num("y")).fold(f64::MAX, f64::min);
+    let bottom = alone
+        .iter()
+        .filter(|e| e.tag == "text")
+        .map(|e| e.num("y"))
+        .fold(f64::MIN, f64::max);
+    assert!(title.num("y") < unit.num("y") && unit.num("y") < top);
+    assert_eq!(source.num("y"), bottom, "the source is the last line");
+    // Same accessible structure as the inline chart.
+    assert_eq!(alone[0].get("role"), Some("img"));
+    assert_eq!(alone[1].get("id"), Some("fig-x-title"));
+    // The inline chart leaves title and source to the page.
+    let (_, inline) = svg(&c);
+    assert!(
+        inline
+            .iter()
+            .all(|e| e.tag != "text" || !e.content.starts_with("Source:"))
+    );
+    assert!(
+        inline
+            .iter()
+            .all(|e| e.tag != "text" || e.content != "AI capital expenditure, 2025")
+    );
+}
+
+#[test]
+fn words_come_from_the_caller() {
+    let mut c = capex();
+    c.words = ChartWords {
+        hbar: "Diagramme à barres".into(),
+        computed: " (calculé)".into(),
+        derived_key: "Hachuré : calculé par quire".into(),
+        ..ChartWords::english()
+    };
+    let (_, els) = svg(&c);
+    assert!(els[2].content.starts_with("Diagramme à barres."), "{}", els[2].content);
+    assert!(els[2].content.contains("USD 42 bn (calculé)"));
+    assert!(els.iter().any(|e| e.content == "Hachuré : calculé par quire"));
+}

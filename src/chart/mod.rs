@@ -248,6 +248,7 @@ mod hbar;
 mod line;
 mod scene;
 mod svg;
+mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -261,6 +262,8 @@ mod validate;
 mod vbar;
 
 pub use describe::describe;
+pub use svg::SvgWriter;
+pub use table::{DataCell, DataRow, DataTable, data_table};
 
 /// Why a chart cannot be drawn, worded for the report's author: what is wrong
 /// and what to change in the chart block or dataset.

@@ -144,3 +144,28 @@ fn words_come_from_the_caller() {
     assert!(els[2].content.contains("USD 42 bn (calculé)"));
     assert!(els.iter().any(|e| e.content == "Hachuré : calculé par quire"));
 }
+
+#[test]
+fn data_table_lists_every_value_with_its_flag() {
+    let mut c = chart(
+        ChartKind::GroupedBar,
+        &[("dc", "Data centres"), ("chips", "Chips")],
+        &[("us", &[128.7, 7.8]), ("cn", &[29.6, 3.4])],
+    );
+    c.decimals = 1;
+    c.series[1].derived = vec![false, true];
+    c.series[0].values[1] = None;
+    let t = data_table(&c, &Unit("USD bn"));
+    assert_eq!(t.header, ["Category", "Series us", "Series cn"]);
+    let texts: Vec<Vec<&str>> = t
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+        .collect();
+    assert_eq!(texts, [["USD 128.7 bn", "USD 29.6 bn"], ["no data", "USD 3.4 bn"]]);
+    assert_eq!(t.rows[1].label, "Chips");
+    let flags: Vec<bool> = t.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.derived)).collect();
+    assert_eq!(flags, [false, false, false, true]);
+    assert!(t.any_derived());
+    assert_eq!(t.rows[1].cells[0].value, None);
+}

@@ -164,24 +164,161 @@ pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64
     }
 }
 
-/// Category labels under a vertical plot, each wrapped into `band` px:
-/// the largest size from 14 down to 12 px at which no word has to be
-/// broken, then lines evened out. Returns the size and each label's lines.
-pub fn band_labels(labels: &[&str], band: f64) -> (f64, Vec<Vec<String>>) {
-    let max = band - 8.0;
-    let size = [LABEL_SIZE, LABEL_SIZE - 1.0, TICK_SIZE]
-        .into_iter()
-        .find(|s| labels.iter().all(|l| text::longest_word(l, *s) <= max))
-        .unwrap_or(TICK_SIZE);
-    (size, labels.iter().map(|l| text::wrap_balanced(l, max, size)).collect())
+/// How the category labels under a vertical plot are set: at which size,
+/// which of them (every `every`-th), turned by `angle` degrees or level.
+pub struct BandLabels {
+    /// Font size.
+    pub size: f64,
+    /// 0 (level, wrapped at spaces) or -45 (turned, one line each).
+    pub angle: f64,
+    /// Lines of each category's label (empty for the ones skipped).
+    pub lines: Vec<Vec<String>>,
+    /// How far each label reaches left of its category's centre.
+    pub reach: Vec<f64>,
 }
 
-/// Draws [`band_labels`] centred under `xs`, starting just below `top`.
-pub fn draw_band_labels(scene: &mut Scene, labels: &[&str], band: f64, xs: &[f64], top: f64) {
-    let (size, lines) = band_labels(labels, band);
-    for (x, lines) in xs.iter().zip(lines) {
-        let mid = top + 10.0 + size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + size / 2.0;
-        scene.lines(*x, mid, &lines, size, Anchor::Middle, Paint::Ink);
+/// Steps for thinning labels: divisors and multiples of 12, so a monthly
+/// axis lands on quarters, half-years or whole years.
+const EVERY: [usize; 10] = [1, 2, 3, 4, 6, 12, 24, 36, 60, 120];
+
+fn every_options(n: usize) -> impl Iterator<Item = usize> {
+    EVERY
+        .into_iter()
+        .chain((1..).map(|k| 120 * k))
+        .take_while(move |k| *k < n.max(2) * 2)
+}
+
+/// Turned labels are cut (with "…") beyond this length: the description
+/// and the data table carry the full names.
+const TURNED_MAX: f64 = 150.0;
+
+/// Chooses how to set `labels` in bands `band` px wide, never breaking a
+/// word: level and wrapped (14 down to 12 px) when every word fits its band;
+/// else for a sequence (years, months) level labels on every k-th band, and
+/// for categories labels turned −45° (thinned only when even those would
+/// touch).
+pub fn band_labels(labels: &[&str], band: f64, sequential: bool) -> BandLabels {
+    let n = labels.len();
+    let level = |size: f64, every: usize, max_lines: usize| -> Option<BandLabels> {
+        let room = band * every as f64 - 8.0;
+        let mut lines = vec![Vec::new(); n];
+        let mut reach = vec![0.0; n];
+        for i in (0..n).step_by(every) {
+            if text::longest_word(labels[i], size) > room {
+                return None;
+            }
+            let l = text::wrap_balanced(labels[i], room, size);
+            if l.len() > max_lines {
+                return None;
+            }
+            reach[i] = l.iter().map(|l| text::width(l, size, false)).fold(0.0, f64::max) / 2.0;
+            lines[i] = l;
+        }
+        Some(BandLabels {
+            size,
+            angle: 0.0,
+            lines,
+            reach,
+        })
+    };
+    for size in [LABEL_SIZE, LABEL_SIZE - 1.0, TICK_SIZE] {
+        if let Some(b) = level(size, 1, 3) {
+            return b;
+        }
+    }
+    if sequential && let Some(b) = every_options(n).skip(1).find_map(|k| level(TICK_SIZE, k, 2)) {
+        return b;
+    }
+    let size = TICK_SIZE;
+    let (sin, cos) = (45f64.to_radians().sin(), 45f64.to_radians().cos());
+    // Turned labels are parallel: they clear each other when the distance
+    // between them, measured across the text, is over a line height.
+    let every = every_options(n)
+        .find(|k| band * *k as f64 * sin >= size * 1.25)
+        .unwrap_or(n.max(1));
+    let mut lines = vec![Vec::new(); n];
+    let mut reach = vec![0.0; n];
+    for i in (0..n).step_by(every) {
+        let t = text::abbreviate(labels[i], TURNED_MAX, size);
+        reach[i] = text::width(&t, size, false) * cos + size * 0.5 * sin;
+        lines[i] = vec![t];
+    }
+    BandLabels {
+        size,
+        angle: -45.0,
+        lines,
+        reach,
+    }
+}
+
+/// A category axis along `left..right`: the plot's left edge (moved right
+/// when turned labels would leave the viewBox), the band width and the
+/// labels.
+pub struct CatAxis {
+    /// Plot left edge.
+    pub left: f64,
+    /// Width of one category's band.
+    pub band: f64,
+    /// How the labels are set.
+    pub labels: BandLabels,
+}
+
+impl CatAxis {
+    /// Fits `labels` between `left` and `right`.
+    pub fn fit(labels: &[&str], mut left: f64, right: f64, sequential: bool) -> CatAxis {
+        let n = labels.len().max(1) as f64;
+        for _ in 0..6 {
+            let band = (right - left) / n;
+            let bl = band_labels(labels, band, sequential);
+            let over = bl
+                .reach
+                .iter()
+                .enumerate()
+                .map(|(i, r)| r - (left + band * (i as f64 + 0.5) - PAD))
+                .fold(0.0, f64::max);
+            if over <= 0.01 || left + over > right - n {
+                return CatAxis { left, band, labels: bl };
+            }
+            left += over.ceil();
+        }
+        let band = (right - left) / n;
+        CatAxis {
+            left,
+            band,
+            labels: band_labels(labels, band, sequential),
+        }
+    }
+
+    /// Centre of category `i`.
+    pub fn x(&self, i: usize) -> f64 {
+        self.left + self.band * (i as f64 + 0.5)
+    }
+
+    /// Draws the labels just below `top`.
+    pub fn draw(&self, scene: &mut Scene, top: f64) {
+        let b = &self.labels;
+        for (i, lines) in b.lines.iter().enumerate() {
+            if lines.is_empty() {
+                continue;
+            }
+            let x = self.x(i);
+            if b.angle == 0.0 {
+                let mid = top + 10.0 + b.size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + b.size / 2.0;
+                scene.lines(x, mid, lines, b.size, Anchor::Middle, Paint::Ink);
+            } else {
+                let item = scene.text(
+                    x + b.size * 0.35,
+                    top + b.size,
+                    &lines[0],
+                    b.size,
+                    Anchor::End,
+                    Paint::Ink,
+                );
+                if let super::scene::Shape::Text { angle, .. } = &mut item.shape {
+                    *angle = b.angle;
+                }
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 use super::axis::{self, Ctx};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
-use super::theme::{LEGEND_SIZE, PAD, Paint, WIDTH};
+use super::theme::{DOT_SPACING, LEGEND_SIZE, PAD, Paint, WIDTH};
 use super::ticks::{self, Scale};
 use super::vbar::PLOT_H;
 use super::{Scale as AxisScale, Series};
@@ -19,7 +19,6 @@ fn last_value(s: &Series) -> Option<f64> {
 /// Lays out a line chart.
 pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
-    let n = input.categories.len();
     let log = input.scale == AxisScale::Log;
     let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
     let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
@@ -30,13 +29,14 @@ pub fn layout(ctx: &Ctx) -> Scene {
         .iter()
         .map(|s| text::width(&s.label, LEGEND_SIZE, false))
         .fold(0.0, f64::max);
-    let left = PAD + axis::tick_width(&ticks) + 8.0;
     let right = if direct {
         WIDTH - PAD - SWATCH - 14.0 - label_w
     } else {
         WIDTH - PAD
     };
-    let band = (right - left) / n as f64;
+    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
+    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + 8.0, right, true);
+    let (left, band) = (cat.left, cat.band);
     let x = |i: usize| left + band * (i as f64 + 0.5);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
     let mut sc = Scene::default();
@@ -44,9 +44,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     if matches!(scale, Scale::Linear { .. }) {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
-    let xs: Vec<f64> = (0..n).map(x).collect();
-    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    axis::draw_band_labels(&mut sc, &names, band, &xs, PLOT_H);
+    cat.draw(&mut sc, PLOT_H);
     let colors = ctx.series_colors();
     for (s, color) in input.series.iter().zip(&colors) {
         // A missing value breaks the line rather than bridging the gap.
@@ -64,10 +62,17 @@ pub fn layout(ctx: &Ctx) -> Scene {
                 .class = Some("line");
         }
     }
+    // Dots only where they stand apart; a dense line is its own mark, and
+    // the description and data table carry each value. Computed values
+    // keep their (hatched) dot at any density.
+    let dots = band >= DOT_SPACING;
     for (s, color) in input.series.iter().zip(&colors) {
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };
             let derived = s.is_derived(i);
+            if !dots && !derived {
+                continue;
+            }
             let shape = Shape::Circle {
                 cx: x(i),
                 cy: y(v),

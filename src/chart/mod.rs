@@ -209,8 +209,9 @@ pub struct ChartInput {
     /// Colour per category or series key (e.g. `us` -> `#0072B2`), so an entity
     /// keeps its colour in every chart; keys not listed take the palette in order.
     pub palette: Vec<(String, String)>,
-    /// Words the chart writes itself, in the edition's language.
-    pub words: ChartWords,
+    /// Words the chart writes itself, in the edition's language; shared,
+    /// since one set serves every chart of an edition.
+    pub words: std::sync::Arc<ChartWords>,
     /// The unit as the reader should see it ("USD bn"), shown by
     /// [`render_standalone`] under the title; may be empty.
     pub unit_label: String,
@@ -234,7 +235,7 @@ impl Default for ChartInput {
             scale: Scale::Linear,
             decimals: 0,
             palette: Vec::new(),
-            words: ChartWords::english(),
+            words: std::sync::Arc::new(ChartWords::english()),
             unit_label: String::new(),
             source: String::new(),
         }
@@ -251,6 +252,8 @@ mod svg;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_crowd;
 #[cfg(test)]
 mod tests_geom;
 #[cfg(test)]

@@ -123,7 +123,7 @@ pub fn gallery() -> Vec<(ChartInput, Unit)> {
         &[("us", "美国"), ("cn", "中国"), ("x", "阿里云和腾讯云")],
         &[("usd", &[155.0, 42.0, 20.0])],
     );
-    c.words = ChartWords::chinese();
+    c.words = ChartWords::chinese().into();
     out.push((c, Unit("USD bn")));
     out
 }

@@ -138,7 +138,8 @@ fn words_come_from_the_caller() {
         computed: " (calculé)".into(),
         derived_key: "Hachuré : calculé par quire".into(),
         ..ChartWords::english()
-    };
+    }
+    .into();
     let (_, els) = svg(&c);
     assert!(els[2].content.starts_with("Diagramme à barres."), "{}", els[2].content);
     assert!(els[2].content.contains("USD 42 bn (calculé)"));

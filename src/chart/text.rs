@@ -66,40 +66,57 @@ fn tokens(s: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// Greedy wrap to `max` px. Nothing is ever dropped: a word wider than `max`
-/// is broken between characters rather than shortened.
+/// Greedy wrap to `max` px, breaking only at spaces and between wide (CJK)
+/// characters. Nothing is ever dropped or split inside a word: a word wider
+/// than `max` gets a line of its own and overflows, so callers size their
+/// room from [`longest_word`].
 pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    let mut line_w = 0.0;
+    let space_w = width(" ", size, false);
     for (tok, space) in tokens(s) {
-        let joined = if line.is_empty() {
-            tok.clone()
-        } else if space {
-            format!("{line} {tok}")
-        } else {
-            format!("{line}{tok}")
-        };
-        if width(&joined, size, false) <= max || line.is_empty() && width(&tok, size, false) <= max {
-            line = joined;
+        let tok_w = width(&tok, size, false);
+        if line.is_empty() {
+            line = tok;
+            line_w = tok_w;
             continue;
         }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        for c in tok.chars() {
-            let next = format!("{line}{c}");
-            if !line.is_empty() && width(&next, size, false) > max {
-                lines.push(std::mem::take(&mut line));
-                line.push(c);
-            } else {
-                line = next;
+        let extra = if space { space_w } else { 0.0 };
+        if line_w + extra + tok_w <= max + 1e-9 {
+            if space {
+                line.push(' ');
             }
+            line.push_str(&tok);
+            line_w += extra + tok_w;
+        } else {
+            lines.push(std::mem::replace(&mut line, tok));
+            line_w = tok_w;
         }
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
     }
     lines
+}
+
+/// Shortens `s` to fit `max` px, ending in "…"; unchanged when it fits.
+pub fn abbreviate(s: &str, max: f64, size: f64) -> String {
+    if width(s, size, false) <= max {
+        return s.to_string();
+    }
+    let budget = max - width("…", size, false);
+    let mut out = String::new();
+    let mut w = 0.0;
+    for c in s.chars() {
+        let cw = width(c.encode_utf8(&mut [0; 4]), size, false);
+        if w + cw > budget {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    format!("{}…", out.trim_end())
 }
 
 /// Like [`wrap`], but evens out the lines ("中国大陆地区的七家科技公" + "司"
@@ -202,6 +219,10 @@ mod tests {
         let zh = wrap("阿里云和腾讯云", 45.0, 14.0);
         assert_eq!(zh.concat(), "阿里云和腾讯云");
         assert!(zh.iter().all(|l| width(l, 14.0, false) <= 45.0));
+        let farm = wrap("University Farm", 40.0, 14.0);
+        assert_eq!(farm, ["University", "Farm"], "never split inside a word");
+        assert_eq!(abbreviate("Alibaba Cloud", 60.0, 12.0), "Alibaba…");
+        assert!(width(&abbreviate("Alibaba Cloud", 60.0, 12.0), 12.0, false) <= 60.0);
         let even = wrap_balanced("中国大陆地区的七家科技公司", 180.0, 14.0);
         assert_eq!(even.len(), 2);
         assert!(even[1].chars().count() >= 6, "{even:?}");

@@ -27,6 +27,24 @@ pub const GAP: f64 = 6.0;
 /// Outline width of a computed (hatched) mark.
 pub const HATCH_OUTLINE: &str = "1.5";
 
+/// Line points closer than this (px) are drawn as a bare line, no dots.
+pub const DOT_SPACING: f64 = 8.0;
+
+/// Horizontal bars: the rows of a chart never take more than this height,
+/// so with caption and source the figure fits one A4 page (640 px wide
+/// prints about 170 mm wide, so 1 px is about 0.27 mm).
+pub const MAX_ROWS_H: f64 = 760.0;
+/// Row height of a horizontal bar chart with room to spare.
+pub const ROW_H: f64 = 44.0;
+/// Bar thickness as a share of its row when rows are squeezed.
+pub const BAR_SHARE: f64 = 0.62;
+/// Bar thickness in a roomy row (single bars, stacked bars).
+pub const BAR_H: f64 = 26.0;
+/// Stacked bars are a little thicker, to fit labels inside segments.
+pub const STACK_H: f64 = 30.0;
+/// Smallest text a squeezed chart may use (about 8 pt in print).
+pub const MIN_TEXT: f64 = 11.0;
+
 /// Font stack with CJK fonts, so Chinese labels never fall back to boxes.
 pub const FONT_FAMILY: &str =
     "Noto Sans, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, Helvetica Neue, Arial, sans-serif";
@@ -83,17 +101,23 @@ pub const DARK_TEXT: Rgb = Rgb(0x11, 0x11, 0x11);
 /// Text on dark fills.
 pub const WHITE: Rgb = Rgb(0xFF, 0xFF, 0xFF);
 
-/// Okabe–Ito, ordered so the first colours are the most distinct; black is
-/// left out because it vanishes on a dark page, yellow is last because it is
-/// faint on white.
-pub const OKABE_ITO: [Rgb; 7] = [
+/// Series colours: Okabe–Ito without black (it vanishes on a dark page)
+/// and yellow (faint on white), then Paul Tol's olive, purple and teal and
+/// a darker Okabe–Ito blue, so eight series never share a colour. Every one
+/// is mid-light: at least 3:1 against a near-black page and 1.9:1 against
+/// white (they fill areas; text never sits on the page in them), and the
+/// first six stay distinct under the common colour-vision deficiencies.
+pub const PALETTE: [Rgb; 10] = [
     Rgb(0x00, 0x72, 0xB2),
     Rgb(0xD5, 0x5E, 0x00),
     Rgb(0x00, 0x9E, 0x73),
     Rgb(0xE6, 0x9F, 0x00),
     Rgb(0x56, 0xB4, 0xE9),
     Rgb(0xCC, 0x79, 0xA7),
-    Rgb(0xF0, 0xE4, 0x42),
+    Rgb(0x99, 0x99, 0x33),
+    Rgb(0xAA, 0x44, 0x99),
+    Rgb(0x44, 0xAA, 0x99),
+    Rgb(0x88, 0x66, 0xCC),
 ];
 
 /// Slate for bars that stand for no entity in particular; it reads on light
@@ -147,9 +171,10 @@ impl Paint {
 }
 
 /// Assigns colours to keys: the report palette wins, so an entity keeps its
-/// colour in every chart; other keys take Okabe–Ito in order, skipping the
-/// colours the report palette reserves, so "United States blue" never also
-/// means "chips".
+/// colour in every chart; other keys take [`PALETTE`] in order, first the
+/// colours the report palette does not reserve (so "United States blue"
+/// never also means "chips"), then reserved ones this chart does not use,
+/// and only then repeat.
 pub struct Colors {
     explicit: Vec<(String, Rgb)>,
     free: Vec<Rgb>,
@@ -163,14 +188,11 @@ impl Colors {
             .iter()
             .filter_map(|(k, v)| Rgb::parse(v).map(|c| (k.clone(), c)))
             .collect();
-        let mut free: Vec<Rgb> = OKABE_ITO
+        let free: Vec<Rgb> = PALETTE
             .iter()
             .copied()
             .filter(|c| explicit.iter().all(|(_, e)| e != c))
             .collect();
-        if free.is_empty() {
-            free = OKABE_ITO.to_vec();
-        }
         Colors { explicit, free }
     }
 
@@ -184,14 +206,23 @@ impl Colors {
         self.explicit.iter().find(|(k, _)| k == key).map(|(_, c)| *c)
     }
 
-    /// Colours for a list of keys, in order: palette first, free colours
-    /// cycled for the rest.
-    pub fn for_keys<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> Vec<Rgb> {
+    /// Colours for a list of keys, in order: palette first, then colours no
+    /// other key of this chart uses, cycling only when all are taken.
+    pub fn for_keys<'a>(&self, keys: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Rgb> {
+        let taken: Vec<Rgb> = keys.clone().into_iter().filter_map(|k| self.explicit(k)).collect();
+        let spare: Vec<Rgb> = self
+            .free
+            .iter()
+            .chain(PALETTE.iter().filter(|c| !self.free.contains(c)))
+            .copied()
+            .filter(|c| !taken.contains(c))
+            .collect();
+        let spare = if spare.is_empty() { PALETTE.to_vec() } else { spare };
         let mut next = 0;
         keys.into_iter()
             .map(|k| {
                 self.explicit(k).unwrap_or_else(|| {
-                    let c = self.free[next % self.free.len()];
+                    let c = spare[next % spare.len()];
                     next += 1;
                     c
                 })
@@ -211,5 +242,36 @@ mod tests {
         assert_eq!(Rgb::parse("blue"), None);
         assert_eq!(Rgb(0, 0x72, 0xB2).text_on(), WHITE);
         assert_eq!(Rgb(0xF0, 0xE4, 0x42).text_on(), DARK_TEXT);
+    }
+
+    fn contrast(a: Rgb, b: Rgb) -> f64 {
+        let (x, y) = (a.luminance(), b.luminance());
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn palette_reads_on_light_and_dark_pages_and_never_repeats() {
+        for c in PALETTE {
+            assert!(contrast(c, WHITE) >= 1.9, "{} too faint on white", c.hex());
+            assert!(
+                contrast(c, Rgb(0x12, 0x12, 0x12)) >= 3.0,
+                "{} too dark on a dark page",
+                c.hex()
+            );
+        }
+        let input = ChartInput {
+            palette: vec![("us".into(), "#0072B2".into()), ("cn".into(), "#D55E00".into())],
+            ..ChartInput::default()
+        };
+        let colors = Colors::new(&input);
+        let keys = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        let got = colors.for_keys(keys);
+        for (i, c) in got.iter().enumerate() {
+            assert!(!got[i + 1..].contains(c), "colour {} repeats: {got:?}", c.hex());
+        }
+        assert_eq!(got[0], PALETTE[2], "reserved colours come last");
+        let mixed = colors.for_keys(["us", "a", "b", "c", "d", "e", "f", "g"]);
+        assert_eq!(mixed[0], PALETTE[0]);
+        assert!(!mixed[1..].contains(&PALETTE[0]));
     }
 }

@@ -95,10 +95,11 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let ends = bars.iter().flat_map(|b| b.from.into_iter().chain([b.to]));
     let domain = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, ctx.fmt);
-    let left = PAD + axis::tick_width(&ticks) + 8.0;
     let right = WIDTH - PAD;
     let n = input.categories.len();
-    let band = (right - left) / n as f64;
+    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
+    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + 8.0, right, false);
+    let (left, band) = (cat.left, cat.band);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
     let mut sc = Scene::default();
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
@@ -144,8 +145,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
             );
         }
     }
-    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    axis::draw_band_labels(&mut sc, &names, band, &xs, PLOT_H);
+    cat.draw(&mut sc, PLOT_H);
     if clash(&labels, &rects, &sc.text_boxes()) {
         // Labels wider than their bars would cover a neighbour; the axis and
         // the description still carry every value.

@@ -13,7 +13,7 @@ use crate::yaml::{Doc, Node};
 #[derive(Debug, Clone)]
 pub enum FigureBody {
     /// A chart; `unit` formats its axis.
-    Chart { input: ChartInput, unit: Unit },
+    Chart { input: Box<ChartInput>, unit: Unit },
     /// A table of formatted values.
     Table(TableData),
     /// Headline numbers.
@@ -403,11 +403,19 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             .transpose()?
             .unwrap_or(default_digits),
         palette: ctx.report.meta.palette.clone(),
-        words: match ctx.lang {
+        words: std::sync::Arc::new(match ctx.lang {
             Lang::En => chart::ChartWords::english(),
             Lang::Zh => chart::ChartWords::chinese(),
-        },
+        }),
         ..ChartInput::default()
     };
-    Ok(head.figure("fig", number, &ds.id, FigureBody::Chart { input, unit }))
+    Ok(head.figure(
+        "fig",
+        number,
+        &ds.id,
+        FigureBody::Chart {
+            input: Box::new(input),
+            unit,
+        },
+    ))
 }

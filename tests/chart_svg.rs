@@ -142,3 +142,24 @@ fn stacked_normalized_marks_fill_the_same_length() {
         );
     }
 }
+
+#[test]
+fn computed_values_are_hatched_in_the_built_chart() {
+    let fx = Fixture::built();
+    let svg = fs::read_to_string(fx.out().join("charts/capex.svg")).unwrap();
+    let els = elements(&svg);
+    let m = marks(&fx, "capex");
+    let flag = |k: &str| m.iter().find(|e| e.get("data-key") == Some(k)).unwrap().get("data-derived");
+    // The fixture derives China's dollar figure from renminbi and a rate.
+    assert_eq!(flag("cn"), Some("true"));
+    assert_eq!(flag("us"), None);
+    let cn = m.iter().find(|e| e.get("data-key") == Some("cn")).unwrap();
+    let hatch: Vec<&El> = els.iter().filter(|e| e.has_class("derived")).collect();
+    let geo = |e: &El| ["x", "y", "width", "height"].map(|k| e.num(k));
+    assert!(
+        hatch.iter().any(|h| geo(h) == geo(cn)),
+        "a hatch lies exactly over China's bar:\n{svg}"
+    );
+    assert!(hatch.iter().all(|h| h.get("fill").is_some_and(|f| f.starts_with("url(#"))));
+    assert!(svg.contains("Hatched: computed by quire"), "the chart explains the hatching");
+}

@@ -391,7 +391,13 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
                 key: ds.fields[f].key.clone(),
                 label: ds.fields[f].label.get(ctx.lang).to_string(),
                 values: rows.iter().map(|&r| value(r, f)).collect(),
-                ..Series::default()
+                derived: rows
+                    .iter()
+                    .map(|&r| {
+                        let name = format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key);
+                        ctx.values.get(&name).is_some_and(|v| v.formula.is_some())
+                    })
+                    .collect(),
             })
             .collect(),
         normalize: root.get("normalize").map(|n| n.bool()).transpose()?.unwrap_or(false),

@@ -149,7 +149,12 @@ fn computed_values_are_hatched_in_the_built_chart() {
     let svg = fs::read_to_string(fx.out().join("charts/capex.svg")).unwrap();
     let els = elements(&svg);
     let m = marks(&fx, "capex");
-    let flag = |k: &str| m.iter().find(|e| e.get("data-key") == Some(k)).unwrap().get("data-derived");
+    let flag = |k: &str| {
+        m.iter()
+            .find(|e| e.get("data-key") == Some(k))
+            .unwrap()
+            .get("data-derived")
+    };
     // The fixture derives China's dollar figure from renminbi and a rate.
     assert_eq!(flag("cn"), Some("true"));
     assert_eq!(flag("us"), None);
@@ -160,6 +165,13 @@ fn computed_values_are_hatched_in_the_built_chart() {
         hatch.iter().any(|h| geo(h) == geo(cn)),
         "a hatch lies exactly over China's bar:\n{svg}"
     );
-    assert!(hatch.iter().all(|h| h.get("fill").is_some_and(|f| f.starts_with("url(#"))));
-    assert!(svg.contains("Hatched: computed by quire"), "the chart explains the hatching");
+    assert!(
+        hatch
+            .iter()
+            .all(|h| h.get("fill").is_some_and(|f| f.starts_with("url(#")))
+    );
+    assert!(
+        svg.contains("Hatched: computed by quire"),
+        "the chart explains the hatching"
+    );
 }

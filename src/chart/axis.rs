@@ -199,15 +199,23 @@ const TURNED_MAX: f64 = 150.0;
 /// touch).
 pub fn band_labels(labels: &[&str], band: f64, sequential: bool) -> BandLabels {
     let n = labels.len();
+    // Widths scale with the size, so measure once at 1 px: the whole label
+    // and its longest word.
+    let full: Vec<f64> = labels.iter().map(|l| text::width(l, 1.0, false)).collect();
+    let word: Vec<f64> = labels.iter().map(|l| text::longest_word(l, 1.0)).collect();
     let level = |size: f64, every: usize, max_lines: usize| -> Option<BandLabels> {
         let room = band * every as f64 - 8.0;
+        if (0..n).step_by(every).any(|i| word[i] * size > room) {
+            return None;
+        }
         let mut lines = vec![Vec::new(); n];
         let mut reach = vec![0.0; n];
         for i in (0..n).step_by(every) {
-            if text::longest_word(labels[i], size) > room {
-                return None;
-            }
-            let l = text::wrap_balanced(labels[i], room, size);
+            let l = if full[i] * size <= room {
+                vec![labels[i].split_whitespace().collect::<Vec<_>>().join(" ")]
+            } else {
+                text::wrap_balanced(labels[i], room, size)
+            };
             if l.len() > max_lines {
                 return None;
             }

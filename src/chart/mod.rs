@@ -81,6 +81,10 @@ pub struct ChartWords {
     pub computed: String,
     /// Heading of the category column in [`data_table`] ("Category").
     pub category: String,
+    /// How a long line series is summed up in the description instead of
+    /// read point by point; `{n}`, `{first}`, `{last}`, `{min}` and `{max}`
+    /// are filled in (each but `{n}` as "label value").
+    pub series_summary: String,
 }
 
 impl ChartWords {
@@ -109,6 +113,7 @@ impl ChartWords {
             derived_key: s("Hatched: computed by quire, not stated by the source"),
             computed: s(" (computed by quire)"),
             category: s("Category"),
+            series_summary: s("{n} values, from {first} to {last}; lowest {min}, highest {max}"),
         }
     }
 
@@ -137,6 +142,7 @@ impl ChartWords {
             derived_key: s("斜线：由 quire 计算，非来源原文数字"),
             computed: s("（由 quire 计算）"),
             category: s("类别"),
+            series_summary: s("共{n}个数值，从{first}到{last}；最低{min}，最高{max}"),
         }
     }
 }

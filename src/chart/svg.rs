@@ -34,13 +34,35 @@ fn coord(u: i64) -> String {
 }
 
 fn push_coord(out: &mut String, u: i64) {
-    let (sign, a) = if u < 0 { ("-", -u) } else { ("", u) };
-    let (whole, frac) = (a / 100, a % 100);
-    let _ = match frac {
-        0 => write!(out, "{sign}{whole}"),
-        f if f % 10 == 0 => write!(out, "{sign}{whole}.{}", f / 10),
-        f => write!(out, "{sign}{whole}.{f:02}"),
-    };
+    // Hand-rolled: charts write thousands of coordinates, and `write!`
+    // costs several times more than the digits themselves.
+    if u < 0 {
+        out.push('-');
+    }
+    let a = u.unsigned_abs();
+    push_uint(out, a / 100);
+    let frac = a % 100;
+    if frac != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if frac % 10 != 0 {
+            out.push(char::from(b'0' + (frac % 10) as u8));
+        }
+    }
+}
+
+fn push_uint(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
 }
 
 /// A float as viewBox pixels, rounded to two decimals.
@@ -89,7 +111,9 @@ impl<'a> SvgWriter<'a> {
     }
 
     fn num(&mut self, name: &str, v: i64) {
-        let _ = write!(self.out, " {name}=\"");
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
         push_coord(self.out, v);
         self.out.push('"');
     }
@@ -190,7 +214,9 @@ impl DrawingBackend for SvgWriter<'_> {
         } else {
             self.out.push_str(&self.attrs);
         }
-        let _ = writeln!(self.out, ">{}</text>", escape(s));
+        self.out.push('>');
+        text::push_escaped(self.out, s);
+        self.out.push_str("</text>\n");
         Ok(())
     }
 
@@ -273,7 +299,9 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
         Shape::Line { width, .. } => {
             out.push_str(" fill=\"none\" stroke=\"");
             out.push_str(&color);
-            let _ = write!(out, "\" stroke-width=\"{}\"", fixed(*width));
+            out.push_str("\" stroke-width=\"");
+            push_coord(out, (width * UNITS).round() as i64);
+            out.push('"');
             out.push_str(" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
             if let Some(o) = opacity {
                 let _ = write!(out, " stroke-opacity=\"{o}\"");
@@ -287,7 +315,9 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
             );
         }
         _ => {
-            let _ = write!(out, " fill=\"{color}\"");
+            out.push_str(" fill=\"");
+            out.push_str(&color);
+            out.push('"');
             if let Some(o) = opacity {
                 let _ = write!(out, " fill-opacity=\"{o}\"");
             }
@@ -306,13 +336,11 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
     }
     match (&item.mark, item.class) {
         (Some(m), _) => {
-            let _ = write!(
-                out,
-                " class=\"mark\" data-key=\"{}\" data-series=\"{}\" data-value=\"{}\"",
-                escape(&m.key),
-                escape(&m.series),
-                m.value
-            );
+            out.push_str(" class=\"mark\" data-key=\"");
+            text::push_escaped(out, &m.key);
+            out.push_str("\" data-series=\"");
+            text::push_escaped(out, &m.series);
+            let _ = write!(out, "\" data-value=\"{}\"", m.value);
             if let Some(low) = m.low {
                 let _ = write!(out, " data-low=\"{low}\"");
             }
@@ -428,6 +456,9 @@ mod tests {
         assert_eq!(coord(12345), "123.45");
         assert_eq!(coord(12340), "123.4");
         assert_eq!(coord(-5), "-0.05");
+        assert_eq!(coord(-150), "-1.5");
+        assert_eq!(coord(0), "0");
+        assert_eq!(coord(7), "0.07");
         assert_eq!(fixed(640.0), "640");
     }
 

@@ -270,3 +270,15 @@ fn monthly_axes_label_whole_years() {
     assert!(months.len() >= 5, "{months:?}");
     assert!(months.iter().all(|m| *m == "Jan"), "{months:?}");
 }
+
+#[test]
+fn long_lines_are_summed_up_in_words() {
+    let all = crowded();
+    let line = &all.iter().find(|(n, _)| *n == "line-120").unwrap().1;
+    let d = describe(line, &Unit("USD bn"));
+    assert!(
+        d.contains("Series b: 120 values, from Jan 2015 USD 40 bn to Dec 2024 USD 88 bn; lowest Jan 2015 USD 40 bn, highest Dec 2024 USD 88 bn"),
+        "{d}"
+    );
+    assert!(d.len() < 600, "{} characters", d.len());
+}

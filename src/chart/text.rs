@@ -122,9 +122,13 @@ pub fn abbreviate(s: &str, max: f64, size: f64) -> String {
 /// Like [`wrap`], but evens out the lines ("中国大陆地区的七家科技公" + "司"
 /// becomes two halves): the narrowest width giving the same line count.
 pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
-    let n = wrap(s, max, size).len();
+    if width(s, size, false) <= max {
+        return vec![s.split_whitespace().collect::<Vec<_>>().join(" ")];
+    }
+    let first = wrap(s, max, size);
+    let n = first.len();
     if n <= 1 {
-        return wrap(s, max, size);
+        return first;
     }
     let (mut lo, mut hi) = (size, max);
     for _ in 0..14 {
@@ -160,17 +164,28 @@ pub fn min_width_for_lines(s: &str, size: f64, max_lines: usize) -> f64 {
 /// Escapes text for SVG content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
+    push_escaped(&mut out, s);
     out
+}
+
+/// Appends `s` escaped for SVG content and attribute values, copying runs
+/// that need no escaping in one go.
+pub fn push_escaped(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// Joins a low and a high formatted value into one range label, sharing the

@@ -67,7 +67,14 @@ impl Rgb {
 
     /// `#RRGGBB`, the form written into the SVG.
     pub fn hex(self) -> String {
-        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        let mut s = String::with_capacity(7);
+        s.push('#');
+        for c in [self.0, self.1, self.2] {
+            s.push(char::from(DIGITS[usize::from(c >> 4)]));
+            s.push(char::from(DIGITS[usize::from(c & 15)]));
+        }
+        s
     }
 
     /// WCAG relative luminance, to pick readable text on a coloured bar.
@@ -159,13 +166,13 @@ impl Paint {
     }
 
     /// `(colour, opacity)` as written into the SVG.
-    pub fn svg(self) -> (String, Option<&'static str>) {
+    pub fn svg(self) -> (std::borrow::Cow<'static, str>, Option<&'static str>) {
+        const INK: std::borrow::Cow<'static, str> = std::borrow::Cow::Borrowed("currentColor");
         match self {
-            Paint::Ink => ("currentColor".into(), None),
-            Paint::Muted => ("currentColor".into(), Some("0.72")),
-            Paint::Grid => ("currentColor".into(), Some("0.16")),
-            Paint::Color(c) => (c.hex(), None),
-            Paint::Hatch => ("currentColor".into(), None),
+            Paint::Ink | Paint::Hatch => (INK, None),
+            Paint::Muted => (INK, Some("0.72")),
+            Paint::Grid => (INK, Some("0.16")),
+            Paint::Color(c) => (c.hex().into(), None),
         }
     }
 }

@@ -282,3 +282,31 @@ fn long_lines_are_summed_up_in_words() {
     );
     assert!(d.len() < 600, "{} characters", d.len());
 }
+
+/// Best of three timings of rendering `input`.
+fn time(input: &ChartInput) -> f64 {
+    (0..3)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            std::hint::black_box(render(input, &Unit("USD bn")).unwrap());
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::MAX, f64::min)
+}
+
+fn sized(kind: ChartKind, n: usize) -> ChartInput {
+    let c = owned(n, |i| format!("{} {}", MONTHS[i % 12], 2000 + i / 12));
+    let v: Vec<f64> = (0..n).map(|i| 1.0 + (i * 37 % 90) as f64).collect();
+    let mut input = chart(kind, &cats(&c), &[("x", &v)]);
+    input.series[0].derived = (0..n).map(|i| i % 3 == 0).collect();
+    input
+}
+
+#[test]
+fn rendering_grows_linearly_with_the_data() {
+    for kind in [ChartKind::Bar, ChartKind::HBar, ChartKind::Line, ChartKind::Donut] {
+        let (small, large) = (time(&sized(kind, 300)), time(&sized(kind, 3000)));
+        // Linear work gives about 10; quadratic would give about 100.
+        assert!(large / small < 30.0, "{kind:?}: 10x the data took {:.1}x the time", large / small);
+    }
+}

@@ -170,14 +170,38 @@ pub fn layout(ctx: &Ctx) -> Scene {
 
 /// Whether any value label touches another label, a bar other than its own
 /// (the one it is centred on), another text, or leaves the viewBox sides.
+/// A sweep over boxes sorted by left edge, so crowded charts stay n·log n.
 fn clash(labels: &Scene, rects: &[BBox], texts: &[BBox]) -> bool {
+    #[derive(PartialEq)]
+    enum Kind {
+        Label,
+        Bar,
+        Text,
+    }
     let boxes: Vec<BBox> = labels.items.iter().map(|i| item_bbox(&i.shape)).collect();
-    boxes.iter().enumerate().any(|(i, b)| {
-        let own = |r: &BBox| b.0 >= r.0 - 0.01 && b.2 <= r.2 + 0.01;
-        b.0 < PAD
-            || b.2 > WIDTH - PAD
-            || boxes.iter().skip(i + 1).any(|o| overlaps(*b, *o))
-            || rects.iter().any(|r| !own(r) && overlaps(*b, *r))
-            || texts.iter().any(|t| overlaps(*b, *t))
-    })
+    if boxes.iter().any(|b| b.0 < PAD || b.2 > WIDTH - PAD) {
+        return true;
+    }
+    let mut all: Vec<(BBox, Kind)> = boxes.into_iter().map(|b| (b, Kind::Label)).collect();
+    all.extend(rects.iter().map(|r| (*r, Kind::Bar)));
+    all.extend(texts.iter().map(|t| (*t, Kind::Text)));
+    all.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
+    let own = |label: &BBox, bar: &BBox| label.0 >= bar.0 - 0.01 && label.2 <= bar.2 + 0.01;
+    for (i, (a, ka)) in all.iter().enumerate() {
+        for (b, kb) in &all[i + 1..] {
+            if b.0 >= a.2 - 0.01 {
+                break;
+            }
+            let hit = match (ka, kb) {
+                (Kind::Label, Kind::Bar) => !own(a, b) && overlaps(*a, *b),
+                (Kind::Bar, Kind::Label) => !own(b, a) && overlaps(*a, *b),
+                (Kind::Label, _) | (_, Kind::Label) => overlaps(*a, *b),
+                _ => false,
+            };
+            if hit {
+                return true;
+            }
+        }
+    }
+    false
 }

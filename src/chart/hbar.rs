@@ -298,7 +298,7 @@ fn draw(
             let tall = bar_h >= vs + 2.0;
             if let Some(t) = seg.inside.iter().find(|t| tall && text::width(t, vs, false) <= room) {
                 let on = Paint::Color(seg.color.text_on());
-                labels.text((b + e) / 2.0, yc, t, vs, Anchor::Middle, on);
+                labels.text((b + e) / 2.0, yc, t, vs, Anchor::Middle, on).halo = seg.mark.derived.then_some(seg.color);
             }
             dir = if e < b { -1.0 } else { 1.0 };
             far = if dir > 0.0 { far.max(e) } else { far.min(e) };
@@ -322,6 +322,11 @@ fn draw(
             _ if dir > 0.0 => labels.text(far + GAP, yc, t, vs, Anchor::Start, Paint::Ink),
             _ => labels.text(far - GAP, yc, t, vs, Anchor::End, Paint::Ink),
         };
+        if let ([seg], Paint::Color(_)) = (row.segs.as_slice(), item.paint)
+            && seg.mark.derived
+        {
+            item.halo = Some(seg.color);
+        }
         let b = super::scene::item_bbox(&item.shape);
         value_boxes.push(b.0);
     }

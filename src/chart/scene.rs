@@ -71,6 +71,9 @@ pub struct Item {
     pub mark: Option<Mark>,
     /// Extra class, e.g. `line` for a series' line.
     pub class: Option<&'static str>,
+    /// Texts on a hatched mark: a band of the mark's colour behind the
+    /// glyphs, so the stripes never cut through the number.
+    pub halo: Option<super::theme::Rgb>,
 }
 
 /// Axis-aligned box `(x0, y0, x1, y1)`.
@@ -91,6 +94,7 @@ impl Scene {
             paint,
             mark: None,
             class: None,
+            halo: None,
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -104,6 +108,7 @@ impl Scene {
             paint,
             mark: Some(mark),
             class: None,
+            halo: None,
         });
         if derived {
             self.push(shape, Paint::Hatch).class = Some("derived");

@@ -323,6 +323,13 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
             }
         }
     }
+    if let Some(h) = item.halo {
+        let _ = write!(
+            out,
+            " stroke=\"{}\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\"",
+            h.hex()
+        );
+    }
     if let Shape::Text { x, y, angle, .. } = &item.shape
         && *angle != 0.0
     {

@@ -170,3 +170,25 @@ fn data_table_lists_every_value_with_its_flag() {
     assert!(t.any_derived());
     assert_eq!(t.rows[1].cells[0].value, None);
 }
+
+#[test]
+fn dump_for_review() {
+    let Ok(dir) = std::env::var("QUIRE_CHART_DUMP") else {
+        return;
+    };
+    let mut c = capex();
+    c.title = "AI capital expenditure, 2025".into();
+    c.unit_label = "USD bn".into();
+    c.source = "Source: Toutiao commentary; UK report".into();
+    std::fs::write(
+        format!("{dir}/standalone.svg"),
+        render_standalone(&c, &Unit("USD bn")).unwrap(),
+    )
+    .unwrap();
+    for (i, (mut input, fmt)) in gallery().into_iter().enumerate() {
+        for s in &mut input.series {
+            s.derived = (0..s.values.len()).map(|j| j % 2 == 1).collect();
+        }
+        std::fs::write(format!("{dir}/g{i}.svg"), render(&input, &fmt).unwrap()).unwrap();
+    }
+}

@@ -125,11 +125,14 @@ pub fn layout(ctx: &Ctx) -> Scene {
         let up = if ye <= yb { 1.0 } else { -1.0 };
         let on = Paint::Color(b.color.text_on());
         let half = GAP + VALUE_SIZE / 2.0;
-        match (fits, b.centre) {
+        let item = match (fits, b.centre) {
             (true, true) => labels.text(xc, (yb + ye) / 2.0, &b.label, VALUE_SIZE, Anchor::Middle, on),
             (true, false) => labels.text(xc, ye + up * half, &b.label, VALUE_SIZE, Anchor::Middle, on),
             (false, _) => labels.text(xc, ye - up * half, &b.label, VALUE_SIZE, Anchor::Middle, Paint::Ink),
         };
+        if fits && b.mark.derived {
+            item.halo = Some(b.color);
+        }
     }
     let base_y = y(scale.base());
     let xs: Vec<f64> = (0..n).map(|i| left + band * (i as f64 + 0.5)).collect();

@@ -38,6 +38,7 @@ fn input(kind: ChartKind, n: usize, series: usize) -> ChartInput {
                 label: format!("Series {s}"),
                 values: (0..n).map(|i| Some(10.0 + ((i * 37 + s * 11) % 90) as f64)).collect(),
                 derived: (0..n).map(|i| i % 5 == 0).collect(),
+                ..Series::default()
             })
             .collect(),
         ..ChartInput::default()

@@ -175,6 +175,10 @@ pub struct Series {
     /// Per value: `true` where quire computed the value rather than the
     /// source stating it (drawn hatched). Empty means none is derived.
     pub derived: Vec<bool>,
+    /// A colour (`#RRGGBB`) the chart block sets for this series; it wins
+    /// over the report palette in this chart only. `None`: palette, then
+    /// the next free colour.
+    pub color: Option<String>,
 }
 
 impl Series {

@@ -45,7 +45,7 @@ fn push_coord(out: &mut String, u: i64) {
     if frac != 0 {
         out.push('.');
         out.push(char::from(b'0' + (frac / 10) as u8));
-        if frac % 10 != 0 {
+        if !frac.is_multiple_of(10) {
             out.push(char::from(b'0' + (frac % 10) as u8));
         }
     }

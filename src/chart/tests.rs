@@ -38,7 +38,7 @@ pub fn chart(kind: ChartKind, cats: &[(&str, &str)], series: &[(&str, &[f64])]) 
                 key: (*k).into(),
                 label: format!("Series {k}"),
                 values: v.iter().map(|x| Some(*x)).collect(),
-                derived: Vec::new(),
+                ..Series::default()
             })
             .collect(),
         normalize: false,

@@ -190,10 +190,18 @@ pub struct Colors {
 impl Colors {
     /// Builds the assignment for one chart.
     pub fn new(input: &ChartInput) -> Colors {
-        let explicit: Vec<(String, Rgb)> = input
-            .palette
+        // A colour set on the series in this chart comes first, so it wins.
+        let own = input
+            .series
             .iter()
-            .filter_map(|(k, v)| Rgb::parse(v).map(|c| (k.clone(), c)))
+            .filter_map(|s| s.color.as_deref().and_then(Rgb::parse).map(|c| (s.key.clone(), c)));
+        let explicit: Vec<(String, Rgb)> = own
+            .chain(
+                input
+                    .palette
+                    .iter()
+                    .filter_map(|(k, v)| Rgb::parse(v).map(|c| (k.clone(), c))),
+            )
             .collect();
         let free: Vec<Rgb> = PALETTE
             .iter()
@@ -280,5 +288,23 @@ mod tests {
         let mixed = colors.for_keys(["us", "a", "b", "c", "d", "e", "f", "g"]);
         assert_eq!(mixed[0], PALETTE[0]);
         assert!(!mixed[1..].contains(&PALETTE[0]));
+        let mut own = input.clone();
+        own.series = vec![
+            super::super::Series {
+                key: "us".into(),
+                color: Some("#123456".into()),
+                ..Default::default()
+            },
+            super::super::Series {
+                key: "x".into(),
+                color: Some("#ABCDEF".into()),
+                ..Default::default()
+            },
+        ];
+        let colors = Colors::new(&own);
+        assert_eq!(
+            colors.for_keys(["us", "x", "cn"]),
+            [Rgb(0x12, 0x34, 0x56), Rgb(0xAB, 0xCD, 0xEF), PALETTE[1]]
+        );
     }
 }

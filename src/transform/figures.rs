@@ -398,6 +398,7 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
                         ctx.values.get(&name).is_some_and(|v| v.formula.is_some())
                     })
                     .collect(),
+                ..Series::default()
             })
             .collect(),
         normalize: root.get("normalize").map(|n| n.bool()).transpose()?.unwrap_or(false),

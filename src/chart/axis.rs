@@ -3,7 +3,10 @@
 
 use super::scene::{Anchor, Scene};
 use super::text;
-use super::theme::{Colors, GAP, LABEL_SIZE, LEGEND_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, TICK_SIZE, WIDTH};
+use super::theme::{
+    BASELINE_W, Colors, GAP, LABEL_SIZE, LEGEND_SIZE, LEGEND_SPACING, LINE_HEIGHT, PAD, Paint, Rgb, SWATCH, TICK_GAP,
+    TICK_SIZE, TURNED, WIDTH,
+};
 use super::ticks::{Scale, Tick};
 use super::{ChartInput, ChartWords, ValueFormat};
 
@@ -114,7 +117,7 @@ pub fn y_axis(scene: &mut Scene, scale: Scale, ticks: &[Tick], (left, right): (f
         if !(matches!(scale, Scale::Linear { .. }) && t.value == 0.0) {
             scene.line((left, y), (right, y), 1.0, Paint::Grid);
         }
-        scene.text(left - 8.0, y, &t.label, TICK_SIZE, Anchor::End, Paint::Muted);
+        scene.text(left - TICK_GAP, y, &t.label, TICK_SIZE, Anchor::End, Paint::Muted);
     }
 }
 
@@ -132,7 +135,7 @@ pub fn baseline(scene: &mut Scene, scale: Scale, a: (f64, f64), b: (f64, f64)) {
         && lo <= 0.0
         && hi >= 0.0
     {
-        scene.line(a, b, 1.5, Paint::Ink);
+        scene.line(a, b, BASELINE_W, Paint::Ink);
     }
 }
 
@@ -140,7 +143,7 @@ pub fn baseline(scene: &mut Scene, scale: Scale, a: (f64, f64), b: (f64, f64)) {
 /// starting at `x0` and wrapping before the right edge. Placed above the
 /// data so it never covers it.
 pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64) {
-    const SW: f64 = 12.0;
+    const SW: f64 = SWATCH;
     const ROW: f64 = 22.0;
     let mut rows: Vec<Vec<(f64, usize)>> = vec![Vec::new()];
     let mut x = x0;
@@ -151,7 +154,7 @@ pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64
             x = x0;
         }
         rows.last_mut().expect("a row").push((x, i));
-        x += w + 18.0;
+        x += w + LEGEND_SPACING;
     }
     let top = bottom - ROW * rows.len() as f64;
     for (r, row) in rows.iter().enumerate() {
@@ -238,7 +241,7 @@ pub fn band_labels(labels: &[&str], band: f64, sequential: bool) -> BandLabels {
         return b;
     }
     let size = TICK_SIZE;
-    let (sin, cos) = (45f64.to_radians().sin(), 45f64.to_radians().cos());
+    let (sin, cos) = (TURNED.abs().to_radians().sin(), TURNED.abs().to_radians().cos());
     // Turned labels are parallel: they clear each other when the distance
     // between them, measured across the text, is over a line height.
     let every = every_options(n)
@@ -253,7 +256,7 @@ pub fn band_labels(labels: &[&str], band: f64, sequential: bool) -> BandLabels {
     }
     BandLabels {
         size,
-        angle: -45.0,
+        angle: TURNED,
         lines,
         reach,
     }

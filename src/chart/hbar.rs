@@ -7,8 +7,8 @@ use super::axis::{self, Ctx, ShareFmt};
 use super::scene::{Anchor, Mark, Scene, rect_shape};
 use super::text;
 use super::theme::{
-    BAR_H, BAR_SHARE, GAP, LABEL_SIZE, LINE_HEIGHT, MAX_ROWS_H, MIN_TEXT, PAD, Paint, ROW_H, Rgb, STACK_H, VALUE_SIZE,
-    WIDTH,
+    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_SHARE, LABEL_SIZE, LINE_HEIGHT, MAX_ROWS_H, MIN_TEXT, PAD, Paint, ROW_H, Rgb,
+    STACK_H, VALUE_SIZE, WIDTH,
 };
 use super::ticks::{self, Scale};
 use super::{ChartKind, Scale as AxisScale, ValueFormat};
@@ -163,7 +163,7 @@ struct Geometry {
 }
 
 fn geometry(labels: &[&str], stacked: bool) -> Geometry {
-    let cap = WIDTH * 0.38;
+    let cap = WIDTH * LABEL_COLUMN_SHARE;
     let n = labels.len().max(1);
     // A label longer than the cap wraps onto two lines, never inside a word
     // and never shortened.

@@ -5,12 +5,11 @@
 use super::axis::{self, Ctx};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
-use super::theme::{DOT_SPACING, LEGEND_SIZE, PAD, Paint, WIDTH};
+use super::theme::{
+    DOT_R, DOT_R_DERIVED, DOT_SPACING, LEGEND_SIZE, LINE_W, PAD, PLOT_H, Paint, SWATCH, TICK_GAP, WIDTH,
+};
 use super::ticks::{self, Scale};
-use super::vbar::PLOT_H;
 use super::{Scale as AxisScale, Series};
-
-const SWATCH: f64 = 12.0;
 
 fn last_value(s: &Series) -> Option<f64> {
     s.values.iter().rev().find_map(|v| *v)
@@ -35,7 +34,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         WIDTH - PAD
     };
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + 8.0, right, true);
+    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, true);
     let (left, band) = (cat.left, cat.band);
     let x = |i: usize| left + band * (i as f64 + 0.5);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
@@ -58,8 +57,14 @@ pub fn layout(ctx: &Ctx) -> Scene {
         }
         runs.push(run);
         for r in runs.into_iter().filter(|r| r.len() >= 2) {
-            sc.push(Shape::Line { points: r, width: 2.5 }, Paint::Color(*color))
-                .class = Some("line");
+            sc.push(
+                Shape::Line {
+                    points: r,
+                    width: LINE_W,
+                },
+                Paint::Color(*color),
+            )
+            .class = Some("line");
         }
     }
     // Dots only where they stand apart; a dense line is its own mark, and
@@ -76,7 +81,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
             let shape = Shape::Circle {
                 cx: x(i),
                 cy: y(v),
-                r: if derived { 5.0 } else { 4.0 },
+                r: if derived { DOT_R_DERIVED } else { DOT_R },
             };
             let mark = Mark {
                 key: input.categories[i].key.clone(),

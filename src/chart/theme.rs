@@ -45,6 +45,39 @@ pub const STACK_H: f64 = 30.0;
 /// Smallest text a squeezed chart may use (about 8 pt in print).
 pub const MIN_TEXT: f64 = 11.0;
 
+/// Vertical bars: a single bar takes this share of its band, up to
+/// [`COLUMN_MAX`] px wide.
+pub const COLUMN_SHARE: f64 = 0.6;
+/// Widest single vertical bar.
+pub const COLUMN_MAX: f64 = 96.0;
+/// Grouped bars: the group takes this share of its band.
+pub const GROUP_SHARE: f64 = 0.8;
+/// Widest bar within a group.
+pub const GROUP_BAR_MAX: f64 = 72.0;
+/// Gap between bars of one group.
+pub const GROUP_GAP: f64 = 3.0;
+/// Height of the value axis of vertical charts (bars, lines).
+pub const PLOT_H: f64 = 220.0;
+/// Gap between tick labels and the plot.
+pub const TICK_GAP: f64 = 8.0;
+/// Width of the emphasised zero line.
+pub const BASELINE_W: f64 = 1.5;
+/// Stroke of a data line.
+pub const LINE_W: f64 = 2.5;
+/// Radius of a line chart's dot; computed values get [`DOT_R_DERIVED`], so
+/// the hatching shows.
+pub const DOT_R: f64 = 4.0;
+/// Radius of a computed value's (hatched) dot.
+pub const DOT_R_DERIVED: f64 = 5.0;
+/// Side of a legend swatch.
+pub const SWATCH: f64 = 12.0;
+/// Space between legend entries.
+pub const LEGEND_SPACING: f64 = 18.0;
+/// Longest label column of horizontal bars, as a share of the width.
+pub const LABEL_COLUMN_SHARE: f64 = 0.38;
+/// Turn of crowded category labels, in degrees.
+pub const TURNED: f64 = -45.0;
+
 /// Font stack with CJK fonts, so Chinese labels never fall back to boxes.
 pub const FONT_FAMILY: &str =
     "Noto Sans, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, Helvetica Neue, Arial, sans-serif";

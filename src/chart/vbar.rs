@@ -5,12 +5,12 @@
 use super::axis::{self, Ctx};
 use super::scene::{Anchor, BBox, Mark, Scene, item_bbox, overlaps, rect_shape};
 use super::text;
-use super::theme::{GAP, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
+use super::theme::{
+    COLUMN_MAX, COLUMN_SHARE, GAP, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, PAD, PLOT_H, Paint, Rgb, TICK_GAP,
+    VALUE_SIZE, WIDTH,
+};
 use super::ticks::{self, Scale};
 use super::{ChartKind, Scale as AxisScale};
-
-/// Height of the plot area; the chart grows around it for labels.
-pub const PLOT_H: f64 = 220.0;
 
 /// One bar in a category band.
 struct Bar {
@@ -98,17 +98,17 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let right = WIDTH - PAD;
     let n = input.categories.len();
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + 8.0, right, false);
+    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, false);
     let (left, band) = (cat.left, cat.band);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
     let mut sc = Scene::default();
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
 
-    let gap = 3.0;
+    let gap = GROUP_GAP;
     let bw = if slots == 1 {
-        (band * 0.6).min(96.0)
+        (band * COLUMN_SHARE).min(COLUMN_MAX)
     } else {
-        ((band * 0.8 - gap * (slots - 1) as f64) / slots as f64).min(72.0)
+        ((band * GROUP_SHARE - gap * (slots - 1) as f64) / slots as f64).min(GROUP_BAR_MAX)
     };
     let group = bw * slots as f64 + gap * (slots - 1) as f64;
     let mut rects: Vec<BBox> = Vec::new();

@@ -11,6 +11,8 @@ fn kind_name(input: &ChartInput) -> String {
         ChartKind::GroupedBar => &w.grouped_bar,
         ChartKind::StackedBar if input.normalize => &w.stacked_bar_100,
         ChartKind::StackedBar => &w.stacked_bar,
+        ChartKind::StackedColumn if input.normalize => &w.stacked_column_100,
+        ChartKind::StackedColumn => &w.stacked_column,
         ChartKind::Line => &w.line,
         ChartKind::Donut => &w.donut,
     };

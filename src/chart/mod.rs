@@ -16,6 +16,9 @@ pub enum ChartKind {
     GroupedBar,
     /// Several series stacked per category; `normalize` makes it 100 %.
     StackedBar,
+    /// Several series stacked in vertical columns per category (for a
+    /// sequence such as years); `normalize` makes it 100 %.
+    StackedColumn,
     /// One line per series over the categories.
     Line,
     /// Parts of a whole, one series; values must be non-negative.
@@ -48,6 +51,10 @@ pub struct ChartWords {
     pub stacked_bar: String,
     /// Name of a 100 % stacked bar chart.
     pub stacked_bar_100: String,
+    /// Name of a stacked column chart (vertical stacks).
+    pub stacked_column: String,
+    /// Name of a 100 % stacked column chart.
+    pub stacked_column_100: String,
     /// Name of a line chart.
     pub line: String,
     /// Name of a donut chart.
@@ -97,6 +104,8 @@ impl ChartWords {
             grouped_bar: s("Grouped bar chart"),
             stacked_bar: s("Stacked bar chart"),
             stacked_bar_100: s("100 % stacked bar chart"),
+            stacked_column: s("Stacked column chart"),
+            stacked_column_100: s("100 % stacked column chart"),
             line: s("Line chart"),
             donut: s("Donut chart"),
             of_ranges: s(" of ranges"),
@@ -126,6 +135,8 @@ impl ChartWords {
             grouped_bar: s("分组柱状图"),
             stacked_bar: s("堆叠条形图"),
             stacked_bar_100: s("百分比堆叠条形图"),
+            stacked_column: s("堆叠柱状图"),
+            stacked_column_100: s("百分比堆叠柱状图"),
             line: s("折线图"),
             donut: s("环形图"),
             of_ranges: s("（区间）"),
@@ -315,7 +326,7 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
     let ctx = axis::Ctx::new(input, fmt);
     let mut scene = match input.kind {
         ChartKind::HBar | ChartKind::StackedBar => hbar::layout(&ctx),
-        ChartKind::Bar | ChartKind::GroupedBar => vbar::layout(&ctx),
+        ChartKind::Bar | ChartKind::GroupedBar | ChartKind::StackedColumn => vbar::layout(&ctx),
         ChartKind::Line => line::layout(&ctx),
         ChartKind::Donut => donut::layout(&ctx),
     };

@@ -173,7 +173,10 @@ pub fn crowded() -> Vec<(&'static str, ChartInput)> {
         .series
         .iter_mut()
         .for_each(|s| s.values.iter_mut().for_each(|v| *v = v.map(|v| v + 1.0)));
+    let mut columns = stacked.clone();
+    columns.kind = ChartKind::StackedColumn;
     out.push(("stacked-30", stacked));
+    out.push(("columns-30", columns));
     out
 }
 

@@ -192,3 +192,51 @@ fn dump_for_review() {
         std::fs::write(format!("{dir}/g{i}.svg"), render(&input, &fmt).unwrap()).unwrap();
     }
 }
+
+#[test]
+fn stacked_columns_stack_proportional_pieces() {
+    let years = [("y1", "2023"), ("y2", "2024"), ("y3", "2025")];
+    let mut c = chart(
+        ChartKind::StackedColumn,
+        &years,
+        &[("dc", &[40.0, 60.0, 90.0]), ("chips", &[10.0, 15.0, 30.0])],
+    );
+    c.series[1].derived = vec![false, false, true];
+    let (_, els) = svg(&c);
+    let marks: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
+    assert_eq!(marks.len(), 6);
+    let k = marks[0].num("height") / marks[0].num("data-value");
+    for m in &marks {
+        assert!(
+            (m.num("height") - m.num("data-value") * k).abs() <= 0.5,
+            "{:?}",
+            m.attrs
+        );
+    }
+    for key in ["y1", "y2", "y3"] {
+        let piece: Vec<&&El> = marks.iter().filter(|m| m.get("data-key") == Some(key)).collect();
+        // The second series sits right on top of the first, in one column.
+        assert!((piece[1].num("y") + piece[1].num("height") - piece[0].num("y")).abs() < 0.02);
+        assert_eq!(piece[0].num("x"), piece[1].num("x"));
+    }
+    assert!(
+        els.iter().any(|e| e.content == "USD 120 bn"),
+        "the total of 2025 above its column"
+    );
+    assert!(
+        els[2]
+            .content
+            .starts_with("Stacked column chart. 2023: Series dc USD 40 bn")
+    );
+    assert!(els[2].content.contains("Series chips USD 30 bn (computed by quire)"));
+    c.normalize = true;
+    let (_, els) = svg(&c);
+    let total = |key: &str| -> f64 {
+        els.iter()
+            .filter(|e| e.get("class") == Some("mark") && e.get("data-key") == Some(key))
+            .map(|e| e.num("height"))
+            .sum()
+    };
+    assert!((total("y1") - total("y3")).abs() < 0.05);
+    assert!(els[2].content.starts_with("100 % stacked column chart."));
+}

@@ -23,6 +23,9 @@ struct Bar {
     label: String,
     /// Ranges centre their label inside the bar.
     centre: bool,
+    /// Stack segments: label only inside, never above (the next segment
+    /// sits there).
+    inside_only: bool,
 }
 
 fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
@@ -57,9 +60,13 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 mark,
                 label,
                 centre: input.range,
+                inside_only: false,
             });
         }
         return (out, 1);
+    }
+    if input.kind == ChartKind::StackedColumn {
+        return (stacks(ctx), 1);
     }
     let colors = ctx.series_colors();
     for (i, c) in input.categories.iter().enumerate() {
@@ -81,10 +88,53 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 mark,
                 label: ctx.value(v),
                 centre: false,
+                inside_only: false,
             });
         }
     }
     (out, input.series.len())
+}
+
+/// Stacked columns: each series' piece sits on the one before, scaled to
+/// 100 % per category when normalised.
+fn stacks(ctx: &Ctx) -> Vec<Bar> {
+    let input = ctx.input;
+    let colors = ctx.series_colors();
+    let mut out = Vec::new();
+    for (i, c) in input.categories.iter().enumerate() {
+        let total: f64 = input.series.iter().filter_map(|s| s.values[i]).sum();
+        let k = if input.normalize { 100.0 / total } else { 1.0 };
+        let mut at = 0.0;
+        for (s, color) in input.series.iter().zip(&colors) {
+            let Some(v) = s.values[i] else { continue };
+            let share = v / total * 100.0;
+            let label = if input.normalize {
+                axis::share_text(ctx.fmt, &input.words, share, input.decimals)
+            } else {
+                ctx.value(v)
+            };
+            out.push(Bar {
+                cat: i,
+                slot: 0,
+                from: Some(at),
+                to: at + v * k,
+                color: *color,
+                mark: Mark {
+                    key: c.key.clone(),
+                    series: s.key.clone(),
+                    value: v,
+                    share: input.normalize.then_some(share),
+                    derived: s.is_derived(i),
+                    ..Mark::default()
+                },
+                label,
+                centre: true,
+                inside_only: true,
+            });
+            at += v * k;
+        }
+    }
+    out
 }
 
 /// Lays out vertical bars.
@@ -94,7 +144,9 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let log = input.scale == AxisScale::Log;
     let ends = bars.iter().flat_map(|b| b.from.into_iter().chain([b.to]));
     let domain = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, ctx.fmt);
+    let share_fmt = axis::ShareFmt(ctx.fmt, &input.words);
+    let tick_fmt: &dyn super::ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
+    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, tick_fmt);
     let right = WIDTH - PAD;
     let n = input.categories.len();
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
@@ -125,6 +177,9 @@ pub fn layout(ctx: &Ctx) -> Scene {
         let up = if ye <= yb { 1.0 } else { -1.0 };
         let on = Paint::Color(b.color.text_on());
         let half = GAP + VALUE_SIZE / 2.0;
+        if b.inside_only && !fits {
+            continue;
+        }
         let item = match (fits, b.centre) {
             (true, true) => labels.text(xc, (yb + ye) / 2.0, &b.label, VALUE_SIZE, Anchor::Middle, on),
             (true, false) => labels.text(xc, ye + up * half, &b.label, VALUE_SIZE, Anchor::Middle, on),
@@ -132,6 +187,16 @@ pub fn layout(ctx: &Ctx) -> Scene {
         };
         if fits && b.mark.derived {
             item.halo = Some(b.color);
+        }
+    }
+    if input.kind == ChartKind::StackedColumn && !input.normalize {
+        // Each stack's total above it.
+        for i in 0..n {
+            let total: f64 = input.series.iter().filter_map(|s| s.values[i]).sum();
+            if input.series.iter().any(|s| s.values[i].is_some()) {
+                let yt = y(total) - GAP - VALUE_SIZE / 2.0;
+                labels.text(cat.x(i), yt, &ctx.value(total), VALUE_SIZE, Anchor::Middle, Paint::Ink);
+            }
         }
     }
     let base_y = y(scale.base());
@@ -158,7 +223,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
     sc.items.extend(labels.items);
-    if input.kind == ChartKind::GroupedBar && input.series.len() >= 2 {
+    if matches!(input.kind, ChartKind::GroupedBar | ChartKind::StackedColumn) && input.series.len() >= 2 {
         let entries: Vec<(String, Rgb)> = input
             .series
             .iter()

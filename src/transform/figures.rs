@@ -280,16 +280,28 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         "scale",
         "digits",
     ])?;
-    let type_node = root.req("type", "bar, hbar, grouped-bar, stacked-bar, line or donut")?;
+    let type_node = root.req(
+        "type",
+        "bar, hbar, grouped-bar, stacked-bar, stacked-column, line or donut",
+    )?;
     let kind = match type_node.str()?.as_str() {
         "bar" => ChartKind::Bar,
         "hbar" => ChartKind::HBar,
         "grouped-bar" => ChartKind::GroupedBar,
         "stacked-bar" => ChartKind::StackedBar,
+        "stacked-column" => ChartKind::StackedColumn,
         "line" => ChartKind::Line,
         "donut" => ChartKind::Donut,
         other => {
-            let kinds = ["bar", "hbar", "grouped-bar", "stacked-bar", "line", "donut"];
+            let kinds = [
+                "bar",
+                "hbar",
+                "grouped-bar",
+                "stacked-bar",
+                "stacked-column",
+                "line",
+                "donut",
+            ];
             let hint = closest(other, kinds).map_or(format!("use one of: {}", kinds.join(", ")), |c| {
                 format!("did you mean `{c}`?")
             });

@@ -15,6 +15,7 @@ fn kind_name(input: &ChartInput) -> String {
         ChartKind::StackedColumn => &w.stacked_column,
         ChartKind::Line => &w.line,
         ChartKind::Donut => &w.donut,
+        ChartKind::Area => &w.area,
     };
     let mut s = base.clone();
     if input.range {
@@ -24,6 +25,10 @@ fn kind_name(input: &ChartInput) -> String {
         s.push_str(&w.log_scale);
     }
     s
+}
+
+fn is_line(input: &ChartInput) -> bool {
+    matches!(input.kind, ChartKind::Line | ChartKind::Area)
 }
 
 /// Line series longer than this are summed up rather than read out: a
@@ -93,19 +98,19 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
                 format!("{}{colon}{text}", c.label)
             })
             .collect()
-    } else if input.series.len() == 1 && input.kind != ChartKind::Line {
+    } else if input.series.len() == 1 && !is_line(input) {
         let s = &input.series[0];
         cats.iter()
             .enumerate()
             .map(|(i, c)| format!("{}{colon}{}", c.label, val(s, i)))
             .collect()
-    } else if input.kind == ChartKind::Line && cats.len() > DESC_POINTS {
+    } else if is_line(input) && cats.len() > DESC_POINTS {
         input
             .series
             .iter()
             .map(|s| format!("{}{colon}{}", s.label, summary(input, s, fmt)))
             .collect()
-    } else if input.kind == ChartKind::Line {
+    } else if is_line(input) {
         input
             .series
             .iter()

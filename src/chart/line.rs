@@ -56,6 +56,15 @@ pub fn layout(ctx: &Ctx) -> Scene {
             }
         }
         runs.push(run);
+        if input.kind == super::ChartKind::Area {
+            let base = y(scale.base());
+            for r in runs.iter().filter(|r| r.len() >= 2) {
+                let mut pts = r.clone();
+                pts.push((r[r.len() - 1].0, base));
+                pts.push((r[0].0, base));
+                sc.push(Shape::Polygon { points: pts }, Paint::Tint(*color)).class = Some("area");
+            }
+        }
         for r in runs.into_iter().filter(|r| r.len() >= 2) {
             sc.push(
                 Shape::Line {

@@ -23,6 +23,9 @@ pub enum ChartKind {
     Line,
     /// Parts of a whole, one series; values must be non-negative.
     Donut,
+    /// A line per series with the area down to the axis tinted, for
+    /// amounts over a sequence.
+    Area,
 }
 
 /// The axis scale.
@@ -59,6 +62,8 @@ pub struct ChartWords {
     pub line: String,
     /// Name of a donut chart.
     pub donut: String,
+    /// Name of an area chart.
+    pub area: String,
     /// Appended to the name for floating bars (" of ranges").
     pub of_ranges: String,
     /// Appended to the name on a log axis (", logarithmic scale").
@@ -108,6 +113,7 @@ impl ChartWords {
             stacked_column_100: s("100 % stacked column chart"),
             line: s("Line chart"),
             donut: s("Donut chart"),
+            area: s("Area chart"),
             of_ranges: s(" of ranges"),
             log_scale: s(", logarithmic scale"),
             colon: s(": "),
@@ -139,6 +145,7 @@ impl ChartWords {
             stacked_column_100: s("百分比堆叠柱状图"),
             line: s("折线图"),
             donut: s("环形图"),
+            area: s("面积图"),
             of_ranges: s("（区间）"),
             log_scale: s("（对数刻度）"),
             colon: s("："),
@@ -327,7 +334,7 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
     let mut scene = match input.kind {
         ChartKind::HBar | ChartKind::StackedBar => hbar::layout(&ctx),
         ChartKind::Bar | ChartKind::GroupedBar | ChartKind::StackedColumn => vbar::layout(&ctx),
-        ChartKind::Line => line::layout(&ctx),
+        ChartKind::Line | ChartKind::Area => line::layout(&ctx),
         ChartKind::Donut => donut::layout(&ctx),
     };
     if describe::any_derived(input) {

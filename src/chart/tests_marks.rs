@@ -240,3 +240,41 @@ fn stacked_columns_stack_proportional_pieces() {
     assert!((total("y1") - total("y3")).abs() < 0.05);
     assert!(els[2].content.starts_with("100 % stacked column chart."));
 }
+
+#[test]
+fn area_charts_tint_down_to_the_axis() {
+    let years = [("y1", "2023"), ("y2", "2024"), ("y3", "2025")];
+    let c = chart(
+        ChartKind::Area,
+        &years,
+        &[("us", &[40.0, 60.0, 90.0]), ("cn", &[10.0, 15.0, 30.0])],
+    );
+    let (_, els) = svg(&c);
+    let areas: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("area")).collect();
+    let lines: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("line")).collect();
+    assert_eq!((areas.len(), lines.len()), (2, 2));
+    let pts = |e: &El| -> Vec<(f64, f64)> {
+        e.get("points")
+            .unwrap()
+            .split(' ')
+            .map(|p| {
+                let (x, y) = p.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    };
+    let zero = els
+        .iter()
+        .filter(|e| e.tag == "polyline" && e.get("stroke-width") == Some("1.5"))
+        .map(|e| pts(e)[0].1)
+        .next()
+        .expect("zero line");
+    for (a, l) in areas.iter().zip(&lines) {
+        let (a, l) = (pts(a), pts(l));
+        assert_eq!(a[..3], l[..], "the wash follows its line");
+        assert_eq!((a[3].1, a[4].1), (zero, zero), "and closes on the zero line");
+        assert_eq!((a[3].0, a[4].0), (l[2].0, l[0].0));
+    }
+    assert_eq!(areas[0].get("fill-opacity"), Some("0.22"));
+    assert!(els[2].content.starts_with("Area chart. Series us: 2023 USD 40 bn"));
+}

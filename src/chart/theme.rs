@@ -78,6 +78,10 @@ pub const LABEL_COLUMN_SHARE: f64 = 0.38;
 /// Turn of crowded category labels, in degrees.
 pub const TURNED: f64 = -45.0;
 
+/// Opacity of the wash under an area chart's lines: light enough that
+/// overlapping areas and gridlines stay visible.
+pub const AREA_OPACITY: &str = "0.22";
+
 /// Font stack with CJK fonts, so Chinese labels never fall back to boxes.
 pub const FONT_FAMILY: &str =
     "Noto Sans, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, Helvetica Neue, Arial, sans-serif";
@@ -179,6 +183,8 @@ pub enum Paint {
     Grid,
     /// A fixed colour (data marks and text on them).
     Color(Rgb),
+    /// A light wash of a data colour (the area under a line).
+    Tint(Rgb),
     /// Diagonal hatching with an ink outline, laid over a mark whose value
     /// quire computed.
     Hatch,
@@ -193,7 +199,7 @@ impl Paint {
             Paint::Ink => Rgb(0x22, 0x22, 0x22),
             Paint::Muted => Rgb(0x55, 0x55, 0x55),
             Paint::Grid => Rgb(0xDD, 0xDD, 0xDD),
-            Paint::Color(c) => c,
+            Paint::Color(c) | Paint::Tint(c) => c,
             Paint::Hatch => Rgb(0x22, 0x22, 0x22),
         }
     }
@@ -206,6 +212,7 @@ impl Paint {
             Paint::Muted => (INK, Some("0.72")),
             Paint::Grid => (INK, Some("0.16")),
             Paint::Color(c) => (c.hex().into(), None),
+            Paint::Tint(c) => (c.hex().into(), Some(AREA_OPACITY)),
         }
     }
 }

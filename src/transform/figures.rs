@@ -292,6 +292,7 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         "stacked-column" => ChartKind::StackedColumn,
         "line" => ChartKind::Line,
         "donut" => ChartKind::Donut,
+        "area" => ChartKind::Area,
         other => {
             let kinds = [
                 "bar",

@@ -37,32 +37,33 @@ pub fn width(s: &str, size: f64, bold: bool) -> f64 {
     em * size * if bold { 1.06 } else { 1.0 }
 }
 
-/// Splits into breakable pieces: words (with their trailing space kept off),
-/// and single wide characters, which CJK text may break between.
-fn tokens(s: &str) -> Vec<(String, bool)> {
-    // (piece, preceded_by_space)
-    let mut out: Vec<(String, bool)> = Vec::new();
+/// Splits into breakable pieces, as slices of `s`: words, and single wide
+/// characters, which CJK text may break between; each with whether a space
+/// came before it.
+fn tokens(s: &str) -> Vec<(&str, bool)> {
+    let mut out: Vec<(&str, bool)> = Vec::new();
     let mut space = false;
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut Vec<(String, bool)>, space: &mut bool| {
-        if !word.is_empty() {
-            out.push((std::mem::take(word), *space));
-            *space = false;
-        }
-    };
-    for c in s.chars() {
-        if c.is_whitespace() {
-            flush(&mut word, &mut out, &mut space);
-            space = !out.is_empty();
-        } else if is_wide(c) {
-            flush(&mut word, &mut out, &mut space);
-            out.push((c.to_string(), space));
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        let wide = is_wide(c);
+        if (c.is_whitespace() || wide)
+            && let Some(st) = start.take()
+        {
+            out.push((&s[st..i], space));
             space = false;
-        } else {
-            word.push(c);
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else if wide {
+            out.push((&s[i..i + c.len_utf8()], space));
+            space = false;
+        } else if start.is_none() {
+            start = Some(i);
         }
     }
-    flush(&mut word, &mut out, &mut space);
+    if let Some(st) = start {
+        out.push((&s[st..], space));
+    }
     out
 }
 
@@ -76,9 +77,9 @@ pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
     let mut line_w = 0.0;
     let space_w = width(" ", size, false);
     for (tok, space) in tokens(s) {
-        let tok_w = width(&tok, size, false);
+        let tok_w = width(tok, size, false);
         if line.is_empty() {
-            line = tok;
+            line.push_str(tok);
             line_w = tok_w;
             continue;
         }
@@ -87,10 +88,10 @@ pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
             if space {
                 line.push(' ');
             }
-            line.push_str(&tok);
+            line.push_str(tok);
             line_w += extra + tok_w;
         } else {
-            lines.push(std::mem::replace(&mut line, tok));
+            lines.push(std::mem::replace(&mut line, tok.to_string()));
             line_w = tok_w;
         }
     }

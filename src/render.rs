@@ -214,17 +214,31 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
     match &f.body {
         FigureBody::Chart { input, unit } => {
             let fmt = UnitFormat { unit, lang: doc.lang };
-            let mut svg = chart::render(input, &fmt).map_err(|e| {
+            let failed = |e: chart::ChartError| {
                 Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key))
                     .hint("fix the data or the chart block")
-            })?;
+            };
             // The author's description says what to see; the generated one
             // states the data. Screen readers get both, the point first.
             let desc_open = format!("<desc id=\"{}-desc\">", input.id);
-            if let (Some(at), false) = (svg.find(&desc_open), f.description.is_empty()) {
-                let point = format!("{} ", html_escape::encode_text(&f.description));
-                svg.insert_str(at + desc_open.len(), &point);
-            }
+            let with_point = |mut svg: String| {
+                if let (Some(at), false) = (svg.find(&desc_open), f.description.is_empty()) {
+                    let point = format!("{} ", html_escape::encode_text(&f.description));
+                    svg.insert_str(at + desc_open.len(), &point);
+                }
+                svg
+            };
+            let svg = with_point(chart::render(input, &fmt).map_err(failed)?);
+            // The file in charts/ may travel alone: it draws its own title,
+            // unit and source line.
+            let mut alone = (**input).clone();
+            alone.unit_label = unit.to_string();
+            alone.source = f
+                .datasets
+                .first()
+                .and_then(|d| doc.source_lines.get(d))
+                .map_or_else(String::new, |l| l.text.clone());
+            let file = with_point(chart::render_standalone(&alone, &fmt).map_err(failed)?);
             ctx.insert(
                 "figure",
                 &json!({"id": f.html_id, "number": f.number.to_string(), "label": label(doc.lang, "fig", f.number), "title": f.title, "svg": svg, "caption": caption, "source": source, "chart_file": format!("charts/{}.svg", f.key), "description": f.description}),
@@ -232,7 +246,7 @@ fn figure(doc: &Document, values: &Values, tera: &Tera, f: &Figure) -> Result<(S
             let html = tera
                 .render("partials/figure.html", &ctx)
                 .map_err(|e| tera_error(&e, "partials/figure.html"))?;
-            Ok((html, Some(svg)))
+            Ok((html, Some(file)))
         }
         FigureBody::Table(t) => {
             let mut table = json!(t);

@@ -175,3 +175,35 @@ fn computed_values_are_hatched_in_the_built_chart() {
         "the chart explains the hatching"
     );
 }
+
+/// Texts of an SVG, in order.
+fn texts(svg: &str) -> Vec<String> {
+    elements(svg)
+        .into_iter()
+        .filter(|e| e.tag == "text")
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+#[test]
+fn chart_files_carry_title_unit_and_source_but_the_page_does_not_repeat_them() {
+    let fx = Fixture::built();
+    let file = fs::read_to_string(fx.out().join("charts/capex.svg")).unwrap();
+    let t = texts(&file);
+    assert_eq!(t[0], "AI capital expenditure (USD bn)", "title first: {t:?}");
+    assert!(
+        !t.iter().any(|s| s == "USD bn"),
+        "the title names the unit, so no unit line repeats it: {t:?}"
+    );
+    let last = t.last().unwrap();
+    assert!(
+        last.starts_with("Source:") && last.contains("Example Press"),
+        "source line last: {t:?}"
+    );
+    let page = fx.index_html();
+    let at = page.find("<svg").expect("inline chart");
+    let inline = &page[at..at + page[at..].find("</svg>").unwrap()];
+    let t = texts(inline);
+    assert!(!t.iter().any(|s| s.starts_with("Source:")), "{t:?}");
+    assert!(!t.iter().any(|s| s == "AI capital expenditure (USD bn)"), "{t:?}");
+}

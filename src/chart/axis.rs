@@ -373,23 +373,30 @@ pub fn frame(scene: &mut Scene, input: &ChartInput) {
             Paint::Muted,
         );
     }
+    // Title and unit go first in the document, as a reader meets them.
+    let mut head = Scene::default();
     let mut at = top - 12.0;
-    if !input.unit_label.is_empty() {
+    // A title that already names its unit ("… (USD bn)") needs no unit line.
+    if !input.unit_label.is_empty() && !input.title.contains(&input.unit_label) {
         let lines = text::wrap(&input.unit_label, max, TICK_SIZE + 1.0);
         let h = (TICK_SIZE + 1.0) * LINE_HEIGHT * lines.len() as f64;
-        scene.lines(PAD, at - h / 2.0, &lines, TICK_SIZE + 1.0, Anchor::Start, Paint::Muted);
+        head.lines(PAD, at - h / 2.0, &lines, TICK_SIZE + 1.0, Anchor::Start, Paint::Muted);
         at -= h + 4.0;
     }
     if !input.title.is_empty() {
         let size = super::theme::TITLE_SIZE;
         let lines = text::wrap(&input.title, max / 1.06, size);
         let h = size * LINE_HEIGHT * lines.len() as f64;
-        let first = scene.items.len();
-        scene.lines(PAD, at - h / 2.0, &lines, size, Anchor::Start, Paint::Ink);
-        for item in &mut scene.items[first..] {
+        let mut title = Scene::default();
+        title.lines(PAD, at - h / 2.0, &lines, size, Anchor::Start, Paint::Ink);
+        for item in &mut title.items {
             if let super::scene::Shape::Text { bold, .. } = &mut item.shape {
                 *bold = true;
             }
         }
+        title.items.append(&mut head.items);
+        head = title;
     }
+    head.items.append(&mut scene.items);
+    scene.items = head.items;
 }

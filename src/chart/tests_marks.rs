@@ -113,6 +113,11 @@ fn standalone_files_carry_title_unit_and_source() {
         .fold(f64::MIN, f64::max);
     assert!(title.num("y") < unit.num("y") && unit.num("y") < top);
     assert_eq!(source.num("y"), bottom, "the source is the last line");
+    // A title naming its unit does not get it twice.
+    let mut named = c.clone();
+    named.title = "AI capital expenditure (USD bn)".into();
+    let named = elements(&render_standalone(&named, &Unit("USD bn")).unwrap());
+    assert!(!named.iter().any(|e| e.tag == "text" && e.content == "USD bn"));
     // Same accessible structure as the inline chart.
     assert_eq!(alone[0].get("role"), Some("img"));
     assert_eq!(alone[1].get("id"), Some("fig-x-title"));

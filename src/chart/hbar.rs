@@ -308,7 +308,12 @@ fn draw(
         };
         let w = text::width(t, vs, false);
         let item = match row.segs.as_slice() {
-            [seg] if bar_h >= vs && (x(seg.to) - x(seg.from.unwrap_or(scale.base()))).abs() >= w + 2.0 * GAP => {
+            // A computed bar keeps its number outside, clear of the hatching.
+            [seg]
+                if bar_h >= vs
+                    && !seg.mark.derived
+                    && (x(seg.to) - x(seg.from.unwrap_or(scale.base()))).abs() >= w + 2.0 * GAP =>
+            {
                 let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
                 let on = Paint::Color(seg.color.text_on());
                 if row.centre {
@@ -322,11 +327,6 @@ fn draw(
             _ if dir > 0.0 => labels.text(far + GAP, yc, t, vs, Anchor::Start, Paint::Ink),
             _ => labels.text(far - GAP, yc, t, vs, Anchor::End, Paint::Ink),
         };
-        if let ([seg], Paint::Color(_)) = (row.segs.as_slice(), item.paint)
-            && seg.mark.derived
-        {
-            item.halo = Some(seg.color);
-        }
         let b = super::scene::item_bbox(&item.shape);
         value_boxes.push(b.0);
     }

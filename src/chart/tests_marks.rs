@@ -283,3 +283,36 @@ fn area_charts_tint_down_to_the_axis() {
     assert_eq!(areas[0].get("fill-opacity"), Some("0.22"));
     assert!(els[2].content.starts_with("Area chart. Series us: 2023 USD 40 bn"));
 }
+
+#[test]
+fn numbers_stay_readable_on_computed_marks() {
+    let (_, els) = svg(&capex());
+    let marks: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
+    let value = els.iter().find(|e| e.content == "USD 42 bn").expect("China's value");
+    let bar_end = marks[1].num("x") + marks[1].num("width");
+    assert!(value.num("x") > bar_end, "the number sits outside the hatched bar");
+    assert_eq!(value.get("fill"), Some("currentColor"));
+    let us = els.iter().find(|e| e.content == "USD 155 bn").expect("US value");
+    assert!(
+        us.num("x") < marks[0].num("x") + marks[0].num("width"),
+        "a stated bar keeps its number inside"
+    );
+    // A stack piece has no outside: its number gets a halo of the piece's colour.
+    let mut st = chart(
+        ChartKind::StackedBar,
+        &[("us", "United States"), ("cn", "China")],
+        &[("a", &[80.0, 60.0]), ("b", &[50.0, 70.0])],
+    );
+    st.series[1].derived = vec![true, false];
+    let (_, els) = svg(&st);
+    let piece = els
+        .iter()
+        .find(|e| e.tag == "text" && e.content == "USD 50 bn" && e.get("font-size") == Some("13"))
+        .expect("piece value");
+    assert_eq!(piece.get("paint-order"), Some("stroke"), "{:?}", piece.attrs);
+    let plain = els
+        .iter()
+        .find(|e| e.tag == "text" && e.content == "USD 70 bn" && e.get("font-size") == Some("13"))
+        .expect("piece value");
+    assert_eq!(plain.get("paint-order"), None);
+}

@@ -173,7 +173,10 @@ pub fn layout(ctx: &Ctx) -> Scene {
         sc.mark(shape, Paint::Color(b.color), b.mark.clone());
         let xc = x0 + bw / 2.0;
         let (w, h) = (text::width(&b.label, VALUE_SIZE, false), (yb - ye).abs());
-        let fits = h >= VALUE_SIZE + 2.0 * GAP + 4.0 && w <= bw - 2.0 * GAP;
+        // A computed bar keeps its number outside, clear of the hatching;
+        // stack pieces have no outside, so theirs gets a halo instead.
+        let room = h >= VALUE_SIZE + 2.0 * GAP + 4.0 && w <= bw - 2.0 * GAP;
+        let fits = room && (!b.mark.derived || b.inside_only);
         let up = if ye <= yb { 1.0 } else { -1.0 };
         let on = Paint::Color(b.color.text_on());
         let half = GAP + VALUE_SIZE / 2.0;

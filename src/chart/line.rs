@@ -6,7 +6,7 @@ use super::axis::{self, Ctx};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
 use super::theme::{
-    DOT_R, DOT_R_DERIVED, DOT_SPACING, LEGEND_SIZE, LINE_W, PAD, PLOT_H, Paint, SWATCH, TICK_GAP, WIDTH,
+    DOT_R, DOT_R_DERIVED, DOT_SPACING, LEGEND_SIZE, LINE_W, PAD, PLOT_H, Paint, SWATCH, TICK_GAP, TICK_SIZE, WIDTH,
 };
 use super::ticks::{self, Scale};
 use super::{Scale as AxisScale, Series};
@@ -34,16 +34,53 @@ pub fn layout(ctx: &Ctx) -> Scene {
         WIDTH - PAD
     };
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, true);
-    let (left, band) = (cat.left, cat.band);
-    let x = |i: usize| left + band * (i as f64 + 0.5);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
     let mut sc = Scene::default();
+    let plot_left = PAD + axis::tick_width(&ticks) + TICK_GAP;
+    // Positions: evenly spaced bands, or proportional to a numeric x.
+    let (left, right, xs, spacing) = match &input.x {
+        Some(xv) => {
+            let (lo, hi) = (xv[0], xv[xv.len() - 1]);
+            let x_ticks = ticks::span(lo, hi, ((right - plot_left) / 90.0) as usize);
+            // Room for the first tick label to centre on the plot's edge.
+            let half = |t: Option<&ticks::Tick>| t.map_or(0.0, |t| text::width(&t.label, TICK_SIZE, false) / 2.0);
+            let left = plot_left.max(PAD + half(x_ticks.first()));
+            let right = right.min(WIDTH - PAD - half(x_ticks.last()));
+            let at = |v: f64| {
+                if hi > lo {
+                    left + (v - lo) / (hi - lo) * (right - left)
+                } else {
+                    (left + right) / 2.0
+                }
+            };
+            for t in &x_ticks {
+                let tx = at(t.value);
+                sc.line((tx, PLOT_H), (tx, PLOT_H + 4.0), 1.0, Paint::Muted);
+                sc.text(
+                    tx,
+                    PLOT_H + 10.0 + TICK_SIZE / 2.0,
+                    &t.label,
+                    TICK_SIZE,
+                    Anchor::Middle,
+                    Paint::Muted,
+                );
+            }
+            let xs: Vec<f64> = xv.iter().map(|v| at(*v)).collect();
+            let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::MAX, f64::min);
+            (left, right, xs, spacing)
+        }
+        None => {
+            let cat = axis::CatAxis::fit(&names, plot_left, right, true);
+            cat.draw(&mut sc, PLOT_H);
+            let xs = (0..names.len()).map(|i| cat.x(i)).collect();
+            (cat.left, right, xs, cat.band)
+        }
+    };
+    let x = |i: usize| xs[i];
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
     if matches!(scale, Scale::Linear { .. }) {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
-    cat.draw(&mut sc, PLOT_H);
     let colors = ctx.series_colors();
     for (s, color) in input.series.iter().zip(&colors) {
         // A missing value breaks the line rather than bridging the gap.
@@ -79,7 +116,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     // Dots only where they stand apart; a dense line is its own mark, and
     // the description and data table carry each value. Computed values
     // keep their (hatched) dot at any density.
-    let dots = band >= DOT_SPACING;
+    let dots = spacing >= DOT_SPACING;
     for (s, color) in input.series.iter().zip(&colors) {
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };

@@ -232,6 +232,10 @@ pub struct ChartInput {
     pub range: bool,
     /// Linear or log axis.
     pub scale: Scale,
+    /// Line and area charts: a number per category (a year, a quantity)
+    /// that places it along a numeric x axis, increasing; `None` spaces
+    /// categories evenly and labels them by name.
+    pub x: Option<Vec<f64>>,
     /// Decimals for value labels (ticks choose their own).
     pub decimals: usize,
     /// Colour per category or series key (e.g. `us` -> `#0072B2`), so an entity
@@ -261,6 +265,7 @@ impl Default for ChartInput {
             normalize: false,
             range: false,
             scale: Scale::Linear,
+            x: None,
             decimals: 0,
             palette: Vec::new(),
             words: std::sync::Arc::new(ChartWords::english()),

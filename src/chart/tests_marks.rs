@@ -316,3 +316,50 @@ fn numbers_stay_readable_on_computed_marks() {
         .expect("piece value");
     assert_eq!(plain.get("paint-order"), None);
 }
+
+#[test]
+fn numeric_x_places_points_by_value() {
+    let rows = [
+        ("a", "2013"),
+        ("b", "2014"),
+        ("c", "2017"),
+        ("d", "2020"),
+        ("e", "2025"),
+    ];
+    let mut c = chart(ChartKind::Line, &rows, &[("us", &[1.0, 2.0, 4.0, 8.0, 16.0])]);
+    c.x = Some(vec![2013.0, 2014.0, 2017.0, 2020.0, 2025.0]);
+    let (_, els) = svg(&c);
+    let dots: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
+    let xv = c.x.as_ref().unwrap();
+    let k = (dots[4].num("cx") - dots[0].num("cx")) / (xv[4] - xv[0]);
+    for (d, v) in dots.iter().zip(xv) {
+        assert!(
+            (d.num("cx") - dots[0].num("cx") - (v - xv[0]) * k).abs() < 0.02,
+            "{:?}",
+            d.attrs
+        );
+    }
+    let years: Vec<&str> = els
+        .iter()
+        .filter(|e| e.tag == "text" && e.content.len() == 4 && e.content.starts_with("20"))
+        .map(|e| e.content.as_str())
+        .collect();
+    assert_eq!(years, ["2014", "2016", "2018", "2020", "2022", "2024"]);
+    let vb: f64 = els[0]
+        .get("viewBox")
+        .unwrap()
+        .split(' ')
+        .nth(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    for t in els.iter().filter(|e| e.tag == "text") {
+        let w = text::width(&t.content, t.num("font-size"), false);
+        assert!(t.num("x") + w / 2.0 <= vb, "`{}` leaves the chart", t.content);
+    }
+    c.x = Some(vec![2013.0, 2014.0, 2012.0, 2020.0, 2025.0]);
+    let e = render(&c, &Unit("USD bn")).unwrap_err().0;
+    assert!(e.contains("must increase") && e.contains("`b` (2014)"), "{e}");
+    c.kind = ChartKind::Bar;
+    assert!(render(&c, &Unit("USD bn")).unwrap_err().0.contains("line"));
+}

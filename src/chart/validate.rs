@@ -72,7 +72,35 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
             }
         }
     }
+    check_x(input)?;
     check_kind(input).map_err(ChartError)
+}
+
+fn check_x(input: &ChartInput) -> Result<(), ChartError> {
+    let Some(x) = &input.x else { return Ok(()) };
+    let fail = |msg: String| Err(ChartError(msg));
+    if !matches!(input.kind, ChartKind::Line | ChartKind::Area) {
+        return fail("a numeric x axis works with `type: line` or `type: area` only; remove `x:`".into());
+    }
+    if x.len() != input.categories.len() {
+        return fail(format!(
+            "`x:` has {} numbers for {} categories; give one per row",
+            x.len(),
+            input.categories.len()
+        ));
+    }
+    for (i, w) in x.windows(2).enumerate() {
+        if w[0] >= w[1] || !w[0].is_finite() || !w[1].is_finite() {
+            return fail(format!(
+                "`x:` must increase row by row, but `{}` ({}) is not below `{}` ({}); sort the rows by x",
+                input.categories[i].key,
+                w[0],
+                input.categories[i + 1].key,
+                w[1]
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_kind(input: &ChartInput) -> Result<(), String> {

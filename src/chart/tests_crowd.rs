@@ -307,7 +307,16 @@ fn sized(kind: ChartKind, n: usize) -> ChartInput {
 
 #[test]
 fn rendering_grows_linearly_with_the_data() {
-    for kind in [ChartKind::Bar, ChartKind::HBar, ChartKind::Line, ChartKind::Donut] {
+    for kind in [
+        ChartKind::Bar,
+        ChartKind::HBar,
+        ChartKind::GroupedBar,
+        ChartKind::StackedBar,
+        ChartKind::StackedColumn,
+        ChartKind::Line,
+        ChartKind::Area,
+        ChartKind::Donut,
+    ] {
         let (small, large) = times(&sized(kind, 300), &sized(kind, 3000));
         // Linear work gives about 10; quadratic would give about 100.
         assert!(

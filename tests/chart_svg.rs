@@ -1,8 +1,6 @@
 //! Chart geometry read back from the built SVG files: data marks carry their
-//! data, and bar lengths are proportional to the values.
-//!
-//! The chart module is being finished; until it replaces the stub these tests
-//! are ignored. Run them with `cargo test --test chart_svg -- --ignored`.
+//! data, bar lengths are proportional to the values, computed values are
+//! hatched, and chart files carry their title and source.
 
 mod common;
 

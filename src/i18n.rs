@@ -49,6 +49,9 @@ pub struct Catalogue {
     pub words: BTreeMap<String, String>,
     /// Month names, January first.
     pub months: Vec<String>,
+    /// Words of charts' generated descriptions and keys (the `chart:` map).
+    #[serde(skip)]
+    pub chart: std::sync::Arc<crate::chart::ChartWords>,
 }
 
 impl Catalogue {
@@ -60,7 +63,15 @@ impl Catalogue {
         let mut errors = Vec::new();
         let mut words = BTreeMap::new();
         let mut months = Vec::new();
+        let mut chart = None;
         for (key, node) in root.entries().map_err(|d| vec![d])? {
+            if key == "chart" {
+                match chart_words(&node) {
+                    Ok(w) => chart = Some(w),
+                    Err(d) => errors.push(d),
+                }
+                continue;
+            }
             if key == "months" {
                 match node.strings() {
                     Ok(m) if m.len() == 12 => months = m,
@@ -88,14 +99,20 @@ impl Catalogue {
                     .hint("add `months: [January, …]`, twelve names"),
             );
         }
-        if errors.is_empty() {
-            Ok(Catalogue {
+        if chart.is_none() && errors.is_empty() {
+            errors.push(
+                Diagnostic::error(Loc::new(file, 1, 1), "the catalogue has no `chart` words")
+                    .hint("add the `chart:` map, as in quire's templates/lang/en.yaml"),
+            );
+        }
+        match (errors.is_empty(), chart) {
+            (true, Some(chart)) => Ok(Catalogue {
                 code: lang.code().to_string(),
                 words,
                 months,
-            })
-        } else {
-            Err(errors)
+                chart: std::sync::Arc::new(chart),
+            }),
+            _ => Err(errors),
         }
     }
 
@@ -154,11 +171,30 @@ impl Catalogue {
     }
 }
 
+/// The `chart:` map: every word the chart module writes, each required.
+fn chart_words(node: &crate::yaml::Node) -> Result<crate::chart::ChartWords, Diagnostic> {
+    let mut map = serde_json::Map::new();
+    for (key, value) in node.entries()? {
+        map.insert(key, serde_json::Value::String(value.str()?));
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
+        node.error(format!("the `chart` words are incomplete: {e}"))
+            .hint("compare with quire's templates/lang/en.yaml")
+    })
+}
+
 /// The English catalogue quire ships, for unit tests.
 #[cfg(test)]
 pub fn english() -> Catalogue {
     let text = include_str!("../templates/lang/en.yaml");
     Catalogue::parse(Lang::EN, "templates/lang/en.yaml", text).expect("the shipped catalogue parses")
+}
+
+/// The Chinese catalogue quire ships, for unit tests.
+#[cfg(test)]
+pub fn chinese() -> Catalogue {
+    let text = include_str!("../templates/lang/zh.yaml");
+    Catalogue::parse(Lang::ZH, "templates/lang/zh.yaml", text).expect("the shipped catalogue parses")
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! Chart geometry read back from the built SVG files: data marks carry their
-//! data, and bar lengths are proportional to the values.
-//!
-//! The chart module is being finished; until it replaces the stub these tests
-//! are ignored. Run them with `cargo test --test chart_svg -- --ignored`.
+//! data, bar lengths are proportional to the values, computed values are
+//! hatched, and chart files carry their title and source.
 
 mod common;
 
@@ -141,4 +139,69 @@ fn stacked_normalized_marks_fill_the_same_length() {
             "segment {e:?} is not its share"
         );
     }
+}
+
+#[test]
+fn computed_values_are_hatched_in_the_built_chart() {
+    let fx = Fixture::built();
+    let svg = fs::read_to_string(fx.out().join("charts/capex.svg")).unwrap();
+    let els = elements(&svg);
+    let m = marks(&fx, "capex");
+    let flag = |k: &str| {
+        m.iter()
+            .find(|e| e.get("data-key") == Some(k))
+            .unwrap()
+            .get("data-derived")
+    };
+    // The fixture derives China's dollar figure from renminbi and a rate.
+    assert_eq!(flag("cn"), Some("true"));
+    assert_eq!(flag("us"), None);
+    let cn = m.iter().find(|e| e.get("data-key") == Some("cn")).unwrap();
+    let hatch: Vec<&El> = els.iter().filter(|e| e.has_class("derived")).collect();
+    let geo = |e: &El| ["x", "y", "width", "height"].map(|k| e.num(k));
+    assert!(
+        hatch.iter().any(|h| geo(h) == geo(cn)),
+        "a hatch lies exactly over China's bar:\n{svg}"
+    );
+    assert!(
+        hatch
+            .iter()
+            .all(|h| h.get("fill").is_some_and(|f| f.starts_with("url(#")))
+    );
+    assert!(
+        svg.contains("Hatched: computed by quire"),
+        "the chart explains the hatching"
+    );
+}
+
+/// Texts of an SVG, in order.
+fn texts(svg: &str) -> Vec<String> {
+    elements(svg)
+        .into_iter()
+        .filter(|e| e.tag == "text")
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+#[test]
+fn chart_files_carry_title_unit_and_source_but_the_page_does_not_repeat_them() {
+    let fx = Fixture::built();
+    let file = fs::read_to_string(fx.out().join("charts/capex.svg")).unwrap();
+    let t = texts(&file);
+    assert_eq!(t[0], "AI capital expenditure (USD bn)", "title first: {t:?}");
+    assert!(
+        !t.iter().any(|s| s == "USD bn"),
+        "the title names the unit, so no unit line repeats it: {t:?}"
+    );
+    let last = t.last().unwrap();
+    assert!(
+        last.starts_with("Source:") && last.contains("Example Press"),
+        "source line last: {t:?}"
+    );
+    let page = fx.index_html();
+    let at = page.find("<svg").expect("inline chart");
+    let inline = &page[at..at + page[at..].find("</svg>").unwrap()];
+    let t = texts(inline);
+    assert!(!t.iter().any(|s| s.starts_with("Source:")), "{t:?}");
+    assert!(!t.iter().any(|s| s == "AI capital expenditure (USD bn)"), "{t:?}");
 }

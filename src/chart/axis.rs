@@ -3,9 +3,12 @@
 
 use super::scene::{Anchor, Scene};
 use super::text;
-use super::theme::{Colors, GAP, LABEL_SIZE, LEGEND_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, TICK_SIZE, WIDTH};
+use super::theme::{
+    BASELINE_W, Colors, GAP, LABEL_SIZE, LEGEND_SIZE, LEGEND_SPACING, LINE_HEIGHT, PAD, Paint, Rgb, SWATCH, TICK_GAP,
+    TICK_SIZE, TURNED, WIDTH,
+};
 use super::ticks::{Scale, Tick};
-use super::{ChartInput, Lang, ValueFormat};
+use super::{ChartInput, ChartWords, ValueFormat};
 
 /// What a layout needs: the input, its formatter and its colours.
 pub struct Ctx<'a> {
@@ -52,12 +55,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Words for a missing value.
-    pub fn missing(&self) -> &'static str {
-        if self.input.lang == Lang::Zh {
-            "无数据"
-        } else {
-            "no data"
-        }
+    pub fn missing(&self) -> &str {
+        &self.input.words.no_data
     }
 }
 
@@ -68,11 +67,11 @@ pub fn percent_like(fmt: &dyn ValueFormat) -> bool {
 
 /// A share of a whole in percent, through `fmt` when it is a percent
 /// formatter, else in the house style ("83 %", Chinese "83%").
-pub fn share_text(fmt: &dyn ValueFormat, lang: Lang, pct: f64, decimals: usize) -> String {
-    match (percent_like(fmt), lang) {
-        (true, _) => fmt.format(pct, decimals),
-        (false, Lang::En) => format!("{pct:.decimals$} %"),
-        (false, Lang::Zh) => format!("{pct:.decimals$}%"),
+pub fn share_text(fmt: &dyn ValueFormat, words: &ChartWords, pct: f64, decimals: usize) -> String {
+    if percent_like(fmt) {
+        fmt.format(pct, decimals)
+    } else {
+        format!("{pct:.decimals$}{}", words.percent_suffix)
     }
 }
 
@@ -82,7 +81,7 @@ pub fn range_text(fmt: &dyn ValueFormat, lo: f64, hi: f64, decimals: usize) -> S
 }
 
 /// Formats axis ticks as shares, for 100 % stacked bars.
-pub struct ShareFmt<'a>(pub &'a dyn ValueFormat, pub Lang);
+pub struct ShareFmt<'a>(pub &'a dyn ValueFormat, pub &'a ChartWords);
 
 impl ValueFormat for ShareFmt<'_> {
     fn format(&self, value: f64, decimals: usize) -> String {
@@ -118,7 +117,7 @@ pub fn y_axis(scene: &mut Scene, scale: Scale, ticks: &[Tick], (left, right): (f
         if !(matches!(scale, Scale::Linear { .. }) && t.value == 0.0) {
             scene.line((left, y), (right, y), 1.0, Paint::Grid);
         }
-        scene.text(left - 8.0, y, &t.label, TICK_SIZE, Anchor::End, Paint::Muted);
+        scene.text(left - TICK_GAP, y, &t.label, TICK_SIZE, Anchor::End, Paint::Muted);
     }
 }
 
@@ -136,7 +135,7 @@ pub fn baseline(scene: &mut Scene, scale: Scale, a: (f64, f64), b: (f64, f64)) {
         && lo <= 0.0
         && hi >= 0.0
     {
-        scene.line(a, b, 1.5, Paint::Ink);
+        scene.line(a, b, BASELINE_W, Paint::Ink);
     }
 }
 
@@ -144,7 +143,7 @@ pub fn baseline(scene: &mut Scene, scale: Scale, a: (f64, f64), b: (f64, f64)) {
 /// starting at `x0` and wrapping before the right edge. Placed above the
 /// data so it never covers it.
 pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64) {
-    const SW: f64 = 12.0;
+    const SW: f64 = SWATCH;
     const ROW: f64 = 22.0;
     let mut rows: Vec<Vec<(f64, usize)>> = vec![Vec::new()];
     let mut x = x0;
@@ -155,7 +154,7 @@ pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64
             x = x0;
         }
         rows.last_mut().expect("a row").push((x, i));
-        x += w + 18.0;
+        x += w + LEGEND_SPACING;
     }
     let top = bottom - ROW * rows.len() as f64;
     for (r, row) in rows.iter().enumerate() {
@@ -168,24 +167,169 @@ pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64
     }
 }
 
-/// Category labels under a vertical plot, each wrapped into `band` px:
-/// the largest size from 14 down to 12 px at which no word has to be
-/// broken, then lines evened out. Returns the size and each label's lines.
-pub fn band_labels(labels: &[&str], band: f64) -> (f64, Vec<Vec<String>>) {
-    let max = band - 8.0;
-    let size = [LABEL_SIZE, LABEL_SIZE - 1.0, TICK_SIZE]
-        .into_iter()
-        .find(|s| labels.iter().all(|l| text::longest_word(l, *s) <= max))
-        .unwrap_or(TICK_SIZE);
-    (size, labels.iter().map(|l| text::wrap_balanced(l, max, size)).collect())
+/// How the category labels under a vertical plot are set: at which size,
+/// which of them (every `every`-th), turned by `angle` degrees or level.
+pub struct BandLabels {
+    /// Font size.
+    pub size: f64,
+    /// 0 (level, wrapped at spaces) or -45 (turned, one line each).
+    pub angle: f64,
+    /// Lines of each category's label (empty for the ones skipped).
+    pub lines: Vec<Vec<String>>,
+    /// How far each label reaches left of its category's centre.
+    pub reach: Vec<f64>,
 }
 
-/// Draws [`band_labels`] centred under `xs`, starting just below `top`.
-pub fn draw_band_labels(scene: &mut Scene, labels: &[&str], band: f64, xs: &[f64], top: f64) {
-    let (size, lines) = band_labels(labels, band);
-    for (x, lines) in xs.iter().zip(lines) {
-        let mid = top + 10.0 + size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + size / 2.0;
-        scene.lines(*x, mid, &lines, size, Anchor::Middle, Paint::Ink);
+/// Steps for thinning labels: divisors and multiples of 12, so a monthly
+/// axis lands on quarters, half-years or whole years.
+const EVERY: [usize; 10] = [1, 2, 3, 4, 6, 12, 24, 36, 60, 120];
+
+fn every_options(n: usize) -> impl Iterator<Item = usize> {
+    EVERY
+        .into_iter()
+        .chain((1..).map(|k| 120 * k))
+        .take_while(move |k| *k < n.max(2) * 2)
+}
+
+/// Turned labels are cut (with "…") beyond this length: the description
+/// and the data table carry the full names.
+const TURNED_MAX: f64 = 150.0;
+
+/// Chooses how to set `labels` in bands `band` px wide, never breaking a
+/// word: level and wrapped (14 down to 12 px) when every word fits its band;
+/// else for a sequence (years, months) level labels on every k-th band, and
+/// for categories labels turned −45° (thinned only when even those would
+/// touch).
+pub fn band_labels(labels: &[&str], band: f64, sequential: bool) -> BandLabels {
+    let n = labels.len();
+    // Widths scale with the size, so measure once at 1 px: the whole label
+    // and its longest word.
+    let full: Vec<f64> = labels.iter().map(|l| text::width(l, 1.0, false)).collect();
+    let word: Vec<f64> = labels.iter().map(|l| text::longest_word(l, 1.0)).collect();
+    let level = |size: f64, every: usize, max_lines: usize| -> Option<BandLabels> {
+        let room = band * every as f64 - 8.0;
+        if (0..n).step_by(every).any(|i| word[i] * size > room) {
+            return None;
+        }
+        let mut lines = vec![Vec::new(); n];
+        let mut reach = vec![0.0; n];
+        for i in (0..n).step_by(every) {
+            let l = if full[i] * size <= room {
+                vec![labels[i].split_whitespace().collect::<Vec<_>>().join(" ")]
+            } else {
+                text::wrap_balanced(labels[i], room, size)
+            };
+            if l.len() > max_lines {
+                return None;
+            }
+            reach[i] = l.iter().map(|l| text::width(l, size, false)).fold(0.0, f64::max) / 2.0;
+            lines[i] = l;
+        }
+        Some(BandLabels {
+            size,
+            angle: 0.0,
+            lines,
+            reach,
+        })
+    };
+    for size in [LABEL_SIZE, LABEL_SIZE - 1.0, TICK_SIZE] {
+        if let Some(b) = level(size, 1, 3) {
+            return b;
+        }
+    }
+    if sequential && let Some(b) = every_options(n).skip(1).find_map(|k| level(TICK_SIZE, k, 2)) {
+        return b;
+    }
+    let size = TICK_SIZE;
+    let (sin, cos) = (TURNED.abs().to_radians().sin(), TURNED.abs().to_radians().cos());
+    // Turned labels are parallel: they clear each other when the distance
+    // between them, measured across the text, is over a line height.
+    let every = every_options(n)
+        .find(|k| band * *k as f64 * sin >= size * 1.25)
+        .unwrap_or(n.max(1));
+    let mut lines = vec![Vec::new(); n];
+    let mut reach = vec![0.0; n];
+    for i in (0..n).step_by(every) {
+        let t = text::abbreviate(labels[i], TURNED_MAX, size);
+        reach[i] = text::width(&t, size, false) * cos + size * 0.5 * sin;
+        lines[i] = vec![t];
+    }
+    BandLabels {
+        size,
+        angle: TURNED,
+        lines,
+        reach,
+    }
+}
+
+/// A category axis along `left..right`: the plot's left edge (moved right
+/// when turned labels would leave the viewBox), the band width and the
+/// labels.
+pub struct CatAxis {
+    /// Plot left edge.
+    pub left: f64,
+    /// Width of one category's band.
+    pub band: f64,
+    /// How the labels are set.
+    pub labels: BandLabels,
+}
+
+impl CatAxis {
+    /// Fits `labels` between `left` and `right`.
+    pub fn fit(labels: &[&str], mut left: f64, right: f64, sequential: bool) -> CatAxis {
+        let n = labels.len().max(1) as f64;
+        for _ in 0..6 {
+            let band = (right - left) / n;
+            let bl = band_labels(labels, band, sequential);
+            let over = bl
+                .reach
+                .iter()
+                .enumerate()
+                .map(|(i, r)| r - (left + band * (i as f64 + 0.5) - PAD))
+                .fold(0.0, f64::max);
+            if over <= 0.01 || left + over > right - n {
+                return CatAxis { left, band, labels: bl };
+            }
+            left += over.ceil();
+        }
+        let band = (right - left) / n;
+        CatAxis {
+            left,
+            band,
+            labels: band_labels(labels, band, sequential),
+        }
+    }
+
+    /// Centre of category `i`.
+    pub fn x(&self, i: usize) -> f64 {
+        self.left + self.band * (i as f64 + 0.5)
+    }
+
+    /// Draws the labels just below `top`.
+    pub fn draw(&self, scene: &mut Scene, top: f64) {
+        let b = &self.labels;
+        for (i, lines) in b.lines.iter().enumerate() {
+            if lines.is_empty() {
+                continue;
+            }
+            let x = self.x(i);
+            if b.angle == 0.0 {
+                let mid = top + 10.0 + b.size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + b.size / 2.0;
+                scene.lines(x, mid, lines, b.size, Anchor::Middle, Paint::Ink);
+            } else {
+                let item = scene.text(
+                    x + b.size * 0.35,
+                    top + b.size,
+                    &lines[0],
+                    b.size,
+                    Anchor::End,
+                    Paint::Ink,
+                );
+                if let super::scene::Shape::Text { angle, .. } = &mut item.shape {
+                    *angle = b.angle;
+                }
+            }
+        }
     }
 }
 
@@ -195,4 +339,64 @@ pub fn fit_to_viewbox(scene: &mut Scene) -> f64 {
     let (_, y0, _, y1) = scene.bbox();
     scene.shift_y(PAD - y0);
     (y1 - y0 + 2.0 * PAD).ceil()
+}
+
+/// The key for computed values, under everything else: a hatched swatch and
+/// `words.derived_key`, so a chart that travels alone still explains it.
+pub fn derived_key(scene: &mut Scene, words: &super::ChartWords) {
+    const SW: f64 = 14.0;
+    let bottom = scene.bbox().3;
+    let lines = text::wrap(&words.derived_key, WIDTH - 2.0 * PAD - SW - GAP, LEGEND_SIZE);
+    let h = LEGEND_SIZE * LINE_HEIGHT * lines.len() as f64;
+    let y = bottom + 14.0 + h / 2.0;
+    let swatch = super::scene::rect_shape((PAD, y - SW / 2.0), (PAD + SW, y + SW / 2.0));
+    scene.push(swatch.clone(), Paint::Color(super::theme::NEUTRAL));
+    scene.push(swatch, Paint::Hatch).class = Some("derived");
+    scene.lines(PAD + SW + GAP, y, &lines, LEGEND_SIZE, Anchor::Start, Paint::Muted);
+}
+
+/// A chart that travels alone (its own `.svg` file) carries what the page
+/// around it would say: a visible title and the unit above the plot, the
+/// source below it.
+pub fn frame(scene: &mut Scene, input: &ChartInput) {
+    let (_, top, _, bottom) = scene.bbox();
+    let max = WIDTH - 2.0 * PAD;
+    if !input.source.is_empty() {
+        let lines = text::wrap(&input.source, max, TICK_SIZE);
+        let h = TICK_SIZE * LINE_HEIGHT * lines.len() as f64;
+        scene.lines(
+            PAD,
+            bottom + 14.0 + h / 2.0,
+            &lines,
+            TICK_SIZE,
+            Anchor::Start,
+            Paint::Muted,
+        );
+    }
+    // Title and unit go first in the document, as a reader meets them.
+    let mut head = Scene::default();
+    let mut at = top - 12.0;
+    // A title that already names its unit ("… (USD bn)") needs no unit line.
+    if !input.unit_label.is_empty() && !input.title.contains(&input.unit_label) {
+        let lines = text::wrap(&input.unit_label, max, TICK_SIZE + 1.0);
+        let h = (TICK_SIZE + 1.0) * LINE_HEIGHT * lines.len() as f64;
+        head.lines(PAD, at - h / 2.0, &lines, TICK_SIZE + 1.0, Anchor::Start, Paint::Muted);
+        at -= h + 4.0;
+    }
+    if !input.title.is_empty() {
+        let size = super::theme::TITLE_SIZE;
+        let lines = text::wrap(&input.title, max / 1.06, size);
+        let h = size * LINE_HEIGHT * lines.len() as f64;
+        let mut title = Scene::default();
+        title.lines(PAD, at - h / 2.0, &lines, size, Anchor::Start, Paint::Ink);
+        for item in &mut title.items {
+            if let super::scene::Shape::Text { bold, .. } = &mut item.shape {
+                *bold = true;
+            }
+        }
+        title.items.append(&mut head.items);
+        head = title;
+    }
+    head.items.append(&mut scene.items);
+    scene.items = head.items;
 }

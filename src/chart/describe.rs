@@ -1,71 +1,116 @@
 //! The chart's data in words, for `<desc>` and screen readers.
 
 use super::axis::{range_text, share_text};
-use super::{ChartInput, ChartKind, Lang, Scale, ValueFormat};
+use super::{ChartInput, ChartKind, Scale, Series, ValueFormat};
 
 fn kind_name(input: &ChartInput) -> String {
-    let zh = input.lang == Lang::Zh;
-    let base = match (input.kind, zh) {
-        (ChartKind::Bar, false) => "Bar chart",
-        (ChartKind::HBar, false) => "Horizontal bar chart",
-        (ChartKind::GroupedBar, false) => "Grouped bar chart",
-        (ChartKind::StackedBar, false) if input.normalize => "100 % stacked bar chart",
-        (ChartKind::StackedBar, false) => "Stacked bar chart",
-        (ChartKind::Line, false) => "Line chart",
-        (ChartKind::Donut, false) => "Donut chart",
-        (ChartKind::Bar, true) => "柱状图",
-        (ChartKind::HBar, true) => "横向条形图",
-        (ChartKind::GroupedBar, true) => "分组柱状图",
-        (ChartKind::StackedBar, true) if input.normalize => "百分比堆叠条形图",
-        (ChartKind::StackedBar, true) => "堆叠条形图",
-        (ChartKind::Line, true) => "折线图",
-        (ChartKind::Donut, true) => "环形图",
+    let w = &input.words;
+    let base = match input.kind {
+        ChartKind::Bar => &w.bar,
+        ChartKind::HBar => &w.hbar,
+        ChartKind::GroupedBar => &w.grouped_bar,
+        ChartKind::StackedBar if input.normalize => &w.stacked_bar_100,
+        ChartKind::StackedBar => &w.stacked_bar,
+        ChartKind::StackedColumn if input.normalize => &w.stacked_column_100,
+        ChartKind::StackedColumn => &w.stacked_column,
+        ChartKind::Line => &w.line,
+        ChartKind::Donut => &w.donut,
+        ChartKind::Area => &w.area,
     };
-    let mut s = base.to_string();
+    let mut s = base.clone();
     if input.range {
-        s.push_str(if zh { "（区间）" } else { " of ranges" });
+        s.push_str(&w.of_ranges);
     }
     if input.scale == Scale::Log {
-        s.push_str(if zh {
-            "（对数刻度）"
-        } else {
-            ", logarithmic scale"
-        });
+        s.push_str(&w.log_scale);
     }
     s
 }
 
-/// States the data in words, e.g. "Horizontal bar chart. United States:
-/// USD 155 bn; China: USD 42 bn." (in Chinese when `lang` is Zh). Never
-/// fails, so even an invalid chart can be described in an error report.
-pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
-    let zh = input.lang == Lang::Zh;
-    let (colon, item_sep, group_sep, stop) = if zh {
-        ("：", "，", "；", "。")
-    } else {
-        (": ", ", ", "; ", ".")
+fn is_line(input: &ChartInput) -> bool {
+    matches!(input.kind, ChartKind::Line | ChartKind::Area)
+}
+
+/// Line series longer than this are summed up rather than read out: a
+/// listener cannot hold hundreds of numbers, and the data table has them.
+const DESC_POINTS: usize = 24;
+
+/// "120 values, from Jan 2015 USD 50 bn to Dec 2024 USD 68 bn; lowest …".
+fn summary(input: &ChartInput, s: &Series, fmt: &dyn ValueFormat) -> String {
+    let pts: Vec<(usize, f64)> = s
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
+        .collect();
+    let at = |(i, v): (usize, f64)| format!("{} {}", input.categories[i].label, fmt.format(v, input.decimals));
+    let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
+        return input.words.no_data.clone();
     };
-    let missing = if zh { "无数据" } else { "no data" };
-    let val = |v: Option<f64>| v.map_or(missing.to_string(), |v| fmt.format(v, input.decimals));
+    let min = pts.iter().copied().fold(*first, |a, b| if b.1 < a.1 { b } else { a });
+    let max = pts.iter().copied().fold(*first, |a, b| if b.1 > a.1 { b } else { a });
+    input
+        .words
+        .series_summary
+        .replace("{n}", &pts.len().to_string())
+        .replace("{first}", &at(*first))
+        .replace("{last}", &at(*last))
+        .replace("{min}", &at(min))
+        .replace("{max}", &at(max))
+}
+
+/// Whether any value drawn is computed by quire.
+pub fn any_derived(input: &ChartInput) -> bool {
+    input
+        .series
+        .iter()
+        .any(|s| (0..input.categories.len()).any(|i| s.is_derived(i) && s.values.get(i).is_some_and(|v| v.is_some())))
+}
+
+/// States the data in words, e.g. "Horizontal bar chart. United States:
+/// USD 155 bn; China: USD 42 bn." in the caller's [`super::ChartWords`].
+/// A computed value is followed by `words.computed`, and the key sentence
+/// closes the text. Never fails, so even an invalid chart can be described
+/// in an error report.
+pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
+    let w = &input.words;
+    let (colon, item_sep, group_sep, stop) = (&w.colon, &w.item_sep, &w.group_sep, &w.stop);
+    let missing = w.no_data.as_str();
+    // A value in words, marked when quire computed it.
+    let val = |s: &Series, i: usize| match s.values.get(i).copied().flatten() {
+        None => missing.to_string(),
+        Some(v) if s.is_derived(i) => format!("{}{}", fmt.format(v, input.decimals), w.computed),
+        Some(v) => fmt.format(v, input.decimals),
+    };
     let cats = &input.categories;
     let groups: Vec<String> = if input.range && input.series.len() == 2 {
         cats.iter()
             .enumerate()
             .map(|(i, c)| {
-                let text = match (input.series[0].values.get(i), input.series[1].values.get(i)) {
+                let (lo, hi) = (&input.series[0], &input.series[1]);
+                let mut text = match (lo.values.get(i), hi.values.get(i)) {
                     (Some(Some(a)), Some(Some(b))) => range_text(fmt, *a, *b, input.decimals),
                     _ => missing.to_string(),
                 };
+                if lo.is_derived(i) || hi.is_derived(i) {
+                    text.push_str(&w.computed);
+                }
                 format!("{}{colon}{text}", c.label)
             })
             .collect()
-    } else if input.series.len() == 1 && input.kind != ChartKind::Line {
+    } else if input.series.len() == 1 && !is_line(input) {
         let s = &input.series[0];
         cats.iter()
             .enumerate()
-            .map(|(i, c)| format!("{}{colon}{}", c.label, val(s.values.get(i).copied().flatten())))
+            .map(|(i, c)| format!("{}{colon}{}", c.label, val(s, i)))
             .collect()
-    } else if input.kind == ChartKind::Line {
+    } else if is_line(input) && cats.len() > DESC_POINTS {
+        input
+            .series
+            .iter()
+            .map(|s| format!("{}{colon}{}", s.label, summary(input, s, fmt)))
+            .collect()
+    } else if is_line(input) {
         input
             .series
             .iter()
@@ -73,7 +118,7 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
                 let pts: Vec<String> = cats
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| format!("{} {}", c.label, val(s.values.get(i).copied().flatten())))
+                    .map(|(i, c)| format!("{} {}", c.label, val(s, i)))
                     .collect();
                 format!("{}{colon}{}", s.label, pts.join(item_sep))
             })
@@ -82,17 +127,16 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
         cats.iter()
             .enumerate()
             .map(|(i, c)| {
-                let at = |s: &super::Series| s.values.get(i).copied().flatten();
+                let at = |s: &Series| s.values.get(i).copied().flatten();
                 let total: f64 = input.series.iter().filter_map(at).sum();
                 let parts: Vec<String> = input
                     .series
                     .iter()
                     .map(|s| {
-                        let v = at(s);
-                        let mut t = format!("{} {}", s.label, val(v));
-                        if let (true, Some(v), true) = (input.normalize, v, total > 0.0) {
-                            let share = share_text(fmt, input.lang, v / total * 100.0, input.decimals);
-                            if share != val(Some(v)) {
+                        let mut t = format!("{} {}", s.label, val(s, i));
+                        if let (true, Some(v), true) = (input.normalize, at(s), total > 0.0) {
+                            let share = share_text(fmt, w, v / total * 100.0, input.decimals);
+                            if share != fmt.format(v, input.decimals) {
                                 t.push_str(&format!(" ({share})"));
                             }
                         }
@@ -103,6 +147,14 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
             })
             .collect()
     };
-    let sep = if zh { "" } else { " " };
-    format!("{}{stop}{sep}{}{stop}", kind_name(input), groups.join(group_sep))
+    let sep = &w.sentence_sep;
+    let mut out = format!(
+        "{}{stop}{sep}{}{stop}",
+        kind_name(input),
+        groups.join(group_sep.as_str())
+    );
+    if any_derived(input) {
+        out.push_str(&format!("{sep}{}{stop}", w.derived_key));
+    }
+    out
 }

@@ -4,7 +4,6 @@
 
 use std::f64::consts::TAU;
 
-use super::Lang;
 use super::axis::{Ctx, percent_like};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
@@ -32,29 +31,37 @@ fn arc(cx: f64, cy: f64, radius: f64, a0: f64, a1: f64) -> Vec<(f64, f64)> {
 /// (the description still lists each one).
 const MAX_SEGMENTS: usize = 6;
 
-/// (key, label, value) of each slice to draw, in category order.
-fn parts(ctx: &Ctx) -> Vec<(String, String, f64)> {
+/// (key, label, value, computed) of each slice to draw, in category order.
+type Part = (String, String, f64, bool);
+
+fn parts(ctx: &Ctx) -> Vec<Part> {
     let input = ctx.input;
-    let mut parts: Vec<(String, String, f64)> = input
+    let s = &input.series[0];
+    let mut parts: Vec<Part> = input
         .categories
         .iter()
-        .zip(&input.series[0].values)
-        .filter_map(|(c, v)| v.filter(|v| *v > 0.0).map(|v| (c.key.clone(), c.label.clone(), v)))
+        .zip(&s.values)
+        .enumerate()
+        .filter_map(|(i, (c, v))| {
+            v.filter(|v| *v > 0.0)
+                .map(|v| (c.key.clone(), c.label.clone(), v, s.is_derived(i)))
+        })
         .collect();
     let limit = MAX_SEGMENTS.min(ctx.colors.free_len() + 1);
     if parts.len() > limit {
         let mut order: Vec<usize> = (0..parts.len()).collect();
         order.sort_by(|a, b| parts[*b].2.total_cmp(&parts[*a].2).then(a.cmp(b)));
-        let small = &order[limit - 1..];
-        let other: f64 = small.iter().map(|i| parts[*i].2).sum();
+        let mut small = vec![false; parts.len()];
+        order[limit - 1..].iter().for_each(|&i| small[i] = true);
+        let other: f64 = (0..parts.len()).filter(|&i| small[i]).map(|i| parts[i].2).sum();
+        let derived = (0..parts.len()).any(|i| small[i] && parts[i].3);
         parts = parts
             .into_iter()
             .enumerate()
-            .filter(|(i, _)| !small.contains(i))
+            .filter(|(i, _)| !small[*i])
             .map(|(_, p)| p)
             .collect();
-        let word = if input.lang == Lang::Zh { "其他" } else { "Other" };
-        parts.push(("other".into(), word.into(), other));
+        parts.push(("other".into(), input.words.other.clone(), other, derived));
     }
     parts
 }
@@ -79,7 +86,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let mut sides: [Vec<Label>; 2] = [Vec::new(), Vec::new()];
     let avail = WIDTH - PAD - (cx + LABEL_X);
     let mut a0 = 0.0;
-    for (i, (key, label, v)) in parts.iter().enumerate() {
+    for (i, (key, label, v, derived)) in parts.iter().enumerate() {
         let v = *v;
         let a1 = a0 + v / total * TAU;
         // A hair of background between segments: 1.5 px at both radii.
@@ -90,13 +97,14 @@ pub fn layout(ctx: &Ctx) -> Scene {
         };
         let mut pts = arc(cx, cy, R, a0 + go, a1 - go);
         pts.extend(arc(cx, cy, HOLE, a1 - gi, a0 + gi));
-        let item = sc.push(Shape::Polygon { points: pts }, Paint::Color(colors[i]));
-        item.mark = Some(Mark {
+        let mark = Mark {
             key: key.clone(),
             series: s.key.clone(),
             value: v,
+            derived: *derived,
             ..Mark::default()
-        });
+        };
+        sc.mark(Shape::Polygon { points: pts }, Paint::Color(colors[i]), mark);
         let mid = (a0 + a1) / 2.0;
         let mut lines = text::wrap_balanced(label, avail, LABEL_SIZE);
         lines.push(ctx.value(v));
@@ -156,8 +164,14 @@ fn hole(ctx: &Ctx, sc: &mut Scene, total: f64, cx: f64, cy: f64) {
     if text::width(&value, size, true) > 2.0 * HOLE - 16.0 {
         return;
     }
-    let word = if ctx.input.lang == Lang::Zh { "合计" } else { "Total" };
-    sc.text(cx, cy - 10.0, word, 12.0, Anchor::Middle, Paint::Muted);
+    sc.text(
+        cx,
+        cy - 10.0,
+        &ctx.input.words.total,
+        12.0,
+        Anchor::Middle,
+        Paint::Muted,
+    );
     let v = sc.text(cx, cy + 9.0, &value, size, Anchor::Middle, Paint::Ink);
     if let Shape::Text { bold, .. } = &mut v.shape {
         *bold = true;

@@ -4,9 +4,12 @@
 //! label, so long and Chinese labels are never cut.
 
 use super::axis::{self, Ctx, ShareFmt};
-use super::scene::{Anchor, Mark, Scene};
+use super::scene::{Anchor, Mark, Scene, rect_shape};
 use super::text;
-use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
+use super::theme::{
+    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_SHARE, LABEL_SIZE, LINE_HEIGHT, MAX_ROWS_H, MIN_TEXT, PAD, Paint, ROW_H, Rgb,
+    STACK_H, VALUE_SIZE, WIDTH,
+};
 use super::ticks::{self, Scale};
 use super::{ChartKind, Scale as AxisScale, ValueFormat};
 
@@ -50,7 +53,10 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
                 // axis and the wider segments say these are percentages.
                 let d = input.decimals;
                 let inside = if input.normalize {
-                    vec![axis::share_text(ctx.fmt, input.lang, share, d), format!("{share:.d$}")]
+                    vec![
+                        axis::share_text(ctx.fmt, &input.words, share, d),
+                        format!("{share:.d$}"),
+                    ]
                 } else {
                     vec![ctx.value(v)]
                 };
@@ -59,6 +65,7 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
                     series: s.key.clone(),
                     value: v,
                     share: input.normalize.then_some(share),
+                    derived: s.is_derived(i),
                     ..Mark::default()
                 };
                 segs.push(Seg {
@@ -94,6 +101,7 @@ fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
             value: hi,
             low: Some(lo),
             share: None,
+            derived: input.series[0].is_derived(i) || input.series[1].is_derived(i),
         };
         let label = axis::range_text(ctx.fmt, lo, hi, input.decimals);
         let seg = Seg {
@@ -116,6 +124,7 @@ fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
                 key,
                 series: s.key.clone(),
                 value: v,
+                derived: s.is_derived(i),
                 ..Mark::default()
             };
             let seg = Seg {
@@ -139,10 +148,25 @@ fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
     }
 }
 
-/// Widest label column needed: a label longer than ~38 % of the width wraps
-/// onto two lines instead (never shortened).
-fn label_column(labels: &[&str]) -> (f64, Vec<Vec<String>>) {
-    let cap = WIDTH * 0.38;
+/// Row geometry: roomy (labels may wrap onto two lines) or squeezed so the
+/// chart fits one printed page (one-line labels, thinner bars, and labels
+/// on every `every`-th row when even the smallest text would touch).
+struct Geometry {
+    row_h: f64,
+    bar_h: f64,
+    label_size: f64,
+    value_size: f64,
+    every: usize,
+    /// Label column width and each row's label lines (empty when skipped).
+    col: f64,
+    lines: Vec<Vec<String>>,
+}
+
+fn geometry(labels: &[&str], stacked: bool) -> Geometry {
+    let cap = WIDTH * LABEL_COLUMN_SHARE;
+    let n = labels.len().max(1);
+    // A label longer than the cap wraps onto two lines, never inside a word
+    // and never shortened.
     let col = labels
         .iter()
         .map(|l| {
@@ -150,12 +174,55 @@ fn label_column(labels: &[&str]) -> (f64, Vec<Vec<String>>) {
             if w <= cap {
                 w
             } else {
-                text::min_width_for_lines(l, LABEL_SIZE, 2)
+                text::min_width_for_lines(l, LABEL_SIZE, 2).max(text::longest_word(l, LABEL_SIZE))
             }
         })
         .fold(0.0, f64::max);
-    let lines = labels.iter().map(|l| text::wrap(l, col + 0.5, LABEL_SIZE)).collect();
-    (col, lines)
+    let lines: Vec<Vec<String>> = labels.iter().map(|l| text::wrap(l, col + 0.5, LABEL_SIZE)).collect();
+    let max_lines = lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let row_h = (max_lines * LABEL_SIZE * LINE_HEIGHT + 12.0).max(ROW_H);
+    if row_h * n as f64 <= MAX_ROWS_H {
+        let bar_h = if stacked { STACK_H } else { BAR_H };
+        return Geometry {
+            row_h,
+            bar_h,
+            label_size: LABEL_SIZE,
+            value_size: VALUE_SIZE,
+            every: 1,
+            col,
+            lines,
+        };
+    }
+    // Squeezed: one line per label, cut with "…" beyond the cap (the
+    // description and the data table keep every name whole).
+    let row_h = MAX_ROWS_H / n as f64;
+    let size = (row_h / LINE_HEIGHT).floor().clamp(MIN_TEXT, LABEL_SIZE);
+    let every = ((size * LINE_HEIGHT) / row_h).ceil().max(1.0) as usize;
+    let lines: Vec<Vec<String>> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i % every == 0 {
+                vec![text::abbreviate(l, cap, size)]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let col = lines
+        .iter()
+        .flatten()
+        .map(|l| text::width(l, size, false))
+        .fold(0.0, f64::max);
+    Geometry {
+        row_h,
+        bar_h: row_h * BAR_SHARE,
+        label_size: size,
+        value_size: size.min(VALUE_SIZE),
+        every,
+        col,
+        lines,
+    }
 }
 
 /// Lays out horizontal bars.
@@ -163,16 +230,15 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
     let rows = rows(ctx);
     let labels: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let (col, lines) = label_column(&labels);
-    let max_lines = lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let row_h = (max_lines * LABEL_SIZE * LINE_HEIGHT + 12.0).max(44.0);
+    let geo = geometry(&labels, input.kind == ChartKind::StackedBar);
+    let col = geo.col;
     let log = input.scale == AxisScale::Log;
     let ends = rows
         .iter()
         .flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])));
     let (lo, hi) = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let domain = if input.normalize { (0.0, 100.0) } else { (lo, hi) };
-    let share_fmt = ShareFmt(ctx.fmt, input.lang);
+    let share_fmt = ShareFmt(ctx.fmt, &input.words);
     let tick_fmt: &dyn ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
     let (mut left, mut right) = (PAD + col + 12.0, WIDTH - PAD);
     let mut scene = Scene::default();
@@ -180,7 +246,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     // widen until nothing overflows (converges in a step or two).
     for _ in 0..8 {
         let (scale, ticks) = ticks::fit(log, domain, right - left, true, tick_fmt);
-        let (s, over_l, over_r) = draw(ctx, &rows, &lines, scale, &ticks, (left, right), row_h);
+        let (s, over_l, over_r) = draw(&rows, &geo, scale, &ticks, (left, right));
         scene = s;
         if over_l <= 0.01 && over_r <= 0.01 {
             break;
@@ -205,58 +271,61 @@ pub fn layout(ctx: &Ctx) -> Scene {
 /// Draws with fixed margins; returns the scene and how far value or tick
 /// labels overflow on the left and right.
 fn draw(
-    ctx: &Ctx,
     rows: &[Row],
-    lines: &[Vec<String>],
+    geo: &Geometry,
     scale: Scale,
     ticks: &[ticks::Tick],
     (left, right): (f64, f64),
-    row_h: f64,
 ) -> (Scene, f64, f64) {
+    let (row_h, bar_h, vs) = (geo.row_h, geo.bar_h, geo.value_size);
     let mut sc = Scene::default();
     let plot_h = row_h * rows.len() as f64;
     let x = |v: f64| left + scale.frac(v) * (right - left);
     axis::x_axis(&mut sc, scale, ticks, (left, right), (0.0, plot_h));
-    let bar_h = if ctx.input.kind == ChartKind::StackedBar {
-        30.0
-    } else {
-        26.0
-    };
     let mut value_boxes: Vec<f64> = Vec::new();
     let mut labels = Scene::default();
     for (i, row) in rows.iter().enumerate() {
         let yc = row_h * (i as f64 + 0.5);
-        labels.lines(left - 12.0, yc, &lines[i], LABEL_SIZE, Anchor::End, Paint::Ink);
+        labels.lines(left - 12.0, yc, &geo.lines[i], geo.label_size, Anchor::End, Paint::Ink);
+        let labelled = i % geo.every == 0;
         let mut far = x(scale.base());
         let mut dir = 1.0;
         for seg in &row.segs {
             let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
-            sc.rect((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0), Paint::Color(seg.color))
-                .mark = Some(seg.mark.clone());
+            let shape = rect_shape((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0));
+            sc.mark(shape, Paint::Color(seg.color), seg.mark.clone());
             let room = (e - b).abs() - 2.0 * GAP;
-            if let Some(t) = seg.inside.iter().find(|t| text::width(t, VALUE_SIZE, false) <= room) {
+            let tall = bar_h >= vs + 2.0;
+            if let Some(t) = seg.inside.iter().find(|t| tall && text::width(t, vs, false) <= room) {
                 let on = Paint::Color(seg.color.text_on());
-                labels.text((b + e) / 2.0, yc, t, VALUE_SIZE, Anchor::Middle, on);
+                labels.text((b + e) / 2.0, yc, t, vs, Anchor::Middle, on).halo = seg.mark.derived.then_some(seg.color);
             }
             dir = if e < b { -1.0 } else { 1.0 };
             far = if dir > 0.0 { far.max(e) } else { far.min(e) };
         }
-        let Some(t) = &row.end else { continue };
-        let w = text::width(t, VALUE_SIZE, false);
+        let Some(t) = row.end.as_ref().filter(|_| labelled) else {
+            continue;
+        };
+        let w = text::width(t, vs, false);
         let item = match row.segs.as_slice() {
-            [seg] if (x(seg.to) - x(seg.from.unwrap_or(scale.base()))).abs() >= w + 2.0 * GAP => {
+            // A computed bar keeps its number outside, clear of the hatching.
+            [seg]
+                if bar_h >= vs
+                    && !seg.mark.derived
+                    && (x(seg.to) - x(seg.from.unwrap_or(scale.base()))).abs() >= w + 2.0 * GAP =>
+            {
                 let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
                 let on = Paint::Color(seg.color.text_on());
                 if row.centre {
-                    labels.text((b + e) / 2.0, yc, t, VALUE_SIZE, Anchor::Middle, on)
+                    labels.text((b + e) / 2.0, yc, t, vs, Anchor::Middle, on)
                 } else if dir > 0.0 {
-                    labels.text(e - GAP, yc, t, VALUE_SIZE, Anchor::End, on)
+                    labels.text(e - GAP, yc, t, vs, Anchor::End, on)
                 } else {
-                    labels.text(e + GAP, yc, t, VALUE_SIZE, Anchor::Start, on)
+                    labels.text(e + GAP, yc, t, vs, Anchor::Start, on)
                 }
             }
-            _ if dir > 0.0 => labels.text(far + GAP, yc, t, VALUE_SIZE, Anchor::Start, Paint::Ink),
-            _ => labels.text(far - GAP, yc, t, VALUE_SIZE, Anchor::End, Paint::Ink),
+            _ if dir > 0.0 => labels.text(far + GAP, yc, t, vs, Anchor::Start, Paint::Ink),
+            _ => labels.text(far - GAP, yc, t, vs, Anchor::End, Paint::Ink),
         };
         let b = super::scene::item_bbox(&item.shape);
         value_boxes.push(b.0);

@@ -5,12 +5,11 @@
 use super::axis::{self, Ctx};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
-use super::theme::{LEGEND_SIZE, PAD, Paint, WIDTH};
+use super::theme::{
+    DOT_R, DOT_R_DERIVED, DOT_SPACING, LEGEND_SIZE, LINE_W, PAD, PLOT_H, Paint, SWATCH, TICK_GAP, TICK_SIZE, WIDTH,
+};
 use super::ticks::{self, Scale};
-use super::vbar::PLOT_H;
 use super::{Scale as AxisScale, Series};
-
-const SWATCH: f64 = 12.0;
 
 fn last_value(s: &Series) -> Option<f64> {
     s.values.iter().rev().find_map(|v| *v)
@@ -19,7 +18,6 @@ fn last_value(s: &Series) -> Option<f64> {
 /// Lays out a line chart.
 pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
-    let n = input.categories.len();
     let log = input.scale == AxisScale::Log;
     let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
     let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
@@ -30,23 +28,59 @@ pub fn layout(ctx: &Ctx) -> Scene {
         .iter()
         .map(|s| text::width(&s.label, LEGEND_SIZE, false))
         .fold(0.0, f64::max);
-    let left = PAD + axis::tick_width(&ticks) + 8.0;
     let right = if direct {
         WIDTH - PAD - SWATCH - 14.0 - label_w
     } else {
         WIDTH - PAD
     };
-    let band = (right - left) / n as f64;
-    let x = |i: usize| left + band * (i as f64 + 0.5);
+    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
     let mut sc = Scene::default();
+    let plot_left = PAD + axis::tick_width(&ticks) + TICK_GAP;
+    // Positions: evenly spaced bands, or proportional to a numeric x.
+    let (left, right, xs, spacing) = match &input.x {
+        Some(xv) => {
+            let (lo, hi) = (xv[0], xv[xv.len() - 1]);
+            let x_ticks = ticks::span(lo, hi, ((right - plot_left) / 90.0) as usize);
+            // Room for the first tick label to centre on the plot's edge.
+            let half = |t: Option<&ticks::Tick>| t.map_or(0.0, |t| text::width(&t.label, TICK_SIZE, false) / 2.0);
+            let left = plot_left.max(PAD + half(x_ticks.first()));
+            let right = right.min(WIDTH - PAD - half(x_ticks.last()));
+            let at = |v: f64| {
+                if hi > lo {
+                    left + (v - lo) / (hi - lo) * (right - left)
+                } else {
+                    (left + right) / 2.0
+                }
+            };
+            for t in &x_ticks {
+                let tx = at(t.value);
+                sc.line((tx, PLOT_H), (tx, PLOT_H + 4.0), 1.0, Paint::Muted);
+                sc.text(
+                    tx,
+                    PLOT_H + 10.0 + TICK_SIZE / 2.0,
+                    &t.label,
+                    TICK_SIZE,
+                    Anchor::Middle,
+                    Paint::Muted,
+                );
+            }
+            let xs: Vec<f64> = xv.iter().map(|v| at(*v)).collect();
+            let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::MAX, f64::min);
+            (left, right, xs, spacing)
+        }
+        None => {
+            let cat = axis::CatAxis::fit(&names, plot_left, right, true);
+            cat.draw(&mut sc, PLOT_H);
+            let xs = (0..names.len()).map(|i| cat.x(i)).collect();
+            (cat.left, right, xs, cat.band)
+        }
+    };
+    let x = |i: usize| xs[i];
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
     if matches!(scale, Scale::Linear { .. }) {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
-    let xs: Vec<f64> = (0..n).map(x).collect();
-    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    axis::draw_band_labels(&mut sc, &names, band, &xs, PLOT_H);
     let colors = ctx.series_colors();
     for (s, color) in input.series.iter().zip(&colors) {
         // A missing value breaks the line rather than bridging the gap.
@@ -59,29 +93,50 @@ pub fn layout(ctx: &Ctx) -> Scene {
             }
         }
         runs.push(run);
+        if input.kind == super::ChartKind::Area {
+            let base = y(scale.base());
+            for r in runs.iter().filter(|r| r.len() >= 2) {
+                let mut pts = r.clone();
+                pts.push((r[r.len() - 1].0, base));
+                pts.push((r[0].0, base));
+                sc.push(Shape::Polygon { points: pts }, Paint::Tint(*color)).class = Some("area");
+            }
+        }
         for r in runs.into_iter().filter(|r| r.len() >= 2) {
-            sc.push(Shape::Line { points: r, width: 2.5 }, Paint::Color(*color))
-                .class = Some("line");
+            sc.push(
+                Shape::Line {
+                    points: r,
+                    width: LINE_W,
+                },
+                Paint::Color(*color),
+            )
+            .class = Some("line");
         }
     }
+    // Dots only where they stand apart; a dense line is its own mark, and
+    // the description and data table carry each value. Computed values
+    // keep their (hatched) dot at any density.
+    let dots = spacing >= DOT_SPACING;
     for (s, color) in input.series.iter().zip(&colors) {
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };
-            let item = sc.push(
-                Shape::Circle {
-                    cx: x(i),
-                    cy: y(v),
-                    r: 4.0,
-                },
-                Paint::Color(*color),
-            );
-            let key = input.categories[i].key.clone();
-            item.mark = Some(Mark {
-                key,
+            let derived = s.is_derived(i);
+            if !dots && !derived {
+                continue;
+            }
+            let shape = Shape::Circle {
+                cx: x(i),
+                cy: y(v),
+                r: if derived { DOT_R_DERIVED } else { DOT_R },
+            };
+            let mark = Mark {
+                key: input.categories[i].key.clone(),
                 series: s.key.clone(),
                 value: v,
+                derived,
                 ..Mark::default()
-            });
+            };
+            sc.mark(shape, Paint::Color(*color), mark);
         }
     }
     if direct {

@@ -16,10 +16,16 @@ pub enum ChartKind {
     GroupedBar,
     /// Several series stacked per category; `normalize` makes it 100 %.
     StackedBar,
+    /// Several series stacked in vertical columns per category (for a
+    /// sequence such as years); `normalize` makes it 100 %.
+    StackedColumn,
     /// One line per series over the categories.
     Line,
     /// Parts of a whole, one series; values must be non-negative.
     Donut,
+    /// A line per series with the area down to the axis tinted, for
+    /// amounts over a sequence.
+    Area,
 }
 
 /// The axis scale.
@@ -32,14 +38,106 @@ pub enum Scale {
     Log,
 }
 
-/// The language the chart's generated words (description, "other") are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Simplified Chinese.
-    Zh,
+/// Every word a chart writes itself (descriptions, "Other", the key for
+/// computed values), supplied by the caller in the edition's language, so a
+/// new language is data, not code. [`ChartWords::english`] and
+/// [`ChartWords::chinese`] are ready-made sets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartWords {
+    /// Name of a vertical bar chart, first words of the description.
+    pub bar: String,
+    /// Name of a horizontal bar chart.
+    pub hbar: String,
+    /// Name of a grouped bar chart.
+    pub grouped_bar: String,
+    /// Name of a stacked bar chart.
+    pub stacked_bar: String,
+    /// Name of a 100 % stacked bar chart.
+    pub stacked_bar_100: String,
+    /// Name of a stacked column chart (vertical stacks).
+    pub stacked_column: String,
+    /// Name of a 100 % stacked column chart.
+    pub stacked_column_100: String,
+    /// Name of a line chart.
+    pub line: String,
+    /// Name of a donut chart.
+    pub donut: String,
+    /// Name of an area chart.
+    pub area: String,
+    /// Appended to the name for floating bars (" of ranges").
+    pub of_ranges: String,
+    /// Appended to the name on a log axis (", logarithmic scale").
+    pub log_scale: String,
+    /// Between a label and its value (": ").
+    pub colon: String,
+    /// Between items of one group (", ").
+    pub item_sep: String,
+    /// Between groups (" ; ").
+    pub group_sep: String,
+    /// Ends a sentence (".").
+    pub stop: String,
+    /// Between sentences (" " in English, nothing in Chinese).
+    pub sentence_sep: String,
+    /// Stands in for a missing value ("no data").
+    pub no_data: String,
+    /// The donut slice gathering the smallest parts ("Other").
+    pub other: String,
+    /// Above the sum in a donut's hole ("Total").
+    pub total: String,
+    /// Written after a number in percent when the unit formatter does not
+    /// write percentages itself (" %" in English, "%" in Chinese).
+    pub percent_suffix: String,
+    /// The in-chart key explaining the hatching of computed values.
+    pub derived_key: String,
+    /// Appended to a computed value in the description (" (computed)").
+    pub computed: String,
+    /// Heading of the category column in [`data_table`] ("Category").
+    pub category: String,
+    /// How a long line series is summed up in the description instead of
+    /// read point by point; `{n}`, `{first}`, `{last}`, `{min}` and `{max}`
+    /// are filled in (each but `{n}` as "label value").
+    pub series_summary: String,
+}
+
+impl ChartWords {
+    /// English words; also the default.
+    pub fn english() -> ChartWords {
+        let s = |t: &str| t.to_string();
+        ChartWords {
+            bar: s("Bar chart"),
+            hbar: s("Horizontal bar chart"),
+            grouped_bar: s("Grouped bar chart"),
+            stacked_bar: s("Stacked bar chart"),
+            stacked_bar_100: s("100 % stacked bar chart"),
+            stacked_column: s("Stacked column chart"),
+            stacked_column_100: s("100 % stacked column chart"),
+            line: s("Line chart"),
+            donut: s("Donut chart"),
+            area: s("Area chart"),
+            of_ranges: s(" of ranges"),
+            log_scale: s(", logarithmic scale"),
+            colon: s(": "),
+            item_sep: s(", "),
+            group_sep: s("; "),
+            stop: s("."),
+            sentence_sep: s(" "),
+            no_data: s("no data"),
+            other: s("Other"),
+            total: s("Total"),
+            percent_suffix: s(" %"),
+            derived_key: s("Hatched: computed by quire, not stated by the source"),
+            computed: s(" (computed by quire)"),
+            category: s("Category"),
+            series_summary: s("{n} values, from {first} to {last}; lowest {min}, highest {max}"),
+        }
+    }
+}
+
+impl Default for ChartWords {
+    fn default() -> Self {
+        ChartWords::english()
+    }
 }
 
 /// One category along the category axis (a dataset row).
@@ -53,7 +151,7 @@ pub struct Category {
 
 /// One series (a dataset field): a value per category, `None` where the data
 /// has no value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Series {
     /// Stable key (field key), used for colours and SVG ids.
     pub key: String,
@@ -61,6 +159,20 @@ pub struct Series {
     pub label: String,
     /// Values in the axis unit, one per category, in category order.
     pub values: Vec<Option<f64>>,
+    /// Per value: `true` where quire computed the value rather than the
+    /// source stating it (drawn hatched). Empty means none is derived.
+    pub derived: Vec<bool>,
+    /// A colour (`#RRGGBB`) the chart block sets for this series; it wins
+    /// over the report palette in this chart only. `None`: palette, then
+    /// the next free colour.
+    pub color: Option<String>,
+}
+
+impl Series {
+    /// Whether the value at category `i` was computed by quire.
+    pub fn is_derived(&self, i: usize) -> bool {
+        self.derived.get(i).copied().unwrap_or(false)
+    }
 }
 
 /// Formats an axis tick or a value label in the chart's unit and language,
@@ -89,13 +201,47 @@ pub struct ChartInput {
     pub range: bool,
     /// Linear or log axis.
     pub scale: Scale,
+    /// Line and area charts: a number per category (a year, a quantity)
+    /// that places it along a numeric x axis, increasing; `None` spaces
+    /// categories evenly and labels them by name.
+    pub x: Option<Vec<f64>>,
     /// Decimals for value labels (ticks choose their own).
     pub decimals: usize,
     /// Colour per category or series key (e.g. `us` -> `#0072B2`), so an entity
     /// keeps its colour in every chart; keys not listed take the palette in order.
     pub palette: Vec<(String, String)>,
-    /// Language of generated words.
-    pub lang: Lang,
+    /// Words the chart writes itself, in the edition's language; shared,
+    /// since one set serves every chart of an edition.
+    pub words: std::sync::Arc<ChartWords>,
+    /// The unit as the reader should see it ("USD bn"), shown by
+    /// [`render_standalone`] under the title; may be empty.
+    pub unit_label: String,
+    /// The source line ("Source: …"), shown by [`render_standalone`] under
+    /// the plot; may be empty.
+    pub source: String,
+}
+
+impl Default for ChartInput {
+    /// An empty bar chart with English words, so callers fill only what they
+    /// have and keep compiling when fields are added.
+    fn default() -> Self {
+        ChartInput {
+            id: String::new(),
+            kind: ChartKind::Bar,
+            title: String::new(),
+            categories: Vec::new(),
+            series: Vec::new(),
+            normalize: false,
+            range: false,
+            scale: Scale::Linear,
+            x: None,
+            decimals: 0,
+            palette: Vec::new(),
+            words: std::sync::Arc::new(ChartWords::english()),
+            unit_label: String::new(),
+            source: String::new(),
+        }
+    }
 }
 
 mod axis;
@@ -105,10 +251,15 @@ mod hbar;
 mod line;
 mod scene;
 mod svg;
+mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_crowd;
+#[cfg(test)]
 mod tests_geom;
+#[cfg(test)]
+mod tests_marks;
 mod text;
 mod theme;
 mod ticks;
@@ -116,6 +267,8 @@ mod validate;
 mod vbar;
 
 pub use describe::describe;
+pub use svg::SvgWriter;
+pub use table::{DataCell, DataRow, DataTable, data_table};
 
 /// Why a chart cannot be drawn, worded for the report's author: what is wrong
 /// and what to change in the chart block or dataset.
@@ -132,20 +285,38 @@ impl std::error::Error for ChartError {}
 
 /// Renders `input` as one self-contained SVG document (640 px wide viewBox,
 /// height from content) with `role="img"`, `<title>`, `<desc>` and ids
-/// prefixed by `input.id`; ticks and value labels go through `fmt`.
+/// prefixed by `input.id`; ticks and value labels go through `fmt`. This is
+/// the inline form: the page's figure shows title and source around it.
 ///
 /// Errors say what in the data prevents the chart (empty series, negative
 /// donut values, non-positive values on a log scale, ...). Same input, same
 /// bytes.
 pub fn render(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<String, ChartError> {
+    draw(input, fmt, false)
+}
+
+/// Like [`render`], for a chart file that travels alone: it also draws the
+/// title, `input.unit_label` above the plot and `input.source` below it,
+/// so none of them is lost when the SVG leaves the page.
+pub fn render_standalone(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<String, ChartError> {
+    draw(input, fmt, true)
+}
+
+fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<String, ChartError> {
     validate::check(input)?;
     let ctx = axis::Ctx::new(input, fmt);
     let mut scene = match input.kind {
         ChartKind::HBar | ChartKind::StackedBar => hbar::layout(&ctx),
-        ChartKind::Bar | ChartKind::GroupedBar => vbar::layout(&ctx),
-        ChartKind::Line => line::layout(&ctx),
+        ChartKind::Bar | ChartKind::GroupedBar | ChartKind::StackedColumn => vbar::layout(&ctx),
+        ChartKind::Line | ChartKind::Area => line::layout(&ctx),
         ChartKind::Donut => donut::layout(&ctx),
     };
+    if describe::any_derived(input) {
+        axis::derived_key(&mut scene, &input.words);
+    }
+    if standalone {
+        axis::frame(&mut scene, input);
+    }
     let height = axis::fit_to_viewbox(&mut scene);
     svg::document(&scene, height, &input.id, &input.title, &describe(input, fmt)).map_err(ChartError)
 }

@@ -38,6 +38,8 @@ pub enum Shape {
         size: f64,
         bold: bool,
         anchor: Anchor,
+        /// Rotation in degrees about (x, y); negative turns anticlockwise.
+        angle: f64,
     },
 }
 
@@ -54,6 +56,8 @@ pub struct Mark {
     pub low: Option<f64>,
     /// Normalised stacks: the share in percent.
     pub share: Option<f64>,
+    /// Computed by quire rather than stated by the source.
+    pub derived: bool,
 }
 
 /// A shape, its paint and, for data marks, what it represents.
@@ -67,6 +71,9 @@ pub struct Item {
     pub mark: Option<Mark>,
     /// Extra class, e.g. `line` for a series' line.
     pub class: Option<&'static str>,
+    /// Texts on a hatched mark: a band of the mark's colour behind the
+    /// glyphs, so the stripes never cut through the number.
+    pub halo: Option<super::theme::Rgb>,
 }
 
 /// Axis-aligned box `(x0, y0, x1, y1)`.
@@ -87,19 +94,30 @@ impl Scene {
             paint,
             mark: None,
             class: None,
+            halo: None,
         });
         self.items.last_mut().expect("just pushed")
     }
 
+    /// Adds a data mark; a computed value also gets the hatch laid over it
+    /// (class `derived`), so it reads as computed in any colour scheme.
+    pub fn mark(&mut self, shape: Shape, paint: Paint, mark: Mark) {
+        let derived = mark.derived;
+        self.items.push(Item {
+            shape: shape.clone(),
+            paint,
+            mark: Some(mark),
+            class: None,
+            halo: None,
+        });
+        if derived {
+            self.push(shape, Paint::Hatch).class = Some("derived");
+        }
+    }
+
     /// Adds a rectangle given any two opposite corners.
     pub fn rect(&mut self, (xa, ya): (f64, f64), (xb, yb): (f64, f64), paint: Paint) -> &mut Item {
-        let shape = Shape::Rect {
-            x0: xa.min(xb),
-            y0: ya.min(yb),
-            x1: xa.max(xb),
-            y1: ya.max(yb),
-        };
-        self.push(shape, paint)
+        self.push(rect_shape((xa, ya), (xb, yb)), paint)
     }
 
     /// Adds a straight line.
@@ -124,6 +142,7 @@ impl Scene {
                 size,
                 bold: false,
                 anchor,
+                angle: 0.0,
             },
             paint,
         )
@@ -176,6 +195,16 @@ impl Scene {
     }
 }
 
+/// A rectangle from any two opposite corners.
+pub fn rect_shape((xa, ya): (f64, f64), (xb, yb): (f64, f64)) -> Shape {
+    Shape::Rect {
+        x0: xa.min(xb),
+        y0: ya.min(yb),
+        x1: xa.max(xb),
+        y1: ya.max(yb),
+    }
+}
+
 /// Estimated extent of a text: the anchor decides the horizontal span; the
 /// height is one em, which covers CJK glyphs.
 pub fn text_box(x: f64, y: f64, s: &str, size: f64, bold: bool, anchor: Anchor) -> BBox {
@@ -186,6 +215,19 @@ pub fn text_box(x: f64, y: f64, s: &str, size: f64, bold: bool, anchor: Anchor) 
         Anchor::End => x - w,
     };
     (x0, y - size * 0.5, x0 + w, y + size * 0.5)
+}
+
+/// The axis-aligned box around `b` turned by `angle` degrees about `o`.
+pub fn rotated_box(b: BBox, o: (f64, f64), angle: f64) -> BBox {
+    if angle == 0.0 {
+        return b;
+    }
+    let (sin, cos) = angle.to_radians().sin_cos();
+    let corners = [(b.0, b.1), (b.2, b.1), (b.0, b.3), (b.2, b.3)].map(|(x, y)| {
+        let (dx, dy) = (x - o.0, y - o.1);
+        (o.0 + dx * cos - dy * sin, o.1 + dx * sin + dy * cos)
+    });
+    points_bbox(&corners)
 }
 
 /// Extent of any shape.
@@ -210,7 +252,8 @@ pub fn item_bbox(shape: &Shape) -> BBox {
             size,
             bold,
             anchor,
-        } => text_box(*x, *y, s, *size, *bold, *anchor),
+            angle,
+        } => rotated_box(text_box(*x, *y, s, *size, *bold, *anchor), (*x, *y), *angle),
     }
 }
 

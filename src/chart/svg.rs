@@ -1,22 +1,25 @@
-//! Draws a [`Scene`] with plotters' SVG backend, then rewrites its output
-//! into the accessible, themeable document the report embeds.
+//! Writes a [`Scene`] as the accessible SVG document the report embeds,
+//! through [`SvgWriter`], a plotters [`DrawingBackend`] that emits quire's
+//! markup directly: `currentColor` ink, `class`/`data-*` attributes, a hatch
+//! pattern for computed values, and coordinates to 0.01 px.
 //!
-//! Plotters places every shape and escapes every text; what it cannot do is
-//! sub-pixel coordinates (its backend works in whole pixels), `currentColor`
-//! ink, `role`/`<title>`/`<desc>`, or `data-*` attributes. So we draw at 100
-//! backend units per viewBox pixel and rescale while rewriting, which keeps
-//! bar lengths exact to 0.01 px, and pair each plotters element with the
-//! scene item it came from (both are in drawing order).
+//! Plotters backends work in whole pixels, so the scene is drawn at
+//! [`UNITS`] backend units per viewBox pixel and every coordinate is written
+//! back divided, in integer arithmetic, which keeps output byte-stable.
 
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::fmt::Write as _;
+
+use plotters_backend::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontFamily, FontStyle,
+};
 
 use super::scene::{Anchor, Item, Scene, Shape};
-use super::text::escape;
-use super::theme::{FONT_FAMILY, Paint, WIDTH};
+use super::text::{self, escape};
+use super::theme::{FONT_FAMILY, HATCH_OUTLINE, Paint, WIDTH};
 
 /// Backend units per viewBox pixel.
-const UNITS: f64 = 100.0;
+pub const UNITS: f64 = 100.0;
 
 fn px(v: f64) -> i32 {
     (v * UNITS).round() as i32
@@ -25,13 +28,41 @@ fn px(v: f64) -> i32 {
 /// A backend integer as viewBox pixels: at most two decimals, no trailing
 /// zeros, computed in integers so output is byte-stable.
 fn coord(u: i64) -> String {
-    let (sign, a) = if u < 0 { ("-", -u) } else { ("", u) };
-    let (whole, frac) = (a / 100, a % 100);
-    match frac {
-        0 => format!("{sign}{whole}"),
-        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
-        f => format!("{sign}{whole}.{f:02}"),
+    let mut s = String::new();
+    push_coord(&mut s, u);
+    s
+}
+
+fn push_coord(out: &mut String, u: i64) {
+    // Hand-rolled: charts write thousands of coordinates, and `write!`
+    // costs several times more than the digits themselves.
+    if u < 0 {
+        out.push('-');
     }
+    let a = u.unsigned_abs();
+    push_uint(out, a / 100);
+    let frac = a % 100;
+    if frac != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if !frac.is_multiple_of(10) {
+            out.push(char::from(b'0' + (frac % 10) as u8));
+        }
+    }
+}
+
+fn push_uint(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
 }
 
 /// A float as viewBox pixels, rounded to two decimals.
@@ -39,31 +70,319 @@ pub fn fixed(v: f64) -> String {
     coord((v * UNITS).round() as i64)
 }
 
-fn style(paint: Paint, filled: bool, width: f64) -> ShapeStyle {
-    let c = paint.plotters_rgb();
-    ShapeStyle {
-        color: RGBColor(c.0, c.1, c.2).to_rgba(),
-        filled,
-        stroke_width: px(width).max(0) as u32,
+/// A plotters backend writing quire's SVG elements, one per line, into a
+/// `String`. Paint and meaning are not plotters concepts, so the caller sets
+/// them with [`SvgWriter::set_attrs`] before each shape; without them the
+/// writer falls back to the style's colour, so any plotters element can be
+/// drawn into it.
+pub struct SvgWriter<'a> {
+    out: &'a mut String,
+    size: (u32, u32),
+    attrs: String,
+}
+
+impl<'a> SvgWriter<'a> {
+    /// A writer appending to `out`, for a canvas of `size` backend units.
+    pub fn new(out: &'a mut String, size: (u32, u32)) -> SvgWriter<'a> {
+        SvgWriter {
+            out,
+            size,
+            attrs: String::new(),
+        }
+    }
+
+    /// Attributes written on the next shapes (leading space included).
+    pub fn set_attrs(&mut self, attrs: &str) {
+        self.attrs.clear();
+        self.attrs.push_str(attrs);
+    }
+
+    fn points(&mut self, pts: impl IntoIterator<Item = BackendCoord>) {
+        self.out.push_str(" points=\"");
+        for (i, (x, y)) in pts.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(' ');
+            }
+            push_coord(self.out, i64::from(x));
+            self.out.push(',');
+            push_coord(self.out, i64::from(y));
+        }
+        self.out.push('"');
+    }
+
+    fn num(&mut self, name: &str, v: i64) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        push_coord(self.out, v);
+        self.out.push('"');
+    }
+
+    fn close(&mut self, fallback: &str, color: BackendColor) {
+        if self.attrs.is_empty() {
+            let (r, g, b) = color.rgb;
+            let _ = write!(self.out, " {fallback}=\"#{r:02X}{g:02X}{b:02X}\"");
+        } else {
+            self.out.push_str(&self.attrs);
+        }
+        self.out.push_str("/>\n");
     }
 }
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type Drawn = Result<(), DrawingErrorKind<std::fmt::Error>>;
 
-fn draw(area: &Area, item: &Item) -> Result<(), String> {
+impl DrawingBackend for SvgWriter<'_> {
+    type ErrorType = std::fmt::Error;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn ensure_prepared(&mut self) -> Drawn {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Drawn {
+        Ok(())
+    }
+
+    fn draw_pixel(&mut self, (x, y): BackendCoord, color: BackendColor) -> Drawn {
+        self.out.push_str("<rect");
+        self.num("x", i64::from(x));
+        self.num("y", i64::from(y));
+        self.num("width", 100);
+        self.num("height", 100);
+        self.close("fill", color);
+        Ok(())
+    }
+
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
+        self.draw_path([from, to], style)
+    }
+
+    fn draw_rect<S: BackendStyle>(&mut self, ul: BackendCoord, br: BackendCoord, style: &S, _fill: bool) -> Drawn {
+        self.out.push_str("<rect");
+        self.num("x", i64::from(ul.0));
+        self.num("y", i64::from(ul.1));
+        self.num("width", i64::from(br.0 - ul.0));
+        self.num("height", i64::from(br.1 - ul.1));
+        self.close("fill", style.color());
+        Ok(())
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
+        self.out.push_str("<polyline");
+        self.points(path);
+        self.close("stroke", style.color());
+        Ok(())
+    }
+
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, style: &S, _fill: bool) -> Drawn {
+        self.out.push_str("<circle");
+        self.num("cx", i64::from(c.0));
+        self.num("cy", i64::from(c.1));
+        self.num("r", i64::from(r));
+        self.close("fill", style.color());
+        Ok(())
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Drawn {
+        self.out.push_str("<polygon");
+        self.points(vert);
+        self.close("fill", style.color());
+        Ok(())
+    }
+
+    fn draw_text<T: BackendTextStyle>(&mut self, s: &str, style: &T, pos: BackendCoord) -> Drawn {
+        self.out.push_str("<text");
+        self.num("x", i64::from(pos.0));
+        self.num("y", i64::from(pos.1));
+        let anchor = match style.anchor().h_pos {
+            HPos::Left => "start",
+            HPos::Center => "middle",
+            HPos::Right => "end",
+        };
+        let _ = write!(self.out, " dy=\"0.35em\" text-anchor=\"{anchor}\" font-size=\"");
+        push_coord(self.out, style.size().round() as i64);
+        self.out.push('"');
+        if matches!(style.style(), FontStyle::Bold) {
+            self.out.push_str(" font-weight=\"bold\"");
+        }
+        if self.attrs.is_empty() {
+            let (r, g, b) = style.color().rgb;
+            let _ = write!(self.out, " fill=\"#{r:02X}{g:02X}{b:02X}\"");
+        } else {
+            self.out.push_str(&self.attrs);
+        }
+        self.out.push('>');
+        text::push_escaped(self.out, s);
+        self.out.push_str("</text>\n");
+        Ok(())
+    }
+
+    fn estimate_text_size<T: BackendTextStyle>(
+        &self,
+        s: &str,
+        style: &T,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        let bold = matches!(style.style(), FontStyle::Bold);
+        Ok((
+            text::width(s, style.size(), bold).ceil() as u32,
+            style.size().ceil() as u32,
+        ))
+    }
+}
+
+/// The only style the writer needs from plotters: colour and stroke width.
+struct Pen {
+    color: BackendColor,
+    width: u32,
+}
+
+impl BackendStyle for Pen {
+    fn color(&self) -> BackendColor {
+        self.color
+    }
+    fn stroke_width(&self) -> u32 {
+        self.width
+    }
+}
+
+/// A text style measured with quire's width estimate (no font files).
+struct Type {
+    size: f64,
+    bold: bool,
+    anchor: Pos,
+}
+
+impl BackendTextStyle for Type {
+    type FontError = std::fmt::Error;
+
+    fn size(&self) -> f64 {
+        self.size
+    }
+
+    fn style(&self) -> FontStyle {
+        if self.bold { FontStyle::Bold } else { FontStyle::Normal }
+    }
+
+    fn anchor(&self) -> Pos {
+        self.anchor
+    }
+
+    fn family(&self) -> FontFamily<'_> {
+        FontFamily::SansSerif
+    }
+
+    fn layout_box(&self, s: &str) -> Result<((i32, i32), (i32, i32)), Self::FontError> {
+        let w = text::width(s, self.size, self.bold).ceil() as i32;
+        Ok(((0, 0), (w, self.size.ceil() as i32)))
+    }
+
+    fn draw<E, F: FnMut(i32, i32, BackendColor) -> Result<(), E>>(
+        &self,
+        _s: &str,
+        _pos: BackendCoord,
+        _draw: F,
+    ) -> Result<Result<(), E>, Self::FontError> {
+        // Glyphs are the browser's job; the writer overrides `draw_text`.
+        Ok(Ok(()))
+    }
+}
+
+/// Paint and meaning of one item as attributes (leading space included).
+fn attrs(item: &Item, id: &str, out: &mut String) {
+    out.clear();
+    let (color, opacity) = item.paint.svg();
+    let hatch = matches!(item.paint, Paint::Hatch);
+    match &item.shape {
+        Shape::Line { width, .. } => {
+            out.push_str(" fill=\"none\" stroke=\"");
+            out.push_str(&color);
+            out.push_str("\" stroke-width=\"");
+            push_coord(out, (width * UNITS).round() as i64);
+            out.push('"');
+            out.push_str(" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
+            if let Some(o) = opacity {
+                let _ = write!(out, " stroke-opacity=\"{o}\"");
+            }
+        }
+        _ if hatch => {
+            let _ = write!(
+                out,
+                " fill=\"url(#{}-hatch)\" stroke=\"currentColor\" stroke-width=\"{HATCH_OUTLINE}\"",
+                escape(id)
+            );
+        }
+        _ => {
+            out.push_str(" fill=\"");
+            out.push_str(&color);
+            out.push('"');
+            if let Some(o) = opacity {
+                let _ = write!(out, " fill-opacity=\"{o}\"");
+            }
+        }
+    }
+    if let Some(h) = item.halo {
+        let _ = write!(
+            out,
+            " stroke=\"{}\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\"",
+            h.hex()
+        );
+    }
+    if let Shape::Text { x, y, angle, .. } = &item.shape
+        && *angle != 0.0
+    {
+        let _ = write!(
+            out,
+            " transform=\"rotate({} {} {})\"",
+            fixed(*angle),
+            fixed(*x),
+            fixed(*y)
+        );
+    }
+    match (&item.mark, item.class) {
+        (Some(m), _) => {
+            out.push_str(" class=\"mark\" data-key=\"");
+            text::push_escaped(out, &m.key);
+            out.push_str("\" data-series=\"");
+            text::push_escaped(out, &m.series);
+            let _ = write!(out, "\" data-value=\"{}\"", m.value);
+            if let Some(low) = m.low {
+                let _ = write!(out, " data-low=\"{low}\"");
+            }
+            if let Some(s) = m.share {
+                let _ = write!(out, " data-share=\"{}\"", fixed(s));
+            }
+            if m.derived {
+                out.push_str(" data-derived=\"true\"");
+            }
+        }
+        (None, Some(c)) => {
+            let _ = write!(out, " class=\"{c}\"");
+        }
+        (None, None) => {}
+    }
+}
+
+fn pen(item: &Item, width: f64) -> Pen {
+    let c = item.paint.plotters_rgb();
+    Pen {
+        color: BackendColor {
+            alpha: 1.0,
+            rgb: (c.0, c.1, c.2),
+        },
+        width: px(width).max(0) as u32,
+    }
+}
+
+fn draw(w: &mut SvgWriter, item: &Item) -> Drawn {
     let pts = |p: &[(f64, f64)]| p.iter().map(|&(x, y)| (px(x), px(y))).collect::<Vec<_>>();
-    let r = match &item.shape {
-        Shape::Rect { x0, y0, x1, y1 } => area.draw(&Rectangle::new(
-            [(px(*x0), px(*y0)), (px(*x1), px(*y1))],
-            style(item.paint, true, 0.0),
-        )),
-        Shape::Line { points, width } => area.draw(&PathElement::new(pts(points), style(item.paint, false, *width))),
-        Shape::Polygon { points } => area.draw(&Polygon::new(pts(points), style(item.paint, true, 0.0))),
-        Shape::Circle { cx, cy, r } => area.draw(&Circle::new(
-            (px(*cx), px(*cy)),
-            px(*r).max(1) as u32,
-            style(item.paint, true, 0.0),
-        )),
+    match &item.shape {
+        Shape::Rect { x0, y0, x1, y1 } => w.draw_rect((px(*x0), px(*y0)), (px(*x1), px(*y1)), &pen(item, 0.0), true),
+        Shape::Line { points, width } => w.draw_path(pts(points), &pen(item, *width)),
+        Shape::Polygon { points } => w.fill_polygon(pts(points), &pen(item, 0.0)),
+        Shape::Circle { cx, cy, r } => w.draw_circle((px(*cx), px(*cy)), px(*r).max(1) as u32, &pen(item, 0.0), true),
         Shape::Text {
             x,
             y,
@@ -71,198 +390,65 @@ fn draw(area: &Area, item: &Item) -> Result<(), String> {
             size,
             bold,
             anchor,
+            ..
         } => {
             let h = match anchor {
                 Anchor::Start => HPos::Left,
                 Anchor::Middle => HPos::Center,
                 Anchor::End => HPos::Right,
             };
-            let c = item.paint.plotters_rgb();
-            let font =
-                ("sans-serif", size * UNITS)
-                    .into_font()
-                    .style(if *bold { FontStyle::Bold } else { FontStyle::Normal });
-            let ts = font.color(&RGBColor(c.0, c.1, c.2)).pos(Pos::new(h, VPos::Center));
-            area.draw(&Text::new(s.as_str(), (px(*x), px(*y)), ts))
+            let style = Type {
+                size: size * UNITS,
+                bold: *bold,
+                anchor: Pos::new(h, VPos::Center),
+            };
+            w.draw_text(s, &style, (px(*x), px(*y)))
         }
-    };
-    r.map_err(|e| format!("plotters could not draw the chart: {e}"))
-}
-
-/// One parsed plotters element: tag, attributes, and escaped text content.
-struct Raw {
-    tag: String,
-    attrs: Vec<(String, String)>,
-    content: Option<String>,
-}
-
-impl Raw {
-    fn get(&self, k: &str) -> &str {
-        self.attrs
-            .iter()
-            .find(|(a, _)| a == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
     }
 }
 
-fn parse_tag(line: &str) -> Raw {
-    let body = line
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim_end_matches('/');
-    let (tag, mut rest) = body.split_once(' ').unwrap_or((body, ""));
-    let mut attrs = Vec::new();
-    while let Some((k, r)) = rest.split_once("=\"") {
-        let (v, r) = r.split_once('"').unwrap_or((r, ""));
-        attrs.push((k.trim().to_string(), v.to_string()));
-        rest = r;
-    }
-    Raw {
-        tag: tag.to_string(),
-        attrs,
-        content: None,
-    }
+/// Diagonal hatching: a light and a dark stripe, so it shows on any bar
+/// colour, in print and on dark pages alike.
+fn hatch_defs(id: &str, out: &mut String) {
+    let _ = write!(
+        out,
+        "<defs>\n<pattern id=\"{id}-hatch\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" \
+         patternTransform=\"rotate(45)\">\n\
+         <path d=\"M1.5 0V6\" stroke=\"#FFFFFF\" stroke-opacity=\"0.9\" stroke-width=\"2\"/>\n\
+         <path d=\"M4.5 0V6\" stroke=\"#000000\" stroke-opacity=\"0.65\" stroke-width=\"1.5\"/>\n\
+         </pattern>\n</defs>\n"
+    );
 }
 
-/// Splits plotters' output (one element per line; text spans three lines)
-/// into elements, skipping the root.
-fn parse(raw: &str) -> Vec<Raw> {
-    let mut out = Vec::new();
-    let mut lines = raw.lines();
-    while let Some(line) = lines.next() {
-        if line.starts_with("<svg") || line.starts_with("</") || !line.starts_with('<') {
-            continue;
-        }
-        let mut el = parse_tag(line);
-        if el.tag == "text" {
-            el.content = lines.next().map(str::to_string);
-        }
-        out.push(el);
-    }
-    out
-}
-
-fn scaled(v: &str) -> String {
-    coord(v.trim().parse::<i64>().unwrap_or(0))
-}
-
-fn scaled_points(v: &str) -> String {
-    let pts: Vec<String> = v
-        .split_whitespace()
-        .map(|p| {
-            let (x, y) = p.split_once(',').unwrap_or((p, "0"));
-            format!("{},{}", scaled(x), scaled(y))
-        })
-        .collect();
-    pts.join(" ")
-}
-
-/// Rewrites one element: geometry from plotters, paint and meaning from the
-/// scene item.
-fn rewrite(el: &Raw, item: &Item, out: &mut String) {
-    let (color, opacity) = item.paint.svg();
-    let mut a = String::new();
-    let mut geo = |names: &[&str]| {
-        for n in names {
-            a.push_str(&format!(" {n}=\"{}\"", scaled(el.get(n))));
-        }
-    };
-    match &item.shape {
-        Shape::Rect { .. } => geo(&["x", "y", "width", "height"]),
-        Shape::Circle { .. } => geo(&["cx", "cy", "r"]),
-        Shape::Text { .. } => geo(&["x", "y"]),
-        Shape::Line { .. } | Shape::Polygon { .. } => {
-            a.push_str(&format!(" points=\"{}\"", scaled_points(el.get("points"))));
-        }
-    }
-    match &item.shape {
-        Shape::Line { .. } => {
-            let w = scaled(el.get("stroke-width"));
-            a.push_str(&format!(" fill=\"none\" stroke=\"{color}\" stroke-width=\"{w}\""));
-            a.push_str(" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
-            if let Some(o) = opacity {
-                a.push_str(&format!(" stroke-opacity=\"{o}\""));
-            }
-        }
-        Shape::Text { size, bold, .. } => {
-            a.push_str(&format!(" dy=\"0.35em\" text-anchor=\"{}\"", el.get("text-anchor")));
-            a.push_str(&format!(" font-size=\"{}\"", fixed(*size)));
-            if *bold {
-                a.push_str(" font-weight=\"bold\"");
-            }
-            a.push_str(&format!(" fill=\"{color}\""));
-            if let Some(o) = opacity {
-                a.push_str(&format!(" fill-opacity=\"{o}\""));
-            }
-        }
-        _ => {
-            a.push_str(&format!(" fill=\"{color}\""));
-            if let Some(o) = opacity {
-                a.push_str(&format!(" fill-opacity=\"{o}\""));
-            }
-        }
-    }
-    match (&item.mark, item.class) {
-        (Some(m), _) => {
-            a.push_str(&format!(
-                " class=\"mark\" data-key=\"{}\" data-series=\"{}\" data-value=\"{}\"",
-                escape(&m.key),
-                escape(&m.series),
-                m.value
-            ));
-            if let Some(low) = m.low {
-                a.push_str(&format!(" data-low=\"{low}\""));
-            }
-            if let Some(s) = m.share {
-                a.push_str(&format!(" data-share=\"{}\"", fixed(s)));
-            }
-        }
-        (None, Some(c)) => a.push_str(&format!(" class=\"{c}\"")),
-        (None, None) => {}
-    }
-    match &el.content {
-        Some(text) => out.push_str(&format!("<text{a}>{text}</text>\n")),
-        None => out.push_str(&format!("<{}{a}/>\n", el.tag)),
-    }
-}
-
-/// Draws `scene` into a `WIDTH × height` SVG document with `<title>` and
+/// Writes `scene` as a `WIDTH × height` SVG document with `<title>` and
 /// `<desc>` (ids prefixed with `id`).
 pub fn document(scene: &Scene, height: f64, id: &str, title: &str, desc: &str) -> Result<String, String> {
     let height = height.ceil().max(1.0);
-    let mut raw = String::new();
-    {
-        let size = ((WIDTH * UNITS) as u32, (height * UNITS) as u32);
-        let area = SVGBackend::with_string(&mut raw, size).into_drawing_area();
-        for item in &scene.items {
-            draw(&area, item)?;
-        }
-        area.present()
-            .map_err(|e| format!("plotters could not finish the chart: {e}"))?;
-    }
-    let els = parse(&raw);
-    if els.len() != scene.items.len() {
-        return Err(format!(
-            "internal: plotters drew {} elements for {} shapes",
-            els.len(),
-            scene.items.len()
-        ));
-    }
-    let id = escape(id);
-    let mut out = format!(
+    let eid = escape(id);
+    let mut out = String::with_capacity(256 + scene.items.len() * 120);
+    let _ = write!(
+        out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" \
-         aria-labelledby=\"{id}-title {id}-desc\" class=\"quire-chart\" \
+         aria-labelledby=\"{eid}-title {eid}-desc\" class=\"quire-chart\" \
          style=\"max-width:100%;height:auto\" font-family=\"{FONT_FAMILY}\">\n\
-         <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
+         <title id=\"{eid}-title\">{}</title>\n<desc id=\"{eid}-desc\">{}</desc>\n",
         fixed(WIDTH),
         fixed(height),
         escape(title),
         escape(desc)
     );
-    for (el, item) in els.iter().zip(&scene.items) {
-        rewrite(el, item, &mut out);
+    if scene.items.iter().any(|i| i.paint == Paint::Hatch) {
+        hatch_defs(&eid, &mut out);
+    }
+    let size = ((WIDTH * UNITS) as u32, (height * UNITS) as u32);
+    let mut a = String::new();
+    {
+        let mut w = SvgWriter::new(&mut out, size);
+        for item in &scene.items {
+            attrs(item, id, &mut a);
+            w.set_attrs(&a);
+            draw(&mut w, item).map_err(|e| format!("could not write the chart: {e:?}"))?;
+        }
     }
     out.push_str("</svg>\n");
     Ok(out)
@@ -277,6 +463,27 @@ mod tests {
         assert_eq!(coord(12345), "123.45");
         assert_eq!(coord(12340), "123.4");
         assert_eq!(coord(-5), "-0.05");
+        assert_eq!(coord(-150), "-1.5");
+        assert_eq!(coord(0), "0");
+        assert_eq!(coord(7), "0.07");
         assert_eq!(fixed(640.0), "640");
+    }
+
+    #[test]
+    fn plotters_elements_draw_into_the_writer() {
+        use plotters::prelude::*;
+        let mut out = String::new();
+        {
+            let area = SvgWriter::new(&mut out, (1000, 1000)).into_drawing_area();
+            area.draw(&Rectangle::new(
+                [(100, 200), (300, 500)],
+                RGBColor(0, 0x72, 0xB2).filled(),
+            ))
+            .unwrap();
+        }
+        assert_eq!(
+            out,
+            "<rect x=\"1\" y=\"2\" width=\"2\" height=\"3\" fill=\"#0072B2\"/>\n"
+        );
     }
 }

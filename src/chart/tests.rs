@@ -38,6 +38,7 @@ pub fn chart(kind: ChartKind, cats: &[(&str, &str)], series: &[(&str, &[f64])]) 
                 key: (*k).into(),
                 label: format!("Series {k}"),
                 values: v.iter().map(|x| Some(*x)).collect(),
+                ..Series::default()
             })
             .collect(),
         normalize: false,
@@ -45,7 +46,7 @@ pub fn chart(kind: ChartKind, cats: &[(&str, &str)], series: &[(&str, &[f64])]) 
         scale: Scale::Linear,
         decimals: 0,
         palette: vec![("us".into(), "#0072B2".into()), ("cn".into(), "#D55E00".into())],
-        lang: Lang::En,
+        ..ChartInput::default()
     }
 }
 
@@ -122,7 +123,7 @@ pub fn gallery() -> Vec<(ChartInput, Unit)> {
         &[("us", "美国"), ("cn", "中国"), ("x", "阿里云和腾讯云")],
         &[("usd", &[155.0, 42.0, 20.0])],
     );
-    c.lang = Lang::Zh;
+    c.words = crate::i18n::chinese().chart.clone();
     out.push((c, Unit("USD bn")));
     out
 }

@@ -37,63 +37,62 @@ pub fn width(s: &str, size: f64, bold: bool) -> f64 {
     em * size * if bold { 1.06 } else { 1.0 }
 }
 
-/// Splits into breakable pieces: words (with their trailing space kept off),
-/// and single wide characters, which CJK text may break between.
-fn tokens(s: &str) -> Vec<(String, bool)> {
-    // (piece, preceded_by_space)
-    let mut out: Vec<(String, bool)> = Vec::new();
+/// Splits into breakable pieces, as slices of `s`: words, and single wide
+/// characters, which CJK text may break between; each with whether a space
+/// came before it.
+fn tokens(s: &str) -> Vec<(&str, bool)> {
+    let mut out: Vec<(&str, bool)> = Vec::new();
     let mut space = false;
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut Vec<(String, bool)>, space: &mut bool| {
-        if !word.is_empty() {
-            out.push((std::mem::take(word), *space));
-            *space = false;
-        }
-    };
-    for c in s.chars() {
-        if c.is_whitespace() {
-            flush(&mut word, &mut out, &mut space);
-            space = !out.is_empty();
-        } else if is_wide(c) {
-            flush(&mut word, &mut out, &mut space);
-            out.push((c.to_string(), space));
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        let wide = is_wide(c);
+        if (c.is_whitespace() || wide)
+            && let Some(st) = start.take()
+        {
+            out.push((&s[st..i], space));
             space = false;
-        } else {
-            word.push(c);
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else if wide {
+            out.push((&s[i..i + c.len_utf8()], space));
+            space = false;
+        } else if start.is_none() {
+            start = Some(i);
         }
     }
-    flush(&mut word, &mut out, &mut space);
+    if let Some(st) = start {
+        out.push((&s[st..], space));
+    }
     out
 }
 
-/// Greedy wrap to `max` px. Nothing is ever dropped: a word wider than `max`
-/// is broken between characters rather than shortened.
+/// Greedy wrap to `max` px, breaking only at spaces and between wide (CJK)
+/// characters. Nothing is ever dropped or split inside a word: a word wider
+/// than `max` gets a line of its own and overflows, so callers size their
+/// room from [`longest_word`].
 pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    let mut line_w = 0.0;
+    let space_w = width(" ", size, false);
     for (tok, space) in tokens(s) {
-        let joined = if line.is_empty() {
-            tok.clone()
-        } else if space {
-            format!("{line} {tok}")
-        } else {
-            format!("{line}{tok}")
-        };
-        if width(&joined, size, false) <= max || line.is_empty() && width(&tok, size, false) <= max {
-            line = joined;
+        let tok_w = width(tok, size, false);
+        if line.is_empty() {
+            line.push_str(tok);
+            line_w = tok_w;
             continue;
         }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        for c in tok.chars() {
-            let next = format!("{line}{c}");
-            if !line.is_empty() && width(&next, size, false) > max {
-                lines.push(std::mem::take(&mut line));
-                line.push(c);
-            } else {
-                line = next;
+        let extra = if space { space_w } else { 0.0 };
+        if line_w + extra + tok_w <= max + 1e-9 {
+            if space {
+                line.push(' ');
             }
+            line.push_str(tok);
+            line_w += extra + tok_w;
+        } else {
+            lines.push(std::mem::replace(&mut line, tok.to_string()));
+            line_w = tok_w;
         }
     }
     if !line.is_empty() || lines.is_empty() {
@@ -102,12 +101,35 @@ pub fn wrap(s: &str, max: f64, size: f64) -> Vec<String> {
     lines
 }
 
+/// Shortens `s` to fit `max` px, ending in "…"; unchanged when it fits.
+pub fn abbreviate(s: &str, max: f64, size: f64) -> String {
+    if width(s, size, false) <= max {
+        return s.to_string();
+    }
+    let budget = max - width("…", size, false);
+    let mut out = String::new();
+    let mut w = 0.0;
+    for c in s.chars() {
+        let cw = width(c.encode_utf8(&mut [0; 4]), size, false);
+        if w + cw > budget {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    format!("{}…", out.trim_end())
+}
+
 /// Like [`wrap`], but evens out the lines ("中国大陆地区的七家科技公" + "司"
 /// becomes two halves): the narrowest width giving the same line count.
 pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
-    let n = wrap(s, max, size).len();
+    if width(s, size, false) <= max {
+        return vec![s.split_whitespace().collect::<Vec<_>>().join(" ")];
+    }
+    let first = wrap(s, max, size);
+    let n = first.len();
     if n <= 1 {
-        return wrap(s, max, size);
+        return first;
     }
     let (mut lo, mut hi) = (size, max);
     for _ in 0..14 {
@@ -143,17 +165,28 @@ pub fn min_width_for_lines(s: &str, size: f64, max_lines: usize) -> f64 {
 /// Escapes text for SVG content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
+    push_escaped(&mut out, s);
     out
+}
+
+/// Appends `s` escaped for SVG content and attribute values, copying runs
+/// that need no escaping in one go.
+pub fn push_escaped(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// Joins a low and a high formatted value into one range label, sharing the
@@ -202,6 +235,10 @@ mod tests {
         let zh = wrap("阿里云和腾讯云", 45.0, 14.0);
         assert_eq!(zh.concat(), "阿里云和腾讯云");
         assert!(zh.iter().all(|l| width(l, 14.0, false) <= 45.0));
+        let farm = wrap("University Farm", 40.0, 14.0);
+        assert_eq!(farm, ["University", "Farm"], "never split inside a word");
+        assert_eq!(abbreviate("Alibaba Cloud", 60.0, 12.0), "Alibaba…");
+        assert!(width(&abbreviate("Alibaba Cloud", 60.0, 12.0), 12.0, false) <= 60.0);
         let even = wrap_balanced("中国大陆地区的七家科技公司", 180.0, 14.0);
         assert_eq!(even.len(), 2);
         assert!(even[1].chars().count() >= 6, "{even:?}");

@@ -9,6 +9,8 @@ use super::ChartInput;
 pub const WIDTH: f64 = 640.0;
 /// Clear space kept between any element and the viewBox edge.
 pub const PAD: f64 = 8.0;
+/// The visible title of a standalone chart file.
+pub const TITLE_SIZE: f64 = 17.0;
 /// Category labels (bars, donut segments).
 pub const LABEL_SIZE: f64 = 14.0;
 /// Value labels on marks.
@@ -21,6 +23,64 @@ pub const LEGEND_SIZE: f64 = 13.0;
 pub const LINE_HEIGHT: f64 = 1.25;
 /// Gap between a text and the thing it labels.
 pub const GAP: f64 = 6.0;
+
+/// Outline width of a computed (hatched) mark.
+pub const HATCH_OUTLINE: &str = "1.5";
+
+/// Line points closer than this (px) are drawn as a bare line, no dots.
+pub const DOT_SPACING: f64 = 8.0;
+
+/// Horizontal bars: the rows of a chart never take more than this height,
+/// so with caption and source the figure fits one A4 page (640 px wide
+/// prints about 170 mm wide, so 1 px is about 0.27 mm).
+pub const MAX_ROWS_H: f64 = 760.0;
+/// Row height of a horizontal bar chart with room to spare.
+pub const ROW_H: f64 = 44.0;
+/// Bar thickness as a share of its row when rows are squeezed.
+pub const BAR_SHARE: f64 = 0.62;
+/// Bar thickness in a roomy row (single bars, stacked bars).
+pub const BAR_H: f64 = 26.0;
+/// Stacked bars are a little thicker, to fit labels inside segments.
+pub const STACK_H: f64 = 30.0;
+/// Smallest text a squeezed chart may use (about 8 pt in print).
+pub const MIN_TEXT: f64 = 11.0;
+
+/// Vertical bars: a single bar takes this share of its band, up to
+/// [`COLUMN_MAX`] px wide.
+pub const COLUMN_SHARE: f64 = 0.6;
+/// Widest single vertical bar.
+pub const COLUMN_MAX: f64 = 96.0;
+/// Grouped bars: the group takes this share of its band.
+pub const GROUP_SHARE: f64 = 0.8;
+/// Widest bar within a group.
+pub const GROUP_BAR_MAX: f64 = 72.0;
+/// Gap between bars of one group.
+pub const GROUP_GAP: f64 = 3.0;
+/// Height of the value axis of vertical charts (bars, lines).
+pub const PLOT_H: f64 = 220.0;
+/// Gap between tick labels and the plot.
+pub const TICK_GAP: f64 = 8.0;
+/// Width of the emphasised zero line.
+pub const BASELINE_W: f64 = 1.5;
+/// Stroke of a data line.
+pub const LINE_W: f64 = 2.5;
+/// Radius of a line chart's dot; computed values get [`DOT_R_DERIVED`], so
+/// the hatching shows.
+pub const DOT_R: f64 = 4.0;
+/// Radius of a computed value's (hatched) dot.
+pub const DOT_R_DERIVED: f64 = 5.0;
+/// Side of a legend swatch.
+pub const SWATCH: f64 = 12.0;
+/// Space between legend entries.
+pub const LEGEND_SPACING: f64 = 18.0;
+/// Longest label column of horizontal bars, as a share of the width.
+pub const LABEL_COLUMN_SHARE: f64 = 0.38;
+/// Turn of crowded category labels, in degrees.
+pub const TURNED: f64 = -45.0;
+
+/// Opacity of the wash under an area chart's lines: light enough that
+/// overlapping areas and gridlines stay visible.
+pub const AREA_OPACITY: &str = "0.22";
 
 /// Font stack with CJK fonts, so Chinese labels never fall back to boxes.
 pub const FONT_FAMILY: &str =
@@ -44,7 +104,14 @@ impl Rgb {
 
     /// `#RRGGBB`, the form written into the SVG.
     pub fn hex(self) -> String {
-        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        let mut s = String::with_capacity(7);
+        s.push('#');
+        for c in [self.0, self.1, self.2] {
+            s.push(char::from(DIGITS[usize::from(c >> 4)]));
+            s.push(char::from(DIGITS[usize::from(c & 15)]));
+        }
+        s
     }
 
     /// WCAG relative luminance, to pick readable text on a coloured bar.
@@ -78,17 +145,23 @@ pub const DARK_TEXT: Rgb = Rgb(0x11, 0x11, 0x11);
 /// Text on dark fills.
 pub const WHITE: Rgb = Rgb(0xFF, 0xFF, 0xFF);
 
-/// Okabe–Ito, ordered so the first colours are the most distinct; black is
-/// left out because it vanishes on a dark page, yellow is last because it is
-/// faint on white.
-pub const OKABE_ITO: [Rgb; 7] = [
+/// Series colours: Okabe–Ito without black (it vanishes on a dark page)
+/// and yellow (faint on white), then Paul Tol's olive, purple and teal and
+/// a darker Okabe–Ito blue, so eight series never share a colour. Every one
+/// is mid-light: at least 3:1 against a near-black page and 1.9:1 against
+/// white (they fill areas; text never sits on the page in them), and the
+/// first six stay distinct under the common colour-vision deficiencies.
+pub const PALETTE: [Rgb; 10] = [
     Rgb(0x00, 0x72, 0xB2),
     Rgb(0xD5, 0x5E, 0x00),
     Rgb(0x00, 0x9E, 0x73),
     Rgb(0xE6, 0x9F, 0x00),
     Rgb(0x56, 0xB4, 0xE9),
     Rgb(0xCC, 0x79, 0xA7),
-    Rgb(0xF0, 0xE4, 0x42),
+    Rgb(0x99, 0x99, 0x33),
+    Rgb(0xAA, 0x44, 0x99),
+    Rgb(0x44, 0xAA, 0x99),
+    Rgb(0x88, 0x66, 0xCC),
 ];
 
 /// Slate for bars that stand for no entity in particular; it reads on light
@@ -110,6 +183,11 @@ pub enum Paint {
     Grid,
     /// A fixed colour (data marks and text on them).
     Color(Rgb),
+    /// A light wash of a data colour (the area under a line).
+    Tint(Rgb),
+    /// Diagonal hatching with an ink outline, laid over a mark whose value
+    /// quire computed.
+    Hatch,
 }
 
 impl Paint {
@@ -121,25 +199,29 @@ impl Paint {
             Paint::Ink => Rgb(0x22, 0x22, 0x22),
             Paint::Muted => Rgb(0x55, 0x55, 0x55),
             Paint::Grid => Rgb(0xDD, 0xDD, 0xDD),
-            Paint::Color(c) => c,
+            Paint::Color(c) | Paint::Tint(c) => c,
+            Paint::Hatch => Rgb(0x22, 0x22, 0x22),
         }
     }
 
     /// `(colour, opacity)` as written into the SVG.
-    pub fn svg(self) -> (String, Option<&'static str>) {
+    pub fn svg(self) -> (std::borrow::Cow<'static, str>, Option<&'static str>) {
+        const INK: std::borrow::Cow<'static, str> = std::borrow::Cow::Borrowed("currentColor");
         match self {
-            Paint::Ink => ("currentColor".into(), None),
-            Paint::Muted => ("currentColor".into(), Some("0.72")),
-            Paint::Grid => ("currentColor".into(), Some("0.16")),
-            Paint::Color(c) => (c.hex(), None),
+            Paint::Ink | Paint::Hatch => (INK, None),
+            Paint::Muted => (INK, Some("0.72")),
+            Paint::Grid => (INK, Some("0.16")),
+            Paint::Color(c) => (c.hex().into(), None),
+            Paint::Tint(c) => (c.hex().into(), Some(AREA_OPACITY)),
         }
     }
 }
 
 /// Assigns colours to keys: the report palette wins, so an entity keeps its
-/// colour in every chart; other keys take Okabe–Ito in order, skipping the
-/// colours the report palette reserves, so "United States blue" never also
-/// means "chips".
+/// colour in every chart; other keys take [`PALETTE`] in order, first the
+/// colours the report palette does not reserve (so "United States blue"
+/// never also means "chips"), then reserved ones this chart does not use,
+/// and only then repeat.
 pub struct Colors {
     explicit: Vec<(String, Rgb)>,
     free: Vec<Rgb>,
@@ -148,19 +230,24 @@ pub struct Colors {
 impl Colors {
     /// Builds the assignment for one chart.
     pub fn new(input: &ChartInput) -> Colors {
-        let explicit: Vec<(String, Rgb)> = input
-            .palette
+        // A colour set on the series in this chart comes first, so it wins.
+        let own = input
+            .series
             .iter()
-            .filter_map(|(k, v)| Rgb::parse(v).map(|c| (k.clone(), c)))
+            .filter_map(|s| s.color.as_deref().and_then(Rgb::parse).map(|c| (s.key.clone(), c)));
+        let explicit: Vec<(String, Rgb)> = own
+            .chain(
+                input
+                    .palette
+                    .iter()
+                    .filter_map(|(k, v)| Rgb::parse(v).map(|c| (k.clone(), c))),
+            )
             .collect();
-        let mut free: Vec<Rgb> = OKABE_ITO
+        let free: Vec<Rgb> = PALETTE
             .iter()
             .copied()
             .filter(|c| explicit.iter().all(|(_, e)| e != c))
             .collect();
-        if free.is_empty() {
-            free = OKABE_ITO.to_vec();
-        }
         Colors { explicit, free }
     }
 
@@ -174,14 +261,23 @@ impl Colors {
         self.explicit.iter().find(|(k, _)| k == key).map(|(_, c)| *c)
     }
 
-    /// Colours for a list of keys, in order: palette first, free colours
-    /// cycled for the rest.
-    pub fn for_keys<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> Vec<Rgb> {
+    /// Colours for a list of keys, in order: palette first, then colours no
+    /// other key of this chart uses, cycling only when all are taken.
+    pub fn for_keys<'a>(&self, keys: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Rgb> {
+        let taken: Vec<Rgb> = keys.clone().into_iter().filter_map(|k| self.explicit(k)).collect();
+        let spare: Vec<Rgb> = self
+            .free
+            .iter()
+            .chain(PALETTE.iter().filter(|c| !self.free.contains(c)))
+            .copied()
+            .filter(|c| !taken.contains(c))
+            .collect();
+        let spare = if spare.is_empty() { PALETTE.to_vec() } else { spare };
         let mut next = 0;
         keys.into_iter()
             .map(|k| {
                 self.explicit(k).unwrap_or_else(|| {
-                    let c = self.free[next % self.free.len()];
+                    let c = spare[next % spare.len()];
                     next += 1;
                     c
                 })
@@ -201,5 +297,54 @@ mod tests {
         assert_eq!(Rgb::parse("blue"), None);
         assert_eq!(Rgb(0, 0x72, 0xB2).text_on(), WHITE);
         assert_eq!(Rgb(0xF0, 0xE4, 0x42).text_on(), DARK_TEXT);
+    }
+
+    fn contrast(a: Rgb, b: Rgb) -> f64 {
+        let (x, y) = (a.luminance(), b.luminance());
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn palette_reads_on_light_and_dark_pages_and_never_repeats() {
+        for c in PALETTE {
+            assert!(contrast(c, WHITE) >= 1.9, "{} too faint on white", c.hex());
+            assert!(
+                contrast(c, Rgb(0x12, 0x12, 0x12)) >= 3.0,
+                "{} too dark on a dark page",
+                c.hex()
+            );
+        }
+        let input = ChartInput {
+            palette: vec![("us".into(), "#0072B2".into()), ("cn".into(), "#D55E00".into())],
+            ..ChartInput::default()
+        };
+        let colors = Colors::new(&input);
+        let keys = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        let got = colors.for_keys(keys);
+        for (i, c) in got.iter().enumerate() {
+            assert!(!got[i + 1..].contains(c), "colour {} repeats: {got:?}", c.hex());
+        }
+        assert_eq!(got[0], PALETTE[2], "reserved colours come last");
+        let mixed = colors.for_keys(["us", "a", "b", "c", "d", "e", "f", "g"]);
+        assert_eq!(mixed[0], PALETTE[0]);
+        assert!(!mixed[1..].contains(&PALETTE[0]));
+        let mut own = input.clone();
+        own.series = vec![
+            super::super::Series {
+                key: "us".into(),
+                color: Some("#123456".into()),
+                ..Default::default()
+            },
+            super::super::Series {
+                key: "x".into(),
+                color: Some("#ABCDEF".into()),
+                ..Default::default()
+            },
+        ];
+        let colors = Colors::new(&own);
+        assert_eq!(
+            colors.for_keys(["us", "x", "cn"]),
+            [Rgb(0x12, 0x34, 0x56), Rgb(0xAB, 0xCD, 0xEF), PALETTE[1]]
+        );
     }
 }

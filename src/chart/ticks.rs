@@ -90,6 +90,35 @@ pub fn linear(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale,
     )
 }
 
+/// Round ticks inside `lo..hi` (a numeric x axis, which need not start at
+/// zero), about `target` of them, labelled as plain numbers ("2015").
+pub fn span(lo: f64, hi: f64, target: usize) -> Vec<Tick> {
+    if hi <= lo {
+        return vec![Tick {
+            value: lo,
+            label: plain(lo, 0),
+        }];
+    }
+    let step = nice_step((hi - lo) / target.max(1) as f64);
+    let unit = step_value(1, step);
+    let decimals = if step.1 < 0 { (-step.1) as usize } else { 0 };
+    let k_lo = (lo / unit - 1e-9).ceil() as i64;
+    let k_hi = (hi / unit + 1e-9).floor() as i64;
+    (k_lo..=k_hi)
+        .map(|k| {
+            let value = step_value(k, step);
+            Tick {
+                value,
+                label: plain(value, decimals),
+            }
+        })
+        .collect()
+}
+
+fn plain(v: f64, decimals: usize) -> String {
+    format!("{v:.decimals$}")
+}
+
 /// Decade ticks covering `lo..hi` (both positive); `every` thins them when
 /// labels would collide.
 pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
@@ -166,6 +195,14 @@ mod tests {
         assert_eq!(s, Scale::Linear { lo: 0.0, hi: 0.3 });
         let (s, _) = linear(-12.0, 40.0, 5, &Plain);
         assert_eq!(s, Scale::Linear { lo: -20.0, hi: 40.0 });
+    }
+
+    #[test]
+    fn numeric_x_ticks_stay_inside_the_data() {
+        let t = span(2013.0, 2025.0, 6);
+        let labels: Vec<&str> = t.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["2014", "2016", "2018", "2020", "2022", "2024"]);
+        assert_eq!(span(0.5, 0.5, 4)[0].value, 0.5);
     }
 
     #[test]

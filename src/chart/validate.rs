@@ -54,7 +54,12 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
                     s.key, c.key
                 ));
             }
-            if v < 0.0 && matches!(input.kind, ChartKind::Donut | ChartKind::StackedBar) {
+            if v < 0.0
+                && matches!(
+                    input.kind,
+                    ChartKind::Donut | ChartKind::StackedBar | ChartKind::StackedColumn
+                )
+            {
                 let what = if input.kind == ChartKind::Donut {
                     "donut"
                 } else {
@@ -67,7 +72,35 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
             }
         }
     }
+    check_x(input)?;
     check_kind(input).map_err(ChartError)
+}
+
+fn check_x(input: &ChartInput) -> Result<(), ChartError> {
+    let Some(x) = &input.x else { return Ok(()) };
+    let fail = |msg: String| Err(ChartError(msg));
+    if !matches!(input.kind, ChartKind::Line | ChartKind::Area) {
+        return fail("a numeric x axis works with `type: line` or `type: area` only; remove `x:`".into());
+    }
+    if x.len() != input.categories.len() {
+        return fail(format!(
+            "`x:` has {} numbers for {} categories; give one per row",
+            x.len(),
+            input.categories.len()
+        ));
+    }
+    for (i, w) in x.windows(2).enumerate() {
+        if w[0] >= w[1] || !w[0].is_finite() || !w[1].is_finite() {
+            return fail(format!(
+                "`x:` must increase row by row, but `{}` ({}) is not below `{}` ({}); sort the rows by x",
+                input.categories[i].key,
+                w[0],
+                input.categories[i + 1].key,
+                w[1]
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_kind(input: &ChartInput) -> Result<(), String> {
@@ -105,10 +138,15 @@ fn check_kind(input: &ChartInput) -> Result<(), String> {
             "this chart type shows one series but {n} were given; use `grouped-bar` or `stacked-bar` for several"
         ));
     }
-    if input.normalize && input.kind != ChartKind::StackedBar {
-        return Err("`normalize: true` applies to `stacked-bar` only; remove it".into());
+    if input.normalize && !matches!(input.kind, ChartKind::StackedBar | ChartKind::StackedColumn) {
+        return Err("`normalize: true` applies to `stacked-bar` and `stacked-column` only; remove it".into());
     }
-    if input.scale == Scale::Log && matches!(input.kind, ChartKind::StackedBar | ChartKind::Donut) {
+    if input.scale == Scale::Log
+        && matches!(
+            input.kind,
+            ChartKind::StackedBar | ChartKind::StackedColumn | ChartKind::Donut
+        )
+    {
         return Err("a log scale cannot show parts of a whole; use `scale: linear` for stacked bars and donuts".into());
     }
     match input.kind {
@@ -118,7 +156,7 @@ fn check_kind(input: &ChartInput) -> Result<(), String> {
                 return Err("every value is zero, so there is no whole to divide; check the data".into());
             }
         }
-        ChartKind::StackedBar if input.normalize => {
+        ChartKind::StackedBar | ChartKind::StackedColumn if input.normalize => {
             for (i, c) in input.categories.iter().enumerate() {
                 if input.series.iter().filter_map(|s| s.values[i]).sum::<f64>() <= 0.0 {
                     return Err(format!(

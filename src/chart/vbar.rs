@@ -3,14 +3,14 @@
 //! their band; value labels sit inside the bar top or just above it.
 
 use super::axis::{self, Ctx};
-use super::scene::{Anchor, BBox, Mark, Scene, item_bbox, overlaps};
+use super::scene::{Anchor, BBox, Mark, Scene, item_bbox, overlaps, rect_shape};
 use super::text;
-use super::theme::{GAP, PAD, Paint, Rgb, VALUE_SIZE, WIDTH};
+use super::theme::{
+    COLUMN_MAX, COLUMN_SHARE, GAP, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, PAD, PLOT_H, Paint, Rgb, TICK_GAP,
+    VALUE_SIZE, WIDTH,
+};
 use super::ticks::{self, Scale};
 use super::{ChartKind, Scale as AxisScale};
-
-/// Height of the plot area; the chart grows around it for labels.
-pub const PLOT_H: f64 = 220.0;
 
 /// One bar in a category band.
 struct Bar {
@@ -23,6 +23,9 @@ struct Bar {
     label: String,
     /// Ranges centre their label inside the bar.
     centre: bool,
+    /// Stack segments: label only inside, never above (the next segment
+    /// sits there).
+    inside_only: bool,
 }
 
 fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
@@ -46,6 +49,7 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 value: to,
                 low,
                 share: None,
+                derived: input.series.iter().any(|s| s.is_derived(i)),
             };
             out.push(Bar {
                 cat: i,
@@ -56,9 +60,13 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 mark,
                 label,
                 centre: input.range,
+                inside_only: false,
             });
         }
         return (out, 1);
+    }
+    if input.kind == ChartKind::StackedColumn {
+        return (stacks(ctx), 1);
     }
     let colors = ctx.series_colors();
     for (i, c) in input.categories.iter().enumerate() {
@@ -68,6 +76,7 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 key: c.key.clone(),
                 series: s.key.clone(),
                 value: v,
+                derived: s.is_derived(i),
                 ..Mark::default()
             };
             out.push(Bar {
@@ -79,10 +88,53 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 mark,
                 label: ctx.value(v),
                 centre: false,
+                inside_only: false,
             });
         }
     }
     (out, input.series.len())
+}
+
+/// Stacked columns: each series' piece sits on the one before, scaled to
+/// 100 % per category when normalised.
+fn stacks(ctx: &Ctx) -> Vec<Bar> {
+    let input = ctx.input;
+    let colors = ctx.series_colors();
+    let mut out = Vec::new();
+    for (i, c) in input.categories.iter().enumerate() {
+        let total: f64 = input.series.iter().filter_map(|s| s.values[i]).sum();
+        let k = if input.normalize { 100.0 / total } else { 1.0 };
+        let mut at = 0.0;
+        for (s, color) in input.series.iter().zip(&colors) {
+            let Some(v) = s.values[i] else { continue };
+            let share = v / total * 100.0;
+            let label = if input.normalize {
+                axis::share_text(ctx.fmt, &input.words, share, input.decimals)
+            } else {
+                ctx.value(v)
+            };
+            out.push(Bar {
+                cat: i,
+                slot: 0,
+                from: Some(at),
+                to: at + v * k,
+                color: *color,
+                mark: Mark {
+                    key: c.key.clone(),
+                    series: s.key.clone(),
+                    value: v,
+                    share: input.normalize.then_some(share),
+                    derived: s.is_derived(i),
+                    ..Mark::default()
+                },
+                label,
+                centre: true,
+                inside_only: true,
+            });
+            at += v * k;
+        }
+    }
+    out
 }
 
 /// Lays out vertical bars.
@@ -92,20 +144,23 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let log = input.scale == AxisScale::Log;
     let ends = bars.iter().flat_map(|b| b.from.into_iter().chain([b.to]));
     let domain = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, ctx.fmt);
-    let left = PAD + axis::tick_width(&ticks) + 8.0;
+    let share_fmt = axis::ShareFmt(ctx.fmt, &input.words);
+    let tick_fmt: &dyn super::ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
+    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, tick_fmt);
     let right = WIDTH - PAD;
     let n = input.categories.len();
-    let band = (right - left) / n as f64;
+    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
+    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, false);
+    let (left, band) = (cat.left, cat.band);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
     let mut sc = Scene::default();
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
 
-    let gap = 3.0;
+    let gap = GROUP_GAP;
     let bw = if slots == 1 {
-        (band * 0.6).min(96.0)
+        (band * COLUMN_SHARE).min(COLUMN_MAX)
     } else {
-        ((band * 0.8 - gap * (slots - 1) as f64) / slots as f64).min(72.0)
+        ((band * GROUP_SHARE - gap * (slots - 1) as f64) / slots as f64).min(GROUP_BAR_MAX)
     };
     let group = bw * slots as f64 + gap * (slots - 1) as f64;
     let mut rects: Vec<BBox> = Vec::new();
@@ -113,20 +168,39 @@ pub fn layout(ctx: &Ctx) -> Scene {
     for b in &bars {
         let x0 = left + band * (b.cat as f64 + 0.5) - group / 2.0 + (bw + gap) * b.slot as f64;
         let (yb, ye) = (y(b.from.unwrap_or(scale.base())), y(b.to));
-        let item = sc.rect((x0, yb), (x0 + bw, ye), Paint::Color(b.color));
-        item.mark = Some(b.mark.clone());
-        rects.push(item_bbox(&item.shape));
+        let shape = rect_shape((x0, yb), (x0 + bw, ye));
+        rects.push(item_bbox(&shape));
+        sc.mark(shape, Paint::Color(b.color), b.mark.clone());
         let xc = x0 + bw / 2.0;
         let (w, h) = (text::width(&b.label, VALUE_SIZE, false), (yb - ye).abs());
-        let fits = h >= VALUE_SIZE + 2.0 * GAP + 4.0 && w <= bw - 2.0 * GAP;
+        // A computed bar keeps its number outside, clear of the hatching;
+        // stack pieces have no outside, so theirs gets a halo instead.
+        let room = h >= VALUE_SIZE + 2.0 * GAP + 4.0 && w <= bw - 2.0 * GAP;
+        let fits = room && (!b.mark.derived || b.inside_only);
         let up = if ye <= yb { 1.0 } else { -1.0 };
         let on = Paint::Color(b.color.text_on());
         let half = GAP + VALUE_SIZE / 2.0;
-        match (fits, b.centre) {
+        if b.inside_only && !fits {
+            continue;
+        }
+        let item = match (fits, b.centre) {
             (true, true) => labels.text(xc, (yb + ye) / 2.0, &b.label, VALUE_SIZE, Anchor::Middle, on),
             (true, false) => labels.text(xc, ye + up * half, &b.label, VALUE_SIZE, Anchor::Middle, on),
             (false, _) => labels.text(xc, ye - up * half, &b.label, VALUE_SIZE, Anchor::Middle, Paint::Ink),
         };
+        if fits && b.mark.derived {
+            item.halo = Some(b.color);
+        }
+    }
+    if input.kind == ChartKind::StackedColumn && !input.normalize {
+        // Each stack's total above it.
+        for i in 0..n {
+            let total: f64 = input.series.iter().filter_map(|s| s.values[i]).sum();
+            if input.series.iter().any(|s| s.values[i].is_some()) {
+                let yt = y(total) - GAP - VALUE_SIZE / 2.0;
+                labels.text(cat.x(i), yt, &ctx.value(total), VALUE_SIZE, Anchor::Middle, Paint::Ink);
+            }
+        }
     }
     let base_y = y(scale.base());
     let xs: Vec<f64> = (0..n).map(|i| left + band * (i as f64 + 0.5)).collect();
@@ -142,8 +216,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
             );
         }
     }
-    let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    axis::draw_band_labels(&mut sc, &names, band, &xs, PLOT_H);
+    cat.draw(&mut sc, PLOT_H);
     if clash(&labels, &rects, &sc.text_boxes()) {
         // Labels wider than their bars would cover a neighbour; the axis and
         // the description still carry every value.
@@ -153,7 +226,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
     sc.items.extend(labels.items);
-    if input.kind == ChartKind::GroupedBar && input.series.len() >= 2 {
+    if matches!(input.kind, ChartKind::GroupedBar | ChartKind::StackedColumn) && input.series.len() >= 2 {
         let entries: Vec<(String, Rgb)> = input
             .series
             .iter()
@@ -168,14 +241,38 @@ pub fn layout(ctx: &Ctx) -> Scene {
 
 /// Whether any value label touches another label, a bar other than its own
 /// (the one it is centred on), another text, or leaves the viewBox sides.
+/// A sweep over boxes sorted by left edge, so crowded charts stay n·log n.
 fn clash(labels: &Scene, rects: &[BBox], texts: &[BBox]) -> bool {
+    #[derive(PartialEq)]
+    enum Kind {
+        Label,
+        Bar,
+        Text,
+    }
     let boxes: Vec<BBox> = labels.items.iter().map(|i| item_bbox(&i.shape)).collect();
-    boxes.iter().enumerate().any(|(i, b)| {
-        let own = |r: &BBox| b.0 >= r.0 - 0.01 && b.2 <= r.2 + 0.01;
-        b.0 < PAD
-            || b.2 > WIDTH - PAD
-            || boxes.iter().skip(i + 1).any(|o| overlaps(*b, *o))
-            || rects.iter().any(|r| !own(r) && overlaps(*b, *r))
-            || texts.iter().any(|t| overlaps(*b, *t))
-    })
+    if boxes.iter().any(|b| b.0 < PAD || b.2 > WIDTH - PAD) {
+        return true;
+    }
+    let mut all: Vec<(BBox, Kind)> = boxes.into_iter().map(|b| (b, Kind::Label)).collect();
+    all.extend(rects.iter().map(|r| (*r, Kind::Bar)));
+    all.extend(texts.iter().map(|t| (*t, Kind::Text)));
+    all.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
+    let own = |label: &BBox, bar: &BBox| label.0 >= bar.0 - 0.01 && label.2 <= bar.2 + 0.01;
+    for (i, (a, ka)) in all.iter().enumerate() {
+        for (b, kb) in &all[i + 1..] {
+            if b.0 >= a.2 - 0.01 {
+                break;
+            }
+            let hit = match (ka, kb) {
+                (Kind::Label, Kind::Bar) => !own(a, b) && overlaps(*a, *b),
+                (Kind::Bar, Kind::Label) => !own(b, a) && overlaps(*a, *b),
+                (Kind::Label, _) | (_, Kind::Label) => overlaps(*a, *b),
+                _ => false,
+            };
+            if hit {
+                return true;
+            }
+        }
+    }
+    false
 }

@@ -135,33 +135,43 @@ fn figure(
     source: &SourceLine,
 ) -> Result<(String, Option<String>), Diagnostic> {
     match &f.body {
-        FigureBody::Chart { input, unit, derived } => {
+        FigureBody::Chart { input, unit } => {
             let fmt = UnitFormat { unit, lang: doc.lang };
-            let mut svg = chart::render(input, &fmt).map_err(|e| {
+            let failed = |e: chart::ChartError| {
                 Diagnostic::error(f.loc.clone(), format!("chart `{}`: {e}", f.key))
                     .hint("fix the data or the chart block")
-            })?;
+            };
             // The author's description says what to see; the generated one
             // states the data. Screen readers get both, the point first.
             let desc_open = format!("<desc id=\"{}-desc\">", input.id);
-            if let (Some(at), false) = (svg.find(&desc_open), f.description.is_empty()) {
-                let point = format!("{} ", html_escape::encode_text(&f.description));
-                svg.insert_str(at + desc_open.len(), &point);
-            }
+            let with_point = |mut svg: String| {
+                if let (Some(at), false) = (svg.find(&desc_open), f.description.is_empty()) {
+                    let point = format!("{} ", html_escape::encode_text(&f.description));
+                    svg.insert_str(at + desc_open.len(), &point);
+                }
+                svg
+            };
+            let svg = with_point(chart::render(input, &fmt).map_err(failed)?);
+            // The file in charts/ may travel alone: it draws its own title,
+            // unit and source line.
+            let mut alone = (**input).clone();
+            alone.unit_label = unit.to_string();
+            alone.source = source.text.clone();
+            let file = with_point(chart::render_standalone(&alone, &fmt).map_err(failed)?);
             let view = FigureView {
                 id: &f.html_id,
                 number: f.number,
                 label: doc.ui.label("fig", f.number),
                 title: &f.title,
-                svg: svg.clone(),
+                svg,
                 caption: &f.caption,
                 description: &f.description,
                 source,
                 chart_file: format!("charts/{}.svg", f.key),
-                data: data_table(doc, f, input, &fmt, derived),
+                data: data_table(doc, f, input, &fmt),
             };
             let html = render_one(tera, "partials/figure.html", "figure", &view, doc)?;
-            Ok((html, Some(svg)))
+            Ok((html, Some(file)))
         }
         FigureBody::Table(t) => Ok((table(doc, tera, f, t, source)?, None)),
         FigureBody::Stats(tiles) => Ok((stats(doc, tera, f, tiles)?, None)),
@@ -169,13 +179,7 @@ fn figure(
 }
 
 /// A chart's numbers, formatted as on its axis, for the table under it.
-fn data_table(
-    doc: &Document,
-    f: &Figure,
-    input: &chart::ChartInput,
-    fmt: &UnitFormat,
-    derived: &[Vec<bool>],
-) -> DataTableView {
+fn data_table(doc: &Document, f: &Figure, input: &chart::ChartInput, fmt: &UnitFormat) -> DataTableView {
     use chart::ValueFormat as _;
     DataTableView {
         corner: doc.ui.label("fig", f.number),
@@ -189,12 +193,11 @@ fn data_table(
                 cells: input
                     .series
                     .iter()
-                    .enumerate()
-                    .map(|(k, s)| match s.values.get(i).copied().flatten() {
+                    .map(|s| match s.values.get(i).copied().flatten() {
                         Some(v) => CellView {
                             text: fmt.format(v, input.decimals),
                             value: crate::transform::inline::machine(v * fmt.unit.factor()),
-                            derived: derived.get(k).and_then(|d| d.get(i)).copied().unwrap_or(false),
+                            derived: s.derived.get(i).copied().unwrap_or(false),
                         },
                         None => CellView {
                             text: "–".into(),

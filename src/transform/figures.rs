@@ -12,16 +12,8 @@ use crate::yaml::{Doc, Node};
 /// What a figure shows.
 #[derive(Debug, Clone)]
 pub enum FigureBody {
-    /// A chart; `unit` formats its axis; `derived[series][category]` marks
-    /// the values quire computed.
-    Chart {
-        /// What to draw.
-        input: ChartInput,
-        /// The axis unit.
-        unit: Unit,
-        /// Which values are derived, per series and category.
-        derived: Vec<Vec<bool>>,
-    },
+    /// A chart; `unit` formats its axis.
+    Chart { input: Box<ChartInput>, unit: Unit },
     /// A table of formatted values.
     Table(TableData),
     /// Headline numbers.
@@ -319,16 +311,29 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         "scale",
         "digits",
     ])?;
-    let type_node = root.req("type", "bar, hbar, grouped-bar, stacked-bar, line or donut")?;
+    let type_node = root.req(
+        "type",
+        "bar, hbar, grouped-bar, stacked-bar, stacked-column, line or donut",
+    )?;
     let kind = match type_node.str()?.as_str() {
         "bar" => ChartKind::Bar,
         "hbar" => ChartKind::HBar,
         "grouped-bar" => ChartKind::GroupedBar,
         "stacked-bar" => ChartKind::StackedBar,
+        "stacked-column" => ChartKind::StackedColumn,
         "line" => ChartKind::Line,
         "donut" => ChartKind::Donut,
+        "area" => ChartKind::Area,
         other => {
-            let kinds = ["bar", "hbar", "grouped-bar", "stacked-bar", "line", "donut"];
+            let kinds = [
+                "bar",
+                "hbar",
+                "grouped-bar",
+                "stacked-bar",
+                "stacked-column",
+                "line",
+                "donut",
+            ];
             let hint = closest(other, kinds).map_or(format!("use one of: {}", kinds.join(", ")), |c| {
                 format!("did you mean `{c}`?")
             });
@@ -441,6 +446,14 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
                 key: ds.fields[f].key.clone(),
                 label: ds.fields[f].label.get(ctx.lang).to_string(),
                 values: rows.iter().map(|&r| value(r, f)).collect(),
+                derived: rows
+                    .iter()
+                    .map(|&r| {
+                        let name = format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key);
+                        ctx.values.get(&name).is_some_and(|v| v.formula.is_some())
+                    })
+                    .collect(),
+                ..Series::default()
             })
             .collect(),
         normalize: root.get("normalize").map(|n| n.bool()).transpose()?.unwrap_or(false),
@@ -452,23 +465,16 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             .transpose()?
             .unwrap_or(default_digits),
         palette: ctx.report.meta.palette.clone(),
-        lang: if ctx.lang == Lang::ZH {
-            chart::Lang::Zh
-        } else {
-            chart::Lang::En
-        },
+        words: ctx.ui.chart.clone(),
+        ..ChartInput::default()
     };
-    let derived = fields
-        .iter()
-        .map(|&f| {
-            rows.iter()
-                .map(|&r| {
-                    ctx.values
-                        .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
-                        .is_some_and(|v| v.formula.is_some())
-                })
-                .collect()
-        })
-        .collect();
-    Ok(head.figure("fig", number, &ds.id, FigureBody::Chart { input, unit, derived }))
+    Ok(head.figure(
+        "fig",
+        number,
+        &ds.id,
+        FigureBody::Chart {
+            input: Box::new(input),
+            unit,
+        },
+    ))
 }

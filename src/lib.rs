@@ -63,7 +63,14 @@ pub struct Options {
 
 /// Runs every stage but writing; returns the files to write.
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
-    let report = match load::load(root, &mut outcome.files) {
+    let loaded = load::load(root, &mut outcome.files);
+    // Invisible control characters are refused where they are (see diag::is_forbidden_control).
+    let control = outcome.files.control_chars();
+    if !control.is_empty() {
+        outcome.diagnostics.extend(control);
+        return None;
+    }
+    let report = match loaded {
         Ok(mut r) => {
             if let Some(lang) = opts.lang {
                 r.meta.lang = lang;

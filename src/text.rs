@@ -1,6 +1,6 @@
 //! Reader-facing text in more than one language, and small text utilities.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -102,9 +102,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Makes readable, stable HTML ids from headings: lower-case letters, digits
 /// and CJK characters kept, everything else folded into single hyphens. Ids
 /// already taken get `-2`, `-3` … so every id on the page is unique.
+///
+/// Each base remembers the next suffix to try, so making the same heading
+/// unique n times costs O(n log n), not O(n²) probes.
 #[derive(Debug, Default)]
 pub struct IdSet {
     taken: BTreeSet<String>,
+    next: BTreeMap<String, usize>,
 }
 
 impl IdSet {
@@ -122,15 +126,28 @@ impl IdSet {
     pub fn unique(&mut self, text: &str, fallback: &str) -> String {
         let mut base = slug(text);
         if base.is_empty() {
-            base = fallback.to_string();
+            base = slug(fallback);
         }
-        let mut id = base.clone();
-        let mut n = 2;
-        while !self.taken.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if base.is_empty() {
+            base = "id".to_string();
         }
-        id
+        self.unique_slug(base)
+    }
+
+    /// `base` itself if free, else `base-N` with the smallest N not yet tried.
+    fn unique_slug(&mut self, base: String) -> String {
+        if !self.next.contains_key(&base) && self.taken.insert(base.clone()) {
+            self.next.insert(base.clone(), 2);
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
@@ -169,6 +186,12 @@ mod tests {
         assert_eq!(ids.unique("Risks", "h"), "risks");
         assert_eq!(ids.unique("Risks", "h"), "risks-2");
         assert_eq!(ids.unique("!!", "h"), "h");
+        // A taken `risks-3` is skipped, and the counter never goes back.
+        ids.reserve("risks-3");
+        assert_eq!(ids.unique("Risks", "h"), "risks-4");
+        assert_eq!(ids.unique("Risks-2", "h"), "risks-2-2");
+        // Markup in a fallback never survives into an id.
+        assert_eq!(ids.unique("", "a\"><b>"), "a-b");
     }
 
     #[test]

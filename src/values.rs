@@ -52,6 +52,9 @@ pub struct CheckResult {
 #[derive(Debug, Default)]
 pub struct Values {
     values: BTreeMap<String, Value>,
+    /// Stated values refused (out of range), so formulas reading them fail
+    /// quietly instead of reporting them unknown.
+    refused: std::collections::BTreeSet<String>,
     /// Checks in declaration order.
     pub checks: Vec<CheckResult>,
 }
@@ -72,6 +75,7 @@ impl Values {
     /// Evaluates every value and check of `report`.
     pub fn compute(report: &Report) -> Result<Values, Vec<Diagnostic>> {
         let mut v = Values::default();
+        let mut errors = Vec::new();
         let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         for ds in &report.datasets {
             for row in &ds.rows {
@@ -85,10 +89,16 @@ impl Values {
                     let digits = field.digits.unwrap_or(field.unit.default_digits());
                     match &cell.value {
                         CellValue::Given(n) => {
+                            let q = field.unit.quantity(*n);
+                            if let Err(m) = in_range(q.value) {
+                                errors.push(Diagnostic::error(cell.loc.clone(), format!("`{name}` {m}")).hint(RANGE_HINT));
+                                v.refused.insert(name);
+                                continue;
+                            }
                             v.values.insert(
                                 name,
                                 Value {
-                                    q: field.unit.quantity(*n),
+                                    q,
                                     unit: field.unit.clone(),
                                     digits,
                                     dataset: ds.id.clone(),
@@ -134,12 +144,9 @@ impl Values {
                 );
             }
         }
-        let names: Vec<String> = pending.keys().cloned().collect();
-        let mut errors = Vec::new();
-        for name in names {
-            let mut stack = Vec::new();
-            if let Err(e) = v.resolve(&name, &mut pending, &mut stack, report)
-                && !errors.contains(&e)
+        for name in v.order(&pending, report, &mut errors) {
+            if let Some(p) = pending.remove(&name)
+                && let Err(e) = v.evaluate(&name, p, report)
             {
                 errors.push(e);
             }
@@ -259,44 +266,105 @@ impl Values {
         }
     }
 
-    fn resolve(
-        &mut self,
-        name: &str,
-        pending: &mut BTreeMap<String, Pending>,
-        stack: &mut Vec<String>,
-        report: &Report,
-    ) -> Result<(), Diagnostic> {
-        if self.values.contains_key(name) {
-            return Ok(());
-        }
-        let Some(p) = pending.get(name) else { return Ok(()) };
-        if stack.iter().any(|s| s == name) {
-            let mut chain = stack.clone();
-            chain.push(name.to_string());
-            let at = chain.iter().position(|s| s == name).unwrap_or(0);
-            return Err(Diagnostic::error(
-                p.loc.clone(),
-                format!("`{name}` depends on itself: {}", chain[at..].join(" → ")),
-            )
-            .hint("break the cycle: one of these values must be stated, not derived"));
-        }
-        stack.push(name.to_string());
-        let (expr, dataset, row, loc) = (p.expr, p.dataset, p.row, p.loc.clone());
-        // Resolve dependencies first so the evaluation below finds them all.
-        for dep in expr.names() {
-            let found = Values::candidates(dep, dataset, row, report)
-                .into_iter()
-                .find(|c| self.values.contains_key(c) || pending.contains_key(c));
-            match found {
-                Some(c) => self.resolve(&c, pending, stack, report)?,
-                None => {
-                    return Err(Diagnostic::error(loc, format!("in `{}`: {}", p_src(pending, name), self.unknown(dep, report)))
-                        .hint("check the spelling; names are `dataset.row.field`, `dataset.derived`, or a field of the same row"));
+    /// The pending formulas in an order where each comes after everything it
+    /// reads, found with an explicit stack (no recursion per dependency, so a
+    /// chain of any length is fine). Unknown names and cycles become errors;
+    /// formulas that read a failed one are left out silently (one error per cause).
+    fn order(&self, pending: &BTreeMap<String, Pending>, report: &Report, errors: &mut Vec<Diagnostic>) -> Vec<String> {
+        let mut mark: BTreeMap<&str, Mark> = BTreeMap::new();
+        let mut out = Vec::new();
+        for start in pending.keys() {
+            if mark.contains_key(start.as_str()) {
+                continue;
+            }
+            // Each frame: a name and the pending names it reads, with a cursor.
+            let mut stack: Path = Vec::new();
+            match self.deps(start, pending, report) {
+                Ok(deps) => stack.push((start, deps, 0)),
+                Err(e) => {
+                    errors.extend(e);
+                    mark.insert(start, Mark::Failed);
+                    continue;
+                }
+            }
+            mark.insert(start, Mark::Open);
+            while let Some((name, deps, i)) = stack.last_mut() {
+                let name: &str = name;
+                if *i == deps.len() {
+                    stack.pop();
+                    mark.insert(name, Mark::Done);
+                    out.push(name.to_string());
+                    continue;
+                }
+                let dep = deps[*i];
+                *i += 1;
+                match mark.get(dep) {
+                    Some(Mark::Done) => {}
+                    Some(Mark::Failed) => fail(&mut stack, &mut mark),
+                    Some(Mark::Open) => {
+                        let at = stack.iter().position(|(n, _, _)| *n == dep).unwrap_or(0);
+                        let mut chain: Vec<&str> = stack[at..].iter().map(|(n, _, _)| *n).collect();
+                        chain.push(dep);
+                        if let Some(p) = pending.get(dep) {
+                            errors.push(
+                                Diagnostic::error(
+                                    p.loc.clone(),
+                                    format!("`{dep}` depends on itself: {}", chain.join(" → ")),
+                                )
+                                .hint("break the cycle: one of these values must be stated, not derived"),
+                            );
+                        }
+                        fail(&mut stack, &mut mark);
+                    }
+                    None => match self.deps(dep, pending, report) {
+                        Ok(next) => {
+                            mark.insert(dep, Mark::Open);
+                            stack.push((dep, next, 0));
+                        }
+                        Err(e) => {
+                            errors.extend(e);
+                            mark.insert(dep, Mark::Failed);
+                            fail(&mut stack, &mut mark);
+                        }
+                    },
                 }
             }
         }
-        stack.pop();
-        let p = pending.remove(name).expect("pending value present");
+        out
+    }
+
+    /// The pending names `name`'s formula reads; `Err(Some(_))` for a name
+    /// nobody declared, `Err(None)` when it reads a refused value.
+    fn deps<'p>(
+        &self,
+        name: &str,
+        pending: &'p BTreeMap<String, Pending>,
+        report: &Report,
+    ) -> Result<Vec<&'p str>, Option<Diagnostic>> {
+        let Some(p) = pending.get(name) else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        for dep in p.expr.names() {
+            let found = Values::candidates(dep, p.dataset, p.row, report)
+                .into_iter()
+                .find(|c| self.values.contains_key(c) || pending.contains_key(c) || self.refused.contains(c));
+            match found {
+                Some(c) if self.refused.contains(&c) => return Err(None),
+                Some(c) => {
+                    if let Some((k, _)) = pending.get_key_value(&c) {
+                        out.push(k.as_str());
+                    }
+                }
+                None => {
+                    return Err(Some(Diagnostic::error(p.loc.clone(), format!("in `{}`: {}", p.src, self.unknown(dep, report)))
+                        .hint("check the spelling; names are `dataset.row.field`, `dataset.derived`, or a field of the same row")));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Evaluates one formula whose dependencies are all computed.
+    fn evaluate(&mut self, name: &str, p: Pending, report: &Report) -> Result<(), Diagnostic> {
         let mut lookup = |n: &str| self.lookup_in(n, p.dataset, p.row, report).map(|(_, v)| v.q.clone());
         let q = match p.expr.eval(&mut lookup) {
             Ok(Val::Q(q)) => q,
@@ -308,8 +376,8 @@ impl Values {
             }
             Err(m) => return Err(Diagnostic::error(p.loc, format!("in `{}`: {m}", p.src))),
         };
-        if !q.value.is_finite() {
-            return Err(Diagnostic::error(p.loc, format!("`{}` is not a finite number", p.src)));
+        if let Err(m) = in_range(q.value) {
+            return Err(Diagnostic::error(p.loc, format!("`{}` {m}", p.src)).hint(RANGE_HINT));
         }
         let unit = match p.unit {
             Some(u) if *u.dim() != q.dim => {
@@ -348,6 +416,43 @@ impl Values {
     }
 }
 
-fn p_src(pending: &BTreeMap<String, Pending>, name: &str) -> String {
-    pending.get(name).map(|p| p.src.to_string()).unwrap_or_default()
+/// Where a pending formula stands in [`Values::order`].
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    /// On the current path.
+    Open,
+    /// Placed in the order.
+    Done,
+    /// Has an error, or reads one that has.
+    Failed,
+}
+
+/// A path of the depth-first walk: each name with the pending names it reads
+/// and how many of them were visited.
+type Path<'a> = Vec<(&'a str, Vec<&'a str>, usize)>;
+
+/// Marks every name on the path as failed and ends the path: each reads the
+/// next, so all of them read a formula whose error is already reported.
+fn fail<'a>(stack: &mut Path<'a>, mark: &mut BTreeMap<&'a str, Mark>) {
+    for (n, _, _) in stack.drain(..) {
+        mark.insert(n, Mark::Failed);
+    }
+}
+
+/// The largest magnitude a value may have, in base units (a quadrillion:
+/// more than any economy, population or power figure a report states). Past
+/// it, numbers print as nonsense such as "USD inf trillion", so they are refused.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
+const RANGE_HINT: &str = "check the number and its unit: values must be finite and below 10^15 in base units";
+
+/// Whether `v` can be shown: finite and below [`MAX_MAGNITUDE`].
+fn in_range(v: f64) -> Result<(), String> {
+    if !v.is_finite() {
+        Err("is not a finite number".into())
+    } else if v.abs() >= MAX_MAGNITUDE {
+        Err(format!("is {v:e} in base units, beyond the limit of 1e15"))
+    } else {
+        Ok(())
+    }
 }

@@ -15,6 +15,7 @@ pub mod render;
 pub mod text;
 pub mod transform;
 pub mod units;
+pub mod url;
 pub mod values;
 pub mod write;
 pub mod yaml;

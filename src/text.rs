@@ -134,6 +134,20 @@ impl IdSet {
         self.unique_slug(base)
     }
 
+    /// A fresh id built from `base`, which is kept as written (so `intro--fn-1`
+    /// keeps its double hyphen) except that any character other than a
+    /// letter, a digit, `-` or `_` becomes `-`: the result is always a safe id.
+    pub fn unique_from(&mut self, base: &str) -> String {
+        let mut base: String = base
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .collect();
+        if base.is_empty() {
+            base = "id".to_string();
+        }
+        self.unique_slug(base)
+    }
+
     /// `base` itself if free, else `base-N` with the smallest N not yet tried.
     fn unique_slug(&mut self, base: String) -> String {
         if !self.next.contains_key(&base) && self.taken.insert(base.clone()) {
@@ -192,6 +206,9 @@ mod tests {
         assert_eq!(ids.unique("Risks-2", "h"), "risks-2-2");
         // Markup in a fallback never survives into an id.
         assert_eq!(ids.unique("", "a\"><b>"), "a-b");
+        assert_eq!(ids.unique_from("x--fn-1"), "x--fn-1");
+        assert_eq!(ids.unique_from("x--fn-1"), "x--fn-1-2");
+        assert_eq!(ids.unique_from("<x\">"), "-x--");
     }
 
     #[test]

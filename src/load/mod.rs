@@ -109,8 +109,20 @@ type Order = Option<(Vec<(String, Loc)>, Loc)>;
 
 fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
     root.only_keys(&[
-        "title", "subtitle", "authors", "date", "lang", "sections", "palette", "sources",
+        "title", "subtitle", "authors", "date", "lang", "sections", "palette", "sources", "html",
     ])?;
+    let html = match root.get("html") {
+        Some(n) => match n.str()?.as_str() {
+            "trusted" => HtmlPolicy::Trusted,
+            "sanitize" => HtmlPolicy::Sanitize,
+            other => {
+                return Err(n
+                    .error(format!("unknown html policy `{other}`"))
+                    .hint("use `trusted` (raw HTML kept as written) or `sanitize` (cleaned)"));
+            }
+        },
+        None => HtmlPolicy::Trusted,
+    };
     let lang_node = root.get("lang");
     let lang = match &lang_node {
         Some(n) => Lang::parse(&n.str()?).ok_or_else(|| n.error("unknown language").hint("use `en` or `zh`"))?,
@@ -156,7 +168,13 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
                 publisher,
                 title: n.req("title", "the publication's title")?.text()?,
                 date: n.req("date", "its date as printed")?.text()?,
-                url: n.get("url").map(|u| u.str()).transpose()?.unwrap_or_default(),
+                url: match n.get("url") {
+                    Some(u) => crate::url::safe_url(&u.str()?, crate::url::UrlUse::Link).ok_or_else(|| {
+                        u.error("this address's scheme is not allowed")
+                            .hint("use an http, https or mailto address, or a relative one")
+                    })?,
+                    None => String::new(),
+                },
                 note: opt_text(&n, "note")?,
                 loc: n.loc(),
                 id,
@@ -175,6 +193,7 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
         lang,
         palette,
         sources,
+        html,
     };
     Ok((meta, order))
 }

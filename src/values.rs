@@ -145,10 +145,16 @@ impl Values {
             }
         }
         for name in v.order(&pending, report, &mut errors) {
+            // A formula reading one that failed is skipped: one error per cause.
+            if v.deps(&name, &pending, report).is_err() {
+                v.refused.insert(name);
+                continue;
+            }
             if let Some(p) = pending.remove(&name)
                 && let Err(e) = v.evaluate(&name, p, report)
             {
                 errors.push(e);
+                v.refused.insert(name);
             }
         }
         if !errors.is_empty() {
@@ -305,6 +311,13 @@ impl Values {
                         let at = stack.iter().position(|(n, _, _)| *n == dep).unwrap_or(0);
                         let mut chain: Vec<&str> = stack[at..].iter().map(|(n, _, _)| *n).collect();
                         chain.push(dep);
+                        // A long cycle is named by its ends, so the message stays short.
+                        if chain.len() > 12 {
+                            let tail = chain.split_off(chain.len() - 3);
+                            chain.truncate(6);
+                            chain.push("…");
+                            chain.extend(tail);
+                        }
                         if let Some(p) = pending.get(dep) {
                             errors.push(
                                 Diagnostic::error(
@@ -355,7 +368,7 @@ impl Values {
                     }
                 }
                 None => {
-                    return Err(Some(Diagnostic::error(p.loc.clone(), format!("in `{}`: {}", p.src, self.unknown(dep, report)))
+                    return Err(Some(Diagnostic::error(p.loc.clone(), format!("in `{}`: {}", quoted(p.src), self.unknown(dep, report)))
                         .hint("check the spelling; names are `dataset.row.field`, `dataset.derived`, or a field of the same row")));
                 }
             }
@@ -374,10 +387,10 @@ impl Values {
                         .hint("move comparisons to `checks:`"),
                 );
             }
-            Err(m) => return Err(Diagnostic::error(p.loc, format!("in `{}`: {m}", p.src))),
+            Err(m) => return Err(Diagnostic::error(p.loc, format!("in `{}`: {m}", quoted(p.src)))),
         };
         if let Err(m) = in_range(q.value) {
-            return Err(Diagnostic::error(p.loc, format!("`{}` {m}", p.src)).hint(RANGE_HINT));
+            return Err(Diagnostic::error(p.loc, format!("`{}` {m}", quoted(p.src))).hint(RANGE_HINT));
         }
         let unit = match p.unit {
             Some(u) if *u.dim() != q.dim => {
@@ -385,7 +398,7 @@ impl Values {
                     p.loc,
                     format!(
                         "unit mismatch: `{}` gives {} but the unit `{}` measures {}",
-                        p.src,
+                        quoted(p.src),
                         q.dim,
                         u,
                         u.dim()
@@ -439,6 +452,16 @@ fn fail<'a>(stack: &mut Path<'a>, mark: &mut BTreeMap<&'a str, Mark>) {
     }
 }
 
+/// A formula as quoted in a message: whole when short, else its start, so a
+/// message stays one readable line whatever the formula's length.
+fn quoted(src: &str) -> String {
+    const MAX: usize = 80;
+    match src.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &src[..i]),
+        None => src.to_string(),
+    }
+}
+
 /// The largest magnitude a value may have, in base units (a quadrillion:
 /// more than any economy, population or power figure a report states). Past
 /// it, numbers print as nonsense such as "USD inf trillion", so they are refused.
@@ -449,10 +472,143 @@ const RANGE_HINT: &str = "check the number and its unit: values must be finite a
 /// Whether `v` can be shown: finite and below [`MAX_MAGNITUDE`].
 fn in_range(v: f64) -> Result<(), String> {
     if !v.is_finite() {
-        Err("is not a finite number".into())
+        Err("is not a finite number (values must stay below 1e15 in base units)".into())
     } else if v.abs() >= MAX_MAGNITUDE {
         Err(format!("is {v:e} in base units, beyond the limit of 1e15"))
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Citation, Derived, Field, Meta, Row};
+
+    /// A report with one dataset: row `us` with `usd: 150` (USD bn), and `derived`.
+    fn report(derived: Vec<(String, String)>) -> Report {
+        let unit = Unit::parse("USD bn").expect("unit");
+        let derived = derived
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, src))| Derived {
+                name,
+                expr: crate::expr::parse(&src).expect("formula parses"),
+                expr_src: src,
+                unit: Some(unit.clone()),
+                digits: None,
+                label: Text::default(),
+                loc: Loc::new("content/data/d.yaml", i + 10, 3),
+            })
+            .collect();
+        Report {
+            meta: Meta {
+                title: Text::plain("T"),
+                subtitle: Text::default(),
+                authors: Vec::new(),
+                date: String::new(),
+                lang: crate::text::Lang::En,
+                palette: Vec::new(),
+                sources: Vec::new(),
+                html: Default::default(),
+            },
+            sections: Vec::new(),
+            datasets: vec![Dataset {
+                id: "d".into(),
+                file: "content/data/d.yaml".into(),
+                title: Text::plain("D"),
+                scope: Text::default(),
+                source: Citation {
+                    cites: Vec::new(),
+                    note: Text::default(),
+                },
+                fields: vec![Field {
+                    key: "usd".into(),
+                    label: Text::plain("USD"),
+                    unit: unit.clone(),
+                    digits: None,
+                    loc: Loc::new("content/data/d.yaml", 3, 3),
+                }],
+                rows: vec![Row {
+                    key: "us".into(),
+                    label: Text::plain("US"),
+                    cells: vec![(
+                        "usd".into(),
+                        Cell {
+                            value: CellValue::Given(150.0),
+                            note: Text::default(),
+                            loc: Loc::new("content/data/d.yaml", 6, 5),
+                        },
+                    )],
+                    loc: Loc::new("content/data/d.yaml", 5, 3),
+                }],
+                derived,
+                checks: Vec::new(),
+            }],
+        }
+    }
+
+    /// `c0 = us.usd`, `c{i} = c{i-1} + 0`: each link reads the previous one.
+    fn chain(n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                let src = if i == 0 {
+                    "us.usd".to_string()
+                } else {
+                    format!("c{} + 0", i - 1)
+                };
+                (format!("c{i}"), src)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_chain_is_ordered_without_recursion() {
+        // Deep enough to overflow any recursive resolver's stack.
+        let r = report(chain(30_000));
+        let v = Values::compute(&r).expect("the chain computes");
+        assert_eq!(v.get("d.c29999").map(|x| x.q.value), Some(150e9));
+    }
+
+    #[test]
+    fn ordering_scales_n_log_n() {
+        let time = |n: usize| {
+            let r = report(chain(n));
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    Values::compute(&r).expect("computes");
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        time(1_000);
+        let ratio = time(10_000).as_secs_f64() / time(1_000).as_secs_f64().max(1e-6);
+        assert!(ratio < 20.0, "10× the values took {ratio:.1}× the time");
+    }
+
+    #[test]
+    fn a_long_cycle_is_one_error_at_its_start() {
+        let n = 10_000;
+        let cycle = (0..n).map(|i| (format!("c{i}"), format!("c{} * 2", (i + 1) % n))).collect();
+        let errors = Values::compute(&report(cycle)).expect_err("a cycle");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.starts_with("`d.c0` depends on itself: d.c0 → d.c1 → "));
+        assert_eq!(errors[0].loc.line, 10);
+        assert!(errors[0].message.chars().count() < 2_000 * 20, "bounded message");
+    }
+
+    #[test]
+    fn out_of_range_and_dependent_values_give_one_error() {
+        let mut r = report(vec![("big".into(), "us.usd * 1000000".into()), ("uses".into(), "big + 0".into())]);
+        let errors = Values::compute(&r).expect_err("too large");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].loc.line, 10);
+        assert!(errors[0].message.contains("1e15"), "{}", errors[0].message);
+        r.datasets[0].rows[0].cells[0].1.value = CellValue::Given(1e300);
+        let errors = Values::compute(&r).expect_err("infinite");
+        assert_eq!(errors.len(), 1, "the stated value, not its dependents: {errors:?}");
+        assert_eq!(errors[0].loc.line, 6);
     }
 }

@@ -189,11 +189,7 @@ impl SourceMap {
         let mut out = Vec::new();
         for (name, text) in &self.files {
             for (i, line) in text.split('\n').enumerate() {
-                let Some((col, c)) = line
-                    .chars()
-                    .enumerate()
-                    .find(|(_, c)| is_forbidden_control(*c))
-                else {
+                let Some((col, c)) = line.chars().enumerate().find(|(_, c)| is_forbidden_control(*c)) else {
                     continue;
                 };
                 out.push(

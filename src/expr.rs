@@ -219,11 +219,7 @@ impl Parser {
     /// A chain of `ops` (`+ -` or `* /`); sums are chains of products.
     fn chain(&mut self, ops: &[&str; 2]) -> Result<Expr, String> {
         let operand = |p: &mut Parser| {
-            if ops[0] == "+" {
-                p.chain(&["*", "/"])
-            } else {
-                p.unary()
-            }
+            if ops[0] == "+" { p.chain(&["*", "/"]) } else { p.unary() }
         };
         let first = operand(self)?;
         let mut rest = Vec::new();
@@ -417,7 +413,11 @@ fn same_dim(a: &Operand, b: &Operand, what: &str) -> Result<(), String> {
 
 /// The unit of `a op b` for `+ - min max`: a literal zero takes the other side's.
 fn joined_dim(a: &Operand, b: &Operand) -> Dim {
-    if a.zero_literal { b.q.dim.clone() } else { a.q.dim.clone() }
+    if a.zero_literal {
+        b.q.dim.clone()
+    } else {
+        a.q.dim.clone()
+    }
 }
 
 fn arith(op: char, a: Operand, b: Operand) -> Result<Operand, String> {
@@ -571,9 +571,13 @@ mod tests {
     fn a_literal_zero_matches_any_unit() {
         assert_eq!(eval("usd > 0").unwrap(), Val::Bool(true));
         assert_eq!(eval("0 < rmb and between(usd, 0, usd)").unwrap(), Val::Bool(true));
-        let Val::Q(q) = eval("0 + usd - 0").unwrap() else { panic!("a number") };
+        let Val::Q(q) = eval("0 + usd - 0").unwrap() else {
+            panic!("a number")
+        };
         assert_eq!(q.dim, Dim::base("USD"));
-        let Val::Q(q) = eval("sum(0, usd)").unwrap() else { panic!("a number") };
+        let Val::Q(q) = eval("sum(0, usd)").unwrap() else {
+            panic!("a number")
+        };
         assert_eq!(q.dim, Dim::base("USD"));
         // Only the literal: a computed zero keeps its unit.
         assert!(eval("usd > zero").unwrap_err().contains("unit mismatch"));

@@ -140,7 +140,13 @@ impl IdSet {
     pub fn unique_from(&mut self, base: &str) -> String {
         let mut base: String = base
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         if base.is_empty() {
             base = "id".to_string();

@@ -60,7 +60,8 @@ fn scheme(url: &str) -> Option<&str> {
     }
     let s = &url[..end];
     let valid = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     // Anything else before the colon makes a relative path, as in a browser.
     valid.then_some(s)
 }

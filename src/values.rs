@@ -91,7 +91,9 @@ impl Values {
                         CellValue::Given(n) => {
                             let q = field.unit.quantity(*n);
                             if let Err(m) = in_range(q.value) {
-                                errors.push(Diagnostic::error(cell.loc.clone(), format!("`{name}` {m}")).hint(RANGE_HINT));
+                                errors.push(
+                                    Diagnostic::error(cell.loc.clone(), format!("`{name}` {m}")).hint(RANGE_HINT),
+                                );
                                 v.refused.insert(name);
                                 continue;
                             }
@@ -354,7 +356,9 @@ impl Values {
         pending: &'p BTreeMap<String, Pending>,
         report: &Report,
     ) -> Result<Vec<&'p str>, Option<Diagnostic>> {
-        let Some(p) = pending.get(name) else { return Ok(Vec::new()) };
+        let Some(p) = pending.get(name) else {
+            return Ok(Vec::new());
+        };
         let mut out = Vec::new();
         for dep in p.expr.names() {
             let found = Values::candidates(dep, p.dataset, p.row, report)
@@ -591,17 +595,26 @@ mod tests {
     #[test]
     fn a_long_cycle_is_one_error_at_its_start() {
         let n = 10_000;
-        let cycle = (0..n).map(|i| (format!("c{i}"), format!("c{} * 2", (i + 1) % n))).collect();
+        let cycle = (0..n)
+            .map(|i| (format!("c{i}"), format!("c{} * 2", (i + 1) % n)))
+            .collect();
         let errors = Values::compute(&report(cycle)).expect_err("a cycle");
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].message.starts_with("`d.c0` depends on itself: d.c0 → d.c1 → "));
+        assert!(
+            errors[0]
+                .message
+                .starts_with("`d.c0` depends on itself: d.c0 → d.c1 → ")
+        );
         assert_eq!(errors[0].loc.line, 10);
         assert!(errors[0].message.chars().count() < 2_000 * 20, "bounded message");
     }
 
     #[test]
     fn out_of_range_and_dependent_values_give_one_error() {
-        let mut r = report(vec![("big".into(), "us.usd * 1000000".into()), ("uses".into(), "big + 0".into())]);
+        let mut r = report(vec![
+            ("big".into(), "us.usd * 1000000".into()),
+            ("uses".into(), "big + 0".into()),
+        ]);
         let errors = Values::compute(&r).expect_err("too large");
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].loc.line, 10);

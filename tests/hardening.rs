@@ -73,13 +73,22 @@ fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
     let _serial = serial();
     let fx = Fixture::new();
     for (what, expr) in [
-        ("parentheses", format!("{}us.usd{}", "(".repeat(10_000), ")".repeat(10_000))),
+        (
+            "parentheses",
+            format!("{}us.usd{}", "(".repeat(10_000), ")".repeat(10_000)),
+        ),
         ("unary minus", format!("{}us.usd", "-".repeat(10_000))),
-        ("calls", format!("{}us.usd{}", "abs(".repeat(10_000), ")".repeat(10_000))),
+        (
+            "calls",
+            format!("{}us.usd{}", "abs(".repeat(10_000), ")".repeat(10_000)),
+        ),
     ] {
         fx.write(
             CAPEX,
-            &common::CAPEX_YAML.replace("checks:\n", &format!("  deep: {{expr: \"{expr}\", unit: USD bn}}\nchecks:\n")),
+            &common::CAPEX_YAML.replace(
+                "checks:\n",
+                &format!("  deep: {{expr: \"{expr}\", unit: USD bn}}\nchecks:\n"),
+            ),
         );
         let r = fx.check(&["--format", "json"]);
         r.assert_no_panic(what);
@@ -120,7 +129,10 @@ fn a_chain_of_derived_values_is_evaluated_without_recursion() {
     }
     fx.write(
         CAPEX,
-        &common::CAPEX_YAML.replace("checks:\n", &format!("{derived}checks:\n  - id: chain_ok\n    assert: \"approx(d399, us.usd, 0.001)\"\n")),
+        &common::CAPEX_YAML.replace(
+            "checks:\n",
+            &format!("{derived}checks:\n  - id: chain_ok\n    assert: \"approx(d399, us.usd, 0.001)\"\n"),
+        ),
     );
     let r = fx.check(&["--format", "json"]);
     r.assert_no_panic("a chain of derived values");
@@ -135,7 +147,10 @@ fn a_long_cycle_is_one_located_error() {
     for i in 0..300 {
         derived.push_str(&format!("  c{i}: {{expr: \"c{} * 2\"}}\n", (i + 1) % 300));
     }
-    fx.write(CAPEX, &common::CAPEX_YAML.replace("checks:\n", &format!("{derived}checks:\n")));
+    fx.write(
+        CAPEX,
+        &common::CAPEX_YAML.replace("checks:\n", &format!("{derived}checks:\n")),
+    );
     let r = fx.check(&["--format", "json"]);
     r.assert_no_panic("a long cycle");
     r.assert_code(1, "a long cycle");
@@ -194,7 +209,10 @@ fn many_warnings_scale_linearly() {
     // Every typed 150 equals capex.us.usd: one warning each.
     let fx = Fixture::new();
     assert_scales("typed-number warnings", 500, |n| {
-        fx.write(INTRO, &format!("{}\n{}\n", common::INTRO_MD, "It was 150 then. ".repeat(n)));
+        fx.write(
+            INTRO,
+            &format!("{}\n{}\n", common::INTRO_MD, "It was 150 then. ".repeat(n)),
+        );
         let ds = check(&fx);
         assert_eq!(ds.iter().filter(|d| d.message.contains("is typed")).count(), n);
     });
@@ -217,7 +235,14 @@ fn many_datasets_rows_and_bindings_scale() {
     let _serial = serial();
     let fx = Fixture::new();
     assert_scales("bound values", 300, |n| {
-        fx.write(INTRO, &format!("{}\n{}\n", common::INTRO_MD, "We bind {{capex.us.usd}} again. ".repeat(n)));
+        fx.write(
+            INTRO,
+            &format!(
+                "{}\n{}\n",
+                common::INTRO_MD,
+                "We bind {{capex.us.usd}} again. ".repeat(n)
+            ),
+        );
         assert!(errors(&check(&fx)).is_empty());
     });
 }
@@ -227,7 +252,12 @@ fn many_datasets_rows_and_bindings_scale() {
 #[test]
 fn a_javascript_source_url_is_a_located_error() {
     let _serial = serial();
-    for url in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "vbscript:x"] {
+    for url in [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+    ] {
         let fx = Fixture::new();
         fx.replace(
             "content/report.yaml",
@@ -295,7 +325,10 @@ fn markdown_link_addresses_are_checked_even_when_html_is_trusted() {
     let (urls, _) = links_and_handlers(md_part);
     for u in &urls {
         let l = u.to_ascii_lowercase();
-        assert!(!l.contains("javascript") && !l.contains("vbscript") && !l.starts_with("data:text"), "{u}");
+        assert!(
+            !l.contains("javascript") && !l.contains("vbscript") && !l.starts_with("data:text"),
+            "{u}"
+        );
     }
     assert!(urls.iter().any(|u| u == "https://example.org"), "{urls:?}");
     assert!(urls.iter().any(|u| u.starts_with("data:image/png")), "{urls:?}");
@@ -318,7 +351,10 @@ fn sanitize_removes_scripts_frames_handlers_and_unsafe_links() {
     assert!(!handler, "an on* handler survived");
     for u in &urls {
         let l = u.to_ascii_lowercase();
-        assert!(!l.contains("javascript") && !l.contains("vbscript") && !l.starts_with("data:text"), "{u}");
+        assert!(
+            !l.contains("javascript") && !l.contains("vbscript") && !l.starts_with("data:text"),
+            "{u}"
+        );
     }
     let tags: Vec<String> = elements(body).into_iter().map(|e| e.tag).collect();
     assert!(!tags.iter().any(|t| t == "script" || t == "iframe"), "{tags:?}");
@@ -335,7 +371,10 @@ fn a_section_file_name_with_markup_cannot_inject() {
     let _serial = serial();
     let fx = Fixture::new();
     let name = "content/sections/03-x\"><script>alert(1)<\\script>.md";
-    fx.write(name, "---\ntitle: \"Third\"\n---\nA note.[^1] See @sec:intro.\n\n[^1]: Text.\n");
+    fx.write(
+        name,
+        "---\ntitle: \"Third\"\n---\nA note.[^1] See @sec:intro.\n\n[^1]: Text.\n",
+    );
     let r = fx.build(&["--format", "json"]);
     r.assert_no_panic("markup in a file name");
     if r.code == Some(0) {
@@ -343,7 +382,10 @@ fn a_section_file_name_with_markup_cannot_inject() {
         let tags: Vec<String> = elements(&html).into_iter().map(|e| e.tag).collect();
         assert!(!tags.iter().any(|t| t == "script"), "a script element was injected");
         for id in ids(&html) {
-            assert!(!id.contains('"') && !id.contains('<') && !id.contains('>'), "unsafe id `{id}`");
+            assert!(
+                !id.contains('"') && !id.contains('<') && !id.contains('>'),
+                "unsafe id `{id}`"
+            );
         }
     } else {
         let e = &r.errors()[0];
@@ -363,12 +405,19 @@ fn out_of_range_values_are_errors_where_they_are_declared() {
     let e = &r.errors()[0];
     let (line, _) = common::pos_in(&fx.read(CAPEX), "usd: 1e300");
     assert_eq!((e.file.as_str(), e.line), (CAPEX, line), "{e}");
-    assert!(e.message.contains("not a finite number") || e.message.contains("1e15"), "{e}");
+    assert!(
+        e.message.contains("not a finite number") || e.message.contains("1e15"),
+        "{e}"
+    );
     assert_eq!(r.errors().len(), 1, "one cause, one error: {:?}", r.errors());
 
     // A derived value that overflows is an error at its declaration.
     let fx = Fixture::new();
-    fx.replace(CAPEX, "checks:\n", "  huge: {expr: \"us.usd * us.usd * us.usd\", unit: USD bn}\nchecks:\n");
+    fx.replace(
+        CAPEX,
+        "checks:\n",
+        "  huge: {expr: \"us.usd * us.usd * us.usd\", unit: USD bn}\nchecks:\n",
+    );
     let r = fx.check(&["--format", "json"]);
     r.assert_code(1, "overflowing derived value");
     let e = &r.errors()[0];
@@ -428,7 +477,11 @@ fn json_and_github_diagnostics_go_to_stdout_and_the_summary_to_stderr() {
         let r = fx.check(&["--format", format]);
         r.assert_code(1, format);
         assert!(!r.stdout.trim().is_empty(), "{format}: nothing on stdout");
-        assert!(!r.stderr.contains(CAPEX), "{format}: diagnostics leaked to stderr:\n{}", r.stderr);
+        assert!(
+            !r.stderr.contains(CAPEX),
+            "{format}: diagnostics leaked to stderr:\n{}",
+            r.stderr
+        );
     }
     assert_eq!(fx.check(&["--format", "json"]).errors()[0].file, CAPEX);
     let r = fx.check(&[]);
@@ -441,7 +494,11 @@ fn summary_counts_are_singular_and_plural() {
     let _serial = serial();
     let fx = Fixture::new();
     fx.remove("content/sections/02-detail.md");
-    fx.replace(INTRO, "(@fig:capex; the split is in @fig:split and @tbl:shares)", "(@fig:capex)");
+    fx.replace(
+        INTRO,
+        "(@fig:capex; the split is in @fig:split and @tbl:shares)",
+        "(@fig:capex)",
+    );
     let r = fx.check(&[]);
     r.assert_code(0, "one section");
     assert!(r.stdout.is_empty(), "{}", r.stdout);

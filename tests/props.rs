@@ -16,7 +16,10 @@ use std::sync::OnceLock;
 fn base() -> &'static Path {
     static BASE: OnceLock<tempfile::TempDir> = OnceLock::new();
     BASE.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("quire-props-").tempdir().expect("temp dir");
+        let dir = tempfile::Builder::new()
+            .prefix("quire-props-")
+            .tempdir()
+            .expect("temp dir");
         copy_dir(&repo().join("content"), &dir.path().join("content"));
         copy_dir(&repo().join("templates"), &dir.path().join("templates"));
         let out = quire::build(dir.path(), &dir.path().join("output"));
@@ -64,8 +67,11 @@ fn paragraph() -> impl Strategy<Value = String> {
 }
 
 fn yaml_list() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec!["x", "y", "usd", "rmb", "us", "cn", "a", "b", "zz"]), 0..3)
-        .prop_map(|v| format!("[{}]", v.join(", ")))
+    prop::collection::vec(
+        prop::sample::select(vec!["x", "y", "usd", "rmb", "us", "cn", "a", "b", "zz"]),
+        0..3,
+    )
+    .prop_map(|v| format!("[{}]", v.join(", ")))
 }
 
 fn chart() -> impl Strategy<Value = String> {
@@ -85,15 +91,26 @@ fn chart() -> impl Strategy<Value = String> {
 }
 
 fn table() -> impl Strategy<Value = String> {
-    (prop::sample::select(vec!["gen", "capex", "nope"]), yaml_list(), yaml_list(), "[a-z]{1,6}", any::<bool>())
+    (
+        prop::sample::select(vec!["gen", "capex", "nope"]),
+        yaml_list(),
+        yaml_list(),
+        "[a-z]{1,6}",
+        any::<bool>(),
+    )
         .prop_map(|(data, cols, rows, id, total)| {
-            format!("```table\nid: {id}\ndata: {data}\ncolumns: {cols}\nrows: {rows}\ntitle: \"T\"\ntotal: {total}\n```\n")
+            format!(
+                "```table\nid: {id}\ndata: {data}\ncolumns: {cols}\nrows: {rows}\ntitle: \"T\"\ntotal: {total}\n```\n"
+            )
         })
 }
 
 fn stats() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(NAMES.to_vec()), 0..3).prop_map(|names| {
-        let items: String = names.iter().map(|n| format!("- value: {n}\n  label: \"L\"\n")).collect();
+        let items: String = names
+            .iter()
+            .map(|n| format!("- value: {n}\n  label: \"L\"\n"))
+            .collect();
         format!("```stats\n{items}```\n")
     })
 }
@@ -150,8 +167,24 @@ fn number() -> impl Strategy<Value = String> {
 fn formula() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop::sample::select(vec![
-            "a.x", "b.y", "total", "capex.us.usd", "1", "0", "100%", "+", "-", "*", "/", "(", ")", ">", "and",
-            "sum(", "between(", ",",
+            "a.x",
+            "b.y",
+            "total",
+            "capex.us.usd",
+            "1",
+            "0",
+            "100%",
+            "+",
+            "-",
+            "*",
+            "/",
+            "(",
+            ")",
+            ">",
+            "and",
+            "sum(",
+            "between(",
+            ",",
         ]),
         1..8,
     )

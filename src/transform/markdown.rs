@@ -8,12 +8,12 @@
 use super::inline::{self, Inline};
 use super::{Piece, Refs};
 use crate::diag::{Diagnostic, Loc};
+use crate::model::HtmlPolicy;
 use crate::model::Section;
 use crate::text::{IdSet, Lang, slug};
+use crate::url::{UrlUse, safe_url};
 use crate::values::Values;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use crate::model::HtmlPolicy;
-use crate::url::{UrlUse, safe_url};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -330,8 +330,11 @@ fn checked_url<'a>(dest: &str, usage: UrlUse, loc: Loc, found: &mut Findings) ->
         Some(u) => u.into(),
         None => {
             found.warnings.push(
-                Diagnostic::warning(loc, "this link's address uses a scheme that is not allowed; it was removed")
-                    .hint("link to an http, https or mailto address, or a relative one"),
+                Diagnostic::warning(
+                    loc,
+                    "this link's address uses a scheme that is not allowed; it was removed",
+                )
+                .hint("link to an http, https or mailto address, or a relative one"),
             );
             if usage == UrlUse::Link { "#".into() } else { "".into() }
         }
@@ -348,7 +351,11 @@ fn sanitize_inline(h: &str) -> String {
         && h.trim().ends_with('>')
         && !name.is_empty()
         && name.chars().all(|c| c.is_ascii_alphanumeric());
-    if bare && ammonia::Builder::default().clone_tags().contains(name.to_ascii_lowercase().as_str()) {
+    if bare
+        && ammonia::Builder::default()
+            .clone_tags()
+            .contains(name.to_ascii_lowercase().as_str())
+    {
         format!("<{}>", inner.to_ascii_lowercase())
     } else {
         ammonia::clean(h)
@@ -499,10 +506,8 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
                 out.push(Event::Text(s.to_string().into()));
             }
             Inline::Unclosed(at) => {
-                return Err(
-                    Diagnostic::error(run.loc(at), "`{{` is not closed")
-                        .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"),
-                );
+                return Err(Diagnostic::error(run.loc(at), "`{{` is not closed")
+                    .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"));
             }
             Inline::Value(name, at) => {
                 let loc = run.loc(at);

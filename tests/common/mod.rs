@@ -577,10 +577,12 @@ pub fn first_error(run: &Run, what: &str, at: &At, fragment: &str) -> Diag {
     run.assert_code(1, what);
     let errors = run.errors();
     let all: Vec<String> = run.diags().iter().map(ToString::to_string).collect();
-    let first = errors
-        .first()
-        .cloned()
-        .unwrap_or_else(|| panic!("{what}: exit 1 but no error diagnostic; stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr));
+    let first = errors.first().cloned().unwrap_or_else(|| {
+        panic!(
+            "{what}: exit 1 but no error diagnostic; stdout:\n{}\nstderr:\n{}",
+            run.stdout, run.stderr
+        )
+    });
     let want = format!("{}:{}:{}", at.file, at.line, at.col);
     let got = format!("{}:{}:{}", first.file, first.line, first.column);
     assert_eq!(

@@ -3,7 +3,9 @@
 //! Figure blocks become placeholders for the renderer, headings get readable
 //! unique ids and anchor links, footnotes get ids namespaced by section (so
 //! two sections' `[^1]` never collide), and text runs get their bindings and
-//! cross-references. Everything else passes through to pulldown's HTML writer.
+//! cross-references. Link and image addresses pass the scheme allow-list of
+//! [`crate::url`]; raw HTML is kept or cleaned as `report.yaml`'s `html:`
+//! policy says. Everything else passes through to pulldown's HTML writer.
 
 use super::inline::{self, Inline};
 use super::{Piece, Refs};

@@ -109,6 +109,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub struct IdSet {
     taken: BTreeSet<String>,
     next: BTreeMap<String, usize>,
+    probes: usize,
 }
 
 impl IdSet {
@@ -154,14 +155,22 @@ impl IdSet {
         self.unique_slug(base)
     }
 
+    /// How many candidate ids [`IdSet::unique`] and [`IdSet::unique_from`]
+    /// have tried so far: the count that tests hold linear.
+    pub fn probes(&self) -> usize {
+        self.probes
+    }
+
     /// `base` itself if free, else `base-N` with the smallest N not yet tried.
     fn unique_slug(&mut self, base: String) -> String {
+        self.probes += 1;
         if !self.next.contains_key(&base) && self.taken.insert(base.clone()) {
             self.next.insert(base.clone(), 2);
             return base;
         }
         let n = self.next.entry(base.clone()).or_insert(2);
         loop {
+            self.probes += 1;
             let id = format!("{base}-{n}");
             *n += 1;
             if self.taken.insert(id.clone()) {

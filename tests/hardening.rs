@@ -165,12 +165,18 @@ fn a_long_cycle_is_one_located_error() {
 #[test]
 fn identical_headings_scale_linearly() {
     let _serial = serial();
-    assert_scales("identical headings", 20_000, |n| {
+    // Counted, not timed: each new id costs a bounded number of probes.
+    let probes = |n: usize| {
         let mut ids = quire::text::IdSet::default();
+        ids.reserve("risks-3");
         for _ in 0..n {
-            std::hint::black_box(ids.unique("Risks", "h"));
+            ids.unique("Risks", "h");
         }
-    });
+        ids.probes()
+    };
+    let (small, large) = (probes(2_000), probes(20_000));
+    assert!(small <= 2 * 2_000 + 2, "{small} probes for 2,000 ids");
+    assert!(large <= 11 * small, "{small} probes for n, {large} for 10·n");
     // And end to end, through the Markdown pass.
     let fx = Fixture::new();
     assert_scales("a section of identical headings", 1_000, |n| {

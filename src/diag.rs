@@ -7,7 +7,7 @@
 //! hand-rolled formatter: it handles carets, wide characters and colour.
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -150,16 +150,20 @@ impl SourceMap {
     }
 
     /// Renders `diags` in `format`; `color` only applies to the human format.
+    ///
+    /// The file database is built once for all diagnostics, and each label is
+    /// placed through its line index, so n diagnostics cost O(n + total size).
     pub fn render(&self, diags: &[Diagnostic], format: Format, color: bool) -> String {
         let mut out = String::new();
+        let db = (format == Format::Human).then(|| self.database());
         for d in diags {
-            match format {
-                Format::Human => out.push_str(&self.human(d, color)),
-                Format::Json => {
+            match (format, &db) {
+                (Format::Human, Some(db)) => out.push_str(&human(db, d, color)),
+                (Format::Json, _) => {
                     out.push_str(&json_line(d));
                     out.push('\n');
                 }
-                Format::Github => {
+                _ => {
                     out.push_str(&github_line(d));
                     out.push('\n');
                 }
@@ -168,71 +172,64 @@ impl SourceMap {
         out
     }
 
-    fn human(&self, d: &Diagnostic, color: bool) -> String {
+    fn database(&self) -> Database<'_> {
         let mut files = SimpleFiles::new();
         let mut ids = BTreeMap::new();
         for (name, text) in &self.files {
-            ids.insert(name.clone(), files.add(name.clone(), text.clone()));
+            ids.insert(name.as_str(), files.add(name.as_str(), text.as_str()));
         }
-        let severity = match d.severity {
-            Severity::Error => CsSeverity::Error,
-            Severity::Warning => CsSeverity::Warning,
-        };
-        let mut cs = CsDiagnostic::new(severity).with_message(&d.message);
-        let mut labels = Vec::new();
-        let mut unplaced = Vec::new();
-        let all = std::iter::once((&d.loc, String::new())).chain(d.related.iter().map(|(l, s)| (l, s.clone())));
-        for (i, (loc, label)) in all.enumerate() {
-            match ids.get(&loc.file).and_then(|&id| Some((id, self.span(loc)?))) {
-                Some((id, span)) => {
-                    let l = if i == 0 {
-                        Label::primary(id, span)
-                    } else {
-                        Label::secondary(id, span)
-                    };
-                    labels.push(l.with_message(label));
-                }
-                None => unplaced.push(format!(
-                    "{loc}{}",
-                    if label.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {label}")
-                    }
-                )),
-            }
-        }
-        cs = cs.with_labels(labels);
-        let mut notes: Vec<String> = unplaced.into_iter().map(|u| format!("at {u}")).collect();
-        if !d.hint.is_empty() {
-            notes.push(format!("help: {}", d.hint));
-        }
-        cs = cs.with_notes(notes);
-        let config = term::Config::default();
-        if color {
-            let mut buf = termcolor::Buffer::ansi();
-            let _ = term::emit_to_write_style(&mut buf, &config, &files, &cs);
-            String::from_utf8_lossy(buf.as_slice()).into_owned()
-        } else {
-            term::emit_into_string(&config, &files, &cs).unwrap_or_else(|_| format!("{d}\n"))
-        }
+        Database { files, ids }
     }
 
+    /// Errors for the C0 control characters (other than tab, line feed and
+    /// carriage return) in every file read: they are invisible in an editor,
+    /// and a NUL or an escape copied into HTML breaks it. quire refuses them
+    /// at their place rather than dropping them silently.
+    pub fn control_chars(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (name, text) in &self.files {
+            for (i, line) in text.split('\n').enumerate() {
+                let Some((col, c)) = line.chars().enumerate().find(|(_, c)| is_forbidden_control(*c)) else {
+                    continue;
+                };
+                out.push(
+                    Diagnostic::error(
+                        Loc::new(name.clone(), i + 1, col + 1),
+                        format!("the control character U+{:04X} is not allowed", u32::from(c)),
+                    )
+                    .hint("delete it; only tab and line breaks may appear among a file's characters"),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Whether `c` is a C0 control character other than tab, line feed and
+/// carriage return (DEL included): never meaningful in report text.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// Every file, added once to codespan's database, with its id by name.
+struct Database<'a> {
+    files: SimpleFiles<&'a str, &'a str>,
+    ids: BTreeMap<&'a str, usize>,
+}
+
+impl Database<'_> {
     /// Byte span of the token at `loc` (to the end of the word), if the file is known.
-    fn span(&self, loc: &Loc) -> Option<std::ops::Range<usize>> {
-        let text = self.files.get(&loc.file)?;
-        let line_start: usize = text
-            .split_inclusive('\n')
-            .take(loc.line.saturating_sub(1))
-            .map(str::len)
-            .sum();
-        let line = text[line_start..].split('\n').next().unwrap_or("");
-        let start = line_start
+    fn span(&self, id: usize, loc: &Loc) -> Option<std::ops::Range<usize>> {
+        let file = self.files.get(id).ok()?;
+        let text: &str = file.source();
+        let range = self.files.line_range(id, loc.line.saturating_sub(1)).ok()?;
+        let line = text[range.clone()].split('\n').next().unwrap_or("");
+        let start = range.start
             + line
                 .char_indices()
                 .nth(loc.col.saturating_sub(1))
                 .map_or(line.len(), |(i, _)| i);
-        let rest = &text[start..line_start + line.len()];
+        let rest = &text[start..range.start + line.len()];
         // A binding is underlined whole; anything else to the end of its word.
         let len = if rest.starts_with("{{") {
             rest.find("}}").map_or(rest.len(), |e| e + 2)
@@ -241,6 +238,55 @@ impl SourceMap {
                 .unwrap_or(rest.len())
         };
         Some(start..start + len.max(usize::from(!rest.is_empty())))
+    }
+}
+
+fn human(db: &Database, d: &Diagnostic, color: bool) -> String {
+    let severity = match d.severity {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+    };
+    let mut cs = CsDiagnostic::new(severity).with_message(&d.message);
+    let mut labels = Vec::new();
+    let mut unplaced = Vec::new();
+    let all = std::iter::once((&d.loc, String::new())).chain(d.related.iter().map(|(l, s)| (l, s.clone())));
+    for (i, (loc, label)) in all.enumerate() {
+        match db
+            .ids
+            .get(loc.file.as_str())
+            .and_then(|&id| Some((id, db.span(id, loc)?)))
+        {
+            Some((id, span)) => {
+                let l = if i == 0 {
+                    Label::primary(id, span)
+                } else {
+                    Label::secondary(id, span)
+                };
+                labels.push(l.with_message(label));
+            }
+            None => unplaced.push(format!(
+                "{loc}{}",
+                if label.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {label}")
+                }
+            )),
+        }
+    }
+    cs = cs.with_labels(labels);
+    let mut notes: Vec<String> = unplaced.into_iter().map(|u| format!("at {u}")).collect();
+    if !d.hint.is_empty() {
+        notes.push(format!("help: {}", d.hint));
+    }
+    cs = cs.with_notes(notes);
+    let config = term::Config::default();
+    if color {
+        let mut buf = termcolor::Buffer::ansi();
+        let _ = term::emit_to_write_style(&mut buf, &config, &db.files, &cs);
+        String::from_utf8_lossy(buf.as_slice()).into_owned()
+    } else {
+        term::emit_into_string(&config, &db.files, &cs).unwrap_or_else(|_| format!("{d}\n"))
     }
 }
 

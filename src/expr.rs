@@ -6,7 +6,21 @@
 
 use crate::units::{Dim, Quantity};
 
+/// How deep parentheses, unary minus and function calls may nest. Real
+/// formulas nest two or three levels; the limit keeps parsing and evaluation
+/// (both recursive over nesting) far from the stack's end on any input.
+pub const MAX_DEPTH: usize = 64;
+
+/// The most tokens one expression may have. A formula is a line of a dataset;
+/// this bounds the work of a pathological one while leaving room for a sum
+/// of many thousand terms (chains are flat lists, so their length costs no stack).
+pub const MAX_TOKENS: usize = 1_000_000;
+
 /// A parsed expression.
+///
+/// Chains of the same precedence (`a + b - c`, `a * b / c`, `a and b and c`)
+/// are flat lists rather than nested pairs, so a long sum is a wide tree, not
+/// a deep one, and its evaluation never recurses per term.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// A literal; `100%` is 1.0.
@@ -15,12 +29,13 @@ pub enum Expr {
     Name(String),
     /// `-x`.
     Neg(Box<Expr>),
-    /// `a + b`, `a - b`, `a * b`, `a / b`.
-    Arith(char, Box<Expr>, Box<Expr>),
+    /// `a + b - c` or `a * b / c`: the first operand, then each further
+    /// operand with its operator (`+ -` or `* /`, never mixed).
+    Chain(Box<Expr>, Vec<(char, Expr)>),
     /// `a < b` and friends.
     Compare(&'static str, Box<Expr>, Box<Expr>),
-    /// `a and b`.
-    And(Box<Expr>, Box<Expr>),
+    /// `a and b and …`.
+    And(Vec<Expr>),
     /// `between(…)`, `approx(…)`, `sum(…)`, `min(…)`, `max(…)`, `abs(…)`.
     Call(String, Vec<Expr>),
 }
@@ -48,6 +63,11 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < chars.len() {
+        if out.len() > MAX_TOKENS {
+            return Err(format!(
+                "the expression has more than {MAX_TOKENS} tokens; split it into derived values"
+            ));
+        }
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
@@ -118,7 +138,7 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
 /// ```
 pub fn parse(s: &str) -> Result<Expr, String> {
     let toks = tokenize(s)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser { toks, pos: 0, depth: 0 };
     let e = p.and()?;
     if p.pos < p.toks.len() {
         return Err(format!(
@@ -140,6 +160,8 @@ fn show(t: &Tok) -> String {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Current nesting of parentheses, calls and unary minus.
+    depth: usize,
 }
 
 impl Parser {
@@ -159,48 +181,66 @@ impl Parser {
         }
     }
 
+    /// Enters one level of nesting, refusing to go past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!(
+                "the expression nests more than {MAX_DEPTH} levels deep; split it into derived values"
+            ));
+        }
+        Ok(())
+    }
+
     fn and(&mut self) -> Result<Expr, String> {
-        let mut l = self.compare()?;
+        let first = self.compare()?;
+        if self.peek_op() != Some("and") {
+            return Ok(first);
+        }
+        let mut all = vec![first];
         while self.peek_op() == Some("and") {
             self.pos += 1;
-            l = Expr::And(Box::new(l), Box::new(self.compare()?));
+            all.push(self.compare()?);
         }
-        Ok(l)
+        Ok(Expr::And(all))
     }
 
     fn compare(&mut self) -> Result<Expr, String> {
-        let l = self.sum()?;
+        let l = self.chain(&["+", "-"])?;
         match self.peek_op() {
             Some(op @ ("<" | "<=" | ">" | ">=" | "==")) => {
                 self.pos += 1;
-                Ok(Expr::Compare(op, Box::new(l), Box::new(self.sum()?)))
+                Ok(Expr::Compare(op, Box::new(l), Box::new(self.chain(&["+", "-"])?)))
             }
             _ => Ok(l),
         }
     }
 
-    fn sum(&mut self) -> Result<Expr, String> {
-        let mut l = self.product()?;
-        while let Some(op @ ("+" | "-")) = self.peek_op() {
+    /// A chain of `ops` (`+ -` or `* /`); sums are chains of products.
+    fn chain(&mut self, ops: &[&str; 2]) -> Result<Expr, String> {
+        let operand = |p: &mut Parser| {
+            if ops[0] == "+" { p.chain(&["*", "/"]) } else { p.unary() }
+        };
+        let first = operand(self)?;
+        let mut rest = Vec::new();
+        while let Some(op) = self.peek_op().filter(|o| ops.contains(o)) {
             self.pos += 1;
-            l = Expr::Arith(op.chars().next().unwrap_or('+'), Box::new(l), Box::new(self.product()?));
+            rest.push((op.chars().next().unwrap_or('+'), operand(self)?));
         }
-        Ok(l)
-    }
-
-    fn product(&mut self) -> Result<Expr, String> {
-        let mut l = self.unary()?;
-        while let Some(op @ ("*" | "/")) = self.peek_op() {
-            self.pos += 1;
-            l = Expr::Arith(op.chars().next().unwrap_or('*'), Box::new(l), Box::new(self.unary()?));
-        }
-        Ok(l)
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Expr::Chain(Box::new(first), rest)
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, String> {
         if self.peek_op() == Some("-") {
             self.pos += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            self.enter()?;
+            let e = Expr::Neg(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         self.atom()
     }
@@ -215,8 +255,10 @@ impl Parser {
         match tok {
             Tok::Num(n) => Ok(Expr::Num(n)),
             Tok::Op("(") => {
+                self.enter()?;
                 let e = self.and()?;
                 self.expect(")")?;
+                self.depth -= 1;
                 Ok(e)
             }
             Tok::Name(name) if self.peek_op() == Some("(") => {
@@ -224,6 +266,7 @@ impl Parser {
                     return Err(format!("unknown function `{name}`; known: {}", FUNCTIONS.join(", ")));
                 }
                 self.pos += 1;
+                self.enter()?;
                 let mut args = Vec::new();
                 if self.peek_op() != Some(")") {
                     args.push(self.and()?);
@@ -233,6 +276,7 @@ impl Parser {
                     }
                 }
                 self.expect(")")?;
+                self.depth -= 1;
                 Ok(Expr::Call(name, args))
             }
             Tok::Name(name) => Ok(Expr::Name(name)),
@@ -254,12 +298,22 @@ impl Expr {
             Expr::Num(_) => {}
             Expr::Name(n) => out.push(n),
             Expr::Neg(e) => e.collect(out),
-            Expr::Arith(_, a, b) | Expr::Compare(_, a, b) | Expr::And(a, b) => {
+            Expr::Chain(first, rest) => {
+                first.collect(out);
+                rest.iter().for_each(|(_, e)| e.collect(out));
+            }
+            Expr::Compare(_, a, b) => {
                 a.collect(out);
                 b.collect(out);
             }
-            Expr::Call(_, args) => args.iter().for_each(|a| a.collect(out)),
+            Expr::And(all) | Expr::Call(_, all) => all.iter().for_each(|a| a.collect(out)),
         }
+    }
+
+    /// Whether this is the literal `0` (or `0%`), which compares with and adds
+    /// to a quantity of any unit: `total > 0` needs no unit.
+    fn is_zero_literal(&self) -> bool {
+        matches!(self, Expr::Num(n) if *n == 0.0)
     }
 
     /// Evaluates with `lookup` giving each name's value. Errors are sentences
@@ -275,29 +329,55 @@ impl Expr {
                     dim: q.dim,
                 })
             }
-            Expr::Arith(op, a, b) => {
-                let (a, b) = (
-                    a.eval(lookup)?.quantity("arithmetic")?,
-                    b.eval(lookup)?.quantity("arithmetic")?,
-                );
-                Val::Q(arith(*op, a, b)?)
+            Expr::Chain(first, rest) => {
+                let mut acc = Operand::eval(first, lookup, "arithmetic")?;
+                for (op, e) in rest {
+                    let b = Operand::eval(e, lookup, "arithmetic")?;
+                    acc = arith(*op, acc, b)?;
+                }
+                Val::Q(acc.q)
             }
             Expr::Compare(op, a, b) => {
-                let (a, b) = (
-                    a.eval(lookup)?.quantity("a comparison")?,
-                    b.eval(lookup)?.quantity("a comparison")?,
-                );
-                same_dim(&a.dim, &b.dim, &format!("compare with `{op}`"))?;
+                let a = Operand::eval(a, lookup, "a comparison")?;
+                let b = Operand::eval(b, lookup, "a comparison")?;
+                same_dim(&a, &b, &format!("compare with `{op}`"))?;
+                let (a, b) = (a.q.value, b.q.value);
                 Val::Bool(match *op {
-                    "<" => a.value < b.value,
-                    "<=" => a.value <= b.value,
-                    ">" => a.value > b.value,
-                    ">=" => a.value >= b.value,
-                    _ => a.value == b.value,
+                    "<" => a < b,
+                    "<=" => a <= b,
+                    ">" => a > b,
+                    ">=" => a >= b,
+                    _ => a == b,
                 })
             }
-            Expr::And(a, b) => Val::Bool(a.eval(lookup)?.boolean()? && b.eval(lookup)?.boolean()?),
+            Expr::And(all) => {
+                let mut ok = true;
+                for e in all {
+                    ok &= e.eval(lookup)?.boolean()?;
+                }
+                Val::Bool(ok)
+            }
             Expr::Call(name, args) => call(name, args, lookup)?,
+        })
+    }
+}
+
+/// An evaluated operand, remembering whether it was the literal zero.
+#[derive(Debug, Clone)]
+struct Operand {
+    q: Quantity,
+    zero_literal: bool,
+}
+
+impl Operand {
+    fn eval(
+        e: &Expr,
+        lookup: &mut dyn FnMut(&str) -> Result<Quantity, String>,
+        context: &str,
+    ) -> Result<Operand, String> {
+        Ok(Operand {
+            q: e.eval(lookup)?.quantity(context)?,
+            zero_literal: e.is_zero_literal(),
         })
     }
 }
@@ -319,47 +399,66 @@ impl Val {
     }
 }
 
-fn same_dim(a: &Dim, b: &Dim, what: &str) -> Result<(), String> {
-    if a == b {
+/// Two operands that must measure the same thing; a literal zero matches any unit.
+fn same_dim(a: &Operand, b: &Operand, what: &str) -> Result<(), String> {
+    if a.q.dim == b.q.dim || a.zero_literal || b.zero_literal {
         Ok(())
     } else {
         Err(format!(
-            "unit mismatch: cannot {what} {a} and {b}; convert one side first (e.g. divide by an exchange rate)"
+            "unit mismatch: cannot {what} {} and {}; convert one side first (e.g. divide by an exchange rate)",
+            a.q.dim, b.q.dim
         ))
     }
 }
 
-fn arith(op: char, a: Quantity, b: Quantity) -> Result<Quantity, String> {
-    Ok(match op {
+/// The unit of `a op b` for `+ - min max`: a literal zero takes the other side's.
+fn joined_dim(a: &Operand, b: &Operand) -> Dim {
+    if a.zero_literal {
+        b.q.dim.clone()
+    } else {
+        a.q.dim.clone()
+    }
+}
+
+fn arith(op: char, a: Operand, b: Operand) -> Result<Operand, String> {
+    let q = match op {
         '+' | '-' => {
-            same_dim(&a.dim, &b.dim, if op == '+' { "add" } else { "subtract" })?;
+            same_dim(&a, &b, if op == '+' { "add" } else { "subtract" })?;
             let v = if op == '+' {
-                a.value + b.value
+                a.q.value + b.q.value
             } else {
-                a.value - b.value
+                a.q.value - b.q.value
             };
-            Quantity { value: v, dim: a.dim }
+            // `0 + x` still takes x's unit, and stays a literal zero only if both were.
+            return Ok(Operand {
+                q: Quantity {
+                    value: v,
+                    dim: joined_dim(&a, &b),
+                },
+                zero_literal: a.zero_literal && b.zero_literal,
+            });
         }
         '*' => Quantity {
-            value: a.value * b.value,
-            dim: a.dim.combine(&b.dim, false),
+            value: a.q.value * b.q.value,
+            dim: a.q.dim.combine(&b.q.dim, false),
         },
         _ => {
-            if b.value == 0.0 {
+            if b.q.value == 0.0 {
                 return Err("division by zero".into());
             }
             Quantity {
-                value: a.value / b.value,
-                dim: a.dim.combine(&b.dim, true),
+                value: a.q.value / b.q.value,
+                dim: a.q.dim.combine(&b.q.dim, true),
             }
         }
-    })
+    };
+    Ok(Operand { q, zero_literal: false })
 }
 
 fn call(name: &str, args: &[Expr], lookup: &mut dyn FnMut(&str) -> Result<Quantity, String>) -> Result<Val, String> {
     let mut qs = Vec::new();
     for a in args {
-        qs.push(a.eval(lookup)?.quantity(&format!("`{name}(…)`"))?);
+        qs.push(Operand::eval(a, lookup, &format!("`{name}(…)`"))?);
     }
     let arity = |n: usize| {
         if qs.len() == n {
@@ -371,41 +470,49 @@ fn call(name: &str, args: &[Expr], lookup: &mut dyn FnMut(&str) -> Result<Quanti
     match name {
         "between" => {
             arity(3)?;
-            same_dim(&qs[0].dim, &qs[1].dim, "compare")?;
-            same_dim(&qs[0].dim, &qs[2].dim, "compare")?;
-            Ok(Val::Bool(qs[1].value <= qs[0].value && qs[0].value <= qs[2].value))
+            same_dim(&qs[0], &qs[1], "compare")?;
+            same_dim(&qs[0], &qs[2], "compare")?;
+            same_dim(&qs[1], &qs[2], "compare")?;
+            let v = |i: usize| qs[i].q.value;
+            Ok(Val::Bool(v(1) <= v(0) && v(0) <= v(2)))
         }
         "approx" => {
             arity(3)?;
-            same_dim(&qs[0].dim, &qs[1].dim, "compare")?;
-            if !qs[2].dim.is_none() {
+            same_dim(&qs[0], &qs[1], "compare")?;
+            if !qs[2].q.dim.is_none() {
                 return Err("approx's tolerance is a pure number, e.g. 0.05 for 5 %".into());
             }
-            let scale = qs[0].value.abs().max(qs[1].value.abs());
-            Ok(Val::Bool((qs[0].value - qs[1].value).abs() <= qs[2].value * scale))
+            let (a, b) = (qs[0].q.value, qs[1].q.value);
+            let scale = a.abs().max(b.abs());
+            Ok(Val::Bool((a - b).abs() <= qs[2].q.value * scale))
         }
         "abs" => {
             arity(1)?;
             Ok(Val::Q(Quantity {
-                value: qs[0].value.abs(),
-                dim: qs[0].dim.clone(),
+                value: qs[0].q.value.abs(),
+                dim: qs[0].q.dim.clone(),
             }))
         }
         _ => {
-            let first = qs
+            let mut acc = qs
                 .first()
                 .cloned()
                 .ok_or_else(|| format!("`{name}` needs at least one argument"))?;
-            let mut acc = first;
             for q in &qs[1..] {
-                same_dim(&acc.dim, &q.dim, name)?;
-                acc.value = match name {
-                    "sum" => acc.value + q.value,
-                    "min" => acc.value.min(q.value),
-                    _ => acc.value.max(q.value),
+                same_dim(&acc, q, name)?;
+                acc = Operand {
+                    q: Quantity {
+                        value: match name {
+                            "sum" => acc.q.value + q.q.value,
+                            "min" => acc.q.value.min(q.q.value),
+                            _ => acc.q.value.max(q.q.value),
+                        },
+                        dim: joined_dim(&acc, q),
+                    },
+                    zero_literal: acc.zero_literal && q.zero_literal,
                 };
             }
-            Ok(Val::Q(acc))
+            Ok(Val::Q(acc.q))
         }
     }
 }
@@ -458,5 +565,35 @@ mod tests {
         assert!(parse("1 +").is_err());
         assert!(parse("frobnicate(1)").unwrap_err().contains("unknown function"));
         assert!(eval("approx(usd, rmb, 0.1)").is_err());
+    }
+
+    #[test]
+    fn a_literal_zero_matches_any_unit() {
+        assert_eq!(eval("usd > 0").unwrap(), Val::Bool(true));
+        assert_eq!(eval("0 < rmb and between(usd, 0, usd)").unwrap(), Val::Bool(true));
+        let Val::Q(q) = eval("0 + usd - 0").unwrap() else {
+            panic!("a number")
+        };
+        assert_eq!(q.dim, Dim::base("USD"));
+        let Val::Q(q) = eval("sum(0, usd)").unwrap() else {
+            panic!("a number")
+        };
+        assert_eq!(q.dim, Dim::base("USD"));
+        // Only the literal: a computed zero keeps its unit.
+        assert!(eval("usd > zero").unwrap_err().contains("unit mismatch"));
+        assert!(eval("usd > 1").unwrap_err().contains("unit mismatch"));
+    }
+
+    #[test]
+    fn nesting_is_limited_and_chains_are_flat() {
+        let deep = format!("{}1{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+        assert!(parse(&deep).unwrap_err().contains("nests more than"));
+        let ok = format!("{}1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(parse(&ok).unwrap(), Expr::Num(1.0));
+        assert!(parse(&"-".repeat(10_000)).unwrap_err().contains("nests more than"));
+        let long = vec!["1"; 100_000].join(" + ");
+        assert_eq!(eval(&long).unwrap(), Val::Q(Quantity::number(100_000.0)));
+        let long_and = vec!["1 < 2"; 10_000].join(" and ");
+        assert_eq!(eval(&long_and).unwrap(), Val::Bool(true));
     }
 }

@@ -21,6 +21,7 @@ pub mod site;
 pub mod text;
 pub mod transform;
 pub mod units;
+pub mod url;
 pub mod values;
 pub mod write;
 pub mod yaml;
@@ -76,7 +77,14 @@ pub struct Options {
 
 /// Runs every stage but writing; returns the files to write.
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
-    let report = match load::load_with(root, &mut outcome.files, opts.site) {
+    let loaded = load::load_with(root, &mut outcome.files, opts.site);
+    // Invisible control characters are refused where they are (see diag::is_forbidden_control).
+    let control = outcome.files.control_chars();
+    if !control.is_empty() {
+        outcome.diagnostics.extend(control);
+        return None;
+    }
+    let report = match loaded {
         Ok(r) => r,
         Err(d) => {
             outcome.diagnostics.extend(d);

@@ -183,26 +183,28 @@ fn main() -> ExitCode {
         }
     }
     let text = outcome.files.render(&diags, format, color);
-    eprint!("{text}");
+    // Machine-readable diagnostics are the command's output, so
+    // `quire check --format json > report.json` captures them; everything
+    // meant for a person goes to standard error.
+    if format == Format::Human {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
     let failed = outcome.failed() || diags.iter().any(|d| d.is_error());
     if failed {
         let errors = diags.iter().filter(|d| d.is_error()).count();
-        if format == Format::Human {
-            eprintln!(
-                "error: {verb} nothing: {errors} error{}",
-                if errors == 1 { "" } else { "s" }
-            );
-        }
+        eprintln!("error: {verb} nothing: {}", count(errors, "error"));
         return ExitCode::from(1);
     }
     if let Some(s) = outcome.summary {
         let warnings = diags.len();
-        println!(
-            "{verb} {} sections, {} figures, {} tables; {} files{} in {} ms{}",
-            s.sections,
-            s.figures,
-            s.tables,
-            s.files,
+        eprintln!(
+            "{verb} {}, {}, {}; {}{} in {} ms{}",
+            count(s.sections, "section"),
+            count(s.figures, "figure"),
+            count(s.tables, "table"),
+            count(s.files, "file"),
             if verb == "checked" {
                 " would be written"
             } else {
@@ -210,7 +212,7 @@ fn main() -> ExitCode {
             },
             start.elapsed().as_millis(),
             if warnings > 0 {
-                format!("; {warnings} warning{}", if warnings == 1 { "" } else { "s" })
+                format!("; {}", count(warnings, "warning"))
             } else {
                 String::new()
             }
@@ -257,4 +259,9 @@ fn print_pdfs(
         printed?;
     }
     Ok(())
+}
+
+/// `1 section`, `2 sections`: every noun quire counts takes a plain `s`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -37,6 +37,21 @@ pub struct Meta {
     pub palette: Vec<(String, String)>,
     /// Every source a dataset may cite, in declaration order.
     pub sources: Vec<SourceEntry>,
+    /// What to do with raw HTML written in the Markdown (`html:` in report.yaml).
+    pub html: HtmlPolicy,
+}
+
+/// How raw HTML in sections is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HtmlPolicy {
+    /// Passed through as written: the authors are trusted (the default, as in
+    /// most static site generators). Markdown link and image addresses are
+    /// still checked against the scheme allow-list.
+    #[default]
+    Trusted,
+    /// Cleaned with `ammonia`: no scripts, event handlers, frames or unsafe
+    /// addresses survive. For content from less trusted authors.
+    Sanitize,
 }
 
 /// One publication the data comes from.

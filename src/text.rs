@@ -1,6 +1,6 @@
 //! Reader-facing text in more than one language, and small text utilities.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A report language, by its code (`en`, `zh`).
 ///
@@ -145,9 +145,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Makes readable, stable HTML ids from headings: lower-case letters, digits
 /// and CJK characters kept, everything else folded into single hyphens. Ids
 /// already taken get `-2`, `-3` … so every id on the page is unique.
+///
+/// Each base remembers the next suffix to try, so making the same heading
+/// unique n times costs O(n log n), not O(n²) probes.
 #[derive(Debug, Default)]
 pub struct IdSet {
     taken: BTreeSet<String>,
+    next: BTreeMap<String, usize>,
+    probes: usize,
 }
 
 impl IdSet {
@@ -165,15 +170,56 @@ impl IdSet {
     pub fn unique(&mut self, text: &str, fallback: &str) -> String {
         let mut base = slug(text);
         if base.is_empty() {
-            base = fallback.to_string();
+            base = slug(fallback);
         }
-        let mut id = base.clone();
-        let mut n = 2;
-        while !self.taken.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if base.is_empty() {
+            base = "id".to_string();
         }
-        id
+        self.unique_slug(base)
+    }
+
+    /// A fresh id built from `base`, which is kept as written (so `intro--fn-1`
+    /// keeps its double hyphen) except that any character other than a
+    /// letter, a digit, `-` or `_` becomes `-`: the result is always a safe id.
+    pub fn unique_from(&mut self, base: &str) -> String {
+        let mut base: String = base
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        if base.is_empty() {
+            base = "id".to_string();
+        }
+        self.unique_slug(base)
+    }
+
+    /// How many candidate ids [`IdSet::unique`] and [`IdSet::unique_from`]
+    /// have tried so far: the count that tests hold linear.
+    pub fn probes(&self) -> usize {
+        self.probes
+    }
+
+    /// `base` itself if free, else `base-N` with the smallest N not yet tried.
+    fn unique_slug(&mut self, base: String) -> String {
+        self.probes += 1;
+        if !self.next.contains_key(&base) && self.taken.insert(base.clone()) {
+            self.next.insert(base.clone(), 2);
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            self.probes += 1;
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
@@ -212,6 +258,15 @@ mod tests {
         assert_eq!(ids.unique("Risks", "h"), "risks");
         assert_eq!(ids.unique("Risks", "h"), "risks-2");
         assert_eq!(ids.unique("!!", "h"), "h");
+        // A taken `risks-3` is skipped, and the counter never goes back.
+        ids.reserve("risks-3");
+        assert_eq!(ids.unique("Risks", "h"), "risks-4");
+        assert_eq!(ids.unique("Risks-2", "h"), "risks-2-2");
+        // Markup in a fallback never survives into an id.
+        assert_eq!(ids.unique("", "a\"><b>"), "a-b");
+        assert_eq!(ids.unique_from("x--fn-1"), "x--fn-1");
+        assert_eq!(ids.unique_from("x--fn-1"), "x--fn-1-2");
+        assert_eq!(ids.unique_from("<x\">"), "-x--");
     }
 
     #[test]

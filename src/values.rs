@@ -52,6 +52,9 @@ pub struct CheckResult {
 #[derive(Debug, Default)]
 pub struct Values {
     values: BTreeMap<String, Value>,
+    /// Stated values refused (out of range), so formulas reading them fail
+    /// quietly instead of reporting them unknown.
+    refused: std::collections::BTreeSet<String>,
     /// Checks in declaration order.
     pub checks: Vec<CheckResult>,
 }
@@ -73,8 +76,8 @@ impl Values {
     /// Evaluates every value and check of `report`.
     pub fn compute(report: &Report) -> Result<Values, Vec<Diagnostic>> {
         let mut v = Values::default();
-        let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         let mut errors = Vec::new();
+        let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         for ds in &report.datasets {
             for row in &ds.rows {
                 for (field_key, cell) in &row.cells {
@@ -84,17 +87,15 @@ impl Values {
                         .find(|f| &f.key == field_key)
                         .expect("loader checked fields");
                     let name = format!("{}.{}.{}", ds.id, row.key, field_key);
+                    let digits = field.digits.unwrap_or(field.unit.default_digits());
                     match &cell.value {
                         CellValue::Given(n) => {
                             let q = field.unit.quantity(*n);
-                            if !q.value.is_finite() {
+                            if let Err(m) = in_range(q.value) {
                                 errors.push(
-                                    Diagnostic::error(
-                                        cell.loc.clone(),
-                                        format!("{n:e} {} is too large to compute with", field.unit),
-                                    )
-                                    .hint("check the number for a typo, or state it in a larger scale"),
+                                    Diagnostic::error(cell.loc.clone(), format!("`{name}` {m}")).hint(RANGE_HINT),
                                 );
+                                v.refused.insert(name);
                                 continue;
                             }
                             v.values.insert(
@@ -102,7 +103,7 @@ impl Values {
                                 Value {
                                     q,
                                     unit: field.unit.clone(),
-                                    digits: field.digits.unwrap_or(field.unit.default_digits()),
+                                    digits,
                                     dataset: ds.id.clone(),
                                     formula: None,
                                     loc: cell.loc.clone(),
@@ -146,18 +147,17 @@ impl Values {
                 );
             }
         }
-        // A stated value in error would make every value derived from it
-        // "unknown"; report the cause alone.
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let names: Vec<String> = pending.keys().cloned().collect();
-        for name in names {
-            let mut stack = Vec::new();
-            if let Err(e) = v.resolve(&name, &mut pending, &mut stack, report)
-                && !errors.contains(&e)
+        for name in v.order(&pending, report, &mut errors) {
+            // A formula reading one that failed is skipped: one error per cause.
+            if v.deps(&name, &pending, report).is_err() {
+                v.refused.insert(name);
+                continue;
+            }
+            if let Some(p) = pending.remove(&name)
+                && let Err(e) = v.evaluate(&name, p, report)
             {
                 errors.push(e);
+                v.refused.insert(name);
             }
         }
         if !errors.is_empty() {
@@ -275,44 +275,114 @@ impl Values {
         }
     }
 
-    fn resolve(
-        &mut self,
-        name: &str,
-        pending: &mut BTreeMap<String, Pending>,
-        stack: &mut Vec<String>,
-        report: &Report,
-    ) -> Result<(), Diagnostic> {
-        if self.values.contains_key(name) {
-            return Ok(());
-        }
-        let Some(p) = pending.get(name) else { return Ok(()) };
-        if stack.iter().any(|s| s == name) {
-            let mut chain = stack.clone();
-            chain.push(name.to_string());
-            let at = chain.iter().position(|s| s == name).unwrap_or(0);
-            return Err(Diagnostic::error(
-                p.loc.clone(),
-                format!("`{name}` depends on itself: {}", chain[at..].join(" → ")),
-            )
-            .hint("break the cycle: one of these values must be stated, not derived"));
-        }
-        stack.push(name.to_string());
-        let (expr, dataset, row, loc) = (p.expr, p.dataset, p.row, p.loc.clone());
-        // Resolve dependencies first so the evaluation below finds them all.
-        for dep in expr.names() {
-            let found = Values::candidates(dep, dataset, row, report)
-                .into_iter()
-                .find(|c| self.values.contains_key(c) || pending.contains_key(c));
-            match found {
-                Some(c) => self.resolve(&c, pending, stack, report)?,
-                None => {
-                    return Err(Diagnostic::error(loc, format!("in `{}`: {}", p_src(pending, name), self.unknown(dep, report)))
-                        .hint("check the spelling; names are `dataset.row.field`, `dataset.derived`, or a field of the same row"));
+    /// The pending formulas in an order where each comes after everything it
+    /// reads, found with an explicit stack (no recursion per dependency, so a
+    /// chain of any length is fine). Unknown names and cycles become errors;
+    /// formulas that read a failed one are left out silently (one error per cause).
+    fn order(&self, pending: &BTreeMap<String, Pending>, report: &Report, errors: &mut Vec<Diagnostic>) -> Vec<String> {
+        let mut mark: BTreeMap<&str, Mark> = BTreeMap::new();
+        let mut out = Vec::new();
+        for start in pending.keys() {
+            if mark.contains_key(start.as_str()) {
+                continue;
+            }
+            // Each frame: a name and the pending names it reads, with a cursor.
+            let mut stack: Path = Vec::new();
+            match self.deps(start, pending, report) {
+                Ok(deps) => stack.push((start, deps, 0)),
+                Err(e) => {
+                    errors.extend(e);
+                    mark.insert(start, Mark::Failed);
+                    continue;
+                }
+            }
+            mark.insert(start, Mark::Open);
+            while let Some((name, deps, i)) = stack.last_mut() {
+                let name: &str = name;
+                if *i == deps.len() {
+                    stack.pop();
+                    mark.insert(name, Mark::Done);
+                    out.push(name.to_string());
+                    continue;
+                }
+                let dep = deps[*i];
+                *i += 1;
+                match mark.get(dep) {
+                    Some(Mark::Done) => {}
+                    Some(Mark::Failed) => fail(&mut stack, &mut mark),
+                    Some(Mark::Open) => {
+                        let at = stack.iter().position(|(n, _, _)| *n == dep).unwrap_or(0);
+                        let mut chain: Vec<&str> = stack[at..].iter().map(|(n, _, _)| *n).collect();
+                        chain.push(dep);
+                        // A long cycle is named by its ends, so the message stays short.
+                        if chain.len() > 12 {
+                            let tail = chain.split_off(chain.len() - 3);
+                            chain.truncate(6);
+                            chain.push("…");
+                            chain.extend(tail);
+                        }
+                        if let Some(p) = pending.get(dep) {
+                            errors.push(
+                                Diagnostic::error(
+                                    p.loc.clone(),
+                                    format!("`{dep}` depends on itself: {}", chain.join(" → ")),
+                                )
+                                .hint("break the cycle: one of these values must be stated, not derived"),
+                            );
+                        }
+                        fail(&mut stack, &mut mark);
+                    }
+                    None => match self.deps(dep, pending, report) {
+                        Ok(next) => {
+                            mark.insert(dep, Mark::Open);
+                            stack.push((dep, next, 0));
+                        }
+                        Err(e) => {
+                            errors.extend(e);
+                            mark.insert(dep, Mark::Failed);
+                            fail(&mut stack, &mut mark);
+                        }
+                    },
                 }
             }
         }
-        stack.pop();
-        let p = pending.remove(name).expect("pending value present");
+        out
+    }
+
+    /// The pending names `name`'s formula reads; `Err(Some(_))` for a name
+    /// nobody declared, `Err(None)` when it reads a refused value.
+    fn deps<'p>(
+        &self,
+        name: &str,
+        pending: &'p BTreeMap<String, Pending>,
+        report: &Report,
+    ) -> Result<Vec<&'p str>, Option<Diagnostic>> {
+        let Some(p) = pending.get(name) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for dep in p.expr.names() {
+            let found = Values::candidates(dep, p.dataset, p.row, report)
+                .into_iter()
+                .find(|c| self.values.contains_key(c) || pending.contains_key(c) || self.refused.contains(c));
+            match found {
+                Some(c) if self.refused.contains(&c) => return Err(None),
+                Some(c) => {
+                    if let Some((k, _)) = pending.get_key_value(&c) {
+                        out.push(k.as_str());
+                    }
+                }
+                None => {
+                    return Err(Some(Diagnostic::error(p.loc.clone(), format!("in `{}`: {}", quoted(p.src), self.unknown(dep, report)))
+                        .hint("check the spelling; names are `dataset.row.field`, `dataset.derived`, or a field of the same row")));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Evaluates one formula whose dependencies are all computed.
+    fn evaluate(&mut self, name: &str, p: Pending, report: &Report) -> Result<(), Diagnostic> {
         let mut lookup = |n: &str| self.lookup_in(n, p.dataset, p.row, report).map(|(_, v)| v.q.clone());
         let q = match p.expr.eval(&mut lookup) {
             Ok(Val::Q(q)) => q,
@@ -322,10 +392,10 @@ impl Values {
                         .hint("move comparisons to `checks:`"),
                 );
             }
-            Err(m) => return Err(Diagnostic::error(p.loc, format!("in `{}`: {m}", p.src))),
+            Err(m) => return Err(Diagnostic::error(p.loc, format!("in `{}`: {m}", quoted(p.src)))),
         };
-        if !q.value.is_finite() {
-            return Err(Diagnostic::error(p.loc, format!("`{}` is not a finite number", p.src)));
+        if let Err(m) = in_range(q.value) {
+            return Err(Diagnostic::error(p.loc, format!("`{}` {m}", quoted(p.src))).hint(RANGE_HINT));
         }
         let unit = match p.unit {
             Some(u) if *u.dim() != q.dim => {
@@ -333,7 +403,7 @@ impl Values {
                     p.loc,
                     format!(
                         "unit mismatch: `{}` gives {} but the unit `{}` measures {}",
-                        p.src,
+                        quoted(p.src),
                         q.dim,
                         u,
                         u.dim()
@@ -383,6 +453,196 @@ impl Values {
     }
 }
 
-fn p_src(pending: &BTreeMap<String, Pending>, name: &str) -> String {
-    pending.get(name).map(|p| p.src.to_string()).unwrap_or_default()
+/// Where a pending formula stands in [`Values::order`].
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    /// On the current path.
+    Open,
+    /// Placed in the order.
+    Done,
+    /// Has an error, or reads one that has.
+    Failed,
+}
+
+/// A path of the depth-first walk: each name with the pending names it reads
+/// and how many of them were visited.
+type Path<'a> = Vec<(&'a str, Vec<&'a str>, usize)>;
+
+/// Marks every name on the path as failed and ends the path: each reads the
+/// next, so all of them read a formula whose error is already reported.
+fn fail<'a>(stack: &mut Path<'a>, mark: &mut BTreeMap<&'a str, Mark>) {
+    for (n, _, _) in stack.drain(..) {
+        mark.insert(n, Mark::Failed);
+    }
+}
+
+/// A formula as quoted in a message: whole when short, else its start, so a
+/// message stays one readable line whatever the formula's length.
+fn quoted(src: &str) -> String {
+    const MAX: usize = 80;
+    match src.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &src[..i]),
+        None => src.to_string(),
+    }
+}
+
+/// The largest magnitude a value may have, in base units (a quadrillion:
+/// more than any economy, population or power figure a report states). Past
+/// it, numbers print as nonsense such as "USD inf trillion", so they are refused.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
+const RANGE_HINT: &str = "check the number and its unit: values must be finite and below 10^15 in base units";
+
+/// Whether `v` can be shown: finite and below [`MAX_MAGNITUDE`].
+fn in_range(v: f64) -> Result<(), String> {
+    if !v.is_finite() {
+        Err("is not a finite number (values must stay below 1e15 in base units)".into())
+    } else if v.abs() >= MAX_MAGNITUDE {
+        Err(format!("is {v:e} in base units, beyond the limit of 1e15"))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Citation, Derived, Field, Meta, Row};
+
+    /// A report with one dataset: row `us` with `usd: 150` (USD bn), and `derived`.
+    fn report(derived: Vec<(String, String)>) -> Report {
+        let unit = Unit::parse("USD bn").expect("unit");
+        let derived = derived
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, src))| Derived {
+                name,
+                expr: crate::expr::parse(&src).expect("formula parses"),
+                expr_src: src,
+                unit: Some(unit.clone()),
+                digits: None,
+                label: Text::default(),
+                loc: Loc::new("content/data/d.yaml", i + 10, 3),
+            })
+            .collect();
+        Report {
+            meta: Meta {
+                title: Text::plain("T"),
+                subtitle: Text::default(),
+                authors: Vec::new(),
+                date: String::new(),
+                languages: vec![crate::text::Lang::EN],
+                palette: Vec::new(),
+                sources: Vec::new(),
+                html: Default::default(),
+            },
+            warnings: Vec::new(),
+            sections: Vec::new(),
+            datasets: vec![Dataset {
+                id: "d".into(),
+                file: "content/data/d.yaml".into(),
+                title: Text::plain("D"),
+                scope: Text::default(),
+                source: Citation {
+                    cites: Vec::new(),
+                    note: Text::default(),
+                },
+                fields: vec![Field {
+                    key: "usd".into(),
+                    label: Text::plain("USD"),
+                    unit: unit.clone(),
+                    digits: None,
+                    loc: Loc::new("content/data/d.yaml", 3, 3),
+                }],
+                rows: vec![Row {
+                    key: "us".into(),
+                    label: Text::plain("US"),
+                    cells: vec![(
+                        "usd".into(),
+                        Cell {
+                            value: CellValue::Given(150.0),
+                            note: Text::default(),
+                            loc: Loc::new("content/data/d.yaml", 6, 5),
+                        },
+                    )],
+                    loc: Loc::new("content/data/d.yaml", 5, 3),
+                }],
+                derived,
+                checks: Vec::new(),
+            }],
+        }
+    }
+
+    /// `c0 = us.usd`, `c{i} = c{i-1} + 0`: each link reads the previous one.
+    fn chain(n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                let src = if i == 0 {
+                    "us.usd".to_string()
+                } else {
+                    format!("c{} + 0", i - 1)
+                };
+                (format!("c{i}"), src)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_chain_is_ordered_without_recursion() {
+        // Deep enough to overflow any recursive resolver's stack.
+        let r = report(chain(30_000));
+        let v = Values::compute(&r).expect("the chain computes");
+        assert_eq!(v.get("d.c29999").map(|x| x.q.value), Some(150e9));
+    }
+
+    #[test]
+    fn ordering_scales_n_log_n() {
+        let time = |n: usize| {
+            let r = report(chain(n));
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    Values::compute(&r).expect("computes");
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        time(1_000);
+        let ratio = time(10_000).as_secs_f64() / time(1_000).as_secs_f64().max(1e-6);
+        assert!(ratio < 20.0, "10× the values took {ratio:.1}× the time");
+    }
+
+    #[test]
+    fn a_long_cycle_is_one_error_at_its_start() {
+        let n = 10_000;
+        let cycle = (0..n)
+            .map(|i| (format!("c{i}"), format!("c{} * 2", (i + 1) % n)))
+            .collect();
+        let errors = Values::compute(&report(cycle)).expect_err("a cycle");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .starts_with("`d.c0` depends on itself: d.c0 → d.c1 → ")
+        );
+        assert_eq!(errors[0].loc.line, 10);
+        assert!(errors[0].message.chars().count() < 2_000 * 20, "bounded message");
+    }
+
+    #[test]
+    fn out_of_range_and_dependent_values_give_one_error() {
+        let mut r = report(vec![
+            ("big".into(), "us.usd * 1000000".into()),
+            ("uses".into(), "big + 0".into()),
+        ]);
+        let errors = Values::compute(&r).expect_err("too large");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].loc.line, 10);
+        assert!(errors[0].message.contains("1e15"), "{}", errors[0].message);
+        r.datasets[0].rows[0].cells[0].1.value = CellValue::Given(1e300);
+        let errors = Values::compute(&r).expect_err("infinite");
+        assert_eq!(errors.len(), 1, "the stated value, not its dependents: {errors:?}");
+        assert_eq!(errors[0].loc.line, 6);
+    }
 }

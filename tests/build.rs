@@ -20,12 +20,12 @@ fn good_fixture_checks_clean() {
     assert!(
         r.diags().is_empty(),
         "the good fixture should have no diagnostics:\n{}",
-        r.stderr
+        r.stdout
     );
     assert!(
-        r.stdout.contains("2 sections, 2 figures, 1 tables"),
-        "the summary line should count what was checked:\n{}",
-        r.stdout
+        r.stderr.contains("2 sections, 2 figures, 1 table;"),
+        "the summary line (on stderr) should count what was checked:\n{}",
+        r.stderr
     );
 }
 
@@ -252,7 +252,7 @@ fn refuses(fx: &Fixture, out: &str, cwd_relative: bool) {
     assert!(
         errors.first().is_some_and(|d| d.message.contains("refusing")),
         "the error should say quire refuses the folder:\n{}",
-        r.stderr
+        r.stdout
     );
     assert_same_tree(&before, &snapshot(fx.root()), &format!("a refused build --out {out}"));
 }
@@ -479,7 +479,7 @@ fn typed_number_warning_points_at_the_number() {
     let w = d
         .iter()
         .find(|d| d.message.contains("40 is typed"))
-        .unwrap_or_else(|| panic!("no typed-number warning:\n{}", r.stderr));
+        .unwrap_or_else(|| panic!("no typed-number warning:\n{}", r.stdout));
     let at = fx.pos(INTRO, "40 units");
     assert_eq!((w.file.as_str(), w.line, w.column), (INTRO, at.line, at.col), "{w}");
 }
@@ -511,7 +511,7 @@ fn deny_warnings_turns_a_warning_into_exit_1() {
     let r = fx.check(&["--format", "json"]);
     r.assert_code(0, "check with a warning");
     let d = r.diags();
-    assert_eq!(d.len(), 1, "one warning expected:\n{}", r.stderr);
+    assert_eq!(d.len(), 1, "one warning expected:\n{}", r.stdout);
     assert_eq!(d[0].severity, "warning");
     assert_eq!(d[0].file, "content/data/spare.yaml");
     assert!(d[0].message.contains("not used"), "{}", d[0]);
@@ -529,11 +529,11 @@ fn github_format_prints_workflow_commands() {
     fx.replace(CAPEX, "usd: 150", "usd: \"lots\"");
     let r = fx.check(&["--format", "github"]);
     r.assert_code(1, "check --format github");
-    let first = r.stderr.lines().next().unwrap_or_default();
+    let first = r.stdout.lines().next().unwrap_or_default();
     assert!(
         first.starts_with("::error file=content/data/capex.yaml,line=12,col=10::"),
-        "expected a GitHub error command, got:\n{}",
-        r.stderr
+        "expected a GitHub error command on stdout, got:\n{}",
+        r.stdout
     );
     assert!(first.contains("should be a number"), "{first}");
 }
@@ -548,10 +548,10 @@ fn github_format_marks_warnings() {
     let r = fx.check(&["--format", "github"]);
     r.assert_code(0, "check --format github with a warning");
     assert!(
-        r.stderr
+        r.stdout
             .starts_with("::warning file=content/data/spare.yaml,line=1,col=1::"),
         "{}",
-        r.stderr
+        r.stdout
     );
 }
 

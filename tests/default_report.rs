@@ -139,7 +139,7 @@ fn breaking_a_declared_relationship_fails_with_both_locations() {
             .errors()
             .into_iter()
             .find(|d| d.message.contains("capex.cn_quarter_to_third"))
-            .unwrap_or_else(|| panic!("{what}: no error names capex.cn_quarter_to_third:\n{}", r.stderr));
+            .unwrap_or_else(|| panic!("{what}: no error names capex.cn_quarter_to_third:\n{}", r.stdout));
         assert_eq!(
             (d.file.as_str(), d.line, d.column),
             (CAPEX, check_at.line, check_at.col),

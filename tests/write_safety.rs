@@ -677,7 +677,8 @@ fn a_mount_point_and_a_bind_mount_are_filled_in_place_and_a_foreign_one_refused(
         "a foreign mount point was replaced:\n{stderr}"
     );
     assert!(stdout.contains("mine"), "the foreign mount point lost its file");
-    assert!(stderr.contains("refusing") && stderr.contains("not empty"), "{stderr}");
+    // JSON diagnostics go to standard output.
+    assert!(stdout.contains("refusing") && stdout.contains("not empty"), "{stdout}");
     assert_same_tree(&v.b, &snapshot(&copy), "the mount point after two builds");
     assert_same_tree(&v.b, &snapshot(&bind_copy), "the bind mount after two builds");
 }

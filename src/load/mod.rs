@@ -142,8 +142,21 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
         "sources",
         "mode",
         "base_url",
+        "html",
     ])?;
     let languages = languages(root)?;
+    let html = match root.get("html") {
+        Some(n) => match n.str()?.as_str() {
+            "trusted" => HtmlPolicy::Trusted,
+            "sanitize" => HtmlPolicy::Sanitize,
+            other => {
+                return Err(n
+                    .error(format!("unknown html policy `{other}`"))
+                    .hint("use `trusted` (raw HTML kept as written) or `sanitize` (cleaned)"));
+            }
+        },
+        None => HtmlPolicy::Trusted,
+    };
     let order = match root.get("sections") {
         Some(n) => Some((crate::site::content::order_list(&n, "")?, n.loc())),
         None => None,
@@ -175,7 +188,13 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
                 publisher,
                 title: n.req("title", "the publication's title")?.text()?,
                 date: n.req("date", "its date as printed")?.text()?,
-                url: n.get("url").map(|u| u.str()).transpose()?.unwrap_or_default(),
+                url: match n.get("url") {
+                    Some(u) => crate::url::safe_url(&u.str()?, crate::url::UrlUse::Link).ok_or_else(|| {
+                        u.error("this address's scheme is not allowed")
+                            .hint("use an http, https or mailto address, or a relative one")
+                    })?,
+                    None => String::new(),
+                },
                 note: opt_text(&n, "note")?,
                 loc: n.loc(),
                 id,
@@ -197,6 +216,7 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
         languages,
         palette,
         sources,
+        html,
     };
     Ok((meta, order))
 }

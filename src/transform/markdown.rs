@@ -3,15 +3,21 @@
 //! Figure blocks become placeholders for the renderer, headings get readable
 //! unique ids and anchor links, footnotes get ids namespaced by section (so
 //! two sections' `[^1]` never collide), and text runs get their bindings and
-//! cross-references. Everything else passes through to pulldown's HTML writer.
+//! cross-references. Link and image addresses pass the scheme allow-list of
+//! [`crate::url`]; raw HTML is kept or cleaned as `report.yaml`'s `html:`
+//! policy says. Everything else passes through to pulldown's HTML writer.
 
 use super::inline::{self, Inline};
 use super::{Piece, Refs};
 use crate::diag::{Diagnostic, Loc};
+use crate::model::HtmlPolicy;
 use crate::model::Section;
-use crate::text::{IdSet, Lang};
+use crate::text::{IdSet, Lang, slug};
+use crate::url::{UrlUse, safe_url};
 use crate::values::Values;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// The Markdown extensions quire enables.
@@ -41,13 +47,14 @@ pub struct Block {
 pub fn blocks(section: &Section) -> Vec<Block> {
     let mut out = Vec::new();
     let mut cur: Option<Block> = None;
+    let at = Locator::new(section);
     for (ev, range) in Parser::new_ext(&section.body, options()).into_offset_iter() {
         match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if FIGURE_BLOCKS.contains(&info.trim()) => {
                 let first_line = section.body[range.start..]
                     .find('\n')
                     .map_or(range.end, |n| range.start + n + 1);
-                let line_offset = section.body_line_offset + section.body[..first_line].matches('\n').count();
+                let line_offset = at.loc(first_line).line - 1;
                 cur = Some(Block {
                     kind: info.trim().to_string(),
                     body: String::new(),
@@ -77,6 +84,8 @@ pub struct Findings {
     pub links: Vec<(String, Loc)>,
     /// Warnings, e.g. typed numbers that match a dataset value.
     pub warnings: Vec<Diagnostic>,
+    /// Every value's number as shown, by its bits, built on first use.
+    shown: Option<BTreeMap<u64, String>>,
 }
 
 /// Everything the pass reads.
@@ -102,7 +111,9 @@ pub fn render(
     ids: &mut IdSet,
     found: &mut Findings,
 ) -> Result<Vec<Piece>, Diagnostic> {
-    let loc_at = |offset: usize| offset_loc(section, offset);
+    let at = Locator::new(section);
+    let loc_at = |offset: usize| at.loc(offset);
+    let policy = pass.refs.report.meta.html;
     let events = merged(
         Parser::new_ext(&section.body, options())
             .into_offset_iter()
@@ -112,16 +123,17 @@ pub fn render(
     // Code is shown as written: nothing inside it is a binding or reference.
     let mut in_code = false;
     let mut html_events: Vec<Event> = Vec::new();
-    let mut footnotes: Vec<(String, Vec<Event>)> = Vec::new();
+    // Footnotes by label: definitions, and each referenced one's number and ids.
+    let mut definitions: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+    let mut numbered: BTreeMap<String, Footnote> = BTreeMap::new();
     let mut fn_order: Vec<String> = Vec::new();
     let mut in_footnote: Option<(String, Vec<Event>)> = None;
+    let mut raw_block: Option<String> = None;
     let mut next_figure = first_figure;
     let mut skip_block = false;
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
-    // `--` never comes out of a heading's slug, so these cannot collide with headings.
-    let fn_id = |label: &str| format!("{}--fn-{}", section.id, crate::text::slug(label));
 
-    for (ev, range) in events {
+    for (ev, range, segs) in events {
         if skip_block {
             if matches!(ev, Event::End(TagEnd::CodeBlock)) {
                 skip_block = false;
@@ -155,29 +167,52 @@ pub fn render(
                     Some(g) => g,
                     None => ids.unique(&plain, &format!("{}-heading", section.id)),
                 };
+                let id = html_escape::encode_double_quoted_attribute(&id);
                 // Section titles are h2; a section's own headings sit below them.
                 let n = (level as usize + 1).min(6);
-                let mut evs = vec![Event::Html(
-                    format!("<h{n} id=\"{}\">", html_escape::encode_double_quoted_attribute(&id)).into(),
-                )];
+                let mut evs = vec![Event::Html(format!("<h{n} id=\"{id}\">").into())];
                 evs.extend(inner);
                 evs.push(Event::Html(
-                    format!(
-                        " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\">#</a></h{n}>\n",
-                        html_escape::encode_double_quoted_attribute(&id)
-                    )
-                    .into(),
+                    format!(" <a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\">#</a></h{n}>\n").into(),
                 ));
                 evs
             }
             Event::FootnoteReference(label) => {
-                let id = fn_id(&label);
-                if !fn_order.contains(&label.to_string()) {
-                    fn_order.push(label.to_string());
-                }
-                let n = fn_order.iter().position(|l| *l == *label).unwrap_or(0) + 1;
+                let label = label.to_string();
+                let f = match numbered.get_mut(&label) {
+                    Some(f) => {
+                        f.refs += 1;
+                        f
+                    }
+                    None => {
+                        // Ids come from the page's IdSet, so `[^a-b]` and `[^a_b]`
+                        // (one slug) still get two ids, and none can clash with a heading.
+                        // `--` never comes out of a heading's slug, so these stay apart from headings.
+                        let id = ids.unique_from(&format!("{}--fn-{}", slug(&section.id), slug(&label)));
+                        let back = ids.unique_from(&format!("{id}-ref"));
+                        fn_order.push(label.clone());
+                        numbered.entry(label.clone()).or_insert(Footnote {
+                            number: fn_order.len(),
+                            id,
+                            back,
+                            refs: 1,
+                        })
+                    }
+                };
+                // Only the first reference carries the id the back link points to.
+                let ref_id = if f.refs == 1 {
+                    f.back.clone()
+                } else {
+                    ids.unique_from(&format!("{}-{}", f.back, f.refs))
+                };
                 vec![Event::InlineHtml(
-                    format!("<sup class=\"fn-ref\" id=\"{id}-ref\"><a href=\"#{id}\">{n}</a></sup>").into(),
+                    format!(
+                        "<sup class=\"fn-ref\" id=\"{}\"><a href=\"#{}\">{}</a></sup>",
+                        html_escape::encode_double_quoted_attribute(&ref_id),
+                        html_escape::encode_double_quoted_attribute(&f.id),
+                        f.number
+                    )
+                    .into(),
                 )]
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -185,8 +220,8 @@ pub fn render(
                 continue;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some(f) = in_footnote.take() {
-                    footnotes.push(f);
+                if let Some((label, evs)) = in_footnote.take() {
+                    definitions.entry(label).or_insert(evs);
                 }
                 continue;
             }
@@ -199,12 +234,59 @@ pub fn render(
                 vec![ev]
             }
             Event::Text(t) if in_code => vec![Event::Text(unescape_brace(&t).into())],
-            Event::Text(t) => text_events(pass, section, &t, &range, found)?,
-            Event::Start(Tag::Link { ref dest_url, .. }) => {
+            Event::Text(t) => {
+                let run = Run::new(section, &t, segs, &at);
+                text_events(pass, &run, found)?
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 if let Some(anchor) = dest_url.strip_prefix('#') {
                     found.links.push((anchor.to_string(), loc_at(range.start)));
                 }
-                vec![ev]
+                let dest_url = checked_url(&dest_url, UrlUse::Link, loc_at(range.start), found);
+                vec![Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })]
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = checked_url(&dest_url, UrlUse::Image, loc_at(range.start), found);
+                vec![Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })]
+            }
+            // Raw HTML: kept as written when trusted; otherwise a whole block
+            // is cleaned at once, and inline tags one by one.
+            Event::Start(Tag::HtmlBlock) if policy == HtmlPolicy::Sanitize => {
+                raw_block = Some(String::new());
+                continue;
+            }
+            Event::Html(h) if raw_block.is_some() => {
+                if let Some(b) = raw_block.as_mut() {
+                    b.push_str(&h);
+                }
+                continue;
+            }
+            Event::End(TagEnd::HtmlBlock) if raw_block.is_some() => {
+                let block = raw_block.take().unwrap_or_default();
+                vec![Event::Html(ammonia::clean(&block).into())]
+            }
+            Event::InlineHtml(h) if policy == HtmlPolicy::Sanitize => {
+                vec![Event::InlineHtml(sanitize_inline(&h).into())]
             }
             other => vec![other],
         };
@@ -222,10 +304,10 @@ pub fn render(
         }
     }
     flush(&mut html_events, &mut pieces);
-    if !fn_order.is_empty() || !footnotes.is_empty() {
+    if !fn_order.is_empty() {
         let mut html = String::from("<section class=\"footnotes\"><ol>\n");
         for label in &fn_order {
-            let Some((_, evs)) = footnotes.iter().find(|(l, _)| l == label) else {
+            let Some(evs) = definitions.remove(label) else {
                 let at = section
                     .body
                     .find(&format!("[^{label}]"))
@@ -235,11 +317,15 @@ pub fn render(
                         .hint(format!("add a line `[^{label}]: …` to the section")),
                 );
             };
-            let id = fn_id(label);
-            html.push_str(&format!("<li id=\"{id}\">"));
-            pulldown_cmark::html::push_html(&mut html, evs.clone().into_iter());
+            let Some(f) = numbered.get(label) else { continue };
             html.push_str(&format!(
-                " <a class=\"fn-back\" href=\"#{id}-ref\" aria-label=\"{}\">↩</a></li>\n",
+                "<li id=\"{}\">",
+                html_escape::encode_double_quoted_attribute(&f.id)
+            ));
+            pulldown_cmark::html::push_html(&mut html, evs.into_iter());
+            html.push_str(&format!(
+                " <a class=\"fn-back\" href=\"#{}\" aria-label=\"{}\">↩</a></li>\n",
+                html_escape::encode_double_quoted_attribute(&f.back),
                 html_escape::encode_double_quoted_attribute(pass.ui.word("back_to_text"))
             ));
         }
@@ -247,6 +333,55 @@ pub fn render(
         pieces.push(Piece::Html(html));
     }
     Ok(pieces)
+}
+
+/// A referenced footnote: its number, its id, the id of its first
+/// reference (where the back link goes), and how often it is referenced.
+struct Footnote {
+    number: usize,
+    id: String,
+    back: String,
+    refs: usize,
+}
+
+/// A Markdown link or image address, or `#` (a link) / nothing (an image)
+/// with a warning when its scheme is not on the allow-list. Raw HTML aside,
+/// this holds in every policy: a `javascript:` link never becomes live.
+fn checked_url<'a>(dest: &str, usage: UrlUse, loc: Loc, found: &mut Findings) -> CowStr<'a> {
+    match safe_url(dest, usage) {
+        Some(u) => u.into(),
+        None => {
+            found.warnings.push(
+                Diagnostic::warning(
+                    loc,
+                    "this link's address uses a scheme that is not allowed; it was removed",
+                )
+                .hint("link to an http, https or mailto address, or a relative one"),
+            );
+            if usage == UrlUse::Link { "#".into() } else { "".into() }
+        }
+    }
+}
+
+/// One inline raw HTML fragment, cleaned: a bare tag ammonia allows (`<b>`,
+/// `</sup>`, `<br/>`) is kept so inline formatting still works; anything else
+/// goes through `ammonia::clean`, which drops scripts, handlers and unsafe tags.
+fn sanitize_inline(h: &str) -> String {
+    let inner = h.trim().trim_start_matches('<').trim_end_matches('>');
+    let name = inner.trim_start_matches('/').trim_end_matches('/').trim();
+    let bare = h.trim().starts_with('<')
+        && h.trim().ends_with('>')
+        && !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if bare
+        && ammonia::Builder::default()
+            .clone_tags()
+            .contains(name.to_ascii_lowercase().as_str())
+    {
+        format!("<{}>", inner.to_ascii_lowercase())
+    } else {
+        ammonia::clean(h)
+    }
 }
 
 fn flush(events: &mut Vec<Event>, pieces: &mut Vec<Piece>) {
@@ -258,19 +393,30 @@ fn flush(events: &mut Vec<Event>, pieces: &mut Vec<Piece>) {
     pieces.push(Piece::Html(html));
 }
 
+/// Where the pieces of a merged text run come from: (offset in the run,
+/// source range) per original text event, in order.
+type Segments = Vec<(usize, Range<usize>)>;
+
 /// Joins adjacent text events (pulldown splits runs at `[`, `*` and the like)
-/// so a `{{binding}}` is always seen whole.
-fn merged<'a>(it: impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
-    let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::new();
+/// so a `{{binding}}` is always seen whole. Linear: each piece is copied once.
+fn merged<'a>(it: impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>, Segments)> {
+    let mut out: Vec<(Event<'a>, Range<usize>, Segments)> = Vec::new();
+    let mut run: Option<(String, Range<usize>, Segments)> = None;
     for (ev, range) in it {
-        if let (Event::Text(t), Some((Event::Text(prev), prange))) = (&ev, out.last_mut()) {
-            let mut s = prev.to_string();
-            s.push_str(t);
-            *prev = CowStr::from(s);
-            prange.end = range.end;
+        if let Event::Text(t) = &ev {
+            let (text, whole, segs) = run.get_or_insert_with(|| (String::new(), range.clone(), Vec::new()));
+            segs.push((text.len(), range.clone()));
+            text.push_str(t);
+            whole.end = range.end;
             continue;
         }
-        out.push((ev, range));
+        if let Some((text, whole, segs)) = run.take() {
+            out.push((Event::Text(text.into()), whole, segs));
+        }
+        out.push((ev, range, Vec::new()));
+    }
+    if let Some((text, whole, segs)) = run.take() {
+        out.push((Event::Text(text.into()), whole, segs));
     }
     out
 }
@@ -295,34 +441,87 @@ fn unescape_brace(s: &str) -> String {
     s.replace(ESCAPED_BRACE, "{")
 }
 
+/// Turns byte offsets of a section body into file locations. Lines are
+/// found by binary search; columns are counted from the previous answer when
+/// it is on the same line, so the in-order queries of a pass cost linear time
+/// in total even on one very long line.
+pub struct Locator<'a> {
+    section: &'a Section,
+    line_starts: Vec<usize>,
+    /// The last answer: (byte offset, line index, column).
+    last: Cell<(usize, usize, usize)>,
+}
+
+impl<'a> Locator<'a> {
+    /// Indexes `section`'s body.
+    pub fn new(section: &'a Section) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(section.body.match_indices('\n').map(|(i, _)| i + 1));
+        Locator {
+            section,
+            line_starts,
+            last: Cell::new((0, 0, 1)),
+        }
+    }
+
+    /// The file location of byte `offset` of the body.
+    pub fn loc(&self, offset: usize) -> Loc {
+        let body = &self.section.body;
+        let mut offset = offset.min(body.len());
+        while !body.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let (last_off, last_line, last_col) = self.last.get();
+        let col = if last_line == line && last_off <= offset {
+            last_col + body[last_off..offset].chars().count()
+        } else {
+            body[self.line_starts[line]..offset].chars().count() + 1
+        };
+        self.last.set((offset, line, col));
+        Loc::new(&self.section.file, self.section.body_line_offset + line + 1, col)
+    }
+}
+
 /// The file location of a byte offset into the section body.
 pub fn offset_loc(section: &Section, offset: usize) -> Loc {
-    let before = &section.body[..offset.min(section.body.len())];
-    let line = section.body_line_offset + before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Loc::new(&section.file, line, col)
+    Locator::new(section).loc(offset)
 }
 
-/// Where the text at `offset` of a run is in the author's file. The run may
-/// differ from the source (entities, escapes), so count which occurrence of
-/// `needle` the text has reached and find the same occurrence in the source.
-fn loc_in_run(section: &Section, range: &Range<usize>, run: &str, offset: usize, needle: &str) -> Loc {
-    let k = run[..offset.min(run.len())].matches(needle).count();
-    let src = &section.body[range.clone()];
-    let at = src
-        .match_indices(needle)
-        .nth(k)
-        .map_or(range.start, |(i, _)| range.start + i);
-    offset_loc(section, at)
+/// A merged text run with the map back to its source.
+struct Run<'r> {
+    text: &'r str,
+    /// (offset in the run, source range, whether the piece is the source verbatim).
+    segs: Vec<(usize, Range<usize>, bool)>,
+    at: &'r Locator<'r>,
 }
 
-fn text_events<'a>(
-    pass: &Pass,
-    section: &Section,
-    t: &str,
-    range: &Range<usize>,
-    found: &mut Findings,
-) -> Result<Vec<Event<'a>>, Diagnostic> {
+impl<'r> Run<'r> {
+    fn new(section: &Section, text: &'r str, segs: Segments, at: &'r Locator<'r>) -> Self {
+        let mut out = Vec::with_capacity(segs.len());
+        for (i, (start, src)) in segs.iter().enumerate() {
+            let end = segs.get(i + 1).map_or(text.len(), |(o, _)| *o);
+            let verbatim = section.body.get(src.clone()) == text.get(*start..end);
+            out.push((*start, src.clone(), verbatim));
+        }
+        Run { text, segs: out, at }
+    }
+
+    /// Where the text at `offset` of the run is in the author's file: in the
+    /// piece that holds it, at the same distance from the piece's start when
+    /// the piece is the source verbatim, else (an entity or an escape) at its start.
+    fn loc(&self, offset: usize) -> Loc {
+        let i = self.segs.partition_point(|(o, _, _)| *o <= offset).saturating_sub(1);
+        match self.segs.get(i) {
+            Some((start, src, true)) => self.at.loc(src.start + (offset - start)),
+            Some((_, src, false)) => self.at.loc(src.start),
+            None => self.at.loc(0),
+        }
+    }
+}
+
+fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<Event<'a>>, Diagnostic> {
+    let t = run.text;
     let mut out = Vec::new();
     for part in inline::split(t) {
         match part {
@@ -337,39 +536,35 @@ fn text_events<'a>(
                     let e = s[i..].find(']').unwrap_or(2);
                     let label = &s[i + 2..i + e];
                     return Err(Diagnostic::error(
-                        loc_in_run(section, range, t, base + i, "[^"),
+                        run.loc(base + i),
                         format!("footnote `[^{label}]` has no definition"),
                     )
                     .hint(format!(
                         "add a line `[^{label}]: …` to the section, or remove the reference"
                     )));
                 }
-                found.warnings.extend(typed_numbers(pass, section, range, t, base, s));
+                let typed = typed_numbers(pass, run, base, s, &mut found.shown);
+                found.warnings.extend(typed);
                 out.push(Event::Text(unescape_brace(s).into()));
             }
             Inline::Unclosed(at) => {
-                return Err(
-                    Diagnostic::error(loc_in_run(section, range, t, at, "{{"), "`{{` is not closed")
-                        .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"),
-                );
+                return Err(Diagnostic::error(run.loc(at), "`{{` is not closed")
+                    .hint("end the binding with `}}`, e.g. `{{capex.us.usd}}`"));
             }
             Inline::Value(text, at) => {
                 let base = text.as_ptr() as usize - t.as_ptr() as usize;
                 let r = inline::render_binding(text, pass.values, pass.refs.report, pass.source_of, pass.lang, pass.ui)
                     .map_err(|e| {
-                        let loc = match text.get(e.at..e.at + e.len).filter(|n| !n.is_empty()) {
-                            Some(needle) => loc_in_run(section, range, t, base + e.at, needle),
-                            None => loc_in_run(section, range, t, at, "{{"),
-                        };
+                        let loc = if e.len == 0 { run.loc(at) } else { run.loc(base + e.at) };
                         Diagnostic::error(loc, e.message).hint(e.hint)
                     })?;
-                let loc = loc_in_run(section, range, t, at, "{{");
+                let loc = run.loc(at);
                 found.bound_at.extend(r.names.iter().map(|n| (n.clone(), loc.clone())));
                 found.bound.extend(r.names);
                 out.push(Event::InlineHtml(r.html.into()));
             }
             Inline::Claim(name, words, at) => {
-                let loc = loc_in_run(section, range, t, at, "{{");
+                let loc = run.loc(at);
                 let check = pass.values.check(name).ok_or_else(|| {
                     let names = pass.values.checks.iter().map(|c| c.name.as_str());
                     let hint = crate::text::closest(name, names)
@@ -401,7 +596,7 @@ fn text_events<'a>(
                 ));
             }
             Inline::Ref(kind, id, at) => {
-                let loc = loc_in_run(section, range, t, at, &format!("@{kind}:"));
+                let loc = run.loc(at);
                 let (href, label) = pass.refs.resolve(kind, id).ok_or_else(|| {
                     let hint = pass
                         .refs
@@ -414,7 +609,8 @@ fn text_events<'a>(
                 found.referenced.push(format!("{kind}:{id}"));
                 out.push(Event::InlineHtml(
                     format!(
-                        "<a class=\"xref\" href=\"#{href}\">{}</a>",
+                        "<a class=\"xref\" href=\"#{}\">{}</a>",
+                        html_escape::encode_double_quoted_attribute(&href),
                         html_escape::encode_text(&label)
                     )
                     .into(),
@@ -429,12 +625,25 @@ fn text_events<'a>(
 /// probably a value that should be bound, and would drift if the data changed.
 fn typed_numbers(
     pass: &Pass,
-    section: &Section,
-    range: &Range<usize>,
-    run: &str,
+    run: &Run,
     base: usize,
     s: &str,
+    shown: &mut Option<BTreeMap<u64, String>>,
 ) -> Vec<Diagnostic> {
+    // Every value as shown, indexed once per pass: a lookup per typed number
+    // instead of a scan of all values.
+    let shown = shown.get_or_insert_with(|| {
+        let mut m = BTreeMap::new();
+        for (name, v) in pass.values.iter() {
+            let text = crate::units::number(v.q.value / v.unit.factor(), v.digits, false);
+            if let Ok(n) = text.parse::<f64>()
+                && n != 0.0
+            {
+                m.entry(n.to_bits()).or_insert_with(|| name.to_string());
+            }
+        }
+        m
+    });
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
@@ -466,14 +675,10 @@ fn typed_numbers(
         if word.len() == 4 && (1900.0..=2100.0).contains(&n) {
             continue;
         }
-        let hit = pass.values.iter().find(|(_, v)| {
-            let shown = v.q.value / v.unit.factor();
-            (crate::units::number(shown, v.digits, false).parse::<f64>().ok() == Some(n)) && n != 0.0
-        });
-        if let Some((name, _)) = hit {
+        if let Some(name) = shown.get(&n.to_bits()) {
             out.push(
                 Diagnostic::warning(
-                    loc_in_run(section, range, run, base + start, word),
+                    run.loc(base + start),
                     format!("the number {word} is typed, and equals the value `{name}`"),
                 )
                 .hint(format!(

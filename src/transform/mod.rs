@@ -529,7 +529,8 @@ fn number_sources(
             title: s.title.get(lang).to_string(),
             date: s.date.get(lang).to_string(),
             note: s.note.get(lang).to_string(),
-            url: s.url.clone(),
+            // The loader refuses unsafe addresses; this keeps any other path safe too.
+            url: crate::url::safe_url(&s.url, crate::url::UrlUse::Link).unwrap_or_default(),
         })
         .collect();
     for ds in &report.datasets {

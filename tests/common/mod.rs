@@ -280,7 +280,7 @@ impl std::fmt::Display for Diag {
     }
 }
 
-/// Parses `--format json` stderr: every non-empty line must be one JSON object.
+/// Parses `--format json` output: every non-empty line must be one JSON object.
 pub fn parse_diags(stderr: &str) -> Vec<Diag> {
     let s = |v: &serde_json::Value, k: &str| -> String {
         v.get(k)
@@ -298,7 +298,7 @@ pub fn parse_diags(stderr: &str) -> Vec<Diag> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("stderr line is not JSON ({e}): {l}\nwhole stderr:\n{stderr}"));
+                .unwrap_or_else(|e| panic!("output line is not JSON ({e}): {l}\nwhole output:\n{stderr}"));
             let related = v
                 .get("related")
                 .and_then(|r| r.as_array())
@@ -341,9 +341,9 @@ impl Run {
         }
     }
 
-    /// Diagnostics, when the run used `--format json`.
+    /// Diagnostics, when the run used `--format json` (they go to standard output).
     pub fn diags(&self) -> Vec<Diag> {
-        parse_diags(&self.stderr)
+        parse_diags(&self.stdout)
     }
 
     /// Errors only, in order.
@@ -577,10 +577,12 @@ pub fn first_error(run: &Run, what: &str, at: &At, fragment: &str) -> Diag {
     run.assert_code(1, what);
     let errors = run.errors();
     let all: Vec<String> = run.diags().iter().map(ToString::to_string).collect();
-    let first = errors
-        .first()
-        .cloned()
-        .unwrap_or_else(|| panic!("{what}: exit 1 but no error diagnostic; stderr:\n{}", run.stderr));
+    let first = errors.first().cloned().unwrap_or_else(|| {
+        panic!(
+            "{what}: exit 1 but no error diagnostic; stdout:\n{}\nstderr:\n{}",
+            run.stdout, run.stderr
+        )
+    });
     let want = format!("{}:{}:{}", at.file, at.line, at.col);
     let got = format!("{}:{}:{}", first.file, first.line, first.column);
     assert_eq!(

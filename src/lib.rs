@@ -65,6 +65,7 @@ pub struct Options {
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
     let report = match load::load(root, &mut outcome.files) {
         Ok(mut r) => {
+            outcome.diagnostics.append(&mut r.warnings);
             if let Some(lang) = opts.lang {
                 r.meta.lang = lang;
             }

@@ -75,13 +75,9 @@ impl Values {
         let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         for ds in &report.datasets {
             for row in &ds.rows {
-                for (field_key, cell) in &row.cells {
-                    let field = ds
-                        .fields
-                        .iter()
-                        .find(|f| &f.key == field_key)
-                        .expect("loader checked fields");
-                    let name = format!("{}.{}.{}", ds.id, row.key, field_key);
+                for cell in &row.cells {
+                    let field = &ds.fields[cell.field];
+                    let name = format!("{}.{}.{}", ds.id, row.key, field.key);
                     let digits = field.digits.unwrap_or(field.unit.default_digits());
                     match &cell.value {
                         CellValue::Given(n) => {
@@ -93,7 +89,7 @@ impl Values {
                                     digits,
                                     dataset: ds.id.clone(),
                                     formula: None,
-                                    loc: cell.loc.clone(),
+                                    loc: ds.loc(cell.at),
                                     note: cell.note.clone(),
                                 },
                             );
@@ -108,7 +104,7 @@ impl Values {
                                     row: Some(&row.key),
                                     unit: Some(field.unit.clone()),
                                     digits,
-                                    loc: cell.loc.clone(),
+                                    loc: ds.loc(cell.at),
                                     note: cell.note.clone(),
                                 },
                             );

@@ -499,16 +499,35 @@ impl<'a> Node<'a> {
     /// Refuses keys other than `allowed`, so a typo (`serie:`) is caught
     /// instead of silently ignored.
     pub fn only_keys(&self, allowed: &[&str]) -> Result<(), Diagnostic> {
+        match self.unknown_keys(allowed)?.into_iter().next() {
+            Some(d) => Err(d),
+            None => Ok(()),
+        }
+    }
+
+    /// One error for every key other than `allowed`, so all typos of a
+    /// mapping are reported in one run.
+    pub fn unknown_keys(&self, allowed: &[&str]) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let mut out = Vec::new();
         for (k, node) in self.entries()? {
             if !allowed.contains(&k.as_str()) {
                 let hint = match crate::text::closest(&k, allowed.iter().copied()) {
                     Some(c) => format!("did you mean `{c}`? allowed here: {}", allowed.join(", ")),
                     None => format!("allowed here: {}", allowed.join(", ")),
                 };
-                return Err(node.error(format!("unknown key `{k}`")).hint(hint));
+                out.push(node.error(format!("unknown key `{k}`")).hint(hint));
             }
         }
-        Ok(())
+        Ok(out)
+    }
+
+    /// Where this node is, as a line and column of its file.
+    pub fn pos(&self) -> crate::model::Pos {
+        let l = self.loc();
+        crate::model::Pos {
+            line: l.line as u32,
+            col: l.col as u32,
+        }
     }
 
     /// A string (numbers and booleans are taken as written).

@@ -312,7 +312,7 @@ fn used_datasets(report: &Report, values: &Values, figs: &[Figure], bound: &[Str
             .rows
             .iter()
             .flat_map(|r| &r.cells)
-            .filter_map(|(_, c)| match &c.value {
+            .filter_map(|c| match &c.value {
                 crate::model::CellValue::Derive(e, _) => Some(e),
                 crate::model::CellValue::Given(_) => None,
             });

@@ -12,7 +12,7 @@
 //! diagnostic (with the exact line and column of the bad cell) is built only
 //! when something is wrong.
 
-use super::dataset::{self, Errs, FieldDecl, field_name, field_unit, label_or, parse_date, row_key_problem};
+use super::dataset::{self, Errs, FieldDecl, field_name, field_unit, label_or, parse_date, row_key_problem, duplicate_keys};
 use super::files::{self, MAX_CSV_BYTES};
 use crate::diag::{Diagnostic, Loc, SourceMap};
 use crate::model::*;
@@ -196,10 +196,15 @@ fn read_csv(
             continue;
         }
         let declared = head.fields.iter().find(|d| d.key == c.name);
+        // A unit or digits declare a number as plainly as `kind: number`.
+        let kind = declared.and_then(|d| {
+            d.kind
+                .or((d.unit.is_some() || d.digits.is_some()).then_some(FieldKind::Number))
+        });
         c.role = Role::Field {
             index: decls.len(),
-            kind: declared.and_then(|d| d.kind).unwrap_or(FieldKind::Number),
-            inferred: declared.and_then(|d| d.kind).is_none(),
+            kind: kind.unwrap_or(FieldKind::Number),
+            inferred: kind.is_none(),
         };
         decls.push(match declared {
             Some(d) => FieldDecl {
@@ -281,7 +286,8 @@ fn read_rows(
         .iter()
         .filter(|c| matches!(c.role, Role::Field { kind: FieldKind::Number, .. }))
         .count();
-    let mut rows: Vec<Row> = Vec::new();
+    // One row a line, near enough; saves regrowing a vector of a million rows.
+    let mut rows: Vec<Row> = Vec::with_capacity(body.iter().filter(|&&b| b == b'\n').count());
     let mut rec = csv::ByteRecord::new();
     let located = |rec: &csv::ByteRecord, j: usize| {
         let p = cell_pos(body, rec, j);
@@ -307,11 +313,12 @@ fn read_rows(
                 break;
             }
         }
+        let simple = is_simple(body, &rec);
         let Ok(key) = std::str::from_utf8(&rec[key_col]) else {
             errs.0.push(Diagnostic::error(located(&rec, key_col), "this key is not valid UTF-8").hint("save the file as UTF-8"));
             continue;
         };
-        if let Some((msg, hint)) = row_key_problem(key, &[]) {
+        if let Some((msg, hint)) = row_key_problem(key) {
             errs.0.push(Diagnostic::error(located(&rec, key_col), msg).hint(hint));
             continue;
         }
@@ -344,7 +351,7 @@ fn read_rows(
                                 field: index,
                                 value: CellValue::Given(n),
                                 note: Text::default(),
-                                at: cell_pos(body, &rec, j),
+                                at: cell_pos_in(body, &rec, j, simple),
                             }),
                             Some(_) => errs.0.push(
                                 Diagnostic::error(
@@ -402,30 +409,11 @@ fn read_rows(
             label,
             cells,
             data,
-            at: cell_pos(body, &rec, 0),
+            at: cell_pos_in(body, &rec, 0, simple),
         });
     }
     duplicate_keys(rel, &rows, errs);
     Ok((errs.0.len() == errors_before).then_some(rows))
-}
-
-/// Reports every repeated row key at its second appearance, by sorting
-/// (n log n) rather than comparing every pair.
-fn duplicate_keys(rel: &str, rows: &[Row], errs: &mut Errs) {
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| rows[a].key.cmp(&rows[b].key).then(a.cmp(&b)));
-    for w in order.windows(2) {
-        if rows[w[0]].key == rows[w[1]].key {
-            let r = &rows[w[1]];
-            errs.0.push(
-                Diagnostic::error(
-                    Loc::new(rel, r.at.line as usize, r.at.col as usize),
-                    format!("duplicate row key `{}`", r.key),
-                )
-                .hint("every row needs its own key"),
-            );
-        }
-    }
 }
 
 /// ASCII whitespace trimmed from both ends.
@@ -437,39 +425,54 @@ fn trim(b: &[u8]) -> &[u8] {
 /// records are ASCII without quotes, where the column is arithmetic; any
 /// other record is scanned from its start.
 fn cell_pos(body: &[u8], rec: &csv::ByteRecord, j: usize) -> Pos {
+    cell_pos_in(body, rec, j, is_simple(body, rec))
+}
+
+/// Whether `rec` is written as plain ASCII cells joined by commas, so that
+/// a cell's column follows from the lengths of the cells before it.
+fn is_simple(body: &[u8], rec: &csv::ByteRecord) -> bool {
+    let Some(p) = rec.position() else { return false };
+    let start = p.byte() as usize;
+    let content = rec.as_slice();
+    let span_len = content.len() + rec.len().saturating_sub(1);
+    let span = body.get(start..start + span_len).unwrap_or(&[]);
+    span.len() == span_len && content.is_ascii() && !span.contains(&b'"')
+}
+
+/// [`cell_pos`] with the record's [`is_simple`] already known.
+fn cell_pos_in(body: &[u8], rec: &csv::ByteRecord, j: usize, simple: bool) -> Pos {
     let Some(p) = rec.position() else {
         return Pos { line: 1, col: 1 };
     };
     let start = p.byte() as usize;
-    let content = rec.as_slice();
-    let span_len = content.len() + rec.len().saturating_sub(1);
-    let span = body.get(start..(start + span_len).min(body.len())).unwrap_or(&[]);
-    if content.is_ascii() && !span.contains(&b'"') && span.len() == span_len {
+    if simple {
         let col = rec.range(j).map_or(0, |r| r.start) + j + 1;
         return Pos {
             line: p.line() as u32,
             col: col as u32,
         };
     }
-    // The slow way: walk the raw text, minding quotes and line breaks.
+    // The slow way: walk this record's raw bytes, minding quotes and line
+    // breaks, counting characters (UTF-8 continuation bytes do not count).
     let (mut line, mut col) = (p.line() as u32, 1u32);
     let (mut field, mut quoted) = (0usize, false);
-    let text = String::from_utf8_lossy(&body[start.min(body.len())..]);
-    for ch in text.chars() {
+    for &b in body.get(start..).unwrap_or(&[]) {
         if field == j {
             break;
         }
-        match ch {
-            '"' => quoted = !quoted,
-            ',' if !quoted => field += 1,
-            '\n' if !quoted => break,
-            '\n' => {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => field += 1,
+            b'\n' if !quoted => break,
+            b'\n' => {
                 line += 1;
                 col = 0;
             }
             _ => {}
         }
-        col += 1;
+        if b & 0xC0 != 0x80 {
+            col += 1;
+        }
     }
     Pos { line, col }
 }

@@ -12,6 +12,8 @@ use crate::model::*;
 use crate::text::Text;
 use crate::units::Unit;
 use crate::yaml::{Doc, Node};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 /// Largest `digits:` a field or derived value may ask for. Twelve digits
@@ -121,10 +123,11 @@ pub fn dataset(rel: &str, text: &str) -> Result<Dataset, Vec<Diagnostic>> {
         && let Some(items) = errs.ok(rows_node.items())
     {
         for n in items {
-            if let Some(row) = yaml_row(&n, &fields, &rows, &mut errs) {
+            if let Some(row) = yaml_row(&n, &fields, &mut errs) {
                 rows.push(row);
             }
         }
+        duplicate_keys(rel, &rows, &mut errs);
     }
     finish(id, rel, head, fields, rows, errs)
 }
@@ -416,8 +419,9 @@ fn checks(c: &Node, errs: &mut Errs) -> Vec<Check> {
 }
 
 /// Checks a row key: any text without `.` (which separates the parts of a
-/// name), not blank, not taken.
-pub(super) fn row_key_problem(key: &str, rows: &[Row]) -> Option<(String, &'static str)> {
+/// name), not blank. Repeated keys are found afterwards by
+/// [`duplicate_keys`], in n log n.
+pub(super) fn row_key_problem(key: &str) -> Option<(String, &'static str)> {
     if key.trim().is_empty() {
         return Some(("a row has an empty key".to_string(), "give every row a key"));
     }
@@ -427,13 +431,45 @@ pub(super) fn row_key_problem(key: &str, rows: &[Row]) -> Option<(String, &'stat
             "`.` separates the parts of a name such as `gdp.1971.usd`; use `_` or `-` instead",
         ));
     }
-    if rows.iter().any(|r| r.key == key) {
-        return Some((format!("duplicate row key `{key}`"), "every row needs its own key"));
-    }
     None
 }
 
-fn yaml_row(n: &Node, fields: &[Field], rows: &[Row], errs: &mut Errs) -> Option<Row> {
+/// Reports every repeated row key at its second appearance, with one hash
+/// set lookup per row.
+pub(super) fn duplicate_keys(rel: &str, rows: &[Row], errs: &mut Errs) {
+    let mut seen: HashSet<&str, BuildHasherDefault<Fnv>> = HashSet::with_capacity_and_hasher(rows.len(), Default::default());
+    for r in rows {
+        if !seen.insert(r.key.as_str()) {
+            errs.0.push(
+                Diagnostic::error(
+                    Loc::new(rel, r.at.line as usize, r.at.col as usize),
+                    format!("duplicate row key `{}`", r.key),
+                )
+                .hint("every row needs its own key"),
+            );
+        }
+    }
+}
+
+/// FNV-1a: row keys are short and not chosen by an attacker who could
+/// profit from collisions, so a simple fast hash beats SipHash here.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+fn yaml_row(n: &Node, fields: &[Field], errs: &mut Errs) -> Option<Row> {
     if !n.is_map() {
         errs.0.push(
             n.error("a row should be a mapping")
@@ -443,7 +479,7 @@ fn yaml_row(n: &Node, fields: &[Field], rows: &[Row], errs: &mut Errs) -> Option
     }
     let key_node = errs.ok(n.req("key", "the row's name, e.g. `us` or \"1971\""))?;
     let key = errs.ok(key_node.str())?;
-    if let Some((msg, hint)) = row_key_problem(&key, rows) {
+    if let Some((msg, hint)) = row_key_problem(&key) {
         errs.0.push(key_node.error(msg).hint(hint));
         return None;
     }

@@ -542,7 +542,15 @@ impl<'a> Node<'a> {
 
     /// A finite number.
     pub fn number(&self) -> Result<f64, Diagnostic> {
-        let n = self.value.as_f64().ok_or_else(|| self.type_error("a number"))?;
+        // serde_yaml reads a number too large for f64 (`1e400`) as a string.
+        let overflow = self
+            .value
+            .as_str()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|n| n.is_infinite());
+        let n = overflow
+            .or_else(|| self.value.as_f64())
+            .ok_or_else(|| self.type_error("a number"))?;
         if !n.is_finite() {
             return Err(Diagnostic::error(
                 self.value_loc(),

@@ -35,7 +35,12 @@ fn project(root: &Path, n: usize, csv: bool) {
     } else {
         let mut t = format!("{SIDE}rows:\n");
         for i in 0..n {
-            t.push_str(&format!("  - key: r{i}\n    usd: {}.25\n    rmb: {}\n    share: {}\n", i % 1000, i * 7, i % 100));
+            t.push_str(&format!(
+                "  - key: r{i}\n    usd: {}.25\n    rmb: {}\n    share: {}\n",
+                i % 1000,
+                i * 7,
+                i % 100
+            ));
         }
         write(root, "content/data/big.yaml", &t);
     }

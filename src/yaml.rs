@@ -68,8 +68,14 @@ struct Index {
 
 /// A collection being walked while indexing.
 enum Frame {
-    Map { id: u32, key: Option<(String, Pos)> },
-    Seq { id: u32, next: u32 },
+    Map {
+        id: u32,
+        key: Option<(String, Pos)>,
+    },
+    Seq {
+        id: u32,
+        next: u32,
+    },
     /// A complex (non-scalar) mapping key: skipped, with its depth.
     Skip(usize),
 }
@@ -119,7 +125,9 @@ impl Index {
                         }
                         place.value = pos;
                     }
-                    let Some(Frame::Map { key, .. }) = stack.last_mut() else { unreachable!() };
+                    let Some(Frame::Map { key, .. }) = stack.last_mut() else {
+                        unreachable!()
+                    };
                     match ev {
                         Event::Scalar(s, ..) => *key = Some((s, pos)),
                         Event::SequenceStart(..) | Event::MappingStart(..) => {
@@ -352,7 +360,11 @@ impl Doc {
             return Loc::new(&self.file, 1 + self.line_offset, 1);
         };
         let p = if value { place.value } else { place.at };
-        Loc::new(&self.file, p.line.max(1) as usize + self.line_offset, p.col.max(1) as usize)
+        Loc::new(
+            &self.file,
+            p.line.max(1) as usize + self.line_offset,
+            p.col.max(1) as usize,
+        )
     }
 }
 
@@ -459,7 +471,11 @@ impl<'a> Node<'a> {
         self.get(key).ok_or_else(|| {
             // At the mapping that lacks it: its first key for the whole
             // document or block, else the key that holds the mapping.
-            let at = if self.path.is_empty() { self.start_loc() } else { self.loc() };
+            let at = if self.path.is_empty() {
+                self.start_loc()
+            } else {
+                self.loc()
+            };
             Diagnostic::error(at, format!("missing `{key}`")).hint(format!("add `{key}:` ({what})"))
         })
     }
@@ -617,7 +633,6 @@ impl<'a> Node<'a> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,7 +679,10 @@ mod tests {
             .map(|i| format!("k{i}: \"[{{\" # [[[\nn{i}: see [1] and {{2}} or [3\nq{i}: it's [x]\n"))
             .collect();
         assert!(Doc::parse("f.yaml", &many, 0).is_ok());
-        let scalar = format!("note: |\n{}\n", "  [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n".repeat(3));
+        let scalar = format!(
+            "note: |\n{}\n",
+            "  [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n".repeat(3)
+        );
         assert!(Doc::parse("f.yaml", &scalar, 0).is_ok());
     }
 }

@@ -411,7 +411,11 @@ fn digits_out_of_range() {
 #[test]
 fn field_named_label() {
     let fx = Fixture::built();
-    fx.replace(CAPEX, "  rmb: {label: \"Renminbi\", unit: RMB bn}", "  label: {unit: RMB bn}");
+    fx.replace(
+        CAPEX,
+        "  rmb: {label: \"Renminbi\", unit: RMB bn}",
+        "  label: {unit: RMB bn}",
+    );
     fx.expect_error(fx.pos(CAPEX, "label: {unit"), "`label` cannot be a field name");
 }
 

@@ -28,7 +28,8 @@ fn at(file: &str, line: usize, col: usize) -> At {
     }
 }
 
-const GDP_CSV: &str = "year,usd,note,when\n1971,1.2,first,1971-06\n1972,,gap,1972-06-30\n1973,1.5,\"third, quoted\",1973\n";
+const GDP_CSV: &str =
+    "year,usd,note,when\n1971,1.2,first,1971-06\n1972,,gap,1972-06-30\n1973,1.5,\"third, quoted\",1973\n";
 
 const GDP_SIDE: &str = r#"title: "Output by year"
 scope: "One economy, three years"
@@ -109,7 +110,10 @@ fn csv_dataset_is_bound_in_prose_and_charted() {
         .unwrap_or_else(|| panic!("no <data> bound to gdp.1971.usd in the page"));
     assert_eq!(data.num("value"), 1.2e9, "1.2 USD bn in base units");
     let svg = std::fs::read_to_string(fx.out().join("charts/gdp.svg")).expect("charts/gdp.svg");
-    assert!(svg.contains("1971") && svg.contains("1973"), "the chart labels its rows by key:\n{svg}");
+    assert!(
+        svg.contains("1971") && svg.contains("1973"),
+        "the chart labels its rows by key:\n{svg}"
+    );
     assert!(!svg.contains("1972"), "only the chosen rows are charted");
 }
 
@@ -119,14 +123,21 @@ fn csv_bad_cells_are_located_at_row_and_column() {
     let fx = with_gdp();
     // A declared number column: `abc` on line 3, column 6.
     fx.write("content/data/gdp.csv", &GDP_CSV.replace("1972,,gap", "1972,abc,gap"));
-    fx.replace("content/data/gdp.yaml", "when: {kind: date}", "when: {kind: date}\n  note: {kind: text}");
+    fx.replace(
+        "content/data/gdp.yaml",
+        "when: {kind: date}",
+        "when: {kind: date}\n  note: {kind: text}",
+    );
     fx.expect_error(at("content/data/gdp.csv", 3, 6), "`abc` is not a number");
     // A bad date in a date column, after a quoted cell holding a comma.
     fx.write("content/data/gdp.csv", &GDP_CSV.replace(",1973\n", ",1973-02-30\n"));
     let col = "1973,1.5,\"third, quoted\",".chars().count() + 1;
     fx.expect_error(at("content/data/gdp.csv", 4, col), "not a date");
     // A non-finite number in an undeclared (inferred) column.
-    fx.write("content/data/gdp.csv", "year,usd,note,when,x\n1971,1,a,1971,2\n1972,2,b,1972,1e400\n");
+    fx.write(
+        "content/data/gdp.csv",
+        "year,usd,note,when,x\n1971,1,a,1971,2\n1972,2,b,1972,1e400\n",
+    );
     fx.expect_error(at("content/data/gdp.csv", 3, 15), "not a finite number");
 }
 
@@ -134,7 +145,10 @@ fn csv_bad_cells_are_located_at_row_and_column() {
 fn csv_every_bad_cell_is_reported_in_one_run() {
     let _serial = serial();
     let fx = with_gdp();
-    fx.write("content/data/gdp.csv", "year,usd,when\n1971,x,1971\n1972,y,1972\n1973,1,1973-13\n");
+    fx.write(
+        "content/data/gdp.csv",
+        "year,usd,when\n1971,x,1971\n1972,y,1972\n1973,1,1973-13\n",
+    );
     let r = fx.check(&["--format", "json"]);
     r.assert_code(1, "check");
     let errors = r.errors();
@@ -163,11 +177,17 @@ fn csv_key_column_label_column_and_inferred_kinds() {
         "content/data/gdp.csv",
         "label,usd,year,note\nFirst,1.2,1971,a\nSecond,1.3,1972,b\nThird,1.5,1973,c\n",
     );
-    fx.write("content/data/gdp.yaml", &format!("{GDP_SIDE}key: year\n").replace("  when: {kind: date}\n", ""));
+    fx.write(
+        "content/data/gdp.yaml",
+        &format!("{GDP_SIDE}key: year\n").replace("  when: {kind: date}\n", ""),
+    );
     let r = fx.build(&["--format", "json"]);
     r.assert_code(0, "build with key: year and a label column");
     let svg = std::fs::read_to_string(fx.out().join("charts/gdp.svg")).expect("charts/gdp.svg");
-    assert!(svg.contains("First") && svg.contains("Third"), "rows are labelled from the label column");
+    assert!(
+        svg.contains("First") && svg.contains("Third"),
+        "rows are labelled from the label column"
+    );
     // A side file naming a column the CSV lacks.
     fx.replace("content/data/gdp.yaml", "key: year", "key: yaer");
     let d = fx.expect_error(fx.pos("content/data/gdp.yaml", "yaer"), "no column `yaer`");
@@ -212,7 +232,10 @@ fn links_outside_the_root_are_refused_with_a_location() {
     std::fs::write(elsewhere.path().join("03-x.md"), "---\ntitle: X\n---\nHi\n").unwrap();
     std::os::unix::fs::symlink(elsewhere.path().join("03-x.md"), fx.path("content/sections/03-x.md")).unwrap();
     let d = fx.expect_error(at("content/sections/03-x.md", 1, 1), "outside the project root");
-    assert!(d.message.contains(&elsewhere.path().canonicalize().unwrap().display().to_string()));
+    assert!(
+        d.message
+            .contains(&elsewhere.path().canonicalize().unwrap().display().to_string())
+    );
 }
 
 #[cfg(unix)]
@@ -221,7 +244,10 @@ fn a_fifo_is_refused_without_blocking() {
     let _serial = serial();
     let fx = Fixture::new();
     let pipe = fx.path("content/sections/03-pipe.md");
-    let ok = std::process::Command::new("mkfifo").arg(&pipe).status().expect("mkfifo");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo");
     assert!(ok.success());
     let r = check_within(&fx, Duration::from_secs(30));
     r.assert_no_panic("check with a FIFO");
@@ -264,9 +290,17 @@ fn entries_quire_does_not_read_are_warned_about() {
 fn deep_nesting_is_a_located_error() {
     let _serial = serial();
     let fx = Fixture::new();
-    fx.write("content/data/deep.yaml", &format!("title: Deep\nrows: {}\n", "[".repeat(100_000)));
+    fx.write(
+        "content/data/deep.yaml",
+        &format!("title: Deep\nrows: {}\n", "[".repeat(100_000)),
+    );
     let r = check_within(&fx, Duration::from_secs(60));
-    let d = common::first_error(&r, "check of deep nesting", &at("content/data/deep.yaml", 2, 6 + 64), "nests more than");
+    let d = common::first_error(
+        &r,
+        "check of deep nesting",
+        &at("content/data/deep.yaml", 2, 6 + 64),
+        "nests more than",
+    );
     assert!(d.hint.contains('['), "{}", d.hint);
 }
 
@@ -275,12 +309,23 @@ fn reserved_field_names_are_located_errors() {
     let _serial = serial();
     let fx = Fixture::new();
     let capex = "content/data/capex.yaml";
-    fx.replace(capex, "  rmb: {label: \"Renminbi\", unit: RMB bn}", "  rmb: {label: \"Renminbi\", unit: RMB bn}\n  label: {unit: USD bn}\n  key: {unit: USD bn}");
+    fx.replace(
+        capex,
+        "  rmb: {label: \"Renminbi\", unit: RMB bn}",
+        "  rmb: {label: \"Renminbi\", unit: RMB bn}\n  label: {unit: USD bn}\n  key: {unit: USD bn}",
+    );
     let r = fx.check(&["--format", "json"]);
     r.assert_code(1, "reserved field names");
-    let errors: Vec<Diag> = r.errors().into_iter().filter(|d| d.message.contains("cannot be a field name")).collect();
+    let errors: Vec<Diag> = r
+        .errors()
+        .into_iter()
+        .filter(|d| d.message.contains("cannot be a field name"))
+        .collect();
     let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
-    assert_eq!(lines, vec![fx.pos(capex, "label: {unit").line, fx.pos(capex, "key: {unit").line]);
+    assert_eq!(
+        lines,
+        vec![fx.pos(capex, "label: {unit").line, fx.pos(capex, "key: {unit").line]
+    );
 }
 
 #[test]
@@ -299,7 +344,12 @@ fn every_missing_key_of_a_new_dataset_is_reported_in_one_run() {
         .collect();
     assert_eq!(
         missing,
-        ["missing `scope`", "missing `source`", "missing `fields`", "missing `rows`"],
+        [
+            "missing `scope`",
+            "missing `source`",
+            "missing `fields`",
+            "missing `rows`"
+        ],
         "one run names every missing key"
     );
 }
@@ -315,7 +365,12 @@ fn every_error_of_a_dataset_is_reported_at_its_construct() {
     );
     let r = fx.check(&["--format", "json"]);
     r.assert_code(1, "a dataset with several errors");
-    let got: Vec<(usize, usize)> = r.errors().iter().filter(|d| d.file == f).map(|d| (d.line, d.column)).collect();
+    let got: Vec<(usize, usize)> = r
+        .errors()
+        .iter()
+        .filter(|d| d.file == f)
+        .map(|d| (d.line, d.column))
+        .collect();
     assert_eq!(
         got,
         vec![(6, 17), (10, 10), (12, 11), (14, 10), (15, 5)],
@@ -346,7 +401,10 @@ fn project(dir: &Path, n: usize, csv: bool) {
     } else {
         let mut t = format!("{side}rows:\n");
         for i in 0..n {
-            t.push_str(&format!("  - key: r{i}\n    usd: {i}.5\n    rmb: {{value: {}, note: about}}\n", i * 7));
+            t.push_str(&format!(
+                "  - key: r{i}\n    usd: {i}.5\n    rmb: {{value: {}, note: about}}\n",
+                i * 7
+            ));
         }
         w("content/data/big.yaml", &t);
     }

@@ -12,7 +12,9 @@
 //! diagnostic (with the exact line and column of the bad cell) is built only
 //! when something is wrong.
 
-use super::dataset::{self, Errs, FieldDecl, field_name, field_unit, label_or, parse_date, row_key_problem, duplicate_keys};
+use super::dataset::{
+    self, Errs, FieldDecl, duplicate_keys, field_name, field_unit, label_or, parse_date, row_key_problem,
+};
 use super::files::{self, MAX_CSV_BYTES};
 use crate::diag::{Diagnostic, Loc, SourceMap};
 use crate::model::*;
@@ -39,7 +41,11 @@ enum Role {
     Label,
     /// A field (index into the dataset's fields) of this kind; `inferred`
     /// when the side file did not declare the kind.
-    Field { index: usize, kind: FieldKind, inferred: bool },
+    Field {
+        index: usize,
+        kind: FieldKind,
+        inferred: bool,
+    },
 }
 
 /// Why the rows must be read again: an undeclared column turned out not to
@@ -70,8 +76,12 @@ pub fn load_csv(root: &Path, rel: &str, side: &str, files: &mut SourceMap) -> Re
     let Some(head) = dataset::header(&root_node, &SIDE_KEYS, "", &mut errs) else {
         return Err(errs.0);
     };
-    let key_name = root_node.get("key").and_then(|n| errs.ok(n.str()).map(|s| (s, n.value_loc())));
-    let label_name = root_node.get("label").and_then(|n| errs.ok(n.str()).map(|s| (s, n.value_loc())));
+    let key_name = root_node
+        .get("key")
+        .and_then(|n| errs.ok(n.str()).map(|s| (s, n.value_loc())));
+    let label_name = root_node
+        .get("label")
+        .and_then(|n| errs.ok(n.str()).map(|s| (s, n.value_loc())));
 
     let bytes = match files::read_bytes(root, rel, MAX_CSV_BYTES) {
         Ok(b) => b,
@@ -143,7 +153,8 @@ fn read_csv(
                 at,
             }),
             Err(_) => {
-                errs.0.push(Diagnostic::error(loc, "this column name is not valid UTF-8").hint("save the file as UTF-8"));
+                errs.0
+                    .push(Diagnostic::error(loc, "this column name is not valid UTF-8").hint("save the file as UTF-8"));
                 return None;
             }
         }
@@ -155,7 +166,8 @@ fn read_csv(
             Some(i) => i,
             None => {
                 let hint = crate::text::suggest(name, columns.iter().map(|c| c.name.as_str()), "columns");
-                errs.0.push(Diagnostic::error(at.clone(), format!("the CSV file has no column `{name}`")).hint(hint));
+                errs.0
+                    .push(Diagnostic::error(at.clone(), format!("the CSV file has no column `{name}`")).hint(hint));
                 return None;
             }
         },
@@ -167,8 +179,7 @@ fn read_csv(
             _ => {
                 let hint = crate::text::suggest(name, columns.iter().map(|c| c.name.as_str()), "columns");
                 errs.0.push(
-                    Diagnostic::error(at.clone(), format!("the CSV file has no column `{name}` for labels"))
-                        .hint(hint),
+                    Diagnostic::error(at.clone(), format!("the CSV file has no column `{name}` for labels")).hint(hint),
                 );
                 return None;
             }
@@ -231,7 +242,10 @@ fn read_csv(
             errs.0.push(
                 Diagnostic::error(d.loc.clone(), format!("the field `{}` is not a column of {rel}", d.key)).hint(hint),
             );
-        } else if columns.iter().any(|c| c.name == d.key && !matches!(c.role, Role::Field { .. })) {
+        } else if columns
+            .iter()
+            .any(|c| c.name == d.key && !matches!(c.role, Role::Field { .. }))
+        {
             errs.0.push(Diagnostic::error(
                 d.loc.clone(),
                 format!("`{}` is the key or label column, not a field", d.key),
@@ -284,7 +298,15 @@ fn read_rows(
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(body);
     let numbers = columns
         .iter()
-        .filter(|c| matches!(c.role, Role::Field { kind: FieldKind::Number, .. }))
+        .filter(|c| {
+            matches!(
+                c.role,
+                Role::Field {
+                    kind: FieldKind::Number,
+                    ..
+                }
+            )
+        })
         .count();
     // One row a line, near enough; saves regrowing a vector of a million rows.
     let mut rows: Vec<Row> = Vec::with_capacity(body.iter().filter(|&&b| b == b'\n').count());
@@ -296,8 +318,11 @@ fn read_rows(
     loop {
         if errs.0.len() - errors_before >= MAX_ERRORS {
             errs.0.push(
-                Diagnostic::error(Loc::file(rel), format!("more than {MAX_ERRORS} errors in this file; stopped reading"))
-                    .hint("fix the errors above (often one column of the wrong kind) and run again"),
+                Diagnostic::error(
+                    Loc::file(rel),
+                    format!("more than {MAX_ERRORS} errors in this file; stopped reading"),
+                )
+                .hint("fix the errors above (often one column of the wrong kind) and run again"),
             );
             break;
         }
@@ -315,7 +340,9 @@ fn read_rows(
         }
         let simple = is_simple(body, &rec);
         let Ok(key) = std::str::from_utf8(&rec[key_col]) else {
-            errs.0.push(Diagnostic::error(located(&rec, key_col), "this key is not valid UTF-8").hint("save the file as UTF-8"));
+            errs.0.push(
+                Diagnostic::error(located(&rec, key_col), "this key is not valid UTF-8").hint("save the file as UTF-8"),
+            );
             continue;
         };
         if let Some((msg, hint)) = row_key_problem(key) {

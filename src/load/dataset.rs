@@ -63,11 +63,12 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
                 super::csv::load_csv(root, rel, &side, files)
             } else {
                 Err(vec![
-                    Diagnostic::error(Loc::file(rel), format!("the CSV dataset `{rel}` has no side file"))
-                        .hint(format!(
+                    Diagnostic::error(Loc::file(rel), format!("the CSV dataset `{rel}` has no side file")).hint(
+                        format!(
                             "add `{side}` with `title`, `scope`, `source` and the fields' units; \
                              the numbers need a source like any other dataset"
-                        )),
+                        ),
+                    ),
                 ])
             }
         } else if has(&format!("{}.csv", rel.trim_end_matches(".yaml"))) {
@@ -89,10 +90,7 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
 /// The id a dataset file gives, or why it is not one.
 fn dataset_id(rel: &str) -> Result<String, Diagnostic> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let id = name
-        .strip_suffix(".csv")
-        .unwrap_or_else(|| file_stem(rel))
-        .to_string();
+    let id = name.strip_suffix(".csv").unwrap_or_else(|| file_stem(rel)).to_string();
     if is_ident(&id) {
         Ok(id)
     } else {
@@ -221,13 +219,10 @@ pub(super) fn header(root: &Node, allowed: &[&str], rows_key: &str, errs: &mut E
     let title = text("title", errs);
     let scope = text("scope", errs);
     let default_unit = root.get("unit").and_then(|u| errs.ok(unit(&u)));
-    let source = root
-        .get("source")
-        .map(|s| citation(&s, errs))
-        .unwrap_or(Citation {
-            cites: Vec::new(),
-            note: Text::default(),
-        });
+    let source = root.get("source").map(|s| citation(&s, errs)).unwrap_or(Citation {
+        cites: Vec::new(),
+        note: Text::default(),
+    });
     let mut fields: Vec<FieldDecl> = Vec::new();
     if let Some(f) = root.get("fields") {
         match f.entries() {
@@ -323,8 +318,10 @@ fn kind(n: &Node) -> Result<FieldKind, Diagnostic> {
         "number" => Ok(FieldKind::Number),
         "text" => Ok(FieldKind::Text),
         "date" => Ok(FieldKind::Date),
-        other => Err(Diagnostic::error(n.value_loc(), format!("unknown field kind `{other}`"))
-            .hint("use `number`, `text` or `date` (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`)")),
+        other => Err(
+            Diagnostic::error(n.value_loc(), format!("unknown field kind `{other}`"))
+                .hint("use `number`, `text` or `date` (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`)"),
+        ),
     }
 }
 
@@ -332,11 +329,10 @@ fn kind(n: &Node) -> Result<FieldKind, Diagnostic> {
 fn digits(n: &Node) -> Result<usize, Diagnostic> {
     let d = n.count()?;
     if d > MAX_DIGITS {
-        return Err(Diagnostic::error(
-            n.value_loc(),
-            format!("`digits: {d}` is more than {MAX_DIGITS}"),
-        )
-        .hint(format!("give 0 to {MAX_DIGITS} digits after the decimal point")));
+        return Err(
+            Diagnostic::error(n.value_loc(), format!("`digits: {d}` is more than {MAX_DIGITS}"))
+                .hint(format!("give 0 to {MAX_DIGITS} digits after the decimal point")),
+        );
     }
     Ok(d)
 }
@@ -358,7 +354,9 @@ fn derived(d: &Node, errs: &mut Errs) -> Vec<(Derived, Loc)> {
         let Some(src_node) = errs.ok(n.req("expr", "the formula, e.g. `us.rmb / us.usd`")) else {
             continue;
         };
-        let Some(expr_src) = errs.ok(src_node.str()) else { continue };
+        let Some(expr_src) = errs.ok(src_node.str()) else {
+            continue;
+        };
         let Some(expr) = errs.ok(expr::parse(&expr_src).map_err(|m| src_node.error(format!("bad expression: {m}"))))
         else {
             continue;
@@ -392,10 +390,7 @@ fn checks(c: &Node, errs: &mut Errs) -> Vec<Check> {
             errs.0.extend(unknown);
         }
         let id = n.req("id", "the check's name").and_then(|i| i.str());
-        let a = n.req(
-            "assert",
-            "the relationship, e.g. `between(cn.usd / us.usd, 1/4, 1/3)`",
-        );
+        let a = n.req("assert", "the relationship, e.g. `between(cn.usd / us.usd, 1/4, 1/3)`");
         let (Some(id), Some(a)) = (errs.ok(id), errs.ok(a)) else {
             continue;
         };
@@ -437,7 +432,8 @@ pub(super) fn row_key_problem(key: &str) -> Option<(String, &'static str)> {
 /// Reports every repeated row key at its second appearance, with one hash
 /// set lookup per row.
 pub(super) fn duplicate_keys(rel: &str, rows: &[Row], errs: &mut Errs) {
-    let mut seen: HashSet<&str, BuildHasherDefault<Fnv>> = HashSet::with_capacity_and_hasher(rows.len(), Default::default());
+    let mut seen: HashSet<&str, BuildHasherDefault<Fnv>> =
+        HashSet::with_capacity_and_hasher(rows.len(), Default::default());
     for r in rows {
         if !seen.insert(r.key.as_str()) {
             errs.0.push(
@@ -570,10 +566,9 @@ pub fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u16> {
         let part = b.get(r)?;
-        part.iter().all(u8::is_ascii_digit).then(|| {
-            part.iter()
-                .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'))
-        })
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0')))
     };
     let year = num(0..4)?;
     let (month, day) = match b.len() {
@@ -652,7 +647,15 @@ mod tests {
         assert_eq!(parse_date("1971").unwrap().to_string(), "1971");
         assert_eq!(parse_date("2024-02").unwrap().to_string(), "2024-02");
         assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
-        for bad in ["2023-02-29", "2024-13", "2024-00-10", "24", "2024/01/01", "2024-1-1", "abcd"] {
+        for bad in [
+            "2023-02-29",
+            "2024-13",
+            "2024-00-10",
+            "24",
+            "2024/01/01",
+            "2024-1-1",
+            "abcd",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

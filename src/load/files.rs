@@ -220,7 +220,9 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
         if name == ".gitkeep" {
             continue;
         }
-        let wanted = exts.iter().any(|x| name.ends_with(&format!(".{x}")) && name.len() > x.len() + 1);
+        let wanted = exts
+            .iter()
+            .any(|x| name.ends_with(&format!(".{x}")) && name.len() > x.len() + 1);
         let real = match resolve(root, &rel) {
             Ok(p) => p,
             Err(e @ ReadError::OutsideRoot(_)) => {
@@ -232,15 +234,18 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
                 continue;
             }
             Err(_) => {
-                out.diagnostics.push(not_used(&rel, "it cannot be followed", exts, what));
+                out.diagnostics
+                    .push(not_used(&rel, "it cannot be followed", exts, what));
                 continue;
             }
         };
         let is_dir = std::fs::metadata(&real).is_ok_and(|m| m.is_dir());
         if is_dir {
-            out.diagnostics.push(not_used(&rel, "it is a folder; sub-folders are not read", exts, what));
-        } else if matches!(os.to_str(), None) {
-            out.diagnostics.push(not_used(&rel, "its name is not valid UTF-8", exts, what));
+            out.diagnostics
+                .push(not_used(&rel, "it is a folder; sub-folders are not read", exts, what));
+        } else if os.to_str().is_none() {
+            out.diagnostics
+                .push(not_used(&rel, "its name is not valid UTF-8", exts, what));
         } else if wanted {
             // Pipes and devices are listed so the reader refuses them by name.
             out.files.push(rel);
@@ -253,8 +258,10 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
 
 fn not_used(rel: &str, why: &str, exts: &[&str], what: &str) -> Diagnostic {
     let exts: Vec<String> = exts.iter().map(|x| format!("`.{x}`")).collect();
-    Diagnostic::warning(Loc::file(rel), format!("`{rel}` is not used because {why}"))
-        .hint(format!("{what} are {} files directly in this folder; move or remove this entry", exts.join(" and ")))
+    Diagnostic::warning(Loc::file(rel), format!("`{rel}` is not used because {why}")).hint(format!(
+        "{what} are {} files directly in this folder; move or remove this entry",
+        exts.join(" and ")
+    ))
 }
 
 /// Warnings for entries of `content/` that quire does not read: anything but
@@ -273,8 +280,9 @@ pub fn stray_content(root: &Path) -> Vec<Diagnostic> {
         .into_iter()
         .map(|n| {
             let rel = format!("content/{n}");
-            Diagnostic::warning(Loc::file(&rel), format!("`{rel}` is not used"))
-                .hint("content/ holds report.yaml, sections/ (Markdown) and data/ (datasets); move or remove this entry")
+            Diagnostic::warning(Loc::file(&rel), format!("`{rel}` is not used")).hint(
+                "content/ holds report.yaml, sections/ (Markdown) and data/ (datasets); move or remove this entry",
+            )
         })
         .collect()
 }
@@ -311,7 +319,10 @@ mod tests {
             read_bytes(dir.path(), "none.md", 10).unwrap_err(),
             ReadError::Missing { broken_link: false }
         );
-        assert_eq!(read_bytes(dir.path(), "sub", 10).unwrap_err(), ReadError::NotRegular("a folder"));
+        assert_eq!(
+            read_bytes(dir.path(), "sub", 10).unwrap_err(),
+            ReadError::NotRegular("a folder")
+        );
     }
 
     #[cfg(unix)]
@@ -324,6 +335,9 @@ mod tests {
             read_bytes(dir.path(), "zero.md", 10),
             Err(ReadError::OutsideRoot(_))
         ));
-        assert_eq!(read_bytes(Path::new("/"), "dev/zero", 10).unwrap_err(), ReadError::NotRegular("a device"));
+        assert_eq!(
+            read_bytes(Path::new("/"), "dev/zero", 10).unwrap_err(),
+            ReadError::NotRegular("a device")
+        );
     }
 }

@@ -15,7 +15,6 @@
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
 use serde_yaml::Value;
-use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
 
 /// How deeply collections may nest in one YAML text. Real reports nest five
@@ -57,25 +56,22 @@ struct Place {
     value: Pos,
 }
 
-/// Positions of every node, recorded in one pass over the parser's events.
-/// Node 0 is the root; children are found by (parent, key) or (parent, index).
+/// Positions of every node, recorded in one pass over the parser's events,
+/// in document order (node 0 is the root). serde_yaml keeps mappings and
+/// sequences in the order written too, so the k-th entry of a collection is
+/// found by skipping the subtrees of the k entries before it: no hashing, no
+/// copy of any key.
 #[derive(Debug, Default)]
 struct Index {
     places: Vec<Place>,
-    keys: HashMap<(u32, String), u32>,
-    items: HashMap<(u32, u32), u32>,
+    /// Number of nodes in each node's subtree, itself included.
+    sizes: Vec<u32>,
 }
 
 /// A collection being walked while indexing.
 enum Frame {
-    Map {
-        id: u32,
-        key: Option<(String, Pos)>,
-    },
-    Seq {
-        id: u32,
-        next: u32,
-    },
+    Map { id: u32, key: Option<Pos> },
+    Seq { id: u32 },
     /// A complex (non-scalar) mapping key: skipped, with its depth.
     Skip(usize),
 }
@@ -89,6 +85,7 @@ impl Index {
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_seen = false;
+        let mut complete = false;
         while let Ok((ev, mark)) = parser.next_token() {
             let pos = Pos {
                 line: mark.line() as u32,
@@ -128,28 +125,19 @@ impl Index {
                     let Some(Frame::Map { key, .. }) = stack.last_mut() else {
                         unreachable!()
                     };
-                    match ev {
-                        Event::Scalar(s, ..) => *key = Some((s, pos)),
-                        Event::SequenceStart(..) | Event::MappingStart(..) => {
-                            *key = Some((String::new(), pos));
-                            stack.push(Frame::Skip(1));
-                        }
-                        _ => *key = Some((String::new(), pos)),
+                    *key = Some(pos);
+                    if matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..)) {
+                        stack.push(Frame::Skip(1));
                     }
                     continue;
                 }
                 let id = ix.places.len() as u32;
                 let place = match stack.last_mut() {
-                    Some(Frame::Map { id: parent, key }) => {
-                        let (k, at) = key.take().unwrap_or_default();
-                        ix.keys.insert((*parent, k), id);
-                        Place { at, value: pos }
-                    }
-                    Some(Frame::Seq { id: parent, next }) => {
-                        ix.items.insert((*parent, *next), id);
-                        *next += 1;
-                        Place { at: pos, value: pos }
-                    }
+                    Some(Frame::Map { key, .. }) => Place {
+                        at: key.take().unwrap_or_default(),
+                        value: pos,
+                    },
+                    Some(Frame::Seq { .. }) => Place { at: pos, value: pos },
                     _ if !root_seen => {
                         root_seen = true;
                         Place { at: pos, value: pos }
@@ -158,26 +146,46 @@ impl Index {
                     _ => break,
                 };
                 ix.places.push(place);
+                ix.sizes.push(1);
                 match ev {
-                    Event::SequenceStart(..) => stack.push(Frame::Seq { id, next: 0 }),
+                    Event::SequenceStart(..) => stack.push(Frame::Seq { id }),
                     Event::MappingStart(..) => stack.push(Frame::Map { id, key: None }),
                     _ => {}
                 }
             } else if matches!(ev, Event::SequenceEnd | Event::MappingEnd) {
-                stack.pop();
+                if let Some(Frame::Map { id, .. } | Frame::Seq { id }) = stack.pop() {
+                    ix.sizes[id as usize] = (ix.places.len() - id as usize) as u32;
+                }
             } else if matches!(ev, Event::StreamEnd) {
+                complete = true;
                 break;
             }
+        }
+        if !complete {
+            // A partial index could pair a value with the wrong place.
+            return Index::default();
         }
         ix
     }
 
-    fn child(&self, parent: u32, seg: &Seg) -> Option<u32> {
-        match seg {
-            // Only `&(u32, String)` keys exist; the clone is one short string per lookup.
-            Seg::Key(k) => self.keys.get(&(parent, k.clone())).copied(),
-            Seg::Index(i) => self.items.get(&(parent, *i as u32)).copied(),
+    /// The first child of `parent`, if it is a collection with children.
+    fn first_child(&self, parent: u32) -> Option<u32> {
+        (*self.sizes.get(parent as usize)? > 1).then_some(parent + 1)
+    }
+
+    /// The sibling after `id` within `parent`.
+    fn next_sibling(&self, parent: u32, id: u32) -> Option<u32> {
+        let next = id + *self.sizes.get(id as usize)?;
+        (next < parent + self.sizes[parent as usize]).then_some(next)
+    }
+
+    /// The `k`-th child of `parent`.
+    fn nth_child(&self, parent: u32, k: usize) -> Option<u32> {
+        let mut id = self.first_child(parent)?;
+        for _ in 0..k {
+            id = self.next_sibling(parent, id)?;
         }
+        Some(id)
     }
 }
 
@@ -344,14 +352,18 @@ impl Doc {
     /// Where `path` is written: the key of the last step (or the sequence item).
     /// Falls back to the nearest parent found, then to the first line.
     pub fn locate(&self, path: &[Seg]) -> Loc {
-        let mut id = 0;
+        let mut node = self.root();
         for seg in path {
-            match self.index.child(id, seg) {
-                Some(c) => id = c,
+            let next = match seg {
+                Seg::Key(k) => node.get(k),
+                Seg::Index(i) => node.items().ok().and_then(|mut v| (*i < v.len()).then(|| v.swap_remove(*i))),
+            };
+            match next {
+                Some(n) => node = n,
                 None => break,
             }
         }
-        self.loc_of(id, false)
+        node.loc()
     }
 
     /// The location of indexed node `id`: its key, or its value's start.
@@ -436,8 +448,8 @@ impl<'a> Node<'a> {
         s
     }
 
-    fn child(&self, seg: Seg, value: &'a Value) -> Node<'a> {
-        let id = self.id.and_then(|p| self.doc.index.child(p, &seg));
+    /// The child reached by `seg`, indexed as node `id`.
+    fn child(&self, seg: Seg, value: &'a Value, id: Option<u32>) -> Node<'a> {
         let mut path = Vec::with_capacity(self.path.len() + 1);
         path.extend_from_slice(&self.path);
         path.push(seg);
@@ -462,8 +474,11 @@ impl<'a> Node<'a> {
 
     /// The value under `key`, if this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
-        let v = self.value.as_mapping()?.get(key)?;
-        Some(self.child(Seg::Key(key.to_string()), v))
+        let map = self.value.as_mapping()?;
+        let v = map.get(key)?;
+        let k = map.keys().position(|k| k.as_str() == Some(key));
+        let id = self.id.zip(k).and_then(|(p, k)| self.doc.index.nth_child(p, k));
+        Some(self.child(Seg::Key(key.to_string()), v, id))
     }
 
     /// The value under `key`, or an error saying it is missing.
@@ -486,7 +501,8 @@ impl<'a> Node<'a> {
             .value
             .as_mapping()
             .ok_or_else(|| self.type_error("a mapping (`key: value` lines)"))?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(map.len());
+        let mut id = self.id.and_then(|p| self.doc.index.first_child(p));
         for (k, v) in map {
             let key = match k {
                 Value::String(s) => s.clone(),
@@ -494,7 +510,8 @@ impl<'a> Node<'a> {
                 Value::Bool(b) => b.to_string(),
                 _ => return Err(self.error("a mapping key must be a plain word")),
             };
-            out.push((key.clone(), self.child(Seg::Key(key), v)));
+            out.push((key.clone(), self.child(Seg::Key(key), v, id)));
+            id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
         }
         Ok(out)
     }
@@ -505,11 +522,13 @@ impl<'a> Node<'a> {
             .value
             .as_sequence()
             .ok_or_else(|| self.type_error("a list (`- item` lines or `[a, b]`)"))?;
-        Ok(seq
-            .iter()
-            .enumerate()
-            .map(|(i, v)| self.child(Seg::Index(i), v))
-            .collect())
+        let mut out = Vec::with_capacity(seq.len());
+        let mut id = self.id.and_then(|p| self.doc.index.first_child(p));
+        for (i, v) in seq.iter().enumerate() {
+            out.push(self.child(Seg::Index(i), v, id));
+            id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
+        }
+        Ok(out)
     }
 
     /// Refuses keys other than `allowed`, so a typo (`serie:`) is caught

@@ -68,10 +68,32 @@ struct Index {
     sizes: Vec<u32>,
 }
 
+thread_local! {
+    /// Steps taken to index and to locate nodes on this thread; see [`position_work`].
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn work(n: u64) {
+    WORK.with(|w| w.set(w.get() + n));
+}
+
+/// How many steps this thread has spent indexing YAML events and walking
+/// the index to locate nodes. Tests compare it across input sizes to prove
+/// that locating stays linear, a count that, unlike a timing, does not
+/// depend on how busy the machine is.
+pub fn position_work() -> u64 {
+    WORK.with(std::cell::Cell::get)
+}
+
 /// A collection being walked while indexing.
 enum Frame {
-    Map { id: u32, key: Option<Pos> },
-    Seq { id: u32 },
+    Map {
+        id: u32,
+        key: Option<Pos>,
+    },
+    Seq {
+        id: u32,
+    },
     /// A complex (non-scalar) mapping key: skipped, with its depth.
     Skip(usize),
 }
@@ -87,6 +109,7 @@ impl Index {
         let mut root_seen = false;
         let mut complete = false;
         while let Ok((ev, mark)) = parser.next_token() {
+            work(1);
             let pos = Pos {
                 line: mark.line() as u32,
                 col: mark.col() as u32 + 1,
@@ -175,6 +198,7 @@ impl Index {
 
     /// The sibling after `id` within `parent`.
     fn next_sibling(&self, parent: u32, id: u32) -> Option<u32> {
+        work(1);
         let next = id + *self.sizes.get(id as usize)?;
         (next < parent + self.sizes[parent as usize]).then_some(next)
     }
@@ -356,7 +380,10 @@ impl Doc {
         for seg in path {
             let next = match seg {
                 Seg::Key(k) => node.get(k),
-                Seg::Index(i) => node.items().ok().and_then(|mut v| (*i < v.len()).then(|| v.swap_remove(*i))),
+                Seg::Index(i) => node
+                    .items()
+                    .ok()
+                    .and_then(|mut v| (*i < v.len()).then(|| v.swap_remove(*i))),
             };
             match next {
                 Some(n) => node = n,

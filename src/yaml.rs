@@ -3,10 +3,11 @@
 //! Everything else in quire sees [`Node`]s, never `serde_yaml` types, so the
 //! YAML crate can be swapped by rewriting this file alone. serde_yaml 0.9 has
 //! no spans for values, so [`Doc::parse`] also runs one event pass of
-//! `yaml-rust2` (whose events carry positions) over the same text and records
-//! where every mapping key, value and sequence item is written. Looking a
-//! position up is then a hash lookup, never a search of the text, so loading
-//! stays linear in the size of the file.
+//! libyaml (`unsafe-libyaml`, the parser inside serde_yaml, so both see the
+//! same structure) over the same text and records, in document order, where
+//! every mapping key, value and sequence item is written. A node's position
+//! is then found by stepping over its earlier siblings, never by searching
+//! the text, so loading stays linear in the size of the file.
 //!
 //! Before either parser sees the text, a cheap scan limits how deeply it
 //! nests ([`MAX_DEPTH`]): 100,000 nested `[` would otherwise take the parsers
@@ -15,7 +16,6 @@
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
 use serde_yaml::Value;
-use yaml_rust2::parser::{Event, Parser};
 
 /// How deeply collections may nest in one YAML text. Real reports nest five
 /// or six levels; the limit keeps hostile input from exhausting the stack.
@@ -99,45 +99,35 @@ enum Frame {
 }
 
 impl Index {
-    /// Walks `text`'s events once. On a parse error the index keeps what it
-    /// has: positions are a courtesy, serde_yaml decides what is valid.
+    /// Walks `text`'s events once. Unless the walk reaches the end of the
+    /// stream, the index is left empty: positions are a courtesy, serde_yaml
+    /// decides what is valid.
     fn build(text: &str) -> Index {
         let mut ix = Index::default();
-        // Columns from the parser count characters; lines count from 1.
-        let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_seen = false;
-        let mut complete = false;
-        while let Ok((ev, mark)) = parser.next_token() {
+        let complete = libyaml_events(text, |ev, pos| {
             work(1);
-            let pos = Pos {
-                line: mark.line() as u32,
-                col: mark.col() as u32 + 1,
-            };
-            let starts = matches!(
-                ev,
-                Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(_)
-            );
+            let starts = matches!(ev, Ev::Scalar | Ev::SeqStart | Ev::MapStart | Ev::Alias);
             if let Some(Frame::Skip(depth)) = stack.last_mut() {
                 match ev {
-                    Event::SequenceStart(..) | Event::MappingStart(..) => *depth += 1,
-                    Event::SequenceEnd | Event::MappingEnd => *depth -= 1,
+                    Ev::SeqStart | Ev::MapStart => *depth += 1,
+                    Ev::SeqEnd | Ev::MapEnd => *depth -= 1,
                     _ => {}
                 }
                 if *depth == 0 {
                     stack.pop();
                 }
-                continue;
+                return true;
             }
             if starts {
-                // A key of a mapping: remember it until its value comes.
-                if let Some(Frame::Map { key, .. }) = stack.last_mut()
+                // A key of a mapping: remember where it is until its value comes.
+                if let Some(Frame::Map { id, key }) = stack.last_mut()
                     && key.is_none()
                 {
-                    // A block mapping's start event is marked at its first
-                    // `:`; the mapping really starts at its first key.
-                    if let Some(Frame::Map { id, .. }) = stack.last()
-                        && let Some(place) = ix.places.get_mut(*id as usize)
+                    // A block mapping's start may be marked after its first
+                    // key; the mapping really starts at its first key.
+                    if let Some(place) = ix.places.get_mut(*id as usize)
                         && (pos.line, pos.col) < (place.value.line, place.value.col)
                     {
                         if place.at == place.value {
@@ -145,14 +135,11 @@ impl Index {
                         }
                         place.value = pos;
                     }
-                    let Some(Frame::Map { key, .. }) = stack.last_mut() else {
-                        unreachable!()
-                    };
                     *key = Some(pos);
-                    if matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..)) {
+                    if matches!(ev, Ev::SeqStart | Ev::MapStart) {
                         stack.push(Frame::Skip(1));
                     }
-                    continue;
+                    return true;
                 }
                 let id = ix.places.len() as u32;
                 let place = match stack.last_mut() {
@@ -166,24 +153,22 @@ impl Index {
                         Place { at: pos, value: pos }
                     }
                     // A second document: serde_yaml refuses it.
-                    _ => break,
+                    _ => return false,
                 };
                 ix.places.push(place);
                 ix.sizes.push(1);
                 match ev {
-                    Event::SequenceStart(..) => stack.push(Frame::Seq { id }),
-                    Event::MappingStart(..) => stack.push(Frame::Map { id, key: None }),
+                    Ev::SeqStart => stack.push(Frame::Seq { id }),
+                    Ev::MapStart => stack.push(Frame::Map { id, key: None }),
                     _ => {}
                 }
-            } else if matches!(ev, Event::SequenceEnd | Event::MappingEnd) {
-                if let Some(Frame::Map { id, .. } | Frame::Seq { id }) = stack.pop() {
-                    ix.sizes[id as usize] = (ix.places.len() - id as usize) as u32;
-                }
-            } else if matches!(ev, Event::StreamEnd) {
-                complete = true;
-                break;
+            } else if matches!(ev, Ev::SeqEnd | Ev::MapEnd)
+                && let Some(Frame::Map { id, .. } | Frame::Seq { id }) = stack.pop()
+            {
+                ix.sizes[id as usize] = (ix.places.len() - id as usize) as u32;
             }
-        }
+            true
+        });
         if !complete {
             // A partial index could pair a value with the wrong place.
             return Index::default();
@@ -210,6 +195,70 @@ impl Index {
             id = self.next_sibling(parent, id)?;
         }
         Some(id)
+    }
+}
+
+/// The parser events the index needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ev {
+    Scalar,
+    Alias,
+    SeqStart,
+    SeqEnd,
+    MapStart,
+    MapEnd,
+    Other,
+}
+
+/// Runs libyaml (the parser inside serde_yaml, so both see the same
+/// structure) over `text` and calls `f` with each event's kind and start
+/// position, until `f` returns false. Returns whether the stream ended
+/// normally.
+fn libyaml_events(text: &str, mut f: impl FnMut(Ev, Pos) -> bool) -> bool {
+    use std::mem::MaybeUninit;
+    use unsafe_libyaml as y;
+    // SAFETY: the parser is initialised before use and deleted once; each
+    // event is read only after a successful parse and deleted right after;
+    // `text` outlives the parser, which only reads it.
+    unsafe {
+        let mut parser = MaybeUninit::<y::yaml_parser_t>::uninit();
+        if y::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+            return false;
+        }
+        let parser = parser.as_mut_ptr();
+        y::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        let mut complete = false;
+        loop {
+            let mut event = MaybeUninit::<y::yaml_event_t>::uninit();
+            if y::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
+                break;
+            }
+            let event = event.as_mut_ptr();
+            let mark = (*event).start_mark;
+            let kind = match (*event).type_ {
+                y::YAML_SCALAR_EVENT => Ev::Scalar,
+                y::YAML_ALIAS_EVENT => Ev::Alias,
+                y::YAML_SEQUENCE_START_EVENT => Ev::SeqStart,
+                y::YAML_SEQUENCE_END_EVENT => Ev::SeqEnd,
+                y::YAML_MAPPING_START_EVENT => Ev::MapStart,
+                y::YAML_MAPPING_END_EVENT => Ev::MapEnd,
+                y::YAML_STREAM_END_EVENT => {
+                    complete = true;
+                    Ev::Other
+                }
+                _ => Ev::Other,
+            };
+            y::yaml_event_delete(event);
+            let pos = Pos {
+                line: mark.line as u32 + 1,
+                col: mark.column as u32 + 1,
+            };
+            if complete || !f(kind, pos) {
+                break;
+            }
+        }
+        y::yaml_parser_delete(parser);
+        complete
     }
 }
 

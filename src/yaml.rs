@@ -216,39 +216,39 @@ enum Ev {
 /// normally.
 fn libyaml_events(text: &str, mut f: impl FnMut(Ev, Pos) -> bool) -> bool {
     use std::mem::MaybeUninit;
-    use unsafe_libyaml as y;
+    use unsafe_libyaml as unsafe_y;
     // SAFETY: the parser is initialised before use and deleted once; each
     // event is read only after a successful parse and deleted right after;
     // `text` outlives the parser, which only reads it.
     unsafe {
-        let mut parser = MaybeUninit::<y::yaml_parser_t>::uninit();
-        if y::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+        let mut parser = MaybeUninit::<unsafe_y::yaml_parser_t>::uninit();
+        if unsafe_y::yaml_parser_initialize(parser.as_mut_ptr()).fail {
             return false;
         }
         let parser = parser.as_mut_ptr();
-        y::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        unsafe_y::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
         let mut complete = false;
         loop {
-            let mut event = MaybeUninit::<y::yaml_event_t>::uninit();
-            if y::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
+            let mut event = MaybeUninit::<unsafe_y::yaml_event_t>::uninit();
+            if unsafe_y::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
                 break;
             }
             let event = event.as_mut_ptr();
             let mark = (*event).start_mark;
             let kind = match (*event).type_ {
-                y::YAML_SCALAR_EVENT => Ev::Scalar,
-                y::YAML_ALIAS_EVENT => Ev::Alias,
-                y::YAML_SEQUENCE_START_EVENT => Ev::SeqStart,
-                y::YAML_SEQUENCE_END_EVENT => Ev::SeqEnd,
-                y::YAML_MAPPING_START_EVENT => Ev::MapStart,
-                y::YAML_MAPPING_END_EVENT => Ev::MapEnd,
-                y::YAML_STREAM_END_EVENT => {
+                unsafe_y::YAML_SCALAR_EVENT => Ev::Scalar,
+                unsafe_y::YAML_ALIAS_EVENT => Ev::Alias,
+                unsafe_y::YAML_SEQUENCE_START_EVENT => Ev::SeqStart,
+                unsafe_y::YAML_SEQUENCE_END_EVENT => Ev::SeqEnd,
+                unsafe_y::YAML_MAPPING_START_EVENT => Ev::MapStart,
+                unsafe_y::YAML_MAPPING_END_EVENT => Ev::MapEnd,
+                unsafe_y::YAML_STREAM_END_EVENT => {
                     complete = true;
                     Ev::Other
                 }
                 _ => Ev::Other,
             };
-            y::yaml_event_delete(event);
+            unsafe_y::yaml_event_delete(event);
             let pos = Pos {
                 line: mark.line as u32 + 1,
                 col: mark.column as u32 + 1,
@@ -257,7 +257,7 @@ fn libyaml_events(text: &str, mut f: impl FnMut(Ev, Pos) -> bool) -> bool {
                 break;
             }
         }
-        y::yaml_parser_delete(parser);
+        unsafe_y::yaml_parser_delete(parser);
         complete
     }
 }

@@ -105,12 +105,14 @@ impl Section {
     }
 }
 
-/// One dataset, `content/data/<id>.yaml`.
+/// One dataset: `content/data/<id>.yaml`, or `content/data/<id>.csv` with
+/// the side file `<id>.yaml` declaring everything but the rows.
 #[derive(Debug)]
 pub struct Dataset {
-    /// The file name without `.yaml`.
+    /// The file name without `.yaml` or `.csv`.
     pub id: String,
-    /// Path relative to the root.
+    /// Path relative to the root of the file holding the rows (the `.csv`
+    /// for a CSV dataset); row and cell positions point into it.
     pub file: String,
     /// What the data is.
     pub title: Text,
@@ -118,7 +120,7 @@ pub struct Dataset {
     pub scope: Text,
     /// Which sources, and a note on how the numbers were read from them.
     pub source: Citation,
-    /// Numeric columns, in order.
+    /// Columns, in order (the row key column of a CSV file is not one).
     pub fields: Vec<Field>,
     /// Records.
     pub rows: Vec<Row>,
@@ -137,14 +139,16 @@ pub struct Citation {
     pub note: Text,
 }
 
-/// A numeric column.
+/// A column.
 #[derive(Debug)]
 pub struct Field {
+    /// What its cells hold; only numbers are values.
+    pub kind: FieldKind,
     /// Key used in rows and names.
     pub key: String,
     /// Column label.
     pub label: Text,
-    /// Its unit.
+    /// Its unit (the plain unit for text and date fields).
     pub unit: Unit,
     /// Digits to show; the unit's default when absent.
     pub digits: Option<usize>,
@@ -152,28 +156,105 @@ pub struct Field {
     pub loc: Loc,
 }
 
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Numbers in the field's unit: the only kind that becomes values.
+    Number,
+    /// Free text.
+    Text,
+    /// Calendar dates: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    Date,
+}
+
+impl FieldKind {
+    /// The word authors write in `kind:`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::Number => "number",
+            FieldKind::Text => "text",
+            FieldKind::Date => "date",
+        }
+    }
+}
+
+/// A line and a column (1-based, in characters) in a dataset's own file,
+/// kept instead of a [`Loc`] so a row of a large dataset costs no copy of the
+/// file name; [`Dataset::loc`] turns it into a [`Loc`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+}
+
+impl Dataset {
+    /// Where `pos` is, in this dataset's file.
+    pub fn loc(&self, pos: Pos) -> Loc {
+        Loc::new(&self.file, pos.line as usize, pos.col as usize)
+    }
+}
+
 /// A record.
 #[derive(Debug)]
 pub struct Row {
-    /// Key used in names (`capex.us.usd`).
+    /// Key used in names (`capex.us.usd`, `gdp.1971.usd`): any text.
     pub key: String,
     /// What the reader sees; the key when absent.
     pub label: Text,
-    /// Values by field key, in the order written.
-    pub cells: Vec<(String, Cell)>,
+    /// Number cells, in the order written; a missing value has no cell.
+    pub cells: Vec<Cell>,
+    /// Text and date cells, by field index, in column order.
+    pub data: Vec<(usize, Datum)>,
     /// Where the row starts.
-    pub loc: Loc,
+    pub at: Pos,
 }
 
-/// One value in a row.
+/// A text or date cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Datum {
+    /// Free text.
+    Text(String),
+    /// A calendar date.
+    Date(Date),
+}
+
+/// A calendar date at the precision written: a year, a month or a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// The year.
+    pub year: u16,
+    /// 1 to 12, when given.
+    pub month: Option<u8>,
+    /// 1 to 31, when given (only with a month).
+    pub day: Option<u8>,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One number cell in a row.
 #[derive(Debug)]
 pub struct Cell {
+    /// Index of its field in [`Dataset::fields`].
+    pub field: usize,
     /// Stated by the source, or derived from other values.
     pub value: CellValue,
     /// A qualifier or remark ("over", "about").
     pub note: Text,
-    /// Where it is written.
-    pub loc: Loc,
+    /// Where it is written, in the dataset's file.
+    pub at: Pos,
 }
 
 /// A stated or derived value.

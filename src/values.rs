@@ -80,21 +80,16 @@ impl Values {
         let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         for ds in &report.datasets {
             for row in &ds.rows {
-                for (field_key, cell) in &row.cells {
-                    let field = ds
-                        .fields
-                        .iter()
-                        .find(|f| &f.key == field_key)
-                        .expect("loader checked fields");
-                    let name = format!("{}.{}.{}", ds.id, row.key, field_key);
+                for cell in &row.cells {
+                    let field = &ds.fields[cell.field];
+                    let name = format!("{}.{}.{}", ds.id, row.key, field.key);
                     let digits = field.digits.unwrap_or(field.unit.default_digits());
                     match &cell.value {
                         CellValue::Given(n) => {
                             let q = field.unit.quantity(*n);
                             if let Err(m) = in_range(q.value) {
-                                errors.push(
-                                    Diagnostic::error(cell.loc.clone(), format!("`{name}` {m}")).hint(RANGE_HINT),
-                                );
+                                errors
+                                    .push(Diagnostic::error(ds.loc(cell.at), format!("`{name}` {m}")).hint(RANGE_HINT));
                                 v.refused.insert(name);
                                 continue;
                             }
@@ -106,7 +101,7 @@ impl Values {
                                     digits,
                                     dataset: ds.id.clone(),
                                     formula: None,
-                                    loc: cell.loc.clone(),
+                                    loc: ds.loc(cell.at),
                                     note: cell.note.clone(),
                                 },
                             );
@@ -121,7 +116,7 @@ impl Values {
                                     row: Some(&row.key),
                                     unit: Some(field.unit.clone()),
                                     digits: field.digits,
-                                    loc: cell.loc.clone(),
+                                    loc: ds.loc(cell.at),
                                     note: cell.note.clone(),
                                 },
                             );
@@ -548,6 +543,7 @@ mod tests {
                     note: Text::default(),
                 },
                 fields: vec![Field {
+                    kind: crate::model::FieldKind::Number,
                     key: "usd".into(),
                     label: Text::plain("USD"),
                     unit: unit.clone(),
@@ -557,15 +553,14 @@ mod tests {
                 rows: vec![Row {
                     key: "us".into(),
                     label: Text::plain("US"),
-                    cells: vec![(
-                        "usd".into(),
-                        Cell {
-                            value: CellValue::Given(150.0),
-                            note: Text::default(),
-                            loc: Loc::new("content/data/d.yaml", 6, 5),
-                        },
-                    )],
-                    loc: Loc::new("content/data/d.yaml", 5, 3),
+                    cells: vec![Cell {
+                        field: 0,
+                        value: CellValue::Given(150.0),
+                        note: Text::default(),
+                        at: crate::model::Pos { line: 6, col: 5 },
+                    }],
+                    data: Vec::new(),
+                    at: crate::model::Pos { line: 5, col: 3 },
                 }],
                 derived,
                 checks: Vec::new(),
@@ -640,7 +635,7 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].loc.line, 10);
         assert!(errors[0].message.contains("1e15"), "{}", errors[0].message);
-        r.datasets[0].rows[0].cells[0].1.value = CellValue::Given(1e300);
+        r.datasets[0].rows[0].cells[0].value = CellValue::Given(1e300);
         let errors = Values::compute(&r).expect_err("infinite");
         assert_eq!(errors.len(), 1, "the stated value, not its dependents: {errors:?}");
         assert_eq!(errors[0].loc.line, 6);

@@ -2,22 +2,34 @@
 //!
 //! Everything else in quire sees [`Node`]s, never `serde_yaml` types, so the
 //! YAML crate can be swapped by rewriting this file alone. serde_yaml 0.9 has
-//! no spans for values, so [`Doc::locate`] finds a path's line and column by
-//! reading the block-style text the way a person would: by key and indent.
+//! no spans for values, so [`Doc::parse`] also runs one event pass of
+//! libyaml (`unsafe-libyaml`, the parser inside serde_yaml, so both see the
+//! same structure) over the same text and records, in document order, where
+//! every mapping key, value and sequence item is written. A node's position
+//! is then found by stepping over its earlier siblings, never by searching
+//! the text, so loading stays linear in the size of the file.
+//!
+//! Before either parser sees the text, a cheap scan limits how deeply it
+//! nests ([`MAX_DEPTH`]): 100,000 nested `[` would otherwise take the parsers
+//! into deep recursion.
 
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
 use serde_yaml::Value;
 
+/// How deeply collections may nest in one YAML text. Real reports nest five
+/// or six levels; the limit keeps hostile input from exhausting the stack.
+pub const MAX_DEPTH: usize = 64;
+
 /// A parsed YAML document and the file it came from.
 #[derive(Debug)]
 pub struct Doc {
     file: String,
-    text: String,
     /// Line of the author's file on which this YAML text starts, minus one:
     /// front matter and fenced blocks are parsed out of a larger file.
     line_offset: usize,
     root: Value,
+    index: Index,
 }
 
 /// One step of a path into a document.
@@ -29,10 +41,328 @@ pub enum Seg {
     Index(usize),
 }
 
+/// A line and a character column, both 1-based, within the YAML text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Pos {
+    line: u32,
+    col: u32,
+}
+
+/// Where one node is written: `at` is its key (for a mapping value) or its
+/// start (for a sequence item or the root), `value` is where the value starts.
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    at: Pos,
+    value: Pos,
+}
+
+/// Positions of every node, recorded in one pass over the parser's events,
+/// in document order (node 0 is the root). serde_yaml keeps mappings and
+/// sequences in the order written too, so the k-th entry of a collection is
+/// found by skipping the subtrees of the k entries before it: no hashing, no
+/// copy of any key.
+#[derive(Debug, Default)]
+struct Index {
+    places: Vec<Place>,
+    /// Number of nodes in each node's subtree, itself included.
+    sizes: Vec<u32>,
+}
+
+thread_local! {
+    /// Steps taken to index and to locate nodes on this thread; see [`position_work`].
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn work(n: u64) {
+    WORK.with(|w| w.set(w.get() + n));
+}
+
+/// How many steps this thread has spent indexing YAML events and walking
+/// the index to locate nodes. Tests compare it across input sizes to prove
+/// that locating stays linear, a count that, unlike a timing, does not
+/// depend on how busy the machine is.
+pub fn position_work() -> u64 {
+    WORK.with(std::cell::Cell::get)
+}
+
+/// A collection being walked while indexing.
+enum Frame {
+    Map {
+        id: u32,
+        key: Option<Pos>,
+    },
+    Seq {
+        id: u32,
+    },
+    /// A complex (non-scalar) mapping key: skipped, with its depth.
+    Skip(usize),
+}
+
+impl Index {
+    /// Walks `text`'s events once. Unless the walk reaches the end of the
+    /// stream, the index is left empty: positions are a courtesy, serde_yaml
+    /// decides what is valid.
+    fn build(text: &str) -> Index {
+        let mut ix = Index::default();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut root_seen = false;
+        let complete = libyaml_events(text, |ev, pos| {
+            work(1);
+            let starts = matches!(ev, Ev::Scalar | Ev::SeqStart | Ev::MapStart | Ev::Alias);
+            if let Some(Frame::Skip(depth)) = stack.last_mut() {
+                match ev {
+                    Ev::SeqStart | Ev::MapStart => *depth += 1,
+                    Ev::SeqEnd | Ev::MapEnd => *depth -= 1,
+                    _ => {}
+                }
+                if *depth == 0 {
+                    stack.pop();
+                }
+                return true;
+            }
+            if starts {
+                // A key of a mapping: remember where it is until its value comes.
+                if let Some(Frame::Map { id, key }) = stack.last_mut()
+                    && key.is_none()
+                {
+                    // A block mapping's start may be marked after its first
+                    // key; the mapping really starts at its first key.
+                    if let Some(place) = ix.places.get_mut(*id as usize)
+                        && (pos.line, pos.col) < (place.value.line, place.value.col)
+                    {
+                        if place.at == place.value {
+                            place.at = pos;
+                        }
+                        place.value = pos;
+                    }
+                    *key = Some(pos);
+                    if matches!(ev, Ev::SeqStart | Ev::MapStart) {
+                        stack.push(Frame::Skip(1));
+                    }
+                    return true;
+                }
+                let id = ix.places.len() as u32;
+                let place = match stack.last_mut() {
+                    Some(Frame::Map { key, .. }) => Place {
+                        at: key.take().unwrap_or_default(),
+                        value: pos,
+                    },
+                    Some(Frame::Seq { .. }) => Place { at: pos, value: pos },
+                    _ if !root_seen => {
+                        root_seen = true;
+                        Place { at: pos, value: pos }
+                    }
+                    // A second document: serde_yaml refuses it.
+                    _ => return false,
+                };
+                ix.places.push(place);
+                ix.sizes.push(1);
+                match ev {
+                    Ev::SeqStart => stack.push(Frame::Seq { id }),
+                    Ev::MapStart => stack.push(Frame::Map { id, key: None }),
+                    _ => {}
+                }
+            } else if matches!(ev, Ev::SeqEnd | Ev::MapEnd)
+                && let Some(Frame::Map { id, .. } | Frame::Seq { id }) = stack.pop()
+            {
+                ix.sizes[id as usize] = (ix.places.len() - id as usize) as u32;
+            }
+            true
+        });
+        if !complete {
+            // A partial index could pair a value with the wrong place.
+            return Index::default();
+        }
+        ix
+    }
+
+    /// The first child of `parent`, if it is a collection with children.
+    fn first_child(&self, parent: u32) -> Option<u32> {
+        (*self.sizes.get(parent as usize)? > 1).then_some(parent + 1)
+    }
+
+    /// The sibling after `id` within `parent`.
+    fn next_sibling(&self, parent: u32, id: u32) -> Option<u32> {
+        work(1);
+        let next = id + *self.sizes.get(id as usize)?;
+        (next < parent + self.sizes[parent as usize]).then_some(next)
+    }
+
+    /// The `k`-th child of `parent`.
+    fn nth_child(&self, parent: u32, k: usize) -> Option<u32> {
+        let mut id = self.first_child(parent)?;
+        for _ in 0..k {
+            id = self.next_sibling(parent, id)?;
+        }
+        Some(id)
+    }
+}
+
+/// The parser events the index needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ev {
+    Scalar,
+    Alias,
+    SeqStart,
+    SeqEnd,
+    MapStart,
+    MapEnd,
+    Other,
+}
+
+/// Runs libyaml (the parser inside serde_yaml, so both see the same
+/// structure) over `text` and calls `f` with each event's kind and start
+/// position, until `f` returns false. Returns whether the stream ended
+/// normally.
+fn libyaml_events(text: &str, mut f: impl FnMut(Ev, Pos) -> bool) -> bool {
+    use std::mem::MaybeUninit;
+    use unsafe_libyaml as unsafe_y;
+    // SAFETY: the parser is initialised before use and deleted once; each
+    // event is read only after a successful parse and deleted right after;
+    // `text` outlives the parser, which only reads it.
+    unsafe {
+        let mut parser = MaybeUninit::<unsafe_y::yaml_parser_t>::uninit();
+        if unsafe_y::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+            return false;
+        }
+        let parser = parser.as_mut_ptr();
+        unsafe_y::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        let mut complete = false;
+        loop {
+            let mut event = MaybeUninit::<unsafe_y::yaml_event_t>::uninit();
+            if unsafe_y::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
+                break;
+            }
+            let event = event.as_mut_ptr();
+            let mark = (*event).start_mark;
+            let kind = match (*event).type_ {
+                unsafe_y::YAML_SCALAR_EVENT => Ev::Scalar,
+                unsafe_y::YAML_ALIAS_EVENT => Ev::Alias,
+                unsafe_y::YAML_SEQUENCE_START_EVENT => Ev::SeqStart,
+                unsafe_y::YAML_SEQUENCE_END_EVENT => Ev::SeqEnd,
+                unsafe_y::YAML_MAPPING_START_EVENT => Ev::MapStart,
+                unsafe_y::YAML_MAPPING_END_EVENT => Ev::MapEnd,
+                unsafe_y::YAML_STREAM_END_EVENT => {
+                    complete = true;
+                    Ev::Other
+                }
+                _ => Ev::Other,
+            };
+            unsafe_y::yaml_event_delete(event);
+            let pos = Pos {
+                line: mark.line as u32 + 1,
+                col: mark.column as u32 + 1,
+            };
+            if complete || !f(kind, pos) {
+                break;
+            }
+        }
+        unsafe_y::yaml_parser_delete(parser);
+        complete
+    }
+}
+
+/// Refuses YAML that nests deeper than [`MAX_DEPTH`], by a linear scan that
+/// needs no parser: flow brackets outside quotes and comments, plus block
+/// indentation levels and `- ` markers. It may overestimate a little, never
+/// underestimate by much; the limit is far above what reports need.
+fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnostic> {
+    let mut flow = 0usize;
+    let mut indents: Vec<usize> = Vec::new();
+    let mut quote: Option<char> = None;
+    // Inside a block scalar (`|` or `>`): lines indented deeper than this are text.
+    let mut block_scalar: Option<usize> = None;
+    for (n, line) in text.lines().enumerate() {
+        let ind = line.len() - line.trim_start_matches(' ').len();
+        let body = line.trim();
+        if let Some(parent) = block_scalar {
+            if body.is_empty() || ind > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut depth_block = 0;
+        if flow == 0 && quote.is_none() && !body.is_empty() && !body.starts_with('#') {
+            while indents.last().is_some_and(|&i| i >= ind) {
+                indents.pop();
+            }
+            indents.push(ind);
+            depth_block = indents.len();
+        }
+        // Whether the next character may start a node (and so a flow
+        // collection or a quoted scalar).
+        let mut node_start = true;
+        let mut prev = ' ';
+        let mut col = 0;
+        for (i, c) in line.char_indices() {
+            col += 1;
+            if let Some(q) = quote {
+                if c == q {
+                    quote = None;
+                    node_start = false;
+                }
+                prev = c;
+                continue;
+            }
+            match c {
+                '#' if prev == ' ' || prev == '\t' || i == 0 => break,
+                '"' | '\'' if node_start => quote = Some(c),
+                '[' | '{' if node_start || flow > 0 => {
+                    flow += 1;
+                    node_start = true;
+                }
+                ']' | '}' if flow > 0 => {
+                    flow -= 1;
+                    node_start = false;
+                }
+                ',' if flow > 0 => node_start = true,
+                '-' | '?' | ':' if node_start || prev == ' ' || prev == '\t' || i + 1 == line.len() => {
+                    let next = line[i + 1..].chars().next();
+                    if next.is_none_or(|n| n == ' ' || n == '\t') {
+                        if c == '-' && flow == 0 {
+                            depth_block += 1;
+                        }
+                        node_start = true;
+                    } else {
+                        node_start = false;
+                    }
+                }
+                ':' => {
+                    let next = line[i + 1..].chars().next();
+                    node_start = next.is_none_or(|n| n == ' ' || n == '\t') || (flow > 0);
+                }
+                ' ' | '\t' => {}
+                '|' | '>' if node_start && flow == 0 => {
+                    block_scalar = Some(ind);
+                    break;
+                }
+                _ => node_start = false,
+            }
+            prev = c;
+            if flow + depth_block > MAX_DEPTH {
+                return Err(Diagnostic::error(
+                    Loc::new(file, n + 1 + line_offset, col),
+                    format!("the YAML nests more than {MAX_DEPTH} levels deep here"),
+                )
+                .hint("a report needs a few levels of nesting; look for unclosed `[` or `{`"));
+            }
+        }
+        if flow + depth_block > MAX_DEPTH {
+            return Err(Diagnostic::error(
+                Loc::new(file, n + 1 + line_offset, ind + 1),
+                format!("the YAML nests more than {MAX_DEPTH} levels deep here"),
+            )
+            .hint("a report needs a few levels of nesting; indent less deeply"));
+        }
+    }
+    Ok(())
+}
+
 impl Doc {
     /// Parses `text` from `file`, whose first line is line `line_offset + 1`
     /// of that file. A syntax error names the line and column.
     pub fn parse(file: &str, text: &str, line_offset: usize) -> Result<Doc, Diagnostic> {
+        check_depth(file, text, line_offset)?;
         let root: Value = match serde_yaml::from_str(text) {
             Ok(v) => v,
             Err(e) => {
@@ -67,11 +397,12 @@ impl Doc {
                     .hint("check the indentation and quoting on this line; quote strings that contain `:` or start with `{`, `[`, `%` or `@`"));
             }
         };
+        let index = Index::build(text);
         Ok(Doc {
             file: file.to_string(),
-            text: text.to_string(),
             line_offset,
             root,
+            index,
         })
     }
 
@@ -81,6 +412,8 @@ impl Doc {
             doc: self,
             value: &self.root,
             path: Vec::new(),
+            id: Some(0),
+            near: 0,
         }
     }
 
@@ -92,60 +425,34 @@ impl Doc {
     /// Where `path` is written: the key of the last step (or the sequence item).
     /// Falls back to the nearest parent found, then to the first line.
     pub fn locate(&self, path: &[Seg]) -> Loc {
-        self.locate_at(path, false)
+        let mut node = self.root();
+        for seg in path {
+            let next = match seg {
+                Seg::Key(k) => node.get(k),
+                Seg::Index(i) => node
+                    .items()
+                    .ok()
+                    .and_then(|mut v| (*i < v.len()).then(|| v.swap_remove(*i))),
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node.loc()
     }
 
-    /// Like [`Doc::locate`], but points at a scalar value written on the
-    /// key's own line (`usd: abc` → `abc`), where a type error really is.
-    fn locate_at(&self, path: &[Seg], value: bool) -> Loc {
-        let lines: Vec<&str> = self.text.lines().collect();
-        let (mut lo, mut hi, mut parent_indent) = (0usize, lines.len(), -1i64);
-        let mut found = (0usize, 0usize);
-        let mut parent_is_key = false;
-        for seg in path {
-            let hit = match seg {
-                Seg::Key(k) => find_key(&lines[lo..hi], k, parent_indent, parent_is_key),
-                Seg::Index(i) => find_item(&lines[lo..hi], *i, parent_indent),
-            };
-            let Some((row, col)) = hit else { break };
-            let row = lo + row;
-            found = (row, col);
-            // The node's block runs until a line indented no deeper than it.
-            let end = (row + 1..hi)
-                .find(|&r| {
-                    let l = lines[r];
-                    !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) <= col
-                })
-                .unwrap_or(hi);
-            lo = row;
-            hi = end;
-            parent_indent = col as i64;
-            parent_is_key = matches!(seg, Seg::Key(_));
-        }
-        let line = lines.get(found.0).copied().unwrap_or("");
-        let mut byte = found.1;
-        if let (true, Some(Seg::Index(_))) = (value, path.last()) {
-            let rest = line.get(byte..).unwrap_or("");
-            if let Some(r) = rest.strip_prefix("- ") {
-                byte += 2 + (r.len() - r.trim_start().len());
-            }
-        }
-        if let (true, Some(Seg::Key(k))) = (value, path.last()) {
-            let rest = line.get(byte..).unwrap_or("");
-            let after = rest
-                .find(':')
-                .map(|i| i + 1)
-                .filter(|_| rest.starts_with(k.as_str()) || rest.starts_with(['"', '\'']));
-            if let Some(after) = after {
-                let tail = &rest[after..];
-                let skip = tail.len() - tail.trim_start().len();
-                if !tail.trim().is_empty() && !tail.trim_start().starts_with('#') {
-                    byte += after + skip;
-                }
-            }
-        }
-        let col = line.get(..byte).map_or(byte, |p| p.chars().count());
-        Loc::new(&self.file, found.0 + 1 + self.line_offset, col + 1)
+    /// The location of indexed node `id`: its key, or its value's start.
+    fn loc_of(&self, id: u32, value: bool) -> Loc {
+        let Some(place) = self.index.places.get(id as usize) else {
+            return Loc::new(&self.file, 1 + self.line_offset, 1);
+        };
+        let p = if value { place.value } else { place.at };
+        Loc::new(
+            &self.file,
+            p.line.max(1) as usize + self.line_offset,
+            p.col.max(1) as usize,
+        )
     }
 }
 
@@ -164,91 +471,6 @@ fn key_start(line: &str) -> (usize, &str) {
     (start, rest)
 }
 
-/// Finds `key:` among a node's children: block keys at the children's own
-/// column (so a nested `date:` never stands in for a top-level one), else a
-/// flow mapping `{a: 1, key: 2}`. `on_parent_line` says the first line is the
-/// parent key's own line. Returns (row, byte column).
-fn find_key(lines: &[&str], key: &str, parent_indent: i64, on_parent_line: bool) -> Option<(usize, usize)> {
-    let pats = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
-    let content = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
-    let mut child = None;
-    for (r, line) in lines.iter().enumerate().filter(|(_, l)| content(l)) {
-        if r == 0 && on_parent_line {
-            continue;
-        }
-        let (start, rest) = key_start(line);
-        let col = *child.get_or_insert(start);
-        if start == col && pats.iter().any(|p| rest.starts_with(p.as_str())) {
-            return Some((r, start));
-        }
-    }
-    for (r, line) in lines.iter().enumerate().filter(|(_, l)| content(l)) {
-        for p in &pats {
-            let mut from = 0;
-            while let Some(i) = line[from..].find(p.as_str()) {
-                let at = from + i;
-                let before = line[..at].trim_end().chars().last();
-                if matches!(before, Some('{') | Some(',')) && (at as i64) > parent_indent {
-                    return Some((r, at));
-                }
-                from = at + p.len();
-            }
-        }
-    }
-    None
-}
-
-/// Finds the `index`-th `- ` item below `parent_indent`, or the item in a flow
-/// sequence `[a, b]` on the parent's line.
-fn find_item(lines: &[&str], index: usize, parent_indent: i64) -> Option<(usize, usize)> {
-    let mut item_indent = None;
-    let mut n = 0;
-    for (r, line) in lines.iter().enumerate() {
-        let ind = indent(line);
-        let rest = &line[ind..];
-        if r == 0 && parent_indent >= 0 {
-            // The parent's own line: a flow sequence or a `- - ` nested item.
-            if let Some(open) = line.find('[') {
-                let mut depth = 0;
-                let mut count = 0;
-                let mut start = open + 1;
-                for (i, c) in line.char_indices().skip_while(|(i, _)| *i <= open) {
-                    match c {
-                        '[' | '{' => depth += 1,
-                        ']' | '}' if depth == 0 => break,
-                        ']' | '}' => depth -= 1,
-                        ',' if depth == 0 => {
-                            if count == index {
-                                break;
-                            }
-                            count += 1;
-                            start = i + 1;
-                        }
-                        _ => {}
-                    }
-                }
-                if count == index {
-                    let skip = line[start..].len() - line[start..].trim_start().len();
-                    return Some((0, start + skip));
-                }
-            }
-            continue;
-        }
-        if rest.starts_with("- ") || rest == "-" {
-            let expected = *item_indent.get_or_insert(ind);
-            if ind == expected {
-                if n == index {
-                    return Some((r, ind));
-                }
-                n += 1;
-            } else if ind < expected {
-                break;
-            }
-        }
-    }
-    None
-}
-
 /// A value inside a [`Doc`], with the path that leads to it so errors can
 /// point at it.
 #[derive(Debug, Clone)]
@@ -256,19 +478,29 @@ pub struct Node<'a> {
     doc: &'a Doc,
     value: &'a Value,
     path: Vec<Seg>,
+    /// Its entry in the position index, when the indexer saw it.
+    id: Option<u32>,
+    /// The nearest indexed node on its path (itself when `id` is set).
+    near: u32,
 }
 
 impl<'a> Node<'a> {
     /// Where this node is written.
     pub fn loc(&self) -> Loc {
-        self.doc.locate(&self.path)
+        self.doc.loc_of(self.near, false)
     }
 
-    /// Where this node's value is written: the value itself for a scalar on
-    /// its key's line, else the key.
+    /// Where this node's value is written: the value itself for a scalar,
+    /// else the key.
     pub fn value_loc(&self) -> Loc {
         let scalar = !(self.value.is_mapping() || self.value.is_sequence());
-        self.doc.locate_at(&self.path, scalar)
+        self.doc.loc_of(self.near, scalar && self.id.is_some())
+    }
+
+    /// Where this mapping or list begins (its first key or item), for a
+    /// problem with its contents as a whole, such as a missing key.
+    pub fn start_loc(&self) -> Loc {
+        self.doc.loc_of(self.near, self.id.is_some())
     }
 
     /// An error at this node.
@@ -292,13 +524,17 @@ impl<'a> Node<'a> {
         s
     }
 
-    fn child(&self, seg: Seg, value: &'a Value) -> Node<'a> {
-        let mut path = self.path.clone();
+    /// The child reached by `seg`, indexed as node `id`.
+    fn child(&self, seg: Seg, value: &'a Value, id: Option<u32>) -> Node<'a> {
+        let mut path = Vec::with_capacity(self.path.len() + 1);
+        path.extend_from_slice(&self.path);
         path.push(seg);
         Node {
             doc: self.doc,
             value,
             path,
+            id,
+            near: id.unwrap_or(self.near),
         }
     }
 
@@ -314,15 +550,20 @@ impl<'a> Node<'a> {
 
     /// The value under `key`, if this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
-        let v = self.value.as_mapping()?.get(key)?;
-        Some(self.child(Seg::Key(key.to_string()), v))
+        let map = self.value.as_mapping()?;
+        let v = map.get(key)?;
+        let k = map.keys().position(|k| k.as_str() == Some(key));
+        let id = self.id.zip(k).and_then(|(p, k)| self.doc.index.nth_child(p, k));
+        Some(self.child(Seg::Key(key.to_string()), v, id))
     }
 
     /// The value under `key`, or an error saying it is missing.
     pub fn req(&self, key: &str, what: &str) -> Result<Node<'a>, Diagnostic> {
         self.get(key).ok_or_else(|| {
+            // At the mapping that lacks it: its first key for the whole
+            // document or block, else the key that holds the mapping.
             let at = if self.path.is_empty() {
-                Loc::file(&self.doc.file)
+                self.start_loc()
             } else {
                 self.loc()
             };
@@ -336,7 +577,8 @@ impl<'a> Node<'a> {
             .value
             .as_mapping()
             .ok_or_else(|| self.type_error("a mapping (`key: value` lines)"))?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(map.len());
+        let mut id = self.id.and_then(|p| self.doc.index.first_child(p));
         for (k, v) in map {
             let key = match k {
                 Value::String(s) => s.clone(),
@@ -344,7 +586,8 @@ impl<'a> Node<'a> {
                 Value::Bool(b) => b.to_string(),
                 _ => return Err(self.error("a mapping key must be a plain word")),
             };
-            out.push((key.clone(), self.child(Seg::Key(key), v)));
+            out.push((key.clone(), self.child(Seg::Key(key), v, id)));
+            id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
         }
         Ok(out)
     }
@@ -355,26 +598,47 @@ impl<'a> Node<'a> {
             .value
             .as_sequence()
             .ok_or_else(|| self.type_error("a list (`- item` lines or `[a, b]`)"))?;
-        Ok(seq
-            .iter()
-            .enumerate()
-            .map(|(i, v)| self.child(Seg::Index(i), v))
-            .collect())
+        let mut out = Vec::with_capacity(seq.len());
+        let mut id = self.id.and_then(|p| self.doc.index.first_child(p));
+        for (i, v) in seq.iter().enumerate() {
+            out.push(self.child(Seg::Index(i), v, id));
+            id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
+        }
+        Ok(out)
     }
 
     /// Refuses keys other than `allowed`, so a typo (`serie:`) is caught
     /// instead of silently ignored.
     pub fn only_keys(&self, allowed: &[&str]) -> Result<(), Diagnostic> {
+        match self.unknown_keys(allowed)?.into_iter().next() {
+            Some(d) => Err(d),
+            None => Ok(()),
+        }
+    }
+
+    /// One error for every key other than `allowed`, so all typos of a
+    /// mapping are reported in one run.
+    pub fn unknown_keys(&self, allowed: &[&str]) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let mut out = Vec::new();
         for (k, node) in self.entries()? {
             if !allowed.contains(&k.as_str()) {
                 let hint = match crate::text::closest(&k, allowed.iter().copied()) {
                     Some(c) => format!("did you mean `{c}`? allowed here: {}", allowed.join(", ")),
                     None => format!("allowed here: {}", allowed.join(", ")),
                 };
-                return Err(node.error(format!("unknown key `{k}`")).hint(hint));
+                out.push(node.error(format!("unknown key `{k}`")).hint(hint));
             }
         }
-        Ok(())
+        Ok(out)
+    }
+
+    /// Where this node is, as a line and column of its file.
+    pub fn pos(&self) -> crate::model::Pos {
+        let l = self.loc();
+        crate::model::Pos {
+            line: l.line as u32,
+            col: l.col as u32,
+        }
     }
 
     /// A string (numbers and booleans are taken as written).
@@ -389,7 +653,15 @@ impl<'a> Node<'a> {
 
     /// A finite number.
     pub fn number(&self) -> Result<f64, Diagnostic> {
-        let n = self.value.as_f64().ok_or_else(|| self.type_error("a number"))?;
+        // serde_yaml reads a number too large for f64 (`1e400`) as a string.
+        let overflow = self
+            .value
+            .as_str()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|n| n.is_infinite());
+        let n = overflow
+            .or_else(|| self.value.as_f64())
+            .ok_or_else(|| self.type_error("a number"))?;
         if !n.is_finite() {
             return Err(Diagnostic::error(
                 self.value_loc(),
@@ -460,5 +732,59 @@ impl<'a> Node<'a> {
         };
         Diagnostic::error(self.value_loc(), format!("{what} should be {expected}, found {found}"))
             .hint(format!("write {expected} here"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(t: &str) -> Doc {
+        Doc::parse("f.yaml", t, 10).unwrap()
+    }
+
+    #[test]
+    fn positions_come_from_the_index() {
+        let d = doc("title: x\nrows:\n  - key: us\n    usd: 5\n  - {key: cn,\n     usd: 7}\n");
+        let rows = d.root().get("rows").unwrap().items().unwrap();
+        assert_eq!(rows[0].get("usd").unwrap().loc(), Loc::new("f.yaml", 14, 5));
+        assert_eq!(rows[0].get("usd").unwrap().value_loc(), Loc::new("f.yaml", 14, 10));
+        // A flow mapping over two lines: each key on its own line.
+        assert_eq!(rows[1].loc(), Loc::new("f.yaml", 15, 5));
+        assert_eq!(rows[1].get("usd").unwrap().loc(), Loc::new("f.yaml", 16, 6));
+    }
+
+    #[test]
+    fn a_missing_key_is_located_at_its_mapping() {
+        let d = doc("\n# a comment\nid: capex\ntype: bar\n");
+        let e = d.root().req("title", "the title").unwrap_err();
+        assert_eq!(e.loc, Loc::new("f.yaml", 13, 1));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let t = format!("a: {}", "[".repeat(100_000));
+        let e = Doc::parse("f.yaml", &t, 0).unwrap_err();
+        assert!(e.message.contains("nests more than"), "{e}");
+        assert_eq!((e.loc.line, e.loc.col), (1, 3 + MAX_DEPTH));
+        let block: String = (0..200).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        let e = Doc::parse("f.yaml", &block, 0).unwrap_err();
+        assert!(e.message.contains("nests more than"), "{e}");
+        assert_eq!(e.loc.line, MAX_DEPTH + 1);
+        let dashes = format!("x: {}1\n", "- ".repeat(200));
+        assert!(Doc::parse("f.yaml", &dashes, 0).is_err());
+    }
+
+    #[test]
+    fn ordinary_text_is_not_mistaken_for_nesting() {
+        let many: String = (0..500)
+            .map(|i| format!("k{i}: \"[{{\" # [[[\nn{i}: see [1] and {{2}} or [3\nq{i}: it's [x]\n"))
+            .collect();
+        assert!(Doc::parse("f.yaml", &many, 0).is_ok());
+        let scalar = format!(
+            "note: |\n{}\n",
+            "  [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n".repeat(3)
+        );
+        assert!(Doc::parse("f.yaml", &scalar, 0).is_ok());
     }
 }

@@ -240,6 +240,14 @@ fn broken_chart_does_not_cascade_into_unknown_references() {
     );
 }
 
+#[test]
+fn chart_block_without_title_points_at_the_block() {
+    let fx = Fixture::built();
+    fx.replace(INTRO, "title: \"AI capital expenditure (USD bn)\"\n", "");
+    // The block's first line, not line 1 of the file.
+    fx.expect_error(fx.pos(INTRO, "id: capex"), "missing `title`");
+}
+
 // ---------------------------------------------------------------- datasets
 
 #[test]
@@ -376,6 +384,64 @@ fn failing_check_points_at_every_claim_on_a_line() {
         places.contains(&(second.line, second.col)),
         "related should include the second claim: {d}"
     );
+}
+
+#[test]
+fn huge_number_in_a_row() {
+    let fx = Fixture::built();
+    fx.replace(CAPEX, "usd: 150", "usd: 1e400");
+    fx.expect_error(fx.pos(CAPEX, "1e400"), "not a finite number");
+}
+
+#[test]
+fn nan_in_a_row() {
+    let fx = Fixture::built();
+    fx.replace(CAPEX, "rmb: 280", "rmb: .nan");
+    fx.expect_error(fx.pos(CAPEX, ".nan"), "not a finite number");
+}
+
+#[test]
+fn digits_out_of_range() {
+    let fx = Fixture::built();
+    fx.replace(CAPEX, "    digits: 2", "    digits: 300000000");
+    let d = fx.expect_error(fx.pos(CAPEX, "300000000"), "more than 12");
+    assert!(d.hint.contains("0 to 12"), "{d:?}");
+}
+
+#[test]
+fn field_named_label() {
+    let fx = Fixture::built();
+    fx.replace(
+        CAPEX,
+        "  rmb: {label: \"Renminbi\", unit: RMB bn}",
+        "  label: {unit: RMB bn}",
+    );
+    fx.expect_error(fx.pos(CAPEX, "label: {unit"), "`label` cannot be a field name");
+}
+
+#[test]
+fn flow_row_over_two_lines_is_located_at_its_line() {
+    let fx = Fixture::built();
+    fx.replace(
+        CAPEX,
+        "  - key: us\n    label: \"United States\"\n    usd: 150\n    rmb: 1050\n",
+        "  - {key: us, label: \"United States\",\n     usd: abc, rmb: 1050}\n",
+    );
+    fx.expect_error(fx.pos(CAPEX, "abc"), "should be a number");
+}
+
+#[test]
+fn deeply_nested_yaml_in_a_dataset() {
+    let fx = Fixture::built();
+    fx.replace(CAPEX, "cites: [paper]", &format!("cites: {}", "[".repeat(100_000)));
+    fx.expect_error(fx.pos_plus(CAPEX, "cites: [", 69), "nests more than 64 levels");
+}
+
+#[test]
+fn csv_dataset_without_side_file() {
+    let fx = Fixture::built();
+    fx.write("content/data/gdp.csv", "year,usd\n1971,1\n");
+    fx.expect_error(at("content/data/gdp.csv", 1, 1), "has no side file");
 }
 
 // ---------------------------------------------------------------- prose

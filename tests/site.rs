@@ -535,8 +535,8 @@ fn a_report_warns_about_pages_in_sub_folders() {
     let w = r.diags();
     assert!(
         w.iter().any(|d| d.severity == "warning"
-            && d.file == "content/sections/extra/notes.md"
-            && d.message.contains("sub-folder")),
+            && d.file == "content/sections/extra"
+            && d.message.contains("sub-folders")),
         "{w:?}"
     );
     fx.check(&["--deny-warnings"])

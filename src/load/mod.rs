@@ -1,14 +1,15 @@
 //! Load: walk `content/`, read front matter and datasets into the [`Report`]
 //! model. Nothing here knows about HTML or charts.
 
+mod csv;
 mod dataset;
+pub mod files;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
 use crate::model::*;
 use crate::text::{Lang, Text};
 use crate::yaml::{Doc, Node};
 use std::path::Path;
-use walkdir::WalkDir;
 
 /// Reads the report under `root`, recording every file's text in `files`
 /// so diagnostics can quote it.
@@ -21,24 +22,25 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
 /// `report.yaml` says `mode: site`.
 pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Report, Diagnostics> {
     let meta_file = "content/report.yaml";
-    let text = read(root, meta_file, files).map_err(|d| vec![d])?;
+    let text = files::read(root, meta_file, files).map_err(|d| vec![d])?;
     let doc = Doc::parse(meta_file, &text, 0).map_err(|d| vec![d])?;
     let (meta, order) = meta(&doc.root()).map_err(|d| vec![d])?;
     let site = site || crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?.site;
-    let mut errors = Vec::new();
-    let mut datasets = Vec::new();
-    for rel in list(root, "content/data", "yaml") {
-        match read(root, &rel, files).and_then(|t| dataset::dataset(&rel, &t)) {
-            Ok(d) => datasets.push(d),
-            Err(d) => errors.push(d),
-        }
-    }
+    // Errors and warnings together, in the order found.
+    let mut errors = files::stray_content(root);
+    let (datasets, diags) = dataset::load_all(root, files);
+    errors.extend(diags);
     let mut sections = Vec::new();
+    let mut listed = Vec::new();
     if site {
         sections = crate::site::content::sections(root, files, &mut errors);
+    } else {
+        let listing = files::list(root, "content/sections", &["md"], "sections");
+        errors.extend(listing.diagnostics);
+        listed = listing.files;
     }
-    for rel in list(root, "content/sections", "md").into_iter().filter(|_| !site) {
-        match read(root, &rel, files).and_then(|t| section(&rel, &t)) {
+    for rel in listed {
+        match files::read(root, &rel, files).and_then(|t| section(&rel, &t)) {
             Ok(s) => sections.push(s),
             Err(d) => errors.push(d),
         }
@@ -55,9 +57,6 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
         }
     }
     let mut warnings = Vec::new();
-    if !site {
-        warnings.extend(crate::site::content::skipped_in_report(root));
-    }
     let mut sections = pair_translations(sections, &meta.languages, &mut errors, &mut warnings);
     if let Some((order, loc)) = order {
         sections = if site {
@@ -67,13 +66,15 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
         }
         .map_err(|d| vec![d])?;
     }
-    if sections.is_empty() && errors.is_empty() {
+    if sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
             Diagnostic::error(Loc::file(meta_file), "the report has no sections")
                 .hint("add Markdown files such as content/sections/01-introduction.md"),
         );
     }
-    if errors.is_empty() {
+    if !errors.iter().any(Diagnostic::is_error) {
+        // What did not stop the load is reported with the rest.
+        warnings.splice(0..0, errors);
         Ok(Report {
             meta,
             sections,
@@ -82,47 +83,6 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
         })
     } else {
         Err(errors)
-    }
-}
-
-/// The files with `ext` under `root/dir`, relative to root, sorted by name so
-/// the order never depends on the file system.
-fn list(root: &Path, dir: &str, ext: &str) -> Vec<String> {
-    let mut out: Vec<String> = WalkDir::new(root.join(dir))
-        .max_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext))
-        .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
-        .collect();
-    out.sort();
-    out
-}
-
-pub(crate) fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
-        Diagnostic::error(Loc::file(rel), format!("cannot read `{rel}`: {e}"))
-            .hint("check that the file exists and is readable; run quire from the project root or pass --root")
-    })?;
-    match String::from_utf8(bytes) {
-        Ok(mut t) => {
-            // Some editors start UTF-8 files with a byte order mark; it is not content.
-            if t.starts_with('\u{feff}') {
-                t.drain(..3);
-            }
-            files.add(rel, &t);
-            Ok(t)
-        }
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let valid = String::from_utf8_lossy(valid);
-            let line = valid.matches('\n').count() + 1;
-            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(
-                Diagnostic::error(Loc::new(rel, line, col), "the file is not valid UTF-8")
-                    .hint("save the file as UTF-8"),
-            )
-        }
     }
 }
 

@@ -134,7 +134,7 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
     rels.sort_by_key(|r| sort_key(r));
     let mut out = Vec::new();
     for rel in rels {
-        match crate::load::read(root, &rel, files).and_then(|t| page(&rel, &t)) {
+        match crate::load::files::read(root, &rel, files).and_then(|t| page(&rel, &t)) {
             Ok(s) => out.push(s),
             Err(d) => errors.push(d),
         }

@@ -133,9 +133,15 @@ pub fn untranslated(report: &Report, lang: Lang) -> Diagnostics {
             warn(&mut out, &f.label, &f.loc, &format!("the label of field `{}`", f.key));
         }
         for r in &d.rows {
-            warn(&mut out, &r.label, &r.loc, &format!("the label of row `{}`", r.key));
-            for (k, c) in &r.cells {
-                warn(&mut out, &c.note, &c.loc, &format!("the note on `{}.{k}`", r.key));
+            warn(
+                &mut out,
+                &r.label,
+                &d.loc(r.at),
+                &format!("the label of row `{}`", r.key),
+            );
+            for c in &r.cells {
+                let k = &d.fields[c.field].key;
+                warn(&mut out, &c.note, &d.loc(c.at), &format!("the note on `{}.{k}`", r.key));
             }
         }
         for x in &d.derived {

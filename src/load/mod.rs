@@ -376,17 +376,14 @@ fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         Diagnostic::error(Loc::file(rel), "a section starts with YAML front matter")
             .hint("begin the file with `---`, a line `title: …`, and `---`")
     };
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    if lines.first().map(|l| l.trim_end()) != Some("---") {
+    let Some(FrontMatter {
+        doc,
+        body,
+        body_line_offset,
+    }) = front_matter(rel, text)?
+    else {
         return Err(no_fm());
-    }
-    let close = (1..lines.len())
-        .find(|&i| lines[i].trim_end() == "---")
-        .ok_or_else(|| {
-            Diagnostic::error(Loc::file(rel), "the front matter is not closed").hint("end it with a line `---`")
-        })?;
-    let fm: String = lines[1..close].concat();
-    let doc = Doc::parse(rel, &fm, 1)?;
+    };
     let root = doc.root();
     if !root.is_map() {
         return Err(
@@ -403,8 +400,6 @@ fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         })?
         .text()?;
     let summary = opt_text(&root, "summary")?;
-    let body: String = lines[close + 1..].concat();
-    let body_line_offset = close + 1;
     Ok(Section {
         id,
         file: rel.to_string(),
@@ -414,6 +409,35 @@ fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         body_line_offset,
         translations: Vec::new(),
     })
+}
+
+/// A Markdown file's YAML front matter, parsed, and the body after it.
+pub(crate) struct FrontMatter {
+    /// The front matter, with positions in the file.
+    pub doc: Doc,
+    /// The Markdown after the closing `---`.
+    pub body: String,
+    /// Lines of the file before the body.
+    pub body_line_offset: usize,
+}
+
+/// Splits `text` at its front matter (between `---` lines at the top):
+/// `None` when it has none, an error when it is not closed or not YAML.
+pub(crate) fn front_matter(rel: &str, text: &str) -> Result<Option<FrontMatter>, Diagnostic> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    if lines.first().map(|l| l.trim_end()) != Some("---") {
+        return Ok(None);
+    }
+    let close = (1..lines.len())
+        .find(|&i| lines[i].trim_end() == "---")
+        .ok_or_else(|| {
+            Diagnostic::error(Loc::file(rel), "the front matter is not closed").hint("end it with a line `---`")
+        })?;
+    Ok(Some(FrontMatter {
+        doc: Doc::parse(rel, &lines[1..close].concat(), 1)?,
+        body: lines[close + 1..].concat(),
+        body_line_offset: close + 1,
+    }))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
 use crate::model::Section;
 use crate::text::Text;
-use crate::yaml::{Doc, Node};
+use crate::yaml::Node;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::path::Path;
 use walkdir::WalkDir;
@@ -199,17 +199,9 @@ const FOREIGN_KEYS: [&str; 17] = [
 /// title is the front matter's, else the first heading's (which is then
 /// not shown again), else made from the file name.
 pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let (mut title, mut summary, mut body, mut offset) = (None, Text::default(), text.to_string(), 0);
-    if lines.first().map(|l| l.trim_end()) == Some("---") {
-        let close = (1..lines.len())
-            .find(|&i| lines[i].trim_end() == "---")
-            .ok_or_else(|| {
-                Diagnostic::error(Loc::file(rel), "the front matter is not closed").hint("end it with a line `---`")
-            })?;
-        let fm: String = lines[1..close].concat();
-        let doc = Doc::parse(rel, &fm, 1)?;
-        let root = doc.root();
+    if let Some(fm) = crate::load::front_matter(rel, text)? {
+        let root = fm.doc.root();
         if root.is_map() {
             root.only_keys(&[&["title", "summary"][..], &FOREIGN_KEYS[..]].concat())?;
             title = root.get("title").map(|t| t.text()).transpose()?;
@@ -218,8 +210,8 @@ pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
                 summary = crate::load::opt_text(&root, "description")?;
             }
         }
-        body = lines[close + 1..].concat();
-        offset = close + 1;
+        body = fm.body;
+        offset = fm.body_line_offset;
     }
     if let Some((range, heading)) = first_heading(&body)
         && title

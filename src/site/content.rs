@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn nested_sections_order() {
         let text = "sections:\n  - index\n  - 01-guide:\n      - 02-usage\n      - 01-install\n";
-        let doc = Doc::parse("content/report.yaml", text, 0).unwrap();
+        let doc = crate::yaml::Doc::parse("content/report.yaml", text, 0).unwrap();
         let list = order_list(&doc.root().get("sections").unwrap(), "").unwrap();
         let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(

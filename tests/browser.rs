@@ -422,3 +422,85 @@ fn without_a_browser_pdf_fails_naming_the_package_and_keeps_the_html() {
         "{stderr}"
     );
 }
+
+/// Hostile text in every field a reader sees, as an attacker would write it.
+const PAYLOAD: &str = r#""><script>window.__pwned=1</script><img src=x onerror=window.__pwned=1>"#;
+
+#[test]
+fn a_page_built_from_hostile_text_in_every_field_runs_no_script() {
+    let Some(tools) = tools() else { return };
+    let fx = common::Fixture::new();
+    let q = |s: &str| format!("'{s}'");
+    let p = q(PAYLOAD);
+    let r = "content/report.yaml";
+    fx.replace(r, "\"Fixture report\"", &p);
+    fx.replace(r, "\"A small report for tests\"", &p);
+    fx.replace(r, "[\"Test Author\"]", &format!("[{p}]"));
+    fx.replace(r, "\"Example Press\"", &p);
+    fx.replace(r, "\"An example paper\"", &p);
+    fx.replace(r, "lang: en", "lang: en\nhtml: sanitize");
+    let c = "content/data/capex.yaml";
+    fx.replace(c, "\"AI capital expenditure\"", &p);
+    fx.replace(c, "\"Two countries, one year\"", &p);
+    fx.replace(c, "\"US dollars\"", &p);
+    fx.replace(c, "label: \"United States\"", &format!("label: {p}"));
+    fx.replace(c, "\"China spends a quarter to a third of the US figure\"", &p);
+    let i = "content/sections/01-intro.md";
+    fx.replace(i, "title: \"Introduction\"", &format!("title: {p}"));
+    fx.replace(i, "summary: \"Why the numbers matter\"", &format!("summary: {p}"));
+    fx.replace(i, "## Background", &format!("## {PAYLOAD}"));
+    fx.replace(i, "title: \"AI capital expenditure (USD bn)\"", &format!("title: {p}"));
+    fx.replace(
+        i,
+        "caption: \"China converted at the implied rate.\"",
+        &format!("caption: {p}"),
+    );
+    fx.replace(
+        i,
+        "description: \"The US bar is several times longer than the Chinese bar.\"",
+        &format!("description: {p}"),
+    );
+    fx.replace(
+        i,
+        "a quarter to a third}}",
+        "a quarter \" onmouseover=window.__pwned=1 x=\"}}",
+    );
+    fx.replace(
+        i,
+        "[^1]: Both figures",
+        &format!("{PAYLOAD} [click](javascript:window.__pwned=1) <iframe src=\"javascript:window.__pwned=1\"></iframe>\n\n[^1]: {PAYLOAD} Both figures"),
+    );
+    let d = "content/sections/02-detail.md";
+    fx.replace(d, "label: \"US capital expenditure\"", &format!("label: {p}"));
+    fx.replace(d, "title: \"Shares of spending\"", &format!("title: {p}"));
+    let built = fx.build(&[]);
+    built.assert_no_panic("a hostile build");
+    built.assert_code(0, "hostile text builds (with warnings)");
+    let html = fx.index_html();
+    assert!(
+        html.contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;"),
+        "the payload shows as text"
+    );
+    let mut cmd = Command::new("node");
+    cmd.current_dir(browser_dir())
+        .arg("payload.js")
+        .arg("--browser")
+        .arg(&tools.browser);
+    cmd.arg(fx.out().join("index.html"));
+    for chart in ["capex", "split"] {
+        cmd.arg(fx.out().join(format!("charts/{chart}.svg")));
+    }
+    let out = cmd.output().expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "payload.js failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_str(stdout.trim()).expect("payload.js prints JSON");
+    for r in results.as_array().expect("a list") {
+        assert_eq!(r["pwned"], false, "a script ran: {r}");
+        assert_eq!(r["dialogs"], 0, "a dialog opened: {r}");
+        assert_eq!(r["scripts"], 0, "the page holds a script element: {r}");
+    }
+}

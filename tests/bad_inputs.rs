@@ -667,3 +667,33 @@ fn missing_root_is_a_content_error_not_a_panic() {
     let d = common::first_error(&r, "check of a missing root", &at(REPORT, 1, 1), "cannot read");
     assert!(d.hint.contains("--root"), "the hint should mention --root: {d}");
 }
+
+#[test]
+fn a_broken_section_listed_in_sections_reports_its_own_error_only() {
+    let fx = Fixture::built();
+    fx.replace(
+        "content/report.yaml",
+        "lang: en",
+        "lang: en\nsections: [01-intro, 02-detail]",
+    );
+    // The front matter is never closed.
+    fx.replace(
+        "content/sections/01-intro.md",
+        "summary: \"Why the numbers matter\"\n---",
+        "summary: \"Why the numbers matter\"",
+    );
+    let d = fx.expect_error(
+        At {
+            file: "content/sections/01-intro.md".into(),
+            line: 1,
+            col: 1,
+        },
+        "not closed",
+    );
+    let errors = fx.check(&["--format", "json"]).errors();
+    assert_eq!(
+        errors.len(),
+        1,
+        "the listing does not add a second, misleading error: {errors:?} ({d})"
+    );
+}

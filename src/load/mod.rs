@@ -39,10 +39,15 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
         errors.extend(listing.diagnostics);
         listed = listing.files;
     }
+    // Sections that failed to load: `sections:` may still name them.
+    let mut broken = Vec::new();
     for rel in listed {
         match files::read(root, &rel, files).and_then(|t| section(&rel, &t)) {
             Ok(s) => sections.push(s),
-            Err(d) => errors.push(d),
+            Err(d) => {
+                errors.push(d);
+                broken.push(split_lang(file_stem(&rel)).0.to_string());
+            }
         }
     }
     // A dataset may only cite sources report.yaml declares.
@@ -59,12 +64,18 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     let mut warnings = Vec::new();
     let mut sections = pair_translations(sections, &meta.languages, &mut errors, &mut warnings);
     if let Some((order, loc)) = order {
-        sections = if site {
-            crate::site::content::reorder(sections, &order, &loc)
+        let ordered = if site {
+            crate::site::content::reorder(sections, &order, &loc).map_err(|d| vec![d])
         } else {
-            reorder(sections, &order, &loc)
+            reorder(sections, &order, &loc, &broken)
+        };
+        match ordered {
+            Ok(s) => sections = s,
+            Err(d) => {
+                errors.extend(d);
+                return Err(errors);
+            }
         }
-        .map_err(|d| vec![d])?;
     }
     if sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
@@ -322,33 +333,49 @@ pub(crate) fn opt_text(n: &Node, key: &str) -> Result<Text, Diagnostic> {
     Ok(n.get(key).map(|t| t.text()).transpose()?.unwrap_or_default())
 }
 
-fn reorder(mut sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -> Result<Vec<Section>, Diagnostic> {
+/// Puts sections in the order `sections:` lists them. Every name without a
+/// file and every file without a name is reported; a file that failed to
+/// load (`broken`) is neither, since its own error says what is wrong.
+fn reorder(
+    mut sections: Vec<Section>,
+    order: &[(String, Loc)],
+    loc: &Loc,
+    broken: &[String],
+) -> Result<Vec<Section>, Diagnostics> {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     let all: Vec<String> = sections.iter().map(|s| file_stem(&s.file).to_string()).collect();
     for (name, item_loc) in order {
         let pos = sections
             .iter()
             .position(|s| &s.id == name || file_stem(&s.file) == name);
-        let Some(pos) = pos else {
-            let hint = match crate::text::closest(name, all.iter().map(String::as_str)) {
-                Some(c) => format!("did you mean `{c}`?"),
-                None => format!("section files: {}", all.join(", ")),
-            };
-            return Err(Diagnostic::error(
-                item_loc.clone(),
-                format!("`sections` lists `{name}`, but there is no such section file"),
-            )
-            .hint(hint));
-        };
-        out.push(sections.remove(pos));
+        match pos {
+            Some(pos) => out.push(sections.remove(pos)),
+            None if broken.iter().any(|b| {
+                b == name || b.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_') == name
+            }) => {}
+            None => {
+                let hint = match crate::text::closest(name, all.iter().map(String::as_str)) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => format!("section files: {}", all.join(", ")),
+                };
+                errors.push(
+                    Diagnostic::error(
+                        item_loc.clone(),
+                        format!("`sections` lists `{name}`, but there is no such section file"),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
     }
-    if let Some(s) = sections.first() {
-        return Err(
+    for s in &sections {
+        errors.push(
             Diagnostic::error(loc.clone(), format!("`{}` is not listed in `sections`", s.file))
                 .hint("list every section file, or remove `sections:` to order them by file name"),
         );
     }
-    Ok(out)
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 pub(crate) fn file_stem(file: &str) -> &str {

@@ -697,3 +697,20 @@ fn a_broken_section_listed_in_sections_reports_its_own_error_only() {
         "the listing does not add a second, misleading error: {errors:?} ({d})"
     );
 }
+
+#[test]
+fn every_mistake_in_report_yaml_is_reported_in_one_run() {
+    let fx = Fixture::built();
+    let r = "content/report.yaml";
+    fx.replace(r, "title: \"Fixture report\"\n", "");
+    fx.replace(r, "us: \"#0072B2\"", "us: \"blue\"");
+    fx.replace(r, "lang: en", "lang: en\nhtml: maybe");
+    let run = fx.check(&["--format", "json"]);
+    run.assert_no_panic("three mistakes");
+    run.assert_code(1, "three mistakes");
+    let errors = run.errors();
+    let said = |what: &str| errors.iter().any(|d| d.file == r && d.message.contains(what));
+    assert!(said("title"), "the missing title: {errors:?}");
+    assert!(said("not a colour"), "the bad colour: {errors:?}");
+    assert!(said("html policy"), "the unknown policy: {errors:?}");
+}

@@ -24,7 +24,7 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     let meta_file = "content/report.yaml";
     let text = files::read(root, meta_file, files).map_err(|d| vec![d])?;
     let doc = Doc::parse(meta_file, &text, 0).map_err(|d| vec![d])?;
-    let (meta, order) = meta(&doc.root()).map_err(|d| vec![d])?;
+    let (meta, order) = meta(&doc.root())?;
     let site = site || crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
@@ -100,39 +100,95 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
 /// The `sections:` list: each name with where it is written, and the list's own place.
 type Order = Option<(Vec<(String, Loc)>, Loc)>;
 
-fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
-    root.only_keys(&[
-        "title",
-        "subtitle",
-        "authors",
-        "date",
-        "lang",
-        "languages",
-        "sections",
-        "palette",
-        "sources",
-        "mode",
-        "base_url",
-        "html",
-    ])?;
-    let languages = languages(root)?;
-    let html = match root.get("html") {
-        Some(n) => match n.str()?.as_str() {
-            "trusted" => HtmlPolicy::Trusted,
-            "sanitize" => HtmlPolicy::Sanitize,
-            other => {
-                return Err(n
-                    .error(format!("unknown html policy `{other}`"))
-                    .hint("use `trusted` (raw HTML kept as written) or `sanitize` (cleaned)"));
+/// Keeps what `r` read, or records its error and goes on with a default, so
+/// one run reports every mistake in `report.yaml`.
+fn keep<T: Default>(r: Result<T, Diagnostic>, errors: &mut Diagnostics) -> T {
+    r.unwrap_or_else(|d| {
+        errors.push(d);
+        T::default()
+    })
+}
+
+fn meta(root: &Node) -> Result<(Meta, Order), Diagnostics> {
+    let mut errors = Vec::new();
+    keep(
+        root.only_keys(&[
+            "title",
+            "subtitle",
+            "authors",
+            "date",
+            "lang",
+            "languages",
+            "sections",
+            "palette",
+            "sources",
+            "mode",
+            "base_url",
+            "html",
+        ]),
+        &mut errors,
+    );
+    let languages = keep(languages(root), &mut errors);
+    let html = keep(html_policy(root), &mut errors);
+    let order = keep(
+        root.get("sections")
+            .map(|n| Ok((crate::site::content::order_list(&n, "")?, n.loc())))
+            .transpose(),
+        &mut errors,
+    );
+    let palette = keep(palette(root), &mut errors);
+    let mut sources = Vec::new();
+    if let Some(s) = root.get("sources") {
+        for (id, n) in keep(s.entries(), &mut errors) {
+            if let Some(entry) = keep(source(id, &n).map(Some), &mut errors) {
+                sources.push(entry);
             }
+        }
+    }
+    let meta = Meta {
+        title: keep(
+            root.req("title", "the report's title").and_then(|t| t.text()),
+            &mut errors,
+        ),
+        subtitle: keep(opt_text(root, "subtitle"), &mut errors),
+        authors: keep(root.get("authors").map(|a| a.strings()).transpose(), &mut errors).unwrap_or_default(),
+        date: match root.get("date") {
+            Some(d) => keep(d.str(), &mut errors),
+            None => source_date_epoch().unwrap_or_default(),
         },
-        None => HtmlPolicy::Trusted,
+        languages: if languages.is_empty() {
+            vec![Lang::EN]
+        } else {
+            languages
+        },
+        palette,
+        sources,
+        html,
     };
-    let order = match root.get("sections") {
-        Some(n) => Some((crate::site::content::order_list(&n, "")?, n.loc())),
-        None => None,
+    if errors.is_empty() {
+        Ok((meta, order))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `html: trusted | sanitize`.
+fn html_policy(root: &Node) -> Result<HtmlPolicy, Diagnostic> {
+    let Some(n) = root.get("html") else {
+        return Ok(HtmlPolicy::Trusted);
     };
-    let mut palette = Vec::new();
+    match n.str()?.as_str() {
+        "trusted" => Ok(HtmlPolicy::Trusted),
+        "sanitize" => Ok(HtmlPolicy::Sanitize),
+        other => Err(n
+            .error(format!("unknown html policy `{other}`"))
+            .hint("use `trusted` (raw HTML kept as written) or `sanitize` (cleaned)")),
+    }
+}
+
+/// `palette:`, a colour per row or series key.
+fn palette(root: &Node) -> Result<Vec<(String, String)>, Diagnostic> {
+    let mut out = Vec::new();
     if let Some(p) = root.get("palette") {
         for (k, v) in p.entries()? {
             let c = v.str()?;
@@ -142,54 +198,36 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostic> {
                     .error(format!("`{c}` is not a colour"))
                     .hint("write a hex colour such as \"#0072B2\" (quoted)"));
             }
-            palette.push((k, c));
+            out.push((k, c));
         }
     }
-    let mut sources = Vec::new();
-    if let Some(s) = root.get("sources") {
-        for (id, n) in s.entries()? {
-            n.only_keys(&["publisher", "short", "title", "date", "url", "note"])?;
-            let publisher = n.req("publisher", "who published it")?.text()?;
-            sources.push(SourceEntry {
-                short: n
-                    .get("short")
-                    .map(|x| x.text())
-                    .transpose()?
-                    .unwrap_or_else(|| publisher.clone()),
-                publisher,
-                title: n.req("title", "the publication's title")?.text()?,
-                date: n.req("date", "its date as printed")?.text()?,
-                url: match n.get("url") {
-                    Some(u) => crate::url::safe_url(&u.str()?, crate::url::UrlUse::Link).ok_or_else(|| {
-                        u.error("this address's scheme is not allowed")
-                            .hint("use an http, https or mailto address, or a relative one")
-                    })?,
-                    None => String::new(),
-                },
-                note: opt_text(&n, "note")?,
-                loc: n.loc(),
-                id,
-            });
-        }
-    }
-    let meta = Meta {
-        title: root.req("title", "the report's title")?.text()?,
-        subtitle: opt_text(root, "subtitle")?,
-        authors: root
-            .get("authors")
-            .map(|a| a.strings())
+    Ok(out)
+}
+
+/// One entry of `sources:`.
+fn source(id: String, n: &Node) -> Result<SourceEntry, Diagnostic> {
+    n.only_keys(&["publisher", "short", "title", "date", "url", "note"])?;
+    let publisher = n.req("publisher", "who published it")?.text()?;
+    Ok(SourceEntry {
+        short: n
+            .get("short")
+            .map(|x| x.text())
             .transpose()?
-            .unwrap_or_default(),
-        date: match root.get("date") {
-            Some(d) => d.str()?,
-            None => source_date_epoch().unwrap_or_default(),
+            .unwrap_or_else(|| publisher.clone()),
+        publisher,
+        title: n.req("title", "the publication's title")?.text()?,
+        date: n.req("date", "its date as printed")?.text()?,
+        url: match n.get("url") {
+            Some(u) => crate::url::safe_url(&u.str()?, crate::url::UrlUse::Link).ok_or_else(|| {
+                u.error("this address's scheme is not allowed")
+                    .hint("use an http, https or mailto address, or a relative one")
+            })?,
+            None => String::new(),
         },
-        languages,
-        palette,
-        sources,
-        html,
-    };
-    Ok((meta, order))
+        note: opt_text(n, "note")?,
+        loc: n.loc(),
+        id,
+    })
 }
 
 /// `languages: [en, zh]` (the first is the default edition), or the older

@@ -181,6 +181,14 @@ fn a_missing_section_translation_warns_and_falls_back() {
     let r = fx.check(&[]);
     r.assert_code(0, "a missing translation only warns");
     assert!(r.stderr.contains("no `zh` translation"), "{}", r.stderr);
+    // The English text shown in its place is marked as English.
+    fx.build(&[]).assert_code(0, "build with a missing translation");
+    let zh = std::fs::read_to_string(fx.out().join("zh/index.html")).unwrap();
+    assert!(
+        zh.contains("id=\"detail\" lang=\"en\""),
+        "the untranslated section says it is English"
+    );
+    assert!(!zh.contains("id=\"intro\" lang="), "a translated section is not marked");
 }
 
 #[test]

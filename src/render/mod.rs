@@ -34,6 +34,7 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
             number: s.number,
             title: &s.title,
             summary: &s.summary,
+            text_lang: s.text_lang.as_deref(),
             html: s
                 .pieces
                 .iter()

@@ -56,6 +56,9 @@ pub struct SectionView<'a> {
     pub summary: &'a str,
     /// The body, trusted HTML with figures in place.
     pub html: String,
+    /// The language of its text when it differs from the page's (`en` in a
+    /// Chinese page, for a section not yet translated).
+    pub text_lang: Option<&'a str>,
 }
 
 /// `partials/figure.html`: one chart.

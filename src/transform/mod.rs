@@ -38,6 +38,9 @@ pub struct SectionOut {
     pub file: String,
     /// What the text binds, for checking that editions agree.
     pub bindings: Bindings,
+    /// The language the text is written in when it is not the edition's
+    /// (an untranslated section), so the page can say so with `lang`.
+    pub text_lang: Option<String>,
     /// Title in the edition's language.
     pub title: String,
     /// Summary (may be empty).
@@ -379,6 +382,8 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
                     number: i + 1,
                     file: written.file.clone(),
                     bindings,
+                    text_lang: (lang != report.meta.languages[0] && written.file == s.file)
+                        .then(|| report.meta.languages[0].code().to_string()),
                     title: written.title.get(lang).to_string(),
                     summary: summary.get(lang).to_string(),
                     pieces,

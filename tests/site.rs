@@ -544,3 +544,26 @@ fn a_report_warns_about_pages_in_sub_folders() {
     fx.check(&["--site", "--deny-warnings"])
         .assert_code(0, "a site reads sub-folders");
 }
+
+#[test]
+fn a_report_highlights_its_code_and_inlines_the_colours_only_when_needed() {
+    let fx = Fixture::new();
+    fx.build(&[]).assert_code(0, "a report without code");
+    assert!(
+        !fx.index_html().contains(".hl-"),
+        "no code colours in a page without code"
+    );
+    let f = "content/sections/01-intro.md";
+    fx.write(
+        f,
+        &format!("{}\n```rust\nfn main() {{ let x = 1; }}\n```\n", fx.read(f)),
+    );
+    fx.build(&[]).assert_code(0, "a report with code");
+    let html = fx.index_html();
+    assert!(
+        html.contains("<pre class=\"hl\"><code class=\"language-rust\">"),
+        "the block is highlighted"
+    );
+    assert!(html.contains("hl-"), "tokens carry classes");
+    assert!(html.contains(".hl-"), "the page carries the colours");
+}

@@ -26,7 +26,7 @@ pub struct OutFile {
 /// Renders one edition: its page and its charts, under `doc.dir`.
 pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics> {
     let (figure_html, mut out) = figures(doc, theme)?;
-    let sections = doc
+    let sections: Vec<SectionView> = doc
         .sections
         .iter()
         .map(|s| SectionView {
@@ -39,12 +39,18 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
                 .pieces
                 .iter()
                 .map(|p| match p {
-                    Piece::Html(h) => h.as_str(),
-                    Piece::Figure(i) => figure_html[*i].as_str(),
+                    Piece::Html(h) => crate::site::highlight::highlight(h),
+                    Piece::Figure(i) => figure_html[*i].clone(),
                 })
                 .collect(),
         })
         .collect();
+    // The code colours are inlined only into a page that has highlighted code.
+    let css = if sections.iter().any(|s| s.html.contains("<pre class=\"hl\">")) {
+        format!("{}\n{}", theme.css, crate::site::highlight::css())
+    } else {
+        theme.css.clone()
+    };
     let page = PageView {
         report: &doc.meta,
         lang: doc.lang.code(),
@@ -61,7 +67,7 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
             .collect(),
         sections,
         sources: &doc.sources,
-        css: &theme.css,
+        css: &css,
         generator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         editions: &doc.editions,
     };

@@ -8,7 +8,7 @@
 //! (which page) differs, and links are rewritten for that here.
 
 pub mod content;
-mod highlight;
+pub mod highlight;
 mod html;
 mod links;
 mod nav;

@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod defaults;
 pub mod diag;
+pub mod epoch;
 pub mod expr;
 pub mod i18n;
 pub mod load;

@@ -228,10 +228,7 @@ pub fn print_with(browser: &Path, html: &Path, pdf: &Path, timeout: Duration) ->
             }
         )));
     }
-    let epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok());
-    reproducible_dates(&mut bytes, epoch);
+    reproducible_dates(&mut bytes, crate::epoch::source_date_epoch());
     renumber_node_ids(&mut bytes);
     fs::write(&tmp, &bytes).map_err(|e| fail(format!("cannot write `{}`: {e}", tmp.display())))?;
     tmp.persist(pdf)
@@ -379,28 +376,13 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 pub fn pdf_date(epoch: i64) -> String {
     let days = epoch.div_euclid(86_400);
     let secs = epoch.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::epoch::civil_from_days(days);
     format!(
         "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}+00'00'",
         secs / 3600,
         secs / 60 % 60,
         secs % 60
     )
-}
-
-/// Year, month, day of the proleptic Gregorian calendar for days since
-/// 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]

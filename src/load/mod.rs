@@ -345,26 +345,10 @@ fn pair_translations(
     base
 }
 
-/// The date `SOURCE_DATE_EPOCH` names, as `YYYY-MM-DD` in UTC: the
-/// reproducible-builds convention for a build date that is not the clock.
+/// The date `SOURCE_DATE_EPOCH` names, as `YYYY-MM-DD` in UTC.
 fn source_date_epoch() -> Option<String> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
-    Some(civil_date(secs.div_euclid(86_400)))
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`), so no date crate is needed for one conversion.
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    let (y, m, d) = crate::epoch::civil_from_days(crate::epoch::source_date_epoch()?.div_euclid(86_400));
+    Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
 pub(crate) fn opt_text(n: &Node, key: &str) -> Result<Text, Diagnostic> {
@@ -503,15 +487,4 @@ pub(crate) fn front_matter(rel: &str, text: &str) -> Result<Option<FrontMatter>,
         body: lines[close + 1..].concat(),
         body_line_offset: close + 1,
     }))
-}
-
-#[cfg(test)]
-mod date_tests {
-    #[test]
-    fn civil_dates() {
-        assert_eq!(super::civil_date(0), "1970-01-01");
-        assert_eq!(super::civil_date(20_420), "2025-11-28");
-        assert_eq!(super::civil_date(11_016), "2000-02-29");
-        assert_eq!(super::civil_date(-1), "1969-12-31");
-    }
 }

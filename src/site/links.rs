@@ -215,6 +215,13 @@ pub(crate) fn rewrite(
                 }
                 continue;
             }
+            // The URL of page `j` from this page, with the anchor when that
+            // page has it; the missing anchor otherwise.
+            let page_href = |j: usize| match anchor {
+                Some(a) if !pages[j].ids.contains(a) => Err(a),
+                Some(a) => Ok(format!("{}#{a}", urls.href(&from, &urls.full(&pages[j].path)))),
+                None => Ok(urls.href(&from, &urls.full(&pages[j].path))),
+            };
             let Some(target) = join(dir, &percent_decode(path)) else {
                 errors.push(
                     Diagnostic::error(w.loc.clone(), format!("`{}` points outside the project", w.url))
@@ -234,15 +241,12 @@ pub(crate) fn rewrite(
                     );
                     continue;
                 };
-                let mut href = urls.href(&from, &urls.full(&pages[j].path));
-                if let Some(a) = anchor {
-                    if !pages[j].ids.contains(a) {
-                        errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`")));
-                        continue;
+                match page_href(j) {
+                    Ok(href) => {
+                        map.insert(w.url.clone(), href);
                     }
-                    href = format!("{href}#{a}");
+                    Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
                 }
-                map.insert(w.url.clone(), href);
                 continue;
             }
             // A link to a folder means the folder's own page.
@@ -250,15 +254,12 @@ pub(crate) fn rewrite(
                 .iter()
                 .find_map(|n| by_file.get(format!("{}/{n}", target.trim_end_matches('/')).as_str()));
             if let (Some(&j), false) = (folder_page, root.join(&target).is_file()) {
-                let mut href = urls.href(&from, &urls.full(&pages[j].path));
-                if let Some(a) = anchor {
-                    if !pages[j].ids.contains(a) {
-                        errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`")));
-                        continue;
+                match page_href(j) {
+                    Ok(href) => {
+                        map.insert(w.url.clone(), href);
                     }
-                    href = format!("{href}#{a}");
+                    Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
                 }
-                map.insert(w.url.clone(), href);
                 continue;
             }
             if !root.join(&target).is_file() {

@@ -3,19 +3,11 @@
 //! word is split, and tall charts fit a printed page.
 
 use super::tests::{El, Unit, chart, elements};
-use super::text;
+use super::tests_geom::text_box;
 use super::theme::MAX_ROWS_H;
 use super::*;
 
 type Box4 = (f64, f64, f64, f64);
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
 
 /// The rotation of a text (degrees) from its `transform`.
 fn angle(e: &El) -> f64 {
@@ -25,19 +17,6 @@ fn angle(e: &El) -> f64 {
         .map_or(0.0, |a| a.parse().unwrap())
 }
 
-/// The text's box before rotation, from the layout's width estimate.
-fn flat_box(e: &El) -> Box4 {
-    let size = e.num("font-size");
-    let w = text::width(&unescape(&e.content), size, e.get("font-weight") == Some("bold"));
-    let x = e.num("x");
-    let x0 = match e.get("text-anchor") {
-        Some("middle") => x - w / 2.0,
-        Some("end") => x - w,
-        _ => x,
-    };
-    (x0, e.num("y") - size / 2.0, x0 + w, e.num("y") + size / 2.0)
-}
-
 fn rotate((x, y): (f64, f64), deg: f64) -> (f64, f64) {
     let (s, c) = deg.to_radians().sin_cos();
     (x * c - y * s, x * s + y * c)
@@ -45,7 +24,7 @@ fn rotate((x, y): (f64, f64), deg: f64) -> (f64, f64) {
 
 /// The box in a frame turned by `-deg`: texts turned alike compare exactly.
 fn frame_box(e: &El, deg: f64) -> Box4 {
-    let b = flat_box(e);
+    let b = text_box(e);
     let (x, y) = (e.num("x"), e.num("y"));
     let (fx, fy) = rotate((x, y), -deg);
     (b.0 + fx - x, b.1 + fy - y, b.2 + fx - x, b.3 + fy - y)
@@ -53,7 +32,7 @@ fn frame_box(e: &El, deg: f64) -> Box4 {
 
 /// Axis-aligned box around the turned text.
 fn page_box(e: &El) -> Box4 {
-    let (a, b, (x, y)) = (angle(e), flat_box(e), (e.num("x"), e.num("y")));
+    let (a, b, (x, y)) = (angle(e), text_box(e), (e.num("x"), e.num("y")));
     let pts = [(b.0, b.1), (b.2, b.1), (b.0, b.3), (b.2, b.3)].map(|(px, py)| {
         let (dx, dy) = rotate((px - x, py - y), a);
         (x + dx, y + dy)

@@ -12,7 +12,7 @@ fn marks(els: &[El]) -> Vec<&El> {
     els.iter().filter(|e| e.get("class") == Some("mark")).collect()
 }
 
-fn unescape(s: &str) -> String {
+pub(super) fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -20,8 +20,8 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The text's estimated box, as the layout estimated it.
-fn text_box(e: &El) -> (f64, f64, f64, f64) {
+/// The text's estimated box, as the layout estimated it (before any rotation).
+pub(super) fn text_box(e: &El) -> (f64, f64, f64, f64) {
     let size = e.num("font-size");
     let w = text::width(&unescape(&e.content), size, e.get("font-weight") == Some("bold"));
     let x = e.num("x");

@@ -16,6 +16,7 @@ fn kind_name(input: &ChartInput) -> String {
         ChartKind::Line => &w.line,
         ChartKind::Donut => &w.donut,
         ChartKind::Area => &w.area,
+        ChartKind::Scatter => &w.scatter,
     };
     let mut s = base.clone();
     if input.range {

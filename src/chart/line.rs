@@ -39,7 +39,8 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let plot_left = PAD + axis::tick_width(&ticks) + TICK_GAP;
     // Positions: evenly spaced bands, or proportional to a numeric x.
     let (left, right, xs, spacing) = match &input.x {
-        Some(xv) => {
+        Some(xa) => {
+            let xv = xa.numbers();
             let (lo, hi) = (xv[0], xv[xv.len() - 1]);
             let x_ticks = ticks::span(lo, hi, ((right - plot_left) / 90.0) as usize);
             // Room for the first tick label to centre on the plot's edge.

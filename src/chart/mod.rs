@@ -26,6 +26,44 @@ pub enum ChartKind {
     /// A line per series with the area down to the axis tinted, for
     /// amounts over a sequence.
     Area,
+    /// One dot per category (a row) at (`x`, value) for each series; needs
+    /// a numeric or date [`XAxis`].
+    Scatter,
+}
+
+/// Where each category sits along a continuous x axis (line, area and
+/// scatter charts). Without one, categories are evenly spaced and labelled
+/// by name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XAxis {
+    /// A number per category (a year, a quantity): ticks at round numbers.
+    Number(Vec<f64>),
+    /// A calendar day per category, as days since 1970-01-01: ticks at
+    /// round months or years, and a run of missing days shows as a gap.
+    Date(Vec<i64>),
+}
+
+impl XAxis {
+    /// How many positions it holds (one per category).
+    pub fn len(&self) -> usize {
+        match self {
+            XAxis::Number(v) => v.len(),
+            XAxis::Date(v) => v.len(),
+        }
+    }
+
+    /// Whether it holds no position.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The positions as numbers (days for dates), for scaling.
+    pub fn numbers(&self) -> Vec<f64> {
+        match self {
+            XAxis::Number(v) => v.clone(),
+            XAxis::Date(v) => v.iter().map(|&d| d as f64).collect(),
+        }
+    }
 }
 
 /// The axis scale.
@@ -65,6 +103,8 @@ pub struct ChartWords {
     pub donut: String,
     /// Name of an area chart.
     pub area: String,
+    /// Name of a scatter plot.
+    pub scatter: String,
     /// Appended to the name for floating bars (" of ranges").
     pub of_ranges: String,
     /// Appended to the name on a log axis (", logarithmic scale").
@@ -115,6 +155,7 @@ impl ChartWords {
             line: s("Line chart"),
             donut: s("Donut chart"),
             area: s("Area chart"),
+            scatter: s("Scatter plot"),
             of_ranges: s(" of ranges"),
             log_scale: s(", logarithmic scale"),
             colon: s(": "),
@@ -201,10 +242,13 @@ pub struct ChartInput {
     pub range: bool,
     /// Linear or log axis.
     pub scale: Scale,
-    /// Line and area charts: a number per category (a year, a quantity)
-    /// that places it along a numeric x axis, increasing; `None` spaces
+    /// Line, area and scatter charts: where each category sits along a
+    /// continuous x axis (increasing for line and area); `None` spaces
     /// categories evenly and labels them by name.
-    pub x: Option<Vec<f64>>,
+    pub x: Option<XAxis>,
+    /// The x axis title with its unit ("Horsepower", "GDP per person, USD"),
+    /// drawn under a continuous x axis; may be empty.
+    pub x_label: String,
     /// Decimals for value labels (ticks choose their own).
     pub decimals: usize,
     /// Colour per category or series key (e.g. `us` -> `#0072B2`), so an entity
@@ -235,6 +279,7 @@ impl Default for ChartInput {
             range: false,
             scale: Scale::Linear,
             x: None,
+            x_label: String::new(),
             decimals: 0,
             palette: Vec::new(),
             words: std::sync::Arc::new(ChartWords::english()),
@@ -308,7 +353,7 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
     let mut scene = match input.kind {
         ChartKind::HBar | ChartKind::StackedBar => hbar::layout(&ctx),
         ChartKind::Bar | ChartKind::GroupedBar | ChartKind::StackedColumn => vbar::layout(&ctx),
-        ChartKind::Line | ChartKind::Area => line::layout(&ctx),
+        ChartKind::Line | ChartKind::Area | ChartKind::Scatter => line::layout(&ctx),
         ChartKind::Donut => donut::layout(&ctx),
     };
     if describe::any_derived(input) {

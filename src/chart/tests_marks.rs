@@ -327,12 +327,12 @@ fn numeric_x_places_points_by_value() {
         ("e", "2025"),
     ];
     let mut c = chart(ChartKind::Line, &rows, &[("us", &[1.0, 2.0, 4.0, 8.0, 16.0])]);
-    c.x = Some(vec![2013.0, 2014.0, 2017.0, 2020.0, 2025.0]);
+    c.x = Some(super::XAxis::Number(vec![2013.0, 2014.0, 2017.0, 2020.0, 2025.0]));
     let (_, els) = svg(&c);
     let dots: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
-    let xv = c.x.as_ref().unwrap();
+    let xv = c.x.as_ref().unwrap().numbers();
     let k = (dots[4].num("cx") - dots[0].num("cx")) / (xv[4] - xv[0]);
-    for (d, v) in dots.iter().zip(xv) {
+    for (d, v) in dots.iter().zip(&xv) {
         assert!(
             (d.num("cx") - dots[0].num("cx") - (v - xv[0]) * k).abs() < 0.02,
             "{:?}",
@@ -357,7 +357,7 @@ fn numeric_x_places_points_by_value() {
         let w = text::width(&t.content, t.num("font-size"), false);
         assert!(t.num("x") + w / 2.0 <= vb, "`{}` leaves the chart", t.content);
     }
-    c.x = Some(vec![2013.0, 2014.0, 2012.0, 2020.0, 2025.0]);
+    c.x = Some(super::XAxis::Number(vec![2013.0, 2014.0, 2012.0, 2020.0, 2025.0]));
     let e = render(&c, &Unit("USD bn")).unwrap_err().0;
     assert!(e.contains("must increase") && e.contains("`b` (2014)"), "{e}");
     c.kind = ChartKind::Bar;

@@ -77,9 +77,10 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
 }
 
 fn check_x(input: &ChartInput) -> Result<(), ChartError> {
-    let Some(x) = &input.x else { return Ok(()) };
+    let Some(xa) = &input.x else { return Ok(()) };
+    let x = xa.numbers();
     let fail = |msg: String| Err(ChartError(msg));
-    if !matches!(input.kind, ChartKind::Line | ChartKind::Area) {
+    if !matches!(input.kind, ChartKind::Line | ChartKind::Area | ChartKind::Scatter) {
         return fail("a numeric x axis works with `type: line` or `type: area` only; remove `x:`".into());
     }
     if x.len() != input.categories.len() {

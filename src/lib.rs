@@ -17,6 +17,7 @@ pub mod model;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;
+pub mod scaling;
 pub mod serve;
 pub mod site;
 pub mod text;

@@ -7,7 +7,6 @@ mod common;
 
 use common::{Fixture, elements, ids};
 use quire::diag::{Diagnostic, Format, Loc, SourceMap};
-use std::time::{Duration, Instant};
 
 const CAPEX: &str = "content/data/capex.yaml";
 const INTRO: &str = "content/sections/01-intro.md";
@@ -19,28 +18,13 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The fastest of three runs of `f`: the least disturbed by other work on the machine.
-fn fastest(mut f: impl FnMut()) -> Duration {
-    (0..3)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 /// Asserts that `run(10·n)` takes less than 20 times `run(n)`: linear or
 /// n·log n work passes with room to spare, quadratic work (100×) fails.
-fn assert_scales(what: &str, n: usize, mut run: impl FnMut(usize)) {
-    run(n); // warm caches and the allocator
-    let small = fastest(|| run(n));
-    let large = fastest(|| run(10 * n));
-    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
+fn assert_scales(what: &str, n: usize, run: impl Fn(usize)) {
+    let ratio = quire::scaling::time_ratio(|| run(n), || run(10 * n));
     assert!(
         ratio < 20.0,
-        "{what}: 10× the input took {ratio:.1}× the time ({small:?} → {large:?}); expected about 10×"
+        "{what}: 10× the input took {ratio:.1}× the time; expected about 10×"
     );
 }
 

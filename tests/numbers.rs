@@ -13,7 +13,6 @@ use quire::units::number_rules;
 use quire::values::{Value, Values};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::Instant;
 
 fn values_of(root: &Path) -> Values {
     let mut files = SourceMap::default();
@@ -202,30 +201,16 @@ fn filters_on_the_default_report() {
     assert!(e.message.contains("did you mean `capex.us.usd`"), "{e:?}");
 }
 
-/// Best of five times of `small` and `large` in nanoseconds, measured in turns so
-/// both see the same load from tests running alongside.
-fn best_times(mut small: impl FnMut(), mut large: impl FnMut()) -> (u128, u128) {
-    let time = |f: &mut dyn FnMut()| {
-        let t = Instant::now();
-        f();
-        t.elapsed().as_nanos().max(1)
-    };
-    (0..5).fold((u128::MAX, u128::MAX), |(s, l), _| {
-        (s.min(time(&mut small)), l.min(time(&mut large)))
-    })
-}
-
 #[test]
 fn binding_parsing_is_linear() {
     let binding = |n: usize| format!("x{}", " | abs | digits 2 | pct capex.us.usd".repeat(n));
     let (small, large) = (binding(10_000), binding(100_000));
     assert_eq!(parse_binding(&small).unwrap().filters.len(), 30_000);
     assert_eq!(parse_binding(&large).unwrap().filters.len(), 300_000);
-    let (t1, t10) = best_times(
+    let ratio = quire::scaling::time_ratio(
         || assert!(parse_binding(&small).is_ok()),
         || assert!(parse_binding(&large).is_ok()),
     );
-    let ratio = t10 as f64 / t1 as f64;
     eprintln!("binding parsing: 10× the filters, {ratio:.1}× the time");
     // Linear is about 10; quadratic would be about 100. Both sizes are past
     // the cache knee (about 3,000 filters), where cost per filter levels off.

@@ -259,8 +259,7 @@ fn node_ids_become_ranks_of_the_same_width() {
 #[test]
 fn rewriting_is_linear_in_the_file_size() {
     // n and 10·n structure ids in an n-sized and 10·n-sized file: a linear
-    // pass takes about 10× as long, a quadratic one 100×. The best of three
-    // runs keeps a busy machine's noise out of the ratio.
+    // pass takes about 10× as long, a quadratic one 100×.
     let file = |n: u32| {
         let mut s = String::from("%PDF-1.4\n1 0 obj\n<</CreationDate (D:20261129050848+00'00')>>\nendobj\n");
         for i in 0..n {
@@ -272,18 +271,14 @@ fn rewriting_is_linear_in_the_file_size() {
         s.push_str("trailer <</Info 1 0 R>>\n");
         s.into_bytes()
     };
-    let best = |n: u32| {
-        (0..3)
-            .map(|_| {
-                let mut pdf = file(n);
-                let start = Instant::now();
-                reproducible_dates(&mut pdf, Some(0));
-                renumber_node_ids(&mut pdf);
-                start.elapsed().as_secs_f64()
-            })
-            .fold(f64::INFINITY, f64::min)
+    let rewrite = |n: u32| {
+        let pdf = file(n);
+        move || {
+            let mut pdf = pdf.clone();
+            reproducible_dates(&mut pdf, Some(0));
+            renumber_node_ids(&mut pdf);
+        }
     };
-    let (small, large) = (best(5_000), best(50_000));
-    let ratio = large / small.max(1e-9);
+    let ratio = crate::scaling::time_ratio(rewrite(5_000), rewrite(50_000));
     assert!(ratio < 40.0, "10× the input took {ratio:.1}× as long");
 }

@@ -4,11 +4,17 @@
 //!
 //! Numbering happens here, once, so every output shows the same "Figure 3".
 
+mod document;
 pub mod figures;
 pub mod inline;
 pub mod markdown;
+mod numbering;
 pub mod parity;
+mod sources;
 mod tables;
+
+pub use document::{Bindings, Document, EditionLink, MetaOut, Piece, SectionOut, SourceLine, SourceOut, SourceRef};
+pub use numbering::Refs;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc};
 use crate::i18n::Catalogue;
@@ -16,228 +22,7 @@ use crate::model::Report;
 use crate::text::{IdSet, Lang};
 use crate::values::Values;
 use figures::{Figure, FigureBody};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// A section's content in order: HTML, and places where a figure goes.
-#[derive(Debug, Clone)]
-pub enum Piece {
-    /// Finished HTML.
-    Html(String),
-    /// The figure at this index of [`Document::figures`].
-    Figure(usize),
-}
-
-/// A section ready to render.
-#[derive(Debug)]
-pub struct SectionOut {
-    /// HTML id and `@sec:` key.
-    pub id: String,
-    /// 1-based position.
-    pub number: usize,
-    /// The file this edition's text comes from.
-    pub file: String,
-    /// What the text binds, for checking that editions agree.
-    pub bindings: Bindings,
-    /// The language the text is written in when it is not the edition's
-    /// (an untranslated section), so the page can say so with `lang`.
-    pub text_lang: Option<String>,
-    /// Title in the edition's language.
-    pub title: String,
-    /// Summary (may be empty).
-    pub summary: String,
-    /// Content.
-    pub pieces: Vec<Piece>,
-}
-
-/// What a section's text binds: values, claims and figures, each with where
-/// it is first written. Editions of one section must bind the same things.
-#[derive(Debug, Default, Clone)]
-pub struct Bindings {
-    /// Values bound in prose.
-    pub values: BTreeMap<String, Loc>,
-    /// Checks claimed in prose.
-    pub claims: BTreeMap<String, Loc>,
-    /// Figure, table and stat-group keys placed, in order.
-    pub figures: Vec<(String, Loc)>,
-}
-
-/// A numbered entry of the Sources list.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SourceOut {
-    /// HTML id (`src-article`).
-    pub id: String,
-    /// Its number in the list.
-    pub number: usize,
-    /// Who published it.
-    pub publisher: String,
-    /// Its title.
-    pub title: String,
-    /// Its date.
-    pub date: String,
-    /// A note (may be empty).
-    pub note: String,
-    /// An address (may be empty).
-    pub url: String,
-}
-
-/// The "Source: …" line under a figure.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SourceLine {
-    /// The line's words.
-    pub text: String,
-    /// Numbered links to the Sources list.
-    pub refs: Vec<SourceRef>,
-}
-
-/// A link from a source line to an entry of the Sources list.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SourceRef {
-    /// The entry's number.
-    pub number: usize,
-    /// The entry's HTML id.
-    pub id: String,
-}
-
-/// The report's front matter as one edition shows it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MetaOut {
-    /// Title.
-    pub title: String,
-    /// Subtitle (may be empty).
-    pub subtitle: String,
-    /// Authors as credited.
-    pub authors: Vec<String>,
-    /// The date as the edition's language writes it.
-    pub date: String,
-    /// The date as written in `report.yaml`, for `<time datetime>`.
-    pub date_iso: String,
-}
-
-/// A link to another edition of the same report.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct EditionLink {
-    /// Its language code.
-    pub code: String,
-    /// Its BCP 47 tag, for `hreflang` and `lang`.
-    pub tag: String,
-    /// Its name in its own language ("中文").
-    pub name: String,
-    /// Relative URL from this edition's page to its page.
-    pub href: String,
-}
-
-/// One edition of the report, complete: everything a renderer needs, and
-/// nothing it has to look up elsewhere.
-#[derive(Debug)]
-pub struct Document {
-    /// The edition's language.
-    pub lang: Lang,
-    /// Where the edition lives in the output: `""` for the default, `zh/`.
-    pub dir: String,
-    /// Interface words.
-    pub ui: Catalogue,
-    /// Title, authors, date.
-    pub meta: MetaOut,
-    /// The other editions, set once every edition is known.
-    pub editions: Vec<EditionLink>,
-    /// Sections in order.
-    pub sections: Vec<SectionOut>,
-    /// Figures, tables and stat groups in order.
-    pub figures: Vec<Figure>,
-    /// Source line per dataset id.
-    pub source_lines: BTreeMap<String, SourceLine>,
-    /// The Sources list.
-    pub sources: Vec<SourceOut>,
-    /// Claims in prose: (check name, where).
-    pub claims: Vec<(String, Loc)>,
-    /// Things `quire check` reports without failing.
-    pub warnings: Diagnostics,
-}
-
-/// What `@fig:`, `@tbl:` and `@sec:` can point to.
-pub struct Refs<'a> {
-    /// The report, for resolving value names.
-    pub report: &'a Report,
-    targets: BTreeMap<String, (String, String)>,
-}
-
-impl Refs<'_> {
-    /// The (HTML id, link text) for `kind:id`.
-    pub fn resolve(&self, kind: &str, id: &str) -> Option<(String, String)> {
-        self.targets.get(&format!("{kind}:{id}")).cloned()
-    }
-
-    /// The nearest existing id of the same kind, for hints.
-    pub fn closest(&self, kind: &str, id: &str) -> Option<&str> {
-        let prefix = format!("{kind}:");
-        crate::text::closest(id, self.targets.keys().filter_map(|k| k.strip_prefix(&prefix)))
-    }
-}
-
-/// A figure block as written, possibly in another file than the section
-/// being transformed (a translation places the default edition's blocks).
-struct BlockAt<'a> {
-    kind: String,
-    file: &'a str,
-    body: String,
-    line_offset: usize,
-}
-
-/// The default edition's figure blocks by id, for translations that place a
-/// figure by writing only its `id:`.
-fn default_blocks(report: &Report) -> BTreeMap<String, BlockAt<'_>> {
-    let mut out = BTreeMap::new();
-    for s in &report.sections {
-        for b in markdown::blocks(s) {
-            if let Some(id) = figures::declared_id(&s.file, &b.body, b.line_offset) {
-                out.entry(id).or_insert(BlockAt {
-                    kind: b.kind,
-                    file: &s.file,
-                    body: b.body,
-                    line_offset: b.line_offset,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The block a translation's block stands for: itself, or the default
-/// edition's block of the same kind and id when it gives only `id:`.
-fn resolve_block<'a>(
-    b: markdown::Block,
-    file: &'a str,
-    defaults: &BTreeMap<String, BlockAt<'a>>,
-) -> Result<BlockAt<'a>, Diagnostic> {
-    let Some(id) = figures::reference_id(file, &b.body, b.line_offset) else {
-        return Ok(BlockAt {
-            kind: b.kind,
-            file,
-            body: b.body,
-            line_offset: b.line_offset,
-        });
-    };
-    match defaults.get(&id) {
-        Some(d) if d.kind == b.kind => Ok(BlockAt {
-            kind: d.kind.clone(),
-            file: d.file,
-            body: d.body.clone(),
-            line_offset: d.line_offset,
-        }),
-        _ => Err(Diagnostic::error(
-            Loc::new(file, b.line_offset + 1, 1),
-            format!("no `{}` block with the id `{id}` in the default edition", b.kind),
-        )
-        .hint(crate::text::suggest(
-            &id,
-            defaults
-                .iter()
-                .filter(|(_, d)| d.kind == b.kind)
-                .map(|(k, _)| k.as_str()),
-            "blocks of this kind",
-        ))),
-    }
-}
+use std::collections::BTreeSet;
 
 /// Transforms the report into its edition in `lang`, with `ui` for every
 /// interface word.
@@ -249,12 +34,6 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
         ui,
         untranslated: Default::default(),
     };
-    let defaults = if lang == report.meta.languages[0] {
-        BTreeMap::new()
-    } else {
-        default_blocks(report)
-    };
-    let mut errors = Vec::new();
     let mut ids = IdSet::default();
     for reserved in ["contents", "sources", "top", "main"] {
         ids.reserve(reserved);
@@ -264,87 +43,16 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
         ids.reserve(&format!("src-{}", s.id));
     }
     // Pass 1: number figures and tables, and know every target, before prose.
-    let mut figs: Vec<Figure> = Vec::new();
-    let mut first_figure = Vec::new();
-    let mut targets = BTreeMap::new();
-    let (mut n_fig, mut n_tbl, mut n_stats) = (0, 0, 0);
-    let mut first_at: BTreeMap<String, Loc> = BTreeMap::new();
-    // Per section, the figures its text places and where, for parity checks.
-    let mut placed: Vec<Vec<(String, Loc)>> = Vec::new();
-    for (i, s) in report.sections.iter().enumerate() {
-        first_figure.push(figs.len());
-        if !ids.reserve(&s.id) {
-            errors.push(
-                Diagnostic::error(Loc::file(&s.file), format!("two sections have the id `{}`", s.id))
-                    .hint("rename one of the files"),
-            );
-        }
-        targets.insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
-        let written = s.edition(lang);
-        placed.push(Vec::new());
-        for b in markdown::blocks(written) {
-            let fence = Loc::new(&written.file, b.line_offset, 1);
-            let b = match resolve_block(b, &written.file, &defaults) {
-                Ok(b) => b,
-                Err(d) => {
-                    errors.push(d);
-                    figs.push(placeholder("chart"));
-                    continue;
-                }
-            };
-            let number = match b.kind.as_str() {
-                "chart" => n_fig + 1,
-                "table" => n_tbl + 1,
-                _ => n_stats + 1,
-            };
-            match b.kind.as_str() {
-                "chart" => n_fig += 1,
-                "table" => n_tbl += 1,
-                _ => n_stats += 1,
-            }
-            let kind = if b.kind == "chart" { "fig" } else { "tbl" };
-            match figures::parse(&ctx, &b.kind, b.file, &b.body, b.line_offset, number) {
-                Ok(f) => {
-                    if let Some(first) = first_at.get(&f.html_id) {
-                        errors.push(
-                            Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is used twice", f.key))
-                                .hint("give every chart and table its own `id`")
-                                .related(first.clone(), "first used here"),
-                        );
-                    } else if !ids.reserve(&f.html_id) {
-                        errors.push(
-                            Diagnostic::error(
-                                f.id_loc.clone(),
-                                format!("the id `{}` is already taken on the page", f.html_id),
-                            )
-                            .hint("choose another `id`"),
-                        );
-                    }
-                    first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
-                    placed
-                        .last_mut()
-                        .into_iter()
-                        .for_each(|p| p.push((f.key.clone(), fence.clone())));
-                    if b.kind != "stats" {
-                        targets.insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
-                    }
-                    figs.push(f);
-                }
-                Err(d) => {
-                    errors.push(d);
-                    // The block is broken, but references to it are not.
-                    if let Some(id) = figures::declared_id(b.file, &b.body, b.line_offset) {
-                        targets.insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
-                    }
-                    // Keep indices aligned with the blocks so later placeholders stay right.
-                    figs.push(placeholder(&b.kind));
-                }
-            }
-        }
-    }
+    let numbering::Numbered {
+        mut figs,
+        first_figure,
+        targets,
+        mut placed,
+        mut errors,
+    } = numbering::number(&ctx, lang, ui, &mut ids);
     let refs = Refs { report, targets };
 
-    let source_lines = source_lines(report, lang, ui);
+    let source_lines = sources::source_lines(report, lang, ui);
     let source_text = |ds: &str| source_lines.get(ds).map(|l| l.text.clone()).unwrap_or_default();
     let pass = markdown::Pass {
         values,
@@ -356,42 +64,7 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
 
     // Pass 2: prose.
     let mut found = markdown::Findings::default();
-    let mut sections = Vec::new();
-    for (i, s) in report.sections.iter().enumerate() {
-        let written = s.edition(lang);
-        let (bound_from, claims_from) = (found.bound_at.len(), found.claims.len());
-        match markdown::render(&pass, written, first_figure[i], &mut ids, &mut found) {
-            Ok(pieces) => {
-                let mut bindings = Bindings {
-                    figures: std::mem::take(&mut placed[i]),
-                    ..Bindings::default()
-                };
-                for (name, loc) in &found.bound_at[bound_from..] {
-                    bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
-                }
-                for (name, loc) in &found.claims[claims_from..] {
-                    bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
-                }
-                let summary = if written.summary.is_empty() {
-                    &s.summary
-                } else {
-                    &written.summary
-                };
-                sections.push(SectionOut {
-                    id: s.id.clone(),
-                    number: i + 1,
-                    file: written.file.clone(),
-                    bindings,
-                    text_lang: (lang != report.meta.languages[0] && written.file == s.file)
-                        .then(|| report.meta.languages[0].code().to_string()),
-                    title: written.title.get(lang).to_string(),
-                    summary: summary.get(lang).to_string(),
-                    pieces,
-                })
-            }
-            Err(d) => errors.push(d),
-        }
-    }
+    let sections = prose(&pass, &first_figure, &mut placed, &mut ids, &mut found, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -405,8 +78,8 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
         }
     }
 
-    let used = used_datasets(report, values, &figs, &found.bound);
-    let (sources, source_lines) = number_sources(report, lang, &used, source_lines);
+    let used = sources::used_datasets(report, values, &figs, &found.bound);
+    let (sources, source_lines) = sources::number_sources(report, lang, &used, source_lines);
     for s in &sources {
         ids.reserve(&s.id);
     }
@@ -441,114 +114,54 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
     })
 }
 
-fn placeholder(kind: &str) -> Figure {
-    Figure {
-        key: String::new(),
-        html_id: String::new(),
-        number: 0,
-        title: String::new(),
-        caption: String::new(),
-        description: String::new(),
-        datasets: Vec::new(),
-        body: FigureBody::Stats(Vec::new()),
-        loc: Loc::file(kind),
-        id_loc: Loc::file(kind),
-    }
-}
-
-fn source_lines(report: &Report, lang: Lang, ui: &Catalogue) -> BTreeMap<String, SourceLine> {
-    let mut out = BTreeMap::new();
-    for ds in &report.datasets {
-        let mut parts = Vec::new();
-        for (id, _) in &ds.source.cites {
-            if let Some(s) = report.meta.sources.iter().find(|s| &s.id == id) {
-                parts.push(s.short.get(lang).to_string());
-            }
-        }
-        let text = format!(
-            "{}{}",
-            ui.word("source_prefix"),
-            parts.join(ui.word("source_separator"))
-        );
-        out.insert(ds.id.clone(), SourceLine { text, refs: Vec::new() });
-    }
-    out
-}
-
-/// Datasets the reader sees, directly or through a formula that reads them.
-fn used_datasets(report: &Report, values: &Values, figs: &[Figure], bound: &[String]) -> BTreeSet<String> {
-    let mut used: BTreeSet<String> = figs.iter().flat_map(|f| f.datasets.iter().cloned()).collect();
-    for b in bound {
-        if let Some(v) = values.get(b) {
-            used.insert(v.dataset.clone());
-        }
-    }
-    // A dataset read by a formula of a used dataset is used too.
-    let mut todo: Vec<String> = used.iter().cloned().collect();
-    while let Some(id) = todo.pop() {
-        let Some(ds) = report.datasets.iter().find(|d| d.id == id) else {
-            continue;
-        };
-        let cells = ds.rows.iter().flat_map(|r| &r.cells).filter_map(|c| match &c.value {
-            crate::model::CellValue::Derive(e, _) => Some(e),
-            crate::model::CellValue::Given(_) => None,
-        });
-        for expr in ds.derived.iter().map(|d| &d.expr).chain(cells) {
-            for name in expr.names() {
-                let first = name.split('.').next().unwrap_or(name);
-                if report.datasets.iter().any(|d| d.id == first) && used.insert(first.to_string()) {
-                    todo.push(first.to_string());
+/// Pass 2: each section's prose as HTML pieces, with what it binds; errors
+/// go to `errors` so every section is read in one run.
+fn prose(
+    pass: &markdown::Pass,
+    first_figure: &[usize],
+    placed: &mut [Vec<(String, Loc)>],
+    ids: &mut IdSet,
+    found: &mut markdown::Findings,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<SectionOut> {
+    let (report, lang) = (pass.refs.report, pass.lang);
+    let mut sections = Vec::new();
+    for (i, s) in report.sections.iter().enumerate() {
+        let written = s.edition(lang);
+        let (bound_from, claims_from) = (found.bound_at.len(), found.claims.len());
+        match markdown::render(pass, written, first_figure[i], ids, found) {
+            Ok(pieces) => {
+                let mut bindings = Bindings {
+                    figures: std::mem::take(&mut placed[i]),
+                    ..Bindings::default()
+                };
+                for (name, loc) in &found.bound_at[bound_from..] {
+                    bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
                 }
-            }
-        }
-    }
-    used
-}
-
-fn number_sources(
-    report: &Report,
-    lang: Lang,
-    used: &BTreeSet<String>,
-    mut lines: BTreeMap<String, SourceLine>,
-) -> (Vec<SourceOut>, BTreeMap<String, SourceLine>) {
-    let cited: BTreeSet<&str> = report
-        .datasets
-        .iter()
-        .filter(|d| used.contains(&d.id))
-        .flat_map(|d| d.source.cites.iter().map(|(c, _)| c.as_str()))
-        .collect();
-    let sources: Vec<SourceOut> = report
-        .meta
-        .sources
-        .iter()
-        .filter(|s| cited.contains(s.id.as_str()))
-        .enumerate()
-        .map(|(i, s)| SourceOut {
-            id: format!("src-{}", s.id),
-            number: i + 1,
-            publisher: s.publisher.get(lang).to_string(),
-            title: s.title.get(lang).to_string(),
-            date: s.date.get(lang).to_string(),
-            note: s.note.get(lang).to_string(),
-            // The loader refuses unsafe addresses; this keeps any other path safe too.
-            url: crate::url::safe_url(&s.url, crate::url::UrlUse::Link).unwrap_or_default(),
-        })
-        .collect();
-    for ds in &report.datasets {
-        if let Some(line) = lines.get_mut(&ds.id) {
-            line.refs = ds
-                .source
-                .cites
-                .iter()
-                .filter_map(|(c, _)| sources.iter().find(|s| s.id == format!("src-{c}")))
-                .map(|s| SourceRef {
-                    number: s.number,
+                for (name, loc) in &found.claims[claims_from..] {
+                    bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
+                }
+                let summary = if written.summary.is_empty() {
+                    &s.summary
+                } else {
+                    &written.summary
+                };
+                sections.push(SectionOut {
                     id: s.id.clone(),
+                    number: i + 1,
+                    file: written.file.clone(),
+                    bindings,
+                    text_lang: (lang != report.meta.languages[0] && written.file == s.file)
+                        .then(|| report.meta.languages[0].code().to_string()),
+                    title: written.title.get(lang).to_string(),
+                    summary: summary.get(lang).to_string(),
+                    pieces,
                 })
-                .collect();
+            }
+            Err(d) => errors.push(d),
         }
     }
-    (sources, lines)
+    sections
 }
 
 fn warnings(

@@ -1,0 +1,216 @@
+//! Pass 1 of the transform: every figure, table and stat group parsed and
+//! numbered, and every `@fig:`, `@tbl:` and `@sec:` target known, before any
+//! prose is read, so a reference may point forward.
+
+use super::figures::{self, Ctx, Figure, FigureBody};
+use super::markdown;
+use crate::diag::{Diagnostic, Loc};
+use crate::i18n::Catalogue;
+use crate::model::Report;
+use crate::text::{IdSet, Lang};
+use std::collections::BTreeMap;
+
+/// What `@fig:`, `@tbl:` and `@sec:` can point to.
+pub struct Refs<'a> {
+    /// The report, for resolving value names.
+    pub report: &'a Report,
+    pub(super) targets: BTreeMap<String, (String, String)>,
+}
+
+impl Refs<'_> {
+    /// The (HTML id, link text) for `kind:id`.
+    pub fn resolve(&self, kind: &str, id: &str) -> Option<(String, String)> {
+        self.targets.get(&format!("{kind}:{id}")).cloned()
+    }
+
+    /// The nearest existing id of the same kind, for hints.
+    pub fn closest(&self, kind: &str, id: &str) -> Option<&str> {
+        let prefix = format!("{kind}:");
+        crate::text::closest(id, self.targets.keys().filter_map(|k| k.strip_prefix(&prefix)))
+    }
+}
+
+/// A figure block as written, possibly in another file than the section
+/// being transformed (a translation places the default edition's blocks).
+struct BlockAt<'a> {
+    kind: String,
+    file: &'a str,
+    body: String,
+    line_offset: usize,
+}
+
+/// The default edition's figure blocks by id, for translations that place a
+/// figure by writing only its `id:`.
+fn default_blocks(report: &Report) -> BTreeMap<String, BlockAt<'_>> {
+    let mut out = BTreeMap::new();
+    for s in &report.sections {
+        for b in markdown::blocks(s) {
+            if let Some(id) = figures::declared_id(&s.file, &b.body, b.line_offset) {
+                out.entry(id).or_insert(BlockAt {
+                    kind: b.kind,
+                    file: &s.file,
+                    body: b.body,
+                    line_offset: b.line_offset,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The block a translation's block stands for: itself, or the default
+/// edition's block of the same kind and id when it gives only `id:`.
+fn resolve_block<'a>(
+    b: markdown::Block,
+    file: &'a str,
+    defaults: &BTreeMap<String, BlockAt<'a>>,
+) -> Result<BlockAt<'a>, Diagnostic> {
+    let Some(id) = figures::reference_id(file, &b.body, b.line_offset) else {
+        return Ok(BlockAt {
+            kind: b.kind,
+            file,
+            body: b.body,
+            line_offset: b.line_offset,
+        });
+    };
+    match defaults.get(&id) {
+        Some(d) if d.kind == b.kind => Ok(BlockAt {
+            kind: d.kind.clone(),
+            file: d.file,
+            body: d.body.clone(),
+            line_offset: d.line_offset,
+        }),
+        _ => Err(Diagnostic::error(
+            Loc::new(file, b.line_offset + 1, 1),
+            format!("no `{}` block with the id `{id}` in the default edition", b.kind),
+        )
+        .hint(crate::text::suggest(
+            &id,
+            defaults
+                .iter()
+                .filter(|(_, d)| d.kind == b.kind)
+                .map(|(k, _)| k.as_str()),
+            "blocks of this kind",
+        ))),
+    }
+}
+
+pub(super) fn placeholder(kind: &str) -> Figure {
+    Figure {
+        key: String::new(),
+        html_id: String::new(),
+        number: 0,
+        title: String::new(),
+        caption: String::new(),
+        description: String::new(),
+        datasets: Vec::new(),
+        body: FigureBody::Stats(Vec::new()),
+        loc: Loc::file(kind),
+        id_loc: Loc::file(kind),
+    }
+}
+
+/// What pass 1 found.
+#[derive(Default)]
+pub(super) struct Numbered {
+    /// Figures in page order; a broken block keeps a placeholder so indices
+    /// stay aligned with the blocks.
+    pub figs: Vec<Figure>,
+    /// Per section, the index of its first figure.
+    pub first_figure: Vec<usize>,
+    /// `kind:id` -> (HTML id, link text).
+    pub targets: BTreeMap<String, (String, String)>,
+    /// Per section, the figures its text places and where, for parity checks.
+    pub placed: Vec<Vec<(String, Loc)>>,
+    /// Every block error, so one run reports them all.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Parses and numbers every block of the `lang` edition, reserving section
+/// and figure ids in `ids`.
+pub(super) fn number(ctx: &Ctx, lang: Lang, ui: &Catalogue, ids: &mut IdSet) -> Numbered {
+    let report = ctx.report;
+    let defaults = if lang == report.meta.languages[0] {
+        BTreeMap::new()
+    } else {
+        default_blocks(report)
+    };
+    let mut out = Numbered::default();
+    let (mut n_fig, mut n_tbl, mut n_stats) = (0, 0, 0);
+    let mut first_at: BTreeMap<String, Loc> = BTreeMap::new();
+    for (i, s) in report.sections.iter().enumerate() {
+        out.first_figure.push(out.figs.len());
+        if !ids.reserve(&s.id) {
+            out.errors.push(
+                Diagnostic::error(Loc::file(&s.file), format!("two sections have the id `{}`", s.id))
+                    .hint("rename one of the files"),
+            );
+        }
+        out.targets
+            .insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
+        let written = s.edition(lang);
+        out.placed.push(Vec::new());
+        for b in markdown::blocks(written) {
+            let fence = Loc::new(&written.file, b.line_offset, 1);
+            let b = match resolve_block(b, &written.file, &defaults) {
+                Ok(b) => b,
+                Err(d) => {
+                    out.errors.push(d);
+                    out.figs.push(placeholder("chart"));
+                    continue;
+                }
+            };
+            let number = match b.kind.as_str() {
+                "chart" => n_fig + 1,
+                "table" => n_tbl + 1,
+                _ => n_stats + 1,
+            };
+            match b.kind.as_str() {
+                "chart" => n_fig += 1,
+                "table" => n_tbl += 1,
+                _ => n_stats += 1,
+            }
+            let kind = if b.kind == "chart" { "fig" } else { "tbl" };
+            match figures::parse(ctx, &b.kind, b.file, &b.body, b.line_offset, number) {
+                Ok(f) => {
+                    if let Some(first) = first_at.get(&f.html_id) {
+                        out.errors.push(
+                            Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is used twice", f.key))
+                                .hint("give every chart and table its own `id`")
+                                .related(first.clone(), "first used here"),
+                        );
+                    } else if !ids.reserve(&f.html_id) {
+                        out.errors.push(
+                            Diagnostic::error(
+                                f.id_loc.clone(),
+                                format!("the id `{}` is already taken on the page", f.html_id),
+                            )
+                            .hint("choose another `id`"),
+                        );
+                    }
+                    first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
+                    out.placed
+                        .last_mut()
+                        .into_iter()
+                        .for_each(|p| p.push((f.key.clone(), fence.clone())));
+                    if b.kind != "stats" {
+                        out.targets
+                            .insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
+                    }
+                    out.figs.push(f);
+                }
+                Err(d) => {
+                    out.errors.push(d);
+                    // The block is broken, but references to it are not.
+                    if let Some(id) = figures::declared_id(b.file, &b.body, b.line_offset) {
+                        out.targets
+                            .insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
+                    }
+                    // Keep indices aligned with the blocks so later placeholders stay right.
+                    out.figs.push(placeholder(&b.kind));
+                }
+            }
+        }
+    }
+    out
+}

@@ -53,7 +53,11 @@ fn main() {
         let t = Instant::now();
         let outcome = quire::check(root);
         check.push(t.elapsed());
-        assert!(!outcome.failed(), "default report must check clean");
+        assert!(
+            !outcome.failed(),
+            "default report must check clean: {:?}",
+            outcome.diagnostics
+        );
 
         // A fresh output folder each run: nothing is deleted and rewritten.
         let out = scratch.path().join(format!("out-{i}"));

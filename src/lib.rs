@@ -29,6 +29,7 @@ pub mod write;
 pub mod yaml;
 
 use diag::{Diagnostic, Diagnostics, SourceMap};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// What a successful build made.
@@ -113,9 +114,14 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
             return None;
         }
     };
+    // Editions are independent until they link to each other: one a core.
+    let transformed: Vec<_> = languages
+        .par_iter()
+        .map(|&lang| transform::transform(&report, &values, lang, theme.catalogue(lang)))
+        .collect();
     let mut docs = Vec::new();
-    for &lang in &languages {
-        match transform::transform(&report, &values, lang, theme.catalogue(lang)) {
+    for t in transformed {
+        match t {
             Ok(d) => docs.push(d),
             Err(d) => outcome.diagnostics.extend(d),
         }
@@ -147,8 +153,9 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
             }
         }
         Ok(None) => {
-            for doc in &docs {
-                match render::render(doc, &theme) {
+            let rendered: Vec<_> = docs.par_iter().map(|doc| render::render(doc, &theme)).collect();
+            for r in rendered {
+                match r {
                     Ok(f) => files.extend(f),
                     Err(d) => outcome.diagnostics.extend(d),
                 }

@@ -45,7 +45,8 @@ fn default_blocks(report: &Report) -> BTreeMap<String, BlockAt<'_>> {
     let mut out = BTreeMap::new();
     for s in &report.sections {
         for b in markdown::blocks(s) {
-            if let Some(id) = figures::declared_id(&s.file, &b.body, b.line_offset) {
+            let id = plain_id(&b.body).or_else(|| figures::declared_id(&s.file, &b.body, b.line_offset));
+            if let Some(id) = id {
                 out.entry(id).or_insert(BlockAt {
                     kind: b.kind,
                     file: &s.file,
@@ -58,6 +59,28 @@ fn default_blocks(report: &Report) -> BTreeMap<String, BlockAt<'_>> {
     out
 }
 
+/// A block's lines that say something: not blank, not a YAML comment.
+fn written_lines(body: &str) -> impl Iterator<Item = &str> {
+    body.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The id of a block whose first written line is `id: some-slug`, read
+/// without parsing the YAML; anything else (quotes, flow mappings) is left
+/// to the parser.
+fn plain_id(body: &str) -> Option<String> {
+    let first = body
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let id = first.strip_prefix("id:")?.trim();
+    let plain = !id.is_empty()
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+    plain.then(|| id.to_string())
+}
+
 /// The block a translation's block stands for: itself, or the default
 /// edition's block of the same kind and id when it gives only `id:`.
 fn resolve_block<'a>(
@@ -65,7 +88,13 @@ fn resolve_block<'a>(
     file: &'a str,
     defaults: &BTreeMap<String, BlockAt<'a>>,
 ) -> Result<BlockAt<'a>, Diagnostic> {
-    let Some(id) = figures::reference_id(file, &b.body, b.line_offset) else {
+    let id = match written_lines(&b.body).count() {
+        // Only a one-line block can be a reference; parsing every block to
+        // find out would read each chart's YAML twice.
+        1 => figures::reference_id(file, &b.body, b.line_offset),
+        _ => None,
+    };
+    let Some(id) = id else {
         return Ok(BlockAt {
             kind: b.kind,
             file,

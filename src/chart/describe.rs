@@ -29,7 +29,7 @@ fn kind_name(input: &ChartInput) -> String {
 }
 
 fn is_line(input: &ChartInput) -> bool {
-    matches!(input.kind, ChartKind::Line | ChartKind::Area)
+    matches!(input.kind, ChartKind::Line | ChartKind::Area | ChartKind::Scatter)
 }
 
 /// Line series longer than this are summed up rather than read out: a

@@ -101,6 +101,7 @@ fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
             value: hi,
             low: Some(lo),
             share: None,
+            x: None,
             derived: input.series[0].is_derived(i) || input.series[1].is_derived(i),
         };
         let label = axis::range_text(ctx.fmt, lo, hi, input.decimals);
@@ -245,7 +246,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     // Margins depend on where labels land, which depends on the margins:
     // widen until nothing overflows (converges in a step or two).
     for _ in 0..8 {
-        let (scale, ticks) = ticks::fit(log, domain, right - left, true, tick_fmt);
+        let (scale, ticks) = ticks::fit(log, domain, right - left, true, true, tick_fmt);
         let (s, over_l, over_r) = draw(&rows, &geo, scale, &ticks, (left, right));
         scene = s;
         if over_l <= 0.01 && over_r <= 0.01 {

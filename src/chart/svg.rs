@@ -110,6 +110,21 @@ impl<'a> SvgWriter<'a> {
         self.out.push('"');
     }
 
+    /// Dots of the current stroke width as one path of zero-length round
+    /// strokes: about 16 bytes a dot, against about 100 for a `<circle>`.
+    pub fn draw_dots(&mut self, pts: impl IntoIterator<Item = BackendCoord>, color: BackendColor) {
+        self.out.push_str("<path d=\"");
+        for (x, y) in pts {
+            self.out.push('M');
+            push_coord(self.out, i64::from(x));
+            self.out.push(' ');
+            push_coord(self.out, i64::from(y));
+            self.out.push_str("h0");
+        }
+        self.out.push('"');
+        self.close("stroke", color);
+    }
+
     fn num(&mut self, name: &str, v: i64) {
         self.out.push(' ');
         self.out.push_str(name);
@@ -307,6 +322,16 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
                 let _ = write!(out, " stroke-opacity=\"{o}\"");
             }
         }
+        Shape::Dots { r, .. } => {
+            out.push_str(" fill=\"none\" stroke=\"");
+            out.push_str(&color);
+            out.push_str("\" stroke-width=\"");
+            push_coord(out, (2.0 * r * UNITS).round() as i64);
+            out.push_str("\" stroke-linecap=\"round\"");
+            if let Some(o) = opacity {
+                let _ = write!(out, " stroke-opacity=\"{o}\"");
+            }
+        }
         _ if hatch => {
             let _ = write!(
                 out,
@@ -342,12 +367,20 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
         );
     }
     match (&item.mark, item.class) {
+        (Some(m), Some("dots")) => {
+            out.push_str(" class=\"dots\" data-series=\"");
+            text::push_escaped(out, &m.series);
+            out.push('"');
+        }
         (Some(m), _) => {
             out.push_str(" class=\"mark\" data-key=\"");
             text::push_escaped(out, &m.key);
             out.push_str("\" data-series=\"");
             text::push_escaped(out, &m.series);
             let _ = write!(out, "\" data-value=\"{}\"", m.value);
+            if let Some(x) = m.x {
+                let _ = write!(out, " data-x=\"{x}\"");
+            }
             if let Some(low) = m.low {
                 let _ = write!(out, " data-low=\"{low}\"");
             }
@@ -383,6 +416,10 @@ fn draw(w: &mut SvgWriter, item: &Item) -> Drawn {
         Shape::Line { points, width } => w.draw_path(pts(points), &pen(item, *width)),
         Shape::Polygon { points } => w.fill_polygon(pts(points), &pen(item, 0.0)),
         Shape::Circle { cx, cy, r } => w.draw_circle((px(*cx), px(*cy)), px(*r).max(1) as u32, &pen(item, 0.0), true),
+        Shape::Dots { points, r } => {
+            w.draw_dots(points.iter().map(|&(x, y)| (px(x), px(y))), pen(item, 2.0 * r).color);
+            Ok(())
+        }
         Shape::Text {
             x,
             y,

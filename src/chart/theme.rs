@@ -78,6 +78,33 @@ pub const LABEL_COLUMN_SHARE: f64 = 0.38;
 /// Turn of crowded category labels, in degrees.
 pub const TURNED: f64 = -45.0;
 
+/// Least clear space between two tick labels along an axis.
+pub const TICK_MIN_GAP: f64 = 10.0;
+/// A continuous x axis keeps about this many px per numeric tick.
+pub const X_TICK_SPACING: f64 = 90.0;
+/// Distance from the plot's bottom edge to the top of x tick labels.
+pub const X_TICK_DROP: f64 = 10.0;
+/// Length of a tick mark on a continuous x axis.
+pub const X_TICK_LEN: f64 = 4.0;
+/// The x axis title under a continuous axis ("Horsepower").
+pub const AXIS_TITLE_SIZE: f64 = 13.0;
+
+/// Scatter plots with at most this many points draw each dot as its own
+/// mark carrying its data (`data-key`, `data-x`, `data-value`); above it,
+/// a series' dots share one compact path so 10,000 points stay small, and
+/// the description and data table carry the values.
+pub const SCATTER_MARKS: usize = 300;
+/// Dot radius of a sparse scatter plot.
+pub const SCATTER_R: f64 = 4.0;
+/// Dot radius once dots share a path (more than [`SCATTER_MARKS`]).
+pub const SCATTER_R_DENSE: f64 = 2.5;
+/// Dot radius beyond [`SCATTER_CROWD`] points, so clusters keep a shape.
+pub const SCATTER_R_CROWD: f64 = 1.6;
+/// Point count beyond which dots shrink to [`SCATTER_R_CROWD`].
+pub const SCATTER_CROWD: usize = 3000;
+/// Opacity of dense dots: overlaps darken, so density shows.
+pub const DOTS_OPACITY: &str = "0.5";
+
 /// Opacity of the wash under an area chart's lines: light enough that
 /// overlapping areas and gridlines stay visible.
 pub const AREA_OPACITY: &str = "0.22";
@@ -185,6 +212,8 @@ pub enum Paint {
     Color(Rgb),
     /// A light wash of a data colour (the area under a line).
     Tint(Rgb),
+    /// A data colour, half transparent (dense scatter dots).
+    Faded(Rgb),
     /// Diagonal hatching with an ink outline, laid over a mark whose value
     /// quire computed.
     Hatch,
@@ -199,7 +228,7 @@ impl Paint {
             Paint::Ink => Rgb(0x22, 0x22, 0x22),
             Paint::Muted => Rgb(0x55, 0x55, 0x55),
             Paint::Grid => Rgb(0xDD, 0xDD, 0xDD),
-            Paint::Color(c) | Paint::Tint(c) => c,
+            Paint::Color(c) | Paint::Tint(c) | Paint::Faded(c) => c,
             Paint::Hatch => Rgb(0x22, 0x22, 0x22),
         }
     }
@@ -213,6 +242,7 @@ impl Paint {
             Paint::Grid => (INK, Some("0.16")),
             Paint::Color(c) => (c.hex().into(), None),
             Paint::Tint(c) => (c.hex().into(), Some(AREA_OPACITY)),
+            Paint::Faded(c) => (c.hex().into(), Some(DOTS_OPACITY)),
         }
     }
 }

@@ -65,7 +65,11 @@ fn step_value(k: i64, (m, e): (i64, i32)) -> f64 {
 /// Linear ticks covering `lo..hi` (which include zero) with about `target`
 /// intervals; the axis ends on the ticks at or beyond the data.
 pub fn linear(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
-    let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+    linear_over(lo.min(0.0), hi.max(0.0), target, fmt)
+}
+
+/// Linear ticks covering exactly `lo..hi`'s round ends, zero or not.
+fn linear_over(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
     let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
     let step = nice_step(span / target.max(1) as f64);
     let unit = step_value(1, step);
@@ -139,8 +143,24 @@ pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<T
 
 /// The densest ticks whose labels fit along an axis `len` px long. `along`
 /// says whether labels sit along the axis (horizontal: widths must not touch)
-/// or stack across it (vertical: line heights must not touch).
-pub fn fit(log_scale: bool, (lo, hi): (f64, f64), len: f64, along: bool, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
+/// or stack across it (vertical: line heights must not touch). `zero`
+/// makes a linear axis include zero (bars, lines); scatter plots need not.
+pub fn fit(
+    log_scale: bool,
+    (lo, hi): (f64, f64),
+    len: f64,
+    along: bool,
+    zero: bool,
+    fmt: &dyn ValueFormat,
+) -> (Scale, Vec<Tick>) {
+    let (lo, hi) = if zero || log_scale { (lo, hi) } else { widen(lo, hi) };
+    let linear = |lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat| {
+        if zero {
+            linear(lo, hi, target, fmt)
+        } else {
+            linear_over(lo, hi, target, fmt)
+        }
+    };
     let fits = |scale: Scale, ticks: &[Tick]| {
         ticks.windows(2).all(|w| {
             let gap = (scale.frac(w[1].value) - scale.frac(w[0].value)) * len;
@@ -148,7 +168,7 @@ pub fn fit(log_scale: bool, (lo, hi): (f64, f64), len: f64, along: bool, fmt: &d
                 (text::width(&w[0].label, super::theme::TICK_SIZE, false)
                     + text::width(&w[1].label, super::theme::TICK_SIZE, false))
                     / 2.0
-                    + 10.0
+                    + super::theme::TICK_MIN_GAP
             } else {
                 super::theme::TICK_SIZE * 1.6
             };
@@ -172,6 +192,16 @@ pub fn fit(log_scale: bool, (lo, hi): (f64, f64), len: f64, along: bool, fmt: &d
         }
     }
     linear(lo, hi, 1, fmt)
+}
+
+/// A span around one repeated value, so its axis still has a length.
+fn widen(lo: f64, hi: f64) -> (f64, f64) {
+    if hi > lo {
+        (lo, hi)
+    } else {
+        let d = if lo == 0.0 { 1.0 } else { lo.abs() / 10.0 };
+        (lo - d, hi + d)
+    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ fn bars(ctx: &Ctx) -> (Vec<Bar>, usize) {
                 value: to,
                 low,
                 share: None,
+                x: None,
                 derived: input.series.iter().any(|s| s.is_derived(i)),
             };
             out.push(Bar {
@@ -146,7 +147,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let domain = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let share_fmt = axis::ShareFmt(ctx.fmt, &input.words);
     let tick_fmt: &dyn super::ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
-    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, tick_fmt);
+    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, true, tick_fmt);
     let right = WIDTH - PAD;
     let n = input.categories.len();
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();

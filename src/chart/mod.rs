@@ -304,6 +304,7 @@ impl Default for ChartInput {
 }
 
 mod axis;
+mod bars;
 mod describe;
 mod donut;
 mod hbar;
@@ -370,8 +371,12 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
     validate::check(input)?;
     let ctx = axis::Ctx::new(input, fmt);
     let mut scene = match input.kind {
-        ChartKind::HBar | ChartKind::StackedBar => hbar::layout(&ctx),
-        ChartKind::Bar | ChartKind::GroupedBar | ChartKind::StackedColumn => vbar::layout(&ctx),
+        ChartKind::Bar | ChartKind::HBar | ChartKind::GroupedBar | ChartKind::StackedBar | ChartKind::StackedColumn => {
+            match bars::Orientation::of(input.kind) {
+                bars::Orientation::Horizontal => hbar::layout(&ctx),
+                bars::Orientation::Vertical => vbar::layout(&ctx),
+            }
+        }
         ChartKind::Line | ChartKind::Area => line::layout(&ctx),
         ChartKind::Scatter => scatter::layout(&ctx),
         ChartKind::Donut => donut::layout(&ctx),

@@ -78,6 +78,24 @@ pub const LABEL_COLUMN_SHARE: f64 = 0.38;
 /// Turn of crowded category labels, in degrees.
 pub const TURNED: f64 = -45.0;
 
+/// Space between the label column and horizontal bars.
+pub const LABEL_COLUMN_GAP: f64 = 12.0;
+/// Vertical padding a horizontal bar row keeps around its label lines.
+pub const ROW_PAD: f64 = 12.0;
+/// Space between the legend row and the plot below it.
+pub const LEGEND_GAP: f64 = 10.0;
+/// Height of one legend row.
+pub const LEGEND_ROW: f64 = 22.0;
+/// Space between a legend swatch and its label.
+pub const SWATCH_GAP: f64 = 6.0;
+/// Space kept between a category label and the next band's label.
+pub const BAND_LABEL_GAP: f64 = 8.0;
+/// Distance from a vertical plot's bottom to the top of category labels.
+pub const CAT_LABEL_DROP: f64 = 10.0;
+/// A value label goes inside a column only with this much to spare
+/// beyond its text height and gaps.
+pub const INSIDE_SPARE: f64 = 4.0;
+
 /// Least clear space between two tick labels along an axis.
 pub const TICK_MIN_GAP: f64 = 10.0;
 /// A continuous x axis keeps about this many px per numeric tick.

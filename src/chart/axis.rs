@@ -200,12 +200,29 @@ const TURNED_MAX: f64 = 150.0;
 /// else for a sequence (years, months) level labels on every k-th band, and
 /// for categories labels turned −45° (thinned only when even those would
 /// touch).
-pub fn band_labels(labels: &[&str], band: f64, sequential: bool) -> BandLabels {
+/// Labels with their widths at 1 px (widths scale with the size): the
+/// whole label and its longest word, measured once per axis however many
+/// layouts are tried.
+pub struct Measured<'a> {
+    labels: &'a [&'a str],
+    full: Vec<f64>,
+    word: Vec<f64>,
+}
+
+impl<'a> Measured<'a> {
+    /// Measures `labels`.
+    pub fn new(labels: &'a [&'a str]) -> Measured<'a> {
+        Measured {
+            labels,
+            full: labels.iter().map(|l| text::width(l, 1.0, false)).collect(),
+            word: labels.iter().map(|l| text::longest_word(l, 1.0)).collect(),
+        }
+    }
+}
+
+pub fn band_labels(m: &Measured, band: f64, sequential: bool) -> BandLabels {
+    let (labels, full, word) = (m.labels, &m.full, &m.word);
     let n = labels.len();
-    // Widths scale with the size, so measure once at 1 px: the whole label
-    // and its longest word.
-    let full: Vec<f64> = labels.iter().map(|l| text::width(l, 1.0, false)).collect();
-    let word: Vec<f64> = labels.iter().map(|l| text::longest_word(l, 1.0)).collect();
     let level = |size: f64, every: usize, max_lines: usize| -> Option<BandLabels> {
         let room = band * every as f64 - BAND_LABEL_GAP;
         if (0..n).step_by(every).any(|i| word[i] * size > room) {
@@ -278,9 +295,10 @@ impl CatAxis {
     /// Fits `labels` between `left` and `right`.
     pub fn fit(labels: &[&str], mut left: f64, right: f64, sequential: bool) -> CatAxis {
         let n = labels.len().max(1) as f64;
+        let measured = Measured::new(labels);
         for _ in 0..6 {
             let band = (right - left) / n;
-            let bl = band_labels(labels, band, sequential);
+            let bl = band_labels(&measured, band, sequential);
             let over = bl
                 .reach
                 .iter()
@@ -296,7 +314,7 @@ impl CatAxis {
         CatAxis {
             left,
             band,
-            labels: band_labels(labels, band, sequential),
+            labels: band_labels(&measured, band, sequential),
         }
     }
 

@@ -6,7 +6,7 @@
 
 /// Estimated advance of one character, in ems. Slightly wide on purpose:
 /// an overestimate costs a few pixels of margin, an underestimate an overlap.
-fn char_em(c: char) -> f64 {
+const fn char_em(c: char) -> f64 {
     match c {
         _ if is_wide(c) => 1.0,
         '0'..='9' => 0.58,
@@ -24,16 +24,32 @@ fn char_em(c: char) -> f64 {
 
 /// Characters that take a full em: CJK ideographs, kana, Hangul, CJK
 /// punctuation and full-width forms.
-pub fn is_wide(c: char) -> bool {
-    matches!(u32::from(c),
+pub const fn is_wide(c: char) -> bool {
+    matches!(c as u32,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3040..=0x33FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
+/// [`char_em`] for ASCII, looked up rather than matched: labels and
+/// numbers are measured many times per chart.
+const ASCII_EM: [f64; 128] = {
+    let mut t = [0.0; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = char_em(i as u8 as char);
+        i += 1;
+    }
+    t
+};
+
 /// Estimated width in px of `s` set at `size` px; bold is ~6 % wider.
 pub fn width(s: &str, size: f64, bold: bool) -> f64 {
-    let em: f64 = s.chars().map(char_em).sum();
+    let em: f64 = if s.is_ascii() {
+        s.bytes().map(|b| ASCII_EM[usize::from(b)]).sum()
+    } else {
+        s.chars().map(char_em).sum()
+    };
     em * size * if bold { 1.06 } else { 1.0 }
 }
 
@@ -145,7 +161,21 @@ pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
 
 /// Width of the widest unbreakable piece (a word, or one CJK character).
 pub fn longest_word(s: &str, size: f64) -> f64 {
-    tokens(s).iter().map(|(t, _)| width(t, size, false)).fold(0.0, f64::max)
+    // One pass, no token list: the widest run between spaces, a wide
+    // character counting as a run of its own.
+    let (mut best, mut run) = (0.0f64, 0.0);
+    for c in s.chars() {
+        if c.is_whitespace() || is_wide(c) {
+            best = best.max(run);
+            run = 0.0;
+            if is_wide(c) {
+                best = best.max(char_em(c));
+            }
+        } else {
+            run += char_em(c);
+        }
+    }
+    best.max(run) * size
 }
 
 /// The narrowest width at which `s` wraps into at most `max_lines` lines,

@@ -149,14 +149,19 @@ impl Rgb {
 
     /// `#RRGGBB`, the form written into the SVG.
     pub fn hex(self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
         let mut s = String::with_capacity(7);
-        s.push('#');
-        for c in [self.0, self.1, self.2] {
-            s.push(char::from(DIGITS[usize::from(c >> 4)]));
-            s.push(char::from(DIGITS[usize::from(c & 15)]));
-        }
+        self.push_hex(&mut s);
         s
+    }
+
+    /// Appends `#RRGGBB`.
+    pub fn push_hex(self, out: &mut String) {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        out.push('#');
+        for c in [self.0, self.1, self.2] {
+            out.push(char::from(DIGITS[usize::from(c >> 4)]));
+            out.push(char::from(DIGITS[usize::from(c & 15)]));
+        }
     }
 
     /// WCAG relative luminance, to pick readable text on a coloured bar.
@@ -249,6 +254,18 @@ impl Paint {
             Paint::Color(c) | Paint::Tint(c) | Paint::Faded(c) => c,
             Paint::Hatch => Rgb(0x22, 0x22, 0x22),
         }
+    }
+
+    /// Appends the colour as written into the SVG and returns its opacity,
+    /// without an intermediate string.
+    pub fn push_svg(self, out: &mut String) -> Option<&'static str> {
+        match self {
+            Paint::Ink | Paint::Hatch => out.push_str("currentColor"),
+            Paint::Muted => out.push_str("currentColor"),
+            Paint::Grid => out.push_str("currentColor"),
+            Paint::Color(c) | Paint::Tint(c) | Paint::Faded(c) => c.push_hex(out),
+        }
+        self.svg().1
     }
 
     /// `(colour, opacity)` as written into the SVG.

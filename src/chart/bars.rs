@@ -8,10 +8,11 @@
 //! orientation is only where category labels go (a label column left of
 //! horizontal bars, a category axis under columns), in `hbar` and `vbar`.
 
-use super::ChartKind;
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Shape, rect_shape};
 use super::theme::Rgb;
+use super::ticks::{self, Scale, Tick};
+use super::{ChartKind, Scale as AxisScale, ValueFormat};
 
 /// Which way bars run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,9 +238,24 @@ fn grouped_rows(ctx: &Ctx) -> Vec<Row> {
     out
 }
 
+/// Round ticks for the value axis, `len` px long: shares in percent for
+/// normalised stacks (always 0–100 %), the chart's unit otherwise. Tick
+/// labels sit along a horizontal value axis and across a vertical one.
+pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) -> (Scale, Vec<Tick>) {
+    let input = ctx.input;
+    let share_fmt = axis::ShareFmt(ctx.fmt, &input.words);
+    let (domain, fmt): ((f64, f64), &dyn ValueFormat) = if input.normalize {
+        ((0.0, 100.0), &share_fmt)
+    } else {
+        (domain(rows), ctx.fmt)
+    };
+    let log = input.scale == AxisScale::Log;
+    ticks::fit(log, domain, len, orientation == Orientation::Horizontal, true, fmt)
+}
+
 /// The value range every piece covers (`None` ends at the axis base are
 /// left to the scale, which always includes its base).
-pub fn domain(rows: &[Row]) -> (f64, f64) {
+fn domain(rows: &[Row]) -> (f64, f64) {
     rows.iter()
         .flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])))
         .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)))

@@ -3,7 +3,8 @@
 //! Category labels sit left of the bars in a column sized to the longest
 //! label, so long and Chinese labels are never cut.
 
-use super::axis::{self, Ctx, ShareFmt};
+use super::ChartKind;
+use super::axis::{self, Ctx};
 use super::bars::{self, Orientation, Row};
 use super::scene::{Anchor, Scene};
 use super::text;
@@ -12,7 +13,6 @@ use super::theme::{
     MIN_TEXT, PAD, Paint, ROW_H, ROW_PAD, Rgb, STACK_H, VALUE_SIZE, WIDTH,
 };
 use super::ticks::{self, Scale};
-use super::{ChartKind, Scale as AxisScale, ValueFormat};
 
 /// What is written beyond a row's bars: a stack's total, a single bar's
 /// value (inside its end when it fits), or "no data".
@@ -111,17 +111,12 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let labels: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
     let geo = geometry(&labels, input.kind == ChartKind::StackedBar);
     let col = geo.col;
-    let log = input.scale == AxisScale::Log;
-    let (lo, hi) = bars::domain(&rows);
-    let domain = if input.normalize { (0.0, 100.0) } else { (lo, hi) };
-    let share_fmt = ShareFmt(ctx.fmt, &input.words);
-    let tick_fmt: &dyn ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
     let (mut left, mut right) = (PAD + col + LABEL_COLUMN_GAP, WIDTH - PAD);
     let mut scene = Scene::default();
     // Margins depend on where labels land, which depends on the margins:
     // widen until nothing overflows (converges in a step or two).
     for _ in 0..8 {
-        let (scale, ticks) = ticks::fit(log, domain, right - left, true, true, tick_fmt);
+        let (scale, ticks) = bars::value_ticks(ctx, &rows, right - left, Orientation::Horizontal);
         let (s, over_l, over_r) = draw(ctx, &rows, &geo, scale, &ticks, (left, right));
         scene = s;
         if over_l <= 0.01 && over_r <= 0.01 {

@@ -2,6 +2,7 @@
 //! (series side by side in each category). Category labels wrap under
 //! their band; value labels sit inside the bar top or just above it.
 
+use super::ChartKind;
 use super::axis::{self, Ctx};
 use super::bars::{self, Orientation};
 use super::scene::{Anchor, BBox, Scene, item_bbox, overlaps};
@@ -10,18 +11,13 @@ use super::theme::{
     COLUMN_MAX, COLUMN_SHARE, GAP, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, INSIDE_SPARE, LEGEND_GAP, PAD, PLOT_H, Paint,
     Rgb, TICK_GAP, VALUE_SIZE, WIDTH,
 };
-use super::ticks::{self, Scale};
-use super::{ChartKind, Scale as AxisScale};
+use super::ticks::Scale;
 
 /// Lays out vertical bars.
 pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
     let (rows, slots) = bars::rows(ctx);
-    let log = input.scale == AxisScale::Log;
-    let domain = bars::domain(&rows);
-    let share_fmt = axis::ShareFmt(ctx.fmt, &input.words);
-    let tick_fmt: &dyn super::ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
-    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, true, tick_fmt);
+    let (scale, ticks) = bars::value_ticks(ctx, &rows, PLOT_H, Orientation::Vertical);
     let right = WIDTH - PAD;
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
     let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, false);

@@ -6,7 +6,8 @@ use super::axis::{self, Ctx};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
 use super::theme::{
-    DOT_R, DOT_R_DERIVED, DOT_SPACING, LEGEND_SIZE, LINE_W, PAD, PLOT_H, Paint, SWATCH, TICK_GAP, WIDTH,
+    DOT_R, DOT_R_DERIVED, DOT_SPACING, END_KEY_W, END_LABEL_GAP, END_LABEL_STEP, LEGEND_SIZE, LINE_W, PAD, PLOT_H,
+    Paint, SWATCH, SWATCH_GAP, TICK_GAP, WIDTH,
 };
 use super::ticks::{self, Scale};
 use super::{Scale as AxisScale, Series, XAxis, time, xaxis};
@@ -29,7 +30,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         .map(|s| text::width(&s.label, LEGEND_SIZE, false))
         .fold(0.0, f64::max);
     let right = if direct {
-        WIDTH - PAD - SWATCH - 14.0 - label_w
+        WIDTH - PAD - END_LABEL_GAP - SWATCH - SWATCH_GAP - label_w
     } else {
         WIDTH - PAD
     };
@@ -145,7 +146,7 @@ fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
         .filter_map(|(j, s)| last_value(s).map(|v| (y(v), j)))
         .collect();
     ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let step = LEGEND_SIZE * 1.4;
+    let step = LEGEND_SIZE * END_LABEL_STEP;
     for i in 1..ends.len() {
         ends[i].0 = ends[i].0.max(ends[i - 1].0 + step);
     }
@@ -155,10 +156,10 @@ fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
     let lift = over.min(top.max(0.0));
     for (yy, j) in ends {
         let yy = yy - lift;
-        let x0 = right + 8.0;
-        sc.line((x0, yy), (x0 + SWATCH, yy), 3.0, Paint::Color(colors[j]));
+        let x0 = right + END_LABEL_GAP;
+        sc.line((x0, yy), (x0 + SWATCH, yy), END_KEY_W, Paint::Color(colors[j]));
         sc.text(
-            x0 + SWATCH + 6.0,
+            x0 + SWATCH + SWATCH_GAP,
             yy,
             &ctx.input.series[j].label,
             LEGEND_SIZE,

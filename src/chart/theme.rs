@@ -96,6 +96,13 @@ pub const CAT_LABEL_DROP: f64 = 10.0;
 /// beyond its text height and gaps.
 pub const INSIDE_SPARE: f64 = 4.0;
 
+/// Direct labels at line ends: space between the plot and the key stroke.
+pub const END_LABEL_GAP: f64 = 8.0;
+/// Direct labels: stroke width of the short key line.
+pub const END_KEY_W: f64 = 3.0;
+/// Direct labels advance by at least this many ems, so they never touch.
+pub const END_LABEL_STEP: f64 = 1.4;
+
 /// Least clear space between two tick labels along an axis.
 pub const TICK_MIN_GAP: f64 = 10.0;
 /// A continuous x axis keeps about this many px per numeric tick.

@@ -365,11 +365,9 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
         }
     }
     if let Some(h) = item.halo {
-        let _ = write!(
-            out,
-            " stroke=\"{}\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\"",
-            h.hex()
-        );
+        out.push_str(" stroke=\"");
+        h.push_hex(out);
+        out.push_str("\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\"");
     }
     if let Shape::Text { x, y, angle, .. } = &item.shape
         && *angle != 0.0
@@ -414,7 +412,9 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
             }
         }
         (None, Some(c)) => {
-            let _ = write!(out, " class=\"{c}\"");
+            out.push_str(" class=\"");
+            out.push_str(c);
+            out.push('"');
         }
         (None, None) => {}
     }

@@ -62,7 +62,9 @@ fn push_uint(out: &mut String, mut v: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    for &d in &buf[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// A data value exactly as `{}` writes it, with whole numbers (most data)

@@ -164,6 +164,18 @@ pub fn longest_word(s: &str, size: f64) -> f64 {
     // One pass, no token list: the widest run between spaces, a wide
     // character counting as a run of its own.
     let (mut best, mut run) = (0.0f64, 0.0);
+    if s.is_ascii() {
+        for b in s.bytes() {
+            // The ASCII characters `char::is_whitespace` accepts.
+            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+                best = best.max(run);
+                run = 0.0;
+            } else {
+                run += ASCII_EM[usize::from(b)];
+            }
+        }
+        return best.max(run) * size;
+    }
     for c in s.chars() {
         if c.is_whitespace() || is_wide(c) {
             best = best.max(run);
@@ -272,6 +284,18 @@ mod tests {
         let even = wrap_balanced("中国大陆地区的七家科技公司", 180.0, 14.0);
         assert_eq!(even.len(), 2);
         assert!(even[1].chars().count() >= 6, "{even:?}");
+    }
+
+    #[test]
+    fn ascii_fast_paths_measure_as_the_general_rule() {
+        for s in ["Jan 2000", "University Farm", "a\tb\u{b}c", "x\u{1f}yy", ""] {
+            let slow: f64 = s.chars().map(char_em).sum::<f64>() * 12.0;
+            assert!((width(s, 12.0, false) - slow).abs() < 1e-9, "{s:?}");
+            let words = s
+                .split(char::is_whitespace)
+                .map(|w| w.chars().map(char_em).sum::<f64>());
+            assert_eq!(longest_word(s, 12.0), words.fold(0.0, f64::max) * 12.0, "{s:?}");
+        }
     }
 
     #[test]

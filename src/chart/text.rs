@@ -147,6 +147,11 @@ pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
     if n <= 1 {
         return first;
     }
+    if n == 2
+        && let Some(w) = narrowest_two(s, size)
+    {
+        return wrap(s, w, size);
+    }
     let (mut lo, mut hi) = (size, max);
     for _ in 0..14 {
         let mid = (lo + hi) / 2.0;
@@ -157,6 +162,25 @@ pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
         }
     }
     wrap(s, hi, size)
+}
+
+/// The narrowest width at which `s` wraps into two lines, computed over
+/// every break (line widths summed as [`wrap`] sums them) rather than
+/// searched: most wrapped labels take two lines, and a search wraps the
+/// label a dozen times. `None` for labels with too many pieces to try
+/// every break cheaply.
+fn narrowest_two(s: &str, size: f64) -> Option<f64> {
+    let toks = tokens(s);
+    if toks.len() < 2 || toks.len() > 32 {
+        return None;
+    }
+    let space_w = width(" ", size, false);
+    let w: Vec<f64> = toks.iter().map(|(t, _)| width(t, size, false)).collect();
+    // The width of a line holding tokens `a..b`, accumulated in order.
+    let line = |a: usize, b: usize| (a + 1..b).fold(w[a], |acc, k| acc + if toks[k].1 { space_w } else { 0.0 } + w[k]);
+    (1..toks.len())
+        .map(|k| line(0, k).max(line(k, toks.len())))
+        .min_by(f64::total_cmp)
 }
 
 /// Width of the widest unbreakable piece (a word, or one CJK character).
@@ -295,6 +319,30 @@ mod tests {
                 .split(char::is_whitespace)
                 .map(|w| w.chars().map(char_em).sum::<f64>());
             assert_eq!(longest_word(s, 12.0), words.fold(0.0, f64::max) * 12.0, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn two_line_balance_matches_a_search() {
+        for (label, max) in [
+            ("Jan 2000", 40.0),
+            ("University Farm 3", 90.0),
+            ("North Ridge Observatory", 120.0),
+            ("中国大陆地区的七家科技公司", 180.0),
+            ("Alibaba Cloud and Tencent", 150.0),
+        ] {
+            let size = 14.0;
+            let (mut lo, mut hi) = (size, max);
+            let n = wrap(label, max, size).len();
+            for _ in 0..14 {
+                let mid = (lo + hi) / 2.0;
+                if wrap(label, mid, size).len() <= n {
+                    hi = mid
+                } else {
+                    lo = mid
+                }
+            }
+            assert_eq!(wrap_balanced(label, max, size), wrap(label, hi, size), "{label}");
         }
     }
 

@@ -4,8 +4,8 @@
 use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{
-    BASELINE_W, Colors, GAP, LABEL_SIZE, LEGEND_SIZE, LEGEND_SPACING, LINE_HEIGHT, PAD, Paint, Rgb, SWATCH, TICK_GAP,
-    TICK_SIZE, TURNED, WIDTH,
+    BAND_LABEL_GAP, BASELINE_W, CAT_LABEL_DROP, Colors, GAP, LABEL_SIZE, LEGEND_ROW, LEGEND_SIZE, LEGEND_SPACING,
+    LINE_HEIGHT, PAD, Paint, Rgb, SWATCH, SWATCH_GAP, TICK_GAP, TICK_SIZE, TURNED, WIDTH,
 };
 use super::ticks::{Scale, Tick};
 use super::{ChartInput, ChartWords, ValueFormat};
@@ -144,11 +144,11 @@ pub fn baseline(scene: &mut Scene, scale: Scale, a: (f64, f64), b: (f64, f64)) {
 /// data so it never covers it.
 pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64) {
     const SW: f64 = SWATCH;
-    const ROW: f64 = 22.0;
+    const ROW: f64 = LEGEND_ROW;
     let mut rows: Vec<Vec<(f64, usize)>> = vec![Vec::new()];
     let mut x = x0;
     for (i, (label, _)) in entries.iter().enumerate() {
-        let w = SW + 6.0 + text::width(label, LEGEND_SIZE, false);
+        let w = SW + SWATCH_GAP + text::width(label, LEGEND_SIZE, false);
         if x > x0 && x + w > WIDTH - PAD {
             rows.push(Vec::new());
             x = x0;
@@ -162,7 +162,7 @@ pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64
         for &(x, i) in row {
             let (label, color) = &entries[i];
             scene.rect((x, y - SW / 2.0), (x + SW, y + SW / 2.0), Paint::Color(*color));
-            scene.text(x + SW + 6.0, y, label, LEGEND_SIZE, Anchor::Start, Paint::Ink);
+            scene.text(x + SW + SWATCH_GAP, y, label, LEGEND_SIZE, Anchor::Start, Paint::Ink);
         }
     }
 }
@@ -200,14 +200,31 @@ const TURNED_MAX: f64 = 150.0;
 /// else for a sequence (years, months) level labels on every k-th band, and
 /// for categories labels turned −45° (thinned only when even those would
 /// touch).
-pub fn band_labels(labels: &[&str], band: f64, sequential: bool) -> BandLabels {
+/// Labels with their widths at 1 px (widths scale with the size): the
+/// whole label and its longest word, measured once per axis however many
+/// layouts are tried.
+pub struct Measured<'a> {
+    labels: &'a [&'a str],
+    full: Vec<f64>,
+    word: Vec<f64>,
+}
+
+impl<'a> Measured<'a> {
+    /// Measures `labels`.
+    pub fn new(labels: &'a [&'a str]) -> Measured<'a> {
+        Measured {
+            labels,
+            full: labels.iter().map(|l| text::width(l, 1.0, false)).collect(),
+            word: labels.iter().map(|l| text::longest_word(l, 1.0)).collect(),
+        }
+    }
+}
+
+pub fn band_labels(m: &Measured, band: f64, sequential: bool) -> BandLabels {
+    let (labels, full, word) = (m.labels, &m.full, &m.word);
     let n = labels.len();
-    // Widths scale with the size, so measure once at 1 px: the whole label
-    // and its longest word.
-    let full: Vec<f64> = labels.iter().map(|l| text::width(l, 1.0, false)).collect();
-    let word: Vec<f64> = labels.iter().map(|l| text::longest_word(l, 1.0)).collect();
     let level = |size: f64, every: usize, max_lines: usize| -> Option<BandLabels> {
-        let room = band * every as f64 - 8.0;
+        let room = band * every as f64 - BAND_LABEL_GAP;
         if (0..n).step_by(every).any(|i| word[i] * size > room) {
             return None;
         }
@@ -278,9 +295,10 @@ impl CatAxis {
     /// Fits `labels` between `left` and `right`.
     pub fn fit(labels: &[&str], mut left: f64, right: f64, sequential: bool) -> CatAxis {
         let n = labels.len().max(1) as f64;
+        let measured = Measured::new(labels);
         for _ in 0..6 {
             let band = (right - left) / n;
-            let bl = band_labels(labels, band, sequential);
+            let bl = band_labels(&measured, band, sequential);
             let over = bl
                 .reach
                 .iter()
@@ -296,7 +314,7 @@ impl CatAxis {
         CatAxis {
             left,
             band,
-            labels: band_labels(labels, band, sequential),
+            labels: band_labels(&measured, band, sequential),
         }
     }
 
@@ -314,7 +332,7 @@ impl CatAxis {
             }
             let x = self.x(i);
             if b.angle == 0.0 {
-                let mid = top + 10.0 + b.size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + b.size / 2.0;
+                let mid = top + CAT_LABEL_DROP + b.size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + b.size / 2.0;
                 scene.lines(x, mid, lines, b.size, Anchor::Middle, Paint::Ink);
             } else {
                 let item = scene.text(

@@ -29,7 +29,7 @@ fn kind_name(input: &ChartInput) -> String {
 }
 
 fn is_line(input: &ChartInput) -> bool {
-    matches!(input.kind, ChartKind::Line | ChartKind::Area)
+    matches!(input.kind, ChartKind::Line | ChartKind::Area | ChartKind::Scatter)
 }
 
 /// Line series longer than this are summed up rather than read out: a
@@ -77,85 +77,101 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     let w = &input.words;
     let (colon, item_sep, group_sep, stop) = (&w.colon, &w.item_sep, &w.group_sep, &w.stop);
     let missing = w.no_data.as_str();
+    // Written straight into one string: a chart's description is built
+    // on every render, so no per-value `format!` and no joins.
+    let mut out = kind_name(input);
+    out.push_str(stop);
+    out.push_str(&w.sentence_sep);
     // A value in words, marked when quire computed it.
-    let val = |s: &Series, i: usize| match s.values.get(i).copied().flatten() {
-        None => missing.to_string(),
-        Some(v) if s.is_derived(i) => format!("{}{}", fmt.format(v, input.decimals), w.computed),
-        Some(v) => fmt.format(v, input.decimals),
+    let val = |out: &mut String, s: &Series, i: usize| match s.values.get(i).copied().flatten() {
+        None => out.push_str(missing),
+        Some(v) => {
+            out.push_str(&fmt.format(v, input.decimals));
+            if s.is_derived(i) {
+                out.push_str(&w.computed);
+            }
+        }
     };
     let cats = &input.categories;
-    let groups: Vec<String> = if input.range && input.series.len() == 2 {
-        cats.iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let (lo, hi) = (&input.series[0], &input.series[1]);
-                let mut text = match (lo.values.get(i), hi.values.get(i)) {
-                    (Some(Some(a)), Some(Some(b))) => range_text(fmt, *a, *b, input.decimals),
-                    _ => missing.to_string(),
-                };
-                if lo.is_derived(i) || hi.is_derived(i) {
-                    text.push_str(&w.computed);
-                }
-                format!("{}{colon}{text}", c.label)
-            })
-            .collect()
+    let mut first_group = true;
+    let mut group = |out: &mut String| {
+        if !std::mem::take(&mut first_group) {
+            out.push_str(group_sep);
+        }
+    };
+    if input.range && input.series.len() == 2 {
+        let (lo, hi) = (&input.series[0], &input.series[1]);
+        for (i, c) in cats.iter().enumerate() {
+            group(&mut out);
+            out.push_str(&c.label);
+            out.push_str(colon);
+            match (lo.values.get(i), hi.values.get(i)) {
+                (Some(Some(a)), Some(Some(b))) => out.push_str(&range_text(fmt, *a, *b, input.decimals)),
+                _ => out.push_str(missing),
+            }
+            if lo.is_derived(i) || hi.is_derived(i) {
+                out.push_str(&w.computed);
+            }
+        }
     } else if input.series.len() == 1 && !is_line(input) {
         let s = &input.series[0];
-        cats.iter()
-            .enumerate()
-            .map(|(i, c)| format!("{}{colon}{}", c.label, val(s, i)))
-            .collect()
+        for (i, c) in cats.iter().enumerate() {
+            group(&mut out);
+            out.push_str(&c.label);
+            out.push_str(colon);
+            val(&mut out, s, i);
+        }
     } else if is_line(input) && cats.len() > DESC_POINTS {
-        input
-            .series
-            .iter()
-            .map(|s| format!("{}{colon}{}", s.label, summary(input, s, fmt)))
-            .collect()
+        for s in &input.series {
+            group(&mut out);
+            out.push_str(&s.label);
+            out.push_str(colon);
+            out.push_str(&summary(input, s, fmt));
+        }
     } else if is_line(input) {
-        input
-            .series
-            .iter()
-            .map(|s| {
-                let pts: Vec<String> = cats
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| format!("{} {}", c.label, val(s, i)))
-                    .collect();
-                format!("{}{colon}{}", s.label, pts.join(item_sep))
-            })
-            .collect()
+        for s in &input.series {
+            group(&mut out);
+            out.push_str(&s.label);
+            out.push_str(colon);
+            for (i, c) in cats.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(item_sep);
+                }
+                out.push_str(&c.label);
+                out.push(' ');
+                val(&mut out, s, i);
+            }
+        }
     } else {
-        cats.iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let at = |s: &Series| s.values.get(i).copied().flatten();
-                let total: f64 = input.series.iter().filter_map(at).sum();
-                let parts: Vec<String> = input
-                    .series
-                    .iter()
-                    .map(|s| {
-                        let mut t = format!("{} {}", s.label, val(s, i));
-                        if let (true, Some(v), true) = (input.normalize, at(s), total > 0.0) {
-                            let share = share_text(fmt, w, v / total * 100.0, input.decimals);
-                            if share != fmt.format(v, input.decimals) {
-                                t.push_str(&format!(" ({share})"));
-                            }
-                        }
-                        t
-                    })
-                    .collect();
-                format!("{}{colon}{}", c.label, parts.join(item_sep))
-            })
-            .collect()
-    };
-    let sep = &w.sentence_sep;
-    let mut out = format!(
-        "{}{stop}{sep}{}{stop}",
-        kind_name(input),
-        groups.join(group_sep.as_str())
-    );
+        for (i, c) in cats.iter().enumerate() {
+            group(&mut out);
+            let at = |s: &Series| s.values.get(i).copied().flatten();
+            let total: f64 = input.series.iter().filter_map(at).sum();
+            out.push_str(&c.label);
+            out.push_str(colon);
+            for (j, s) in input.series.iter().enumerate() {
+                if j > 0 {
+                    out.push_str(item_sep);
+                }
+                out.push_str(&s.label);
+                out.push(' ');
+                val(&mut out, s, i);
+                if let (true, Some(v), true) = (input.normalize, at(s), total > 0.0) {
+                    let share = share_text(fmt, w, v / total * 100.0, input.decimals);
+                    if share != fmt.format(v, input.decimals) {
+                        out.push_str(" (");
+                        out.push_str(&share);
+                        out.push(')');
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(stop);
     if any_derived(input) {
-        out.push_str(&format!("{sep}{}{stop}", w.derived_key));
+        out.push_str(&w.sentence_sep);
+        out.push_str(&w.derived_key);
+        out.push_str(stop);
     }
     out
 }

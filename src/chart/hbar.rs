@@ -3,148 +3,27 @@
 //! Category labels sit left of the bars in a column sized to the longest
 //! label, so long and Chinese labels are never cut.
 
-use super::axis::{self, Ctx, ShareFmt};
-use super::scene::{Anchor, Mark, Scene, rect_shape};
+use super::ChartKind;
+use super::axis::{self, Ctx};
+use super::bars::{self, Orientation, Row};
+use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{
-    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_SHARE, LABEL_SIZE, LINE_HEIGHT, MAX_ROWS_H, MIN_TEXT, PAD, Paint, ROW_H, Rgb,
-    STACK_H, VALUE_SIZE, WIDTH,
+    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LABEL_SIZE, LEGEND_GAP, LINE_HEIGHT, MAX_ROWS_H,
+    MIN_TEXT, PAD, Paint, ROW_H, ROW_PAD, Rgb, STACK_H, VALUE_SIZE, WIDTH,
 };
 use super::ticks::{self, Scale};
-use super::{ChartKind, Scale as AxisScale, ValueFormat};
 
-/// One bar piece from `from` (None: the axis base) to `to`.
-struct Seg {
-    from: Option<f64>,
-    to: f64,
-    color: Rgb,
-    mark: Mark,
-    /// Labels to try inside the piece, longest first; none shown if none fits.
-    inside: Vec<String>,
-}
-
-/// One category's bar(s) and the label at its end.
-struct Row {
-    segs: Vec<Seg>,
-    /// Inside the bar end when it fits, else just outside; stacks: outside.
-    end: Option<String>,
-    /// Ranges centre their label inside the bar.
-    centre: bool,
-}
-
-fn rows(ctx: &Ctx) -> Vec<Row> {
-    let input = ctx.input;
-    let n = input.categories.len();
-    if input.kind == ChartKind::HBar {
-        let colors = ctx.single_colors();
-        return (0..n).map(|i| single_row(ctx, i, colors[i])).collect();
+/// What is written beyond a row's bars: a stack's total, a single bar's
+/// value (inside its end when it fits), or "no data".
+fn end_text<'a>(ctx: &'a Ctx, row: &'a Row) -> Option<&'a str> {
+    if row.missing {
+        return Some(ctx.missing());
     }
-    let colors = ctx.series_colors();
-    (0..n)
-        .map(|i| {
-            let total: f64 = input.series.iter().filter_map(|s| s.values[i]).sum();
-            let k = if input.normalize { 100.0 / total } else { 1.0 };
-            let mut at = 0.0;
-            let mut segs = Vec::new();
-            for (s, color) in input.series.iter().zip(&colors) {
-                let Some(v) = s.values[i] else { continue };
-                let share = v / total * 100.0;
-                // A narrow share may still take its bare number ("5"): the
-                // axis and the wider segments say these are percentages.
-                let d = input.decimals;
-                let inside = if input.normalize {
-                    vec![
-                        axis::share_text(ctx.fmt, &input.words, share, d),
-                        format!("{share:.d$}"),
-                    ]
-                } else {
-                    vec![ctx.value(v)]
-                };
-                let mark = Mark {
-                    key: input.categories[i].key.clone(),
-                    series: s.key.clone(),
-                    value: v,
-                    share: input.normalize.then_some(share),
-                    derived: s.is_derived(i),
-                    ..Mark::default()
-                };
-                segs.push(Seg {
-                    from: Some(at),
-                    to: at + v * k,
-                    color: *color,
-                    mark,
-                    inside,
-                });
-                at += v * k;
-            }
-            let end = (!input.normalize).then(|| ctx.value(total));
-            Row {
-                segs,
-                end,
-                centre: false,
-            }
-        })
-        .collect()
-}
-
-fn single_row(ctx: &Ctx, i: usize, color: Rgb) -> Row {
-    let input = ctx.input;
-    let key = input.categories[i].key.clone();
-    if input.range {
-        let (lo, hi) = (
-            input.series[0].values[i].unwrap_or(0.0),
-            input.series[1].values[i].unwrap_or(0.0),
-        );
-        let mark = Mark {
-            key,
-            series: input.series[1].key.clone(),
-            value: hi,
-            low: Some(lo),
-            share: None,
-            derived: input.series[0].is_derived(i) || input.series[1].is_derived(i),
-        };
-        let label = axis::range_text(ctx.fmt, lo, hi, input.decimals);
-        let seg = Seg {
-            from: Some(lo),
-            to: hi,
-            color,
-            mark,
-            inside: Vec::new(),
-        };
-        return Row {
-            segs: vec![seg],
-            end: Some(label),
-            centre: true,
-        };
-    }
-    let s = &input.series[0];
-    match s.values[i] {
-        Some(v) => {
-            let mark = Mark {
-                key,
-                series: s.key.clone(),
-                value: v,
-                derived: s.is_derived(i),
-                ..Mark::default()
-            };
-            let seg = Seg {
-                from: None,
-                to: v,
-                color,
-                mark,
-                inside: Vec::new(),
-            };
-            Row {
-                segs: vec![seg],
-                end: Some(ctx.value(v)),
-                centre: false,
-            }
-        }
-        None => Row {
-            segs: Vec::new(),
-            end: Some(ctx.missing().to_string()),
-            centre: false,
-        },
+    match (&row.total, row.segs.as_slice()) {
+        (Some(t), _) => Some(t),
+        (None, [seg]) => seg.label.as_deref(),
+        _ => None,
     }
 }
 
@@ -180,7 +59,7 @@ fn geometry(labels: &[&str], stacked: bool) -> Geometry {
         .fold(0.0, f64::max);
     let lines: Vec<Vec<String>> = labels.iter().map(|l| text::wrap(l, col + 0.5, LABEL_SIZE)).collect();
     let max_lines = lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let row_h = (max_lines * LABEL_SIZE * LINE_HEIGHT + 12.0).max(ROW_H);
+    let row_h = (max_lines * LABEL_SIZE * LINE_HEIGHT + ROW_PAD).max(ROW_H);
     if row_h * n as f64 <= MAX_ROWS_H {
         let bar_h = if stacked { STACK_H } else { BAR_H };
         return Geometry {
@@ -228,25 +107,17 @@ fn geometry(labels: &[&str], stacked: bool) -> Geometry {
 /// Lays out horizontal bars.
 pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
-    let rows = rows(ctx);
+    let (rows, _) = bars::rows(ctx);
     let labels: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
     let geo = geometry(&labels, input.kind == ChartKind::StackedBar);
     let col = geo.col;
-    let log = input.scale == AxisScale::Log;
-    let ends = rows
-        .iter()
-        .flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])));
-    let (lo, hi) = ends.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let domain = if input.normalize { (0.0, 100.0) } else { (lo, hi) };
-    let share_fmt = ShareFmt(ctx.fmt, &input.words);
-    let tick_fmt: &dyn ValueFormat = if input.normalize { &share_fmt } else { ctx.fmt };
-    let (mut left, mut right) = (PAD + col + 12.0, WIDTH - PAD);
+    let (mut left, mut right) = (PAD + col + LABEL_COLUMN_GAP, WIDTH - PAD);
     let mut scene = Scene::default();
     // Margins depend on where labels land, which depends on the margins:
     // widen until nothing overflows (converges in a step or two).
     for _ in 0..8 {
-        let (scale, ticks) = ticks::fit(log, domain, right - left, true, tick_fmt);
-        let (s, over_l, over_r) = draw(&rows, &geo, scale, &ticks, (left, right));
+        let (scale, ticks) = bars::value_ticks(ctx, &rows, right - left, Orientation::Horizontal);
+        let (s, over_l, over_r) = draw(ctx, &rows, &geo, scale, &ticks, (left, right));
         scene = s;
         if over_l <= 0.01 && over_r <= 0.01 {
             break;
@@ -263,7 +134,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
             .map(|(s, c)| (s.label.clone(), c))
             .collect();
         let top = scene.bbox().1;
-        axis::legend(&mut scene, &entries, PAD, top - 10.0);
+        axis::legend(&mut scene, &entries, PAD, top - LEGEND_GAP);
     }
     scene
 }
@@ -271,6 +142,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
 /// Draws with fixed margins; returns the scene and how far value or tick
 /// labels overflow on the left and right.
 fn draw(
+    ctx: &Ctx,
     rows: &[Row],
     geo: &Geometry,
     scale: Scale,
@@ -286,13 +158,20 @@ fn draw(
     let mut labels = Scene::default();
     for (i, row) in rows.iter().enumerate() {
         let yc = row_h * (i as f64 + 0.5);
-        labels.lines(left - 12.0, yc, &geo.lines[i], geo.label_size, Anchor::End, Paint::Ink);
+        labels.lines(
+            left - LABEL_COLUMN_GAP,
+            yc,
+            &geo.lines[i],
+            geo.label_size,
+            Anchor::End,
+            Paint::Ink,
+        );
         let labelled = i % geo.every == 0;
         let mut far = x(scale.base());
         let mut dir = 1.0;
         for seg in &row.segs {
             let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
-            let shape = rect_shape((b, yc - bar_h / 2.0), (e, yc + bar_h / 2.0));
+            let shape = Orientation::Horizontal.rect((b, e), bars::slot_span(yc, bar_h, 0.0, 1, 0));
             sc.mark(shape, Paint::Color(seg.color), seg.mark.clone());
             let room = (e - b).abs() - 2.0 * GAP;
             let tall = bar_h >= vs + 2.0;
@@ -303,7 +182,7 @@ fn draw(
             dir = if e < b { -1.0 } else { 1.0 };
             far = if dir > 0.0 { far.max(e) } else { far.min(e) };
         }
-        let Some(t) = row.end.as_ref().filter(|_| labelled) else {
+        let Some(t) = end_text(ctx, row).filter(|_| labelled) else {
             continue;
         };
         let w = text::width(t, vs, false);

@@ -6,10 +6,11 @@ use super::axis::{self, Ctx};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
 use super::theme::{
-    DOT_R, DOT_R_DERIVED, DOT_SPACING, LEGEND_SIZE, LINE_W, PAD, PLOT_H, Paint, SWATCH, TICK_GAP, TICK_SIZE, WIDTH,
+    DOT_R, DOT_R_DERIVED, DOT_SPACING, END_KEY_W, END_LABEL_GAP, END_LABEL_STEP, LEGEND_SIZE, LINE_W, PAD, PLOT_H,
+    Paint, SWATCH, SWATCH_GAP, TICK_GAP, WIDTH,
 };
 use super::ticks::{self, Scale};
-use super::{Scale as AxisScale, Series};
+use super::{Scale as AxisScale, Series, XAxis, time, xaxis};
 
 fn last_value(s: &Series) -> Option<f64> {
     s.values.iter().rev().find_map(|v| *v)
@@ -21,7 +22,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let log = input.scale == AxisScale::Log;
     let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
     let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, ctx.fmt);
+    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, true, ctx.fmt);
     let direct = input.series.len() >= 2;
     let label_w = input
         .series
@@ -29,7 +30,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         .map(|s| text::width(&s.label, LEGEND_SIZE, false))
         .fold(0.0, f64::max);
     let right = if direct {
-        WIDTH - PAD - SWATCH - 14.0 - label_w
+        WIDTH - PAD - END_LABEL_GAP - SWATCH - SWATCH_GAP - label_w
     } else {
         WIDTH - PAD
     };
@@ -41,34 +42,11 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let (left, right, xs, spacing) = match &input.x {
         Some(xa) => {
             let xv = xa.numbers();
-            let (lo, hi) = (xv[0], xv[xv.len() - 1]);
-            let x_ticks = ticks::span(lo, hi, ((right - plot_left) / 90.0) as usize);
-            // Room for the first tick label to centre on the plot's edge.
-            let half = |t: Option<&ticks::Tick>| t.map_or(0.0, |t| text::width(&t.label, TICK_SIZE, false) / 2.0);
-            let left = plot_left.max(PAD + half(x_ticks.first()));
-            let right = right.min(WIDTH - PAD - half(x_ticks.last()));
-            let at = |v: f64| {
-                if hi > lo {
-                    left + (v - lo) / (hi - lo) * (right - left)
-                } else {
-                    (left + right) / 2.0
-                }
-            };
-            for t in &x_ticks {
-                let tx = at(t.value);
-                sc.line((tx, PLOT_H), (tx, PLOT_H + 4.0), 1.0, Paint::Muted);
-                sc.text(
-                    tx,
-                    PLOT_H + 10.0 + TICK_SIZE / 2.0,
-                    &t.label,
-                    TICK_SIZE,
-                    Anchor::Middle,
-                    Paint::Muted,
-                );
-            }
-            let xs: Vec<f64> = xv.iter().map(|v| at(*v)).collect();
+            let domain = (xv[0], xv[xv.len() - 1]);
+            let scale = xaxis::draw(&mut sc, input, xa, domain, plot_left, right, PLOT_H);
+            let xs: Vec<f64> = xv.iter().map(|v| scale.at(*v)).collect();
             let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::MAX, f64::min);
-            (left, right, xs, spacing)
+            (scale.left, scale.right, xs, spacing)
         }
         None => {
             let cat = axis::CatAxis::fit(&names, plot_left, right, true);
@@ -76,6 +54,11 @@ pub fn layout(ctx: &Ctx) -> Scene {
             let xs = (0..names.len()).map(|i| cat.x(i)).collect();
             (cat.left, right, xs, cat.band)
         }
+    };
+    // Dates further apart than the usual step are a gap in the data.
+    let gaps = match &input.x {
+        Some(XAxis::Date(days)) => time::breaks(days),
+        _ => vec![false; xs.len()],
     };
     let x = |i: usize| xs[i];
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
@@ -88,9 +71,11 @@ pub fn layout(ctx: &Ctx) -> Scene {
         let mut run: Vec<(f64, f64)> = Vec::new();
         let mut runs = Vec::new();
         for (i, v) in s.values.iter().enumerate() {
-            match v {
-                Some(v) => run.push((x(i), y(*v))),
-                None => runs.push(std::mem::take(&mut run)),
+            if gaps[i] || v.is_none() {
+                runs.push(std::mem::take(&mut run));
+            }
+            if let Some(v) = v {
+                run.push((x(i), y(*v)));
             }
         }
         runs.push(run);
@@ -122,7 +107,10 @@ pub fn layout(ctx: &Ctx) -> Scene {
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };
             let derived = s.is_derived(i);
-            if !dots && !derived {
+            // A point with no neighbour on its line would vanish without its dot.
+            let joined = |j: usize| j < s.values.len() && !gaps[j.max(i)] && s.values[j].is_some();
+            let alone = !(joined(i + 1) || i > 0 && joined(i - 1));
+            if !dots && !derived && !alone {
                 continue;
             }
             let shape = Shape::Circle {
@@ -158,7 +146,7 @@ fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
         .filter_map(|(j, s)| last_value(s).map(|v| (y(v), j)))
         .collect();
     ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let step = LEGEND_SIZE * 1.4;
+    let step = LEGEND_SIZE * END_LABEL_STEP;
     for i in 1..ends.len() {
         ends[i].0 = ends[i].0.max(ends[i - 1].0 + step);
     }
@@ -168,10 +156,10 @@ fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
     let lift = over.min(top.max(0.0));
     for (yy, j) in ends {
         let yy = yy - lift;
-        let x0 = right + 8.0;
-        sc.line((x0, yy), (x0 + SWATCH, yy), 3.0, Paint::Color(colors[j]));
+        let x0 = right + END_LABEL_GAP;
+        sc.line((x0, yy), (x0 + SWATCH, yy), END_KEY_W, Paint::Color(colors[j]));
         sc.text(
-            x0 + SWATCH + 6.0,
+            x0 + SWATCH + SWATCH_GAP,
             yy,
             &ctx.input.series[j].label,
             LEGEND_SIZE,

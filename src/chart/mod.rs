@@ -134,6 +134,16 @@ pub struct ChartWords {
     pub computed: String,
     /// Heading of the category column in [`data_table`] ("Category").
     pub category: String,
+    /// Short month names, January first, separated by spaces, for date
+    /// axes ("Jan Feb …"; Chinese "1月 2月 …").
+    pub months: String,
+    /// A month tick where the year changes: `{month}` and `{year}`
+    /// ("{month} {year}" → "Mar 2012"; Chinese "{year}年{month}" → "2012年3月").
+    pub month_year: String,
+    /// A day tick: `{day}` and `{month}` ("{day} {month}" → "5 Mar").
+    pub day_month: String,
+    /// A day tick where the year changes: `{day}`, `{month}`, `{year}`.
+    pub day_month_year: String,
     /// How a long line series is summed up in the description instead of
     /// read point by point; `{n}`, `{first}`, `{last}`, `{min}` and `{max}`
     /// are filled in (each but `{n}` as "label value").
@@ -170,6 +180,10 @@ impl ChartWords {
             derived_key: s("Hatched: computed by quire, not stated by the source"),
             computed: s(" (computed by quire)"),
             category: s("Category"),
+            months: s("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"),
+            month_year: s("{month} {year}"),
+            day_month: s("{day} {month}"),
+            day_month_year: s("{day} {month} {year}"),
             series_summary: s("{n} values, from {first} to {last}; lowest {min}, highest {max}"),
         }
     }
@@ -290,10 +304,12 @@ impl Default for ChartInput {
 }
 
 mod axis;
+mod bars;
 mod describe;
 mod donut;
 mod hbar;
 mod line;
+mod scatter;
 mod scene;
 mod svg;
 mod table;
@@ -305,11 +321,15 @@ mod tests_crowd;
 mod tests_geom;
 #[cfg(test)]
 mod tests_marks;
+#[cfg(test)]
+mod tests_time;
 mod text;
 mod theme;
 mod ticks;
+mod time;
 mod validate;
 mod vbar;
+mod xaxis;
 
 pub use describe::describe;
 pub use svg::SvgWriter;
@@ -351,9 +371,14 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
     validate::check(input)?;
     let ctx = axis::Ctx::new(input, fmt);
     let mut scene = match input.kind {
-        ChartKind::HBar | ChartKind::StackedBar => hbar::layout(&ctx),
-        ChartKind::Bar | ChartKind::GroupedBar | ChartKind::StackedColumn => vbar::layout(&ctx),
-        ChartKind::Line | ChartKind::Area | ChartKind::Scatter => line::layout(&ctx),
+        ChartKind::Bar | ChartKind::HBar | ChartKind::GroupedBar | ChartKind::StackedBar | ChartKind::StackedColumn => {
+            match bars::Orientation::of(input.kind) {
+                bars::Orientation::Horizontal => hbar::layout(&ctx),
+                bars::Orientation::Vertical => vbar::layout(&ctx),
+            }
+        }
+        ChartKind::Line | ChartKind::Area => line::layout(&ctx),
+        ChartKind::Scatter => scatter::layout(&ctx),
         ChartKind::Donut => donut::layout(&ctx),
     };
     if describe::any_derived(input) {

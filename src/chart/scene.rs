@@ -30,6 +30,8 @@ pub enum Shape {
     Polygon { points: Vec<(f64, f64)> },
     /// Filled circle (line-chart points).
     Circle { cx: f64, cy: f64, r: f64 },
+    /// Many dots of radius `r` drawn as one element (dense scatter plots).
+    Dots { points: Vec<(f64, f64)>, r: f64 },
     /// One line of text, vertically centred on y.
     Text {
         x: f64,
@@ -54,6 +56,8 @@ pub struct Mark {
     pub value: f64,
     /// Range bars: the low end.
     pub low: Option<f64>,
+    /// Scatter dots: the x position (days for dates).
+    pub x: Option<f64>,
     /// Normalised stacks: the share in percent.
     pub share: Option<f64>,
     /// Computed by quire rather than stated by the source.
@@ -176,7 +180,7 @@ impl Scene {
                     *y0 += dy;
                     *y1 += dy;
                 }
-                Shape::Line { points, .. } | Shape::Polygon { points } => {
+                Shape::Line { points, .. } | Shape::Polygon { points } | Shape::Dots { points, .. } => {
                     points.iter_mut().for_each(|p| p.1 += dy);
                 }
                 Shape::Circle { cy, .. } => *cy += dy,
@@ -244,6 +248,10 @@ pub fn item_bbox(shape: &Shape) -> BBox {
             )
         }
         Shape::Polygon { points } => points_bbox(points),
+        Shape::Dots { points, r } => {
+            let b = points_bbox(points);
+            (b.0 - r, b.1 - r, b.2 + r, b.3 + r)
+        }
         Shape::Circle { cx, cy, r } => (cx - r, cy - r, cx + r, cy + r),
         Shape::Text {
             x,

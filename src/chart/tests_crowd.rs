@@ -156,6 +156,33 @@ pub fn crowded() -> Vec<(&'static str, ChartInput)> {
     columns.kind = ChartKind::StackedColumn;
     out.push(("stacked-30", stacked));
     out.push(("columns-30", columns));
+    let long: Vec<(String, Vec<f64>)> = (0..8)
+        .map(|s| {
+            (
+                format!("s{s}"),
+                (0..120).map(|i| f64::from(s * 10 + i % 7 + 1)).collect(),
+            )
+        })
+        .collect();
+    let st40: Vec<(&str, &[f64])> = long.iter().take(3).map(|(k, v)| (k.as_str(), &v[..40])).collect();
+    out.push(("columns-40", chart(ChartKind::StackedColumn, &cats(&places), &st40)));
+    // Eight series over ten years of months on a date axis, names long
+    // enough that the direct labels must be pushed apart.
+    let refs: Vec<(&str, &[f64])> = long.iter().map(|(k, v)| (k.as_str(), &v[..])).collect();
+    let mut dates = chart(ChartKind::Line, &cats(&months), &refs);
+    dates.x = Some(XAxis::Date(
+        (0..120)
+            .map(|i| super::time::days_from_civil(2015 + i / 12, (i % 12) as u32 + 1, 1))
+            .collect(),
+    ));
+    for (s, name) in dates.series.iter_mut().zip(PLACES) {
+        s.label = name.to_string();
+    }
+    out.push(("dates-120x8", dates));
+    let mut dots = chart(ChartKind::Scatter, &cats(&months), &refs);
+    dots.x = Some(XAxis::Number((0..120).map(|i| f64::from(i * 37 % 120)).collect()));
+    dots.x_label = "Engine power, horsepower".into();
+    out.push(("scatter-120x8", dots));
     out
 }
 
@@ -190,10 +217,7 @@ fn words_are_never_split() {
 
 #[test]
 fn tall_charts_fit_a_printed_page() {
-    for (name, input) in crowded()
-        .into_iter()
-        .filter(|(n, _)| n.starts_with("hbar") || n.starts_with("stacked"))
-    {
+    for (name, input) in crowded() {
         let els = elements(&render(&input, &Unit("USD bn")).unwrap());
         let vb: Vec<f64> = els[0]
             .get("viewBox")
@@ -203,8 +227,14 @@ fn tall_charts_fit_a_printed_page() {
             .collect();
         assert!(vb[3] <= MAX_ROWS_H + 120.0, "{name} is {} px tall", vb[3]);
         let marks: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
+        // Bars stay visible: horizontal ones thick enough, columns wide enough.
+        let (side, least) = if input.kind == ChartKind::HBar || input.kind == ChartKind::StackedBar {
+            ("height", 8.0)
+        } else {
+            ("width", 3.0)
+        };
         assert!(
-            marks.iter().all(|m| m.num("height") >= 8.0),
+            marks.iter().filter(|m| m.tag == "rect").all(|m| m.num(side) >= least),
             "{name}: bars stay visible"
         );
     }

@@ -6,7 +6,7 @@
 
 /// Estimated advance of one character, in ems. Slightly wide on purpose:
 /// an overestimate costs a few pixels of margin, an underestimate an overlap.
-fn char_em(c: char) -> f64 {
+const fn char_em(c: char) -> f64 {
     match c {
         _ if is_wide(c) => 1.0,
         '0'..='9' => 0.58,
@@ -24,16 +24,32 @@ fn char_em(c: char) -> f64 {
 
 /// Characters that take a full em: CJK ideographs, kana, Hangul, CJK
 /// punctuation and full-width forms.
-pub fn is_wide(c: char) -> bool {
-    matches!(u32::from(c),
+pub const fn is_wide(c: char) -> bool {
+    matches!(c as u32,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3040..=0x33FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
+/// [`char_em`] for ASCII, looked up rather than matched: labels and
+/// numbers are measured many times per chart.
+const ASCII_EM: [f64; 128] = {
+    let mut t = [0.0; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = char_em(i as u8 as char);
+        i += 1;
+    }
+    t
+};
+
 /// Estimated width in px of `s` set at `size` px; bold is ~6 % wider.
 pub fn width(s: &str, size: f64, bold: bool) -> f64 {
-    let em: f64 = s.chars().map(char_em).sum();
+    let em: f64 = if s.is_ascii() {
+        s.bytes().map(|b| ASCII_EM[usize::from(b)]).sum()
+    } else {
+        s.chars().map(char_em).sum()
+    };
     em * size * if bold { 1.06 } else { 1.0 }
 }
 
@@ -131,6 +147,11 @@ pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
     if n <= 1 {
         return first;
     }
+    if n == 2
+        && let Some(w) = narrowest_two(s, size)
+    {
+        return wrap(s, w, size);
+    }
     let (mut lo, mut hi) = (size, max);
     for _ in 0..14 {
         let mid = (lo + hi) / 2.0;
@@ -143,9 +164,54 @@ pub fn wrap_balanced(s: &str, max: f64, size: f64) -> Vec<String> {
     wrap(s, hi, size)
 }
 
+/// The narrowest width at which `s` wraps into two lines, computed over
+/// every break (line widths summed as [`wrap`] sums them) rather than
+/// searched: most wrapped labels take two lines, and a search wraps the
+/// label a dozen times. `None` for labels with too many pieces to try
+/// every break cheaply.
+fn narrowest_two(s: &str, size: f64) -> Option<f64> {
+    let toks = tokens(s);
+    if toks.len() < 2 || toks.len() > 32 {
+        return None;
+    }
+    let space_w = width(" ", size, false);
+    let w: Vec<f64> = toks.iter().map(|(t, _)| width(t, size, false)).collect();
+    // The width of a line holding tokens `a..b`, accumulated in order.
+    let line = |a: usize, b: usize| (a + 1..b).fold(w[a], |acc, k| acc + if toks[k].1 { space_w } else { 0.0 } + w[k]);
+    (1..toks.len())
+        .map(|k| line(0, k).max(line(k, toks.len())))
+        .min_by(f64::total_cmp)
+}
+
 /// Width of the widest unbreakable piece (a word, or one CJK character).
 pub fn longest_word(s: &str, size: f64) -> f64 {
-    tokens(s).iter().map(|(t, _)| width(t, size, false)).fold(0.0, f64::max)
+    // One pass, no token list: the widest run between spaces, a wide
+    // character counting as a run of its own.
+    let (mut best, mut run) = (0.0f64, 0.0);
+    if s.is_ascii() {
+        for b in s.bytes() {
+            // The ASCII characters `char::is_whitespace` accepts.
+            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+                best = best.max(run);
+                run = 0.0;
+            } else {
+                run += ASCII_EM[usize::from(b)];
+            }
+        }
+        return best.max(run) * size;
+    }
+    for c in s.chars() {
+        if c.is_whitespace() || is_wide(c) {
+            best = best.max(run);
+            run = 0.0;
+            if is_wide(c) {
+                best = best.max(char_em(c));
+            }
+        } else {
+            run += char_em(c);
+        }
+    }
+    best.max(run) * size
 }
 
 /// The narrowest width at which `s` wraps into at most `max_lines` lines,
@@ -242,6 +308,42 @@ mod tests {
         let even = wrap_balanced("中国大陆地区的七家科技公司", 180.0, 14.0);
         assert_eq!(even.len(), 2);
         assert!(even[1].chars().count() >= 6, "{even:?}");
+    }
+
+    #[test]
+    fn ascii_fast_paths_measure_as_the_general_rule() {
+        for s in ["Jan 2000", "University Farm", "a\tb\u{b}c", "x\u{1f}yy", ""] {
+            let slow: f64 = s.chars().map(char_em).sum::<f64>() * 12.0;
+            assert!((width(s, 12.0, false) - slow).abs() < 1e-9, "{s:?}");
+            let words = s
+                .split(char::is_whitespace)
+                .map(|w| w.chars().map(char_em).sum::<f64>());
+            assert_eq!(longest_word(s, 12.0), words.fold(0.0, f64::max) * 12.0, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn two_line_balance_matches_a_search() {
+        for (label, max) in [
+            ("Jan 2000", 40.0),
+            ("University Farm 3", 90.0),
+            ("North Ridge Observatory", 120.0),
+            ("中国大陆地区的七家科技公司", 180.0),
+            ("Alibaba Cloud and Tencent", 150.0),
+        ] {
+            let size = 14.0;
+            let (mut lo, mut hi) = (size, max);
+            let n = wrap(label, max, size).len();
+            for _ in 0..14 {
+                let mid = (lo + hi) / 2.0;
+                if wrap(label, mid, size).len() <= n {
+                    hi = mid
+                } else {
+                    lo = mid
+                }
+            }
+            assert_eq!(wrap_balanced(label, max, size), wrap(label, hi, size), "{label}");
+        }
     }
 
     #[test]

@@ -78,6 +78,58 @@ pub const LABEL_COLUMN_SHARE: f64 = 0.38;
 /// Turn of crowded category labels, in degrees.
 pub const TURNED: f64 = -45.0;
 
+/// Space between the label column and horizontal bars.
+pub const LABEL_COLUMN_GAP: f64 = 12.0;
+/// Vertical padding a horizontal bar row keeps around its label lines.
+pub const ROW_PAD: f64 = 12.0;
+/// Space between the legend row and the plot below it.
+pub const LEGEND_GAP: f64 = 10.0;
+/// Height of one legend row.
+pub const LEGEND_ROW: f64 = 22.0;
+/// Space between a legend swatch and its label.
+pub const SWATCH_GAP: f64 = 6.0;
+/// Space kept between a category label and the next band's label.
+pub const BAND_LABEL_GAP: f64 = 8.0;
+/// Distance from a vertical plot's bottom to the top of category labels.
+pub const CAT_LABEL_DROP: f64 = 10.0;
+/// A value label goes inside a column only with this much to spare
+/// beyond its text height and gaps.
+pub const INSIDE_SPARE: f64 = 4.0;
+
+/// Direct labels at line ends: space between the plot and the key stroke.
+pub const END_LABEL_GAP: f64 = 8.0;
+/// Direct labels: stroke width of the short key line.
+pub const END_KEY_W: f64 = 3.0;
+/// Direct labels advance by at least this many ems, so they never touch.
+pub const END_LABEL_STEP: f64 = 1.4;
+
+/// Least clear space between two tick labels along an axis.
+pub const TICK_MIN_GAP: f64 = 10.0;
+/// A continuous x axis keeps about this many px per numeric tick.
+pub const X_TICK_SPACING: f64 = 90.0;
+/// Distance from the plot's bottom edge to the top of x tick labels.
+pub const X_TICK_DROP: f64 = 10.0;
+/// Length of a tick mark on a continuous x axis.
+pub const X_TICK_LEN: f64 = 4.0;
+/// The x axis title under a continuous axis ("Horsepower").
+pub const AXIS_TITLE_SIZE: f64 = 13.0;
+
+/// Scatter plots with at most this many points draw each dot as its own
+/// mark carrying its data (`data-key`, `data-x`, `data-value`); above it,
+/// a series' dots share one compact path so 10,000 points stay small, and
+/// the description and data table carry the values.
+pub const SCATTER_MARKS: usize = 300;
+/// Dot radius of a sparse scatter plot.
+pub const SCATTER_R: f64 = 4.0;
+/// Dot radius once dots share a path (more than [`SCATTER_MARKS`]).
+pub const SCATTER_R_DENSE: f64 = 2.5;
+/// Dot radius beyond [`SCATTER_CROWD`] points, so clusters keep a shape.
+pub const SCATTER_R_CROWD: f64 = 1.6;
+/// Point count beyond which dots shrink to [`SCATTER_R_CROWD`].
+pub const SCATTER_CROWD: usize = 3000;
+/// Opacity of dense dots: overlaps darken, so density shows.
+pub const DOTS_OPACITY: &str = "0.5";
+
 /// Opacity of the wash under an area chart's lines: light enough that
 /// overlapping areas and gridlines stay visible.
 pub const AREA_OPACITY: &str = "0.22";
@@ -104,14 +156,19 @@ impl Rgb {
 
     /// `#RRGGBB`, the form written into the SVG.
     pub fn hex(self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
         let mut s = String::with_capacity(7);
-        s.push('#');
-        for c in [self.0, self.1, self.2] {
-            s.push(char::from(DIGITS[usize::from(c >> 4)]));
-            s.push(char::from(DIGITS[usize::from(c & 15)]));
-        }
+        self.push_hex(&mut s);
         s
+    }
+
+    /// Appends `#RRGGBB`.
+    pub fn push_hex(self, out: &mut String) {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        out.push('#');
+        for c in [self.0, self.1, self.2] {
+            out.push(char::from(DIGITS[usize::from(c >> 4)]));
+            out.push(char::from(DIGITS[usize::from(c & 15)]));
+        }
     }
 
     /// WCAG relative luminance, to pick readable text on a coloured bar.
@@ -185,6 +242,8 @@ pub enum Paint {
     Color(Rgb),
     /// A light wash of a data colour (the area under a line).
     Tint(Rgb),
+    /// A data colour, half transparent (dense scatter dots).
+    Faded(Rgb),
     /// Diagonal hatching with an ink outline, laid over a mark whose value
     /// quire computed.
     Hatch,
@@ -199,9 +258,21 @@ impl Paint {
             Paint::Ink => Rgb(0x22, 0x22, 0x22),
             Paint::Muted => Rgb(0x55, 0x55, 0x55),
             Paint::Grid => Rgb(0xDD, 0xDD, 0xDD),
-            Paint::Color(c) | Paint::Tint(c) => c,
+            Paint::Color(c) | Paint::Tint(c) | Paint::Faded(c) => c,
             Paint::Hatch => Rgb(0x22, 0x22, 0x22),
         }
+    }
+
+    /// Appends the colour as written into the SVG and returns its opacity,
+    /// without an intermediate string.
+    pub fn push_svg(self, out: &mut String) -> Option<&'static str> {
+        match self {
+            Paint::Ink | Paint::Hatch => out.push_str("currentColor"),
+            Paint::Muted => out.push_str("currentColor"),
+            Paint::Grid => out.push_str("currentColor"),
+            Paint::Color(c) | Paint::Tint(c) | Paint::Faded(c) => c.push_hex(out),
+        }
+        self.svg().1
     }
 
     /// `(colour, opacity)` as written into the SVG.
@@ -213,6 +284,7 @@ impl Paint {
             Paint::Grid => (INK, Some("0.16")),
             Paint::Color(c) => (c.hex().into(), None),
             Paint::Tint(c) => (c.hex().into(), Some(AREA_OPACITY)),
+            Paint::Faded(c) => (c.hex().into(), Some(DOTS_OPACITY)),
         }
     }
 }

@@ -64,30 +64,42 @@ fn step_value(k: i64, (m, e): (i64, i32)) -> f64 {
 
 /// Linear ticks covering `lo..hi` (which include zero) with about `target`
 /// intervals; the axis ends on the ticks at or beyond the data.
+#[cfg(test)]
 pub fn linear(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
-    let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+    linear_over(lo.min(0.0), hi.max(0.0), target, fmt)
+}
+
+/// Linear ticks covering exactly `lo..hi`'s round ends, zero or not.
+fn linear_over(lo: f64, hi: f64, target: usize, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
+    let (scale, values, decimals) = linear_values(lo, hi, target);
+    (scale, label(values, decimals, fmt))
+}
+
+/// The scale, tick values and decimals of [`linear_over`], before any
+/// label is formatted (a vertical axis can be fitted without them).
+fn linear_values(lo: f64, hi: f64, target: usize) -> (Scale, Vec<f64>, usize) {
     let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
     let step = nice_step(span / target.max(1) as f64);
     let unit = step_value(1, step);
     let k_lo = (lo / unit + 1e-9).floor() as i64;
     let k_hi = ((hi / unit - 1e-9).ceil() as i64).max(k_lo + 1);
     let decimals = if step.1 < 0 { (-step.1) as usize } else { 0 };
-    let ticks = (k_lo..=k_hi)
-        .map(|k| {
-            let value = step_value(k, step);
-            Tick {
-                value,
-                label: fmt.format(value, decimals),
-            }
+    let values = (k_lo..=k_hi).map(|k| step_value(k, step)).collect();
+    let scale = Scale::Linear {
+        lo: step_value(k_lo, step),
+        hi: step_value(k_hi, step),
+    };
+    (scale, values, decimals)
+}
+
+fn label(values: Vec<f64>, decimals: usize, fmt: &dyn ValueFormat) -> Vec<Tick> {
+    values
+        .into_iter()
+        .map(|value| Tick {
+            value,
+            label: fmt.format(value, decimals),
         })
-        .collect();
-    (
-        Scale::Linear {
-            lo: step_value(k_lo, step),
-            hi: step_value(k_hi, step),
-        },
-        ticks,
-    )
+        .collect()
 }
 
 /// Round ticks inside `lo..hi` (a numeric x axis, which need not start at
@@ -139,8 +151,22 @@ pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<T
 
 /// The densest ticks whose labels fit along an axis `len` px long. `along`
 /// says whether labels sit along the axis (horizontal: widths must not touch)
-/// or stack across it (vertical: line heights must not touch).
-pub fn fit(log_scale: bool, (lo, hi): (f64, f64), len: f64, along: bool, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
+/// or stack across it (vertical: line heights must not touch). `zero`
+/// makes a linear axis include zero (bars, lines); scatter plots need not.
+pub fn fit(
+    log_scale: bool,
+    (lo, hi): (f64, f64),
+    len: f64,
+    along: bool,
+    zero: bool,
+    fmt: &dyn ValueFormat,
+) -> (Scale, Vec<Tick>) {
+    let (lo, hi) = if zero || log_scale { (lo, hi) } else { widen(lo, hi) };
+    let (lo, hi) = if zero && !log_scale {
+        (lo.min(0.0), hi.max(0.0))
+    } else {
+        (lo, hi)
+    };
     let fits = |scale: Scale, ticks: &[Tick]| {
         ticks.windows(2).all(|w| {
             let gap = (scale.frac(w[1].value) - scale.frac(w[0].value)) * len;
@@ -148,7 +174,7 @@ pub fn fit(log_scale: bool, (lo, hi): (f64, f64), len: f64, along: bool, fmt: &d
                 (text::width(&w[0].label, super::theme::TICK_SIZE, false)
                     + text::width(&w[1].label, super::theme::TICK_SIZE, false))
                     / 2.0
-                    + 10.0
+                    + super::theme::TICK_MIN_GAP
             } else {
                 super::theme::TICK_SIZE * 1.6
             };
@@ -165,13 +191,37 @@ pub fn fit(log_scale: bool, (lo, hi): (f64, f64), len: f64, along: bool, fmt: &d
         return log(lo, hi, 9, fmt);
     }
     let start = ((len / if along { 110.0 } else { 55.0 }).round() as usize).clamp(2, 6);
+    // Across the axis only line heights matter, so labels are formatted
+    // once, for the ticks chosen.
+    let apart = |scale: Scale, values: &[f64]| {
+        values
+            .windows(2)
+            .all(|w| (scale.frac(w[1]) - scale.frac(w[0])) * len >= super::theme::TICK_SIZE * 1.6)
+    };
     for target in (1..=start).rev() {
-        let (s, t) = linear(lo, hi, target, fmt);
-        if fits(s, &t) {
-            return (s, t);
+        let (scale, values, decimals) = linear_values(lo, hi, target);
+        if !along {
+            if apart(scale, &values) {
+                return (scale, label(values, decimals, fmt));
+            }
+            continue;
+        }
+        let ticks = label(values, decimals, fmt);
+        if fits(scale, &ticks) {
+            return (scale, ticks);
         }
     }
-    linear(lo, hi, 1, fmt)
+    linear_over(lo, hi, 1, fmt)
+}
+
+/// A span around one repeated value, so its axis still has a length.
+fn widen(lo: f64, hi: f64) -> (f64, f64) {
+    if hi > lo {
+        (lo, hi)
+    } else {
+        let d = if lo == 0.0 { 1.0 } else { lo.abs() / 10.0 };
+        (lo - d, hi + d)
+    }
 }
 
 #[cfg(test)]

@@ -77,11 +77,19 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
 }
 
 fn check_x(input: &ChartInput) -> Result<(), ChartError> {
-    let Some(xa) = &input.x else { return Ok(()) };
-    let x = xa.numbers();
     let fail = |msg: String| Err(ChartError(msg));
+    let Some(xa) = &input.x else {
+        if input.kind == ChartKind::Scatter {
+            return fail(
+                "a scatter plot places each row at an x position, but none was given; name a numeric or date field for x in the chart block, or use `type: line`"
+                    .into(),
+            );
+        }
+        return Ok(());
+    };
+    let x = xa.numbers();
     if !matches!(input.kind, ChartKind::Line | ChartKind::Area | ChartKind::Scatter) {
-        return fail("a numeric x axis works with `type: line` or `type: area` only; remove `x:`".into());
+        return fail("a numeric or date x axis works with `type: line`, `area` or `scatter` only; remove `x:`".into());
     }
     if x.len() != input.categories.len() {
         return fail(format!(
@@ -90,8 +98,18 @@ fn check_x(input: &ChartInput) -> Result<(), ChartError> {
             input.categories.len()
         ));
     }
+    if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+        return fail(format!(
+            "the x position of `{}` is not a finite number ({}); check the value",
+            input.categories[i].key, x[i]
+        ));
+    }
+    if input.kind == ChartKind::Scatter {
+        // Dots may come in any order; only a line needs its x to increase.
+        return Ok(());
+    }
     for (i, w) in x.windows(2).enumerate() {
-        if w[0] >= w[1] || !w[0].is_finite() || !w[1].is_finite() {
+        if w[0] >= w[1] {
             return fail(format!(
                 "`x:` must increase row by row, but `{}` ({}) is not below `{}` ({}); sort the rows by x",
                 input.categories[i].key,

@@ -1,0 +1,84 @@
+//! Scatter plots: one dot per row at (x, value) for each series, both axes
+//! continuous. Sparse plots draw each dot as a mark carrying its data;
+//! dense ones draw a series' dots as one path of small, half-transparent
+//! dots, so thousands of points stay readable (overlaps darken) and the
+//! SVG stays small.
+
+use super::axis::{self, Ctx};
+use super::scene::{Mark, Scene, Shape};
+use super::theme::{
+    PAD, PLOT_H, Paint, Rgb, SCATTER_CROWD, SCATTER_MARKS, SCATTER_R, SCATTER_R_CROWD, SCATTER_R_DENSE, TICK_GAP, WIDTH,
+};
+use super::ticks::{self, Scale};
+use super::{Scale as AxisScale, xaxis};
+
+/// Lays out a scatter plot; the input has an x position per row (checked
+/// by validation).
+pub fn layout(ctx: &Ctx) -> Scene {
+    let input = ctx.input;
+    let mut sc = Scene::default();
+    let Some(xa) = &input.x else { return sc };
+    let xv = xa.numbers();
+    let log = input.scale == AxisScale::Log;
+    let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
+    let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    // Values need not start at zero: a scatter shows how two measures relate.
+    let (scale, yticks) = ticks::fit(log, domain, PLOT_H, false, false, ctx.fmt);
+    let plot_left = PAD + axis::tick_width(&yticks) + TICK_GAP;
+    let xdom = xv.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    let xs = xaxis::draw(&mut sc, input, xa, xdom, plot_left, WIDTH - PAD, PLOT_H);
+    axis::y_axis(&mut sc, scale, &yticks, (xs.left, xs.right), (0.0, PLOT_H));
+    if matches!(scale, Scale::Linear { .. }) {
+        let y0 = PLOT_H - scale.frac(0.0) * PLOT_H;
+        axis::baseline(&mut sc, scale, (xs.left, y0), (xs.right, y0));
+    }
+    let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
+    let count: usize = input.series.iter().map(|s| s.values.iter().flatten().count()).sum();
+    let colors = ctx.series_colors();
+    for (s, color) in input.series.iter().zip(&colors) {
+        let pts = s.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v)));
+        if count <= SCATTER_MARKS {
+            for (i, v) in pts {
+                let shape = Shape::Circle {
+                    cx: xs.at(xv[i]),
+                    cy: y(v),
+                    r: SCATTER_R,
+                };
+                let mark = Mark {
+                    key: input.categories[i].key.clone(),
+                    series: s.key.clone(),
+                    value: v,
+                    x: Some(xv[i]),
+                    derived: s.is_derived(i),
+                    ..Mark::default()
+                };
+                sc.mark(shape, Paint::Color(*color), mark);
+            }
+        } else {
+            let r = if count > SCATTER_CROWD {
+                SCATTER_R_CROWD
+            } else {
+                SCATTER_R_DENSE
+            };
+            let points = pts.map(|(i, v)| (xs.at(xv[i]), y(v))).collect();
+            let mark = Mark {
+                series: s.key.clone(),
+                ..Mark::default()
+            };
+            let item = sc.push(Shape::Dots { points, r }, Paint::Faded(*color));
+            item.mark = Some(mark);
+            item.class = Some("dots");
+        }
+    }
+    if input.series.len() >= 2 {
+        let entries: Vec<(String, Rgb)> = input
+            .series
+            .iter()
+            .zip(colors)
+            .map(|(s, c)| (s.label.clone(), c))
+            .collect();
+        let top = sc.bbox().1;
+        axis::legend(&mut sc, &entries, PAD, top - 10.0);
+    }
+    sc
+}

@@ -8,6 +8,7 @@ pub mod figures;
 pub mod inline;
 pub mod markdown;
 pub mod parity;
+mod query;
 mod tables;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc};

@@ -171,11 +171,9 @@ impl Unit {
             // `plain` is the binding filter that hides a unit; as a unit it
             // would print "135,450 plain".
             "plain" => {
-                return Err(
-                    "`plain` is not a unit: it is the binding filter `{{value | plain}}`; \
+                return Err("`plain` is not a unit: it is the binding filter `{{value | plain}}`; \
                      write `unit: none` for a number without a unit"
-                        .into(),
-                );
+                    .into());
             }
             "%" => {
                 u.style = Style::Percent;

@@ -337,3 +337,48 @@ fn unit_plain_is_refused_where_it_is_written() {
     let d = fx.expect_error(fx.pos("content/data/days.yaml", "unit: plain"), "`plain` is not a unit");
     assert!(d.message.contains("unit: none"), "{d}");
 }
+
+// ---------------------------------------------------------------- tables
+
+#[test]
+fn a_table_groups_and_aggregates_like_a_chart() {
+    let fx = with_chart("type: bar\nseries: [temp]\n");
+    let text = fx.read(INTRO);
+    fx.write(
+        INTRO,
+        &format!(
+            "{text}\nSee @tbl:skies.\n\n```table\nid: skies\ndata: days\ntitle: \"Skies\"\ndescription: \"Skies.\"\ngroup: sky\naggregate: {{rain: sum, temp: mean}}\ncolumns: [rain, temp]\nfilter: {{when: {{from: 2013}}}}\ntotal: true\n```\n"
+        ),
+    );
+    marks(&fx);
+    let html = fx.index_html();
+    let t = &html[html.find("id=\"tbl-skies\"").unwrap()..];
+    let t = &t[..t.find("</table>").unwrap()];
+    let els = elements(t);
+    let heads: Vec<&str> = els
+        .iter()
+        .filter(|e| e.tag == "th" && e.get("scope") == Some("col"))
+        .map(|e| e.text.as_str())
+        .collect();
+    assert!(heads.ends_with(&["Rain, total", "Temperature, mean"]), "{heads:?}");
+    let rows: Vec<&str> = els
+        .iter()
+        .filter(|e| e.tag == "th" && e.get("scope") == Some("row"))
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(rows, ["fog", "rain", "sun", "Total"]);
+    // From 2013 on: fog d04 (2.0 mm, 10); rain d01, d03, d05 (6.0 mm, mean 8); sun d02 (3.0 mm, 6).
+    let data: Vec<f64> = els.iter().filter(|e| e.tag == "data").map(|e| e.num("value")).collect();
+    assert_eq!(data, [2.0, 10.0, 6.0, 8.0, 3.0, 6.0, 11.0, 24.0]);
+}
+
+#[test]
+fn a_table_with_group_and_rows_is_located() {
+    let fx = with_chart("type: bar\nseries: [temp]\n");
+    let text = fx.read(INTRO);
+    fx.write(
+        INTRO,
+        &format!("{text}\nSee @tbl:skies.\n\n```table\nid: skies\ndata: days\ntitle: \"Skies\"\ngroup: sky\nrows: [d01]\n```\n"),
+    );
+    fx.expect_error(at(&fx, "rows: [d01]"), "groups them");
+}

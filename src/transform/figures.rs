@@ -186,11 +186,28 @@ pub(super) fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, D
     } else {
         n.items().unwrap_or_else(|_| vec![n.clone()])
     };
+    // A long list looks keys up in an index, so listing every row of a big
+    // dataset stays linear.
+    let index: std::collections::HashMap<&str, usize> = if items.len() > 16 {
+        ds.rows
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect()
+    } else {
+        Default::default()
+    };
     items
         .iter()
         .map(|r| {
             let key = r.str()?;
-            ds.rows.iter().position(|x| x.key == key).ok_or_else(|| {
+            let found = if index.is_empty() {
+                ds.rows.iter().position(|x| x.key == key)
+            } else {
+                index.get(key.as_str()).copied()
+            };
+            found.ok_or_else(|| {
                 let hint = suggest(
                     &key,
                     ds.rows.iter().map(|x| x.key.as_str()),

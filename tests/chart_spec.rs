@@ -382,3 +382,10 @@ fn a_table_with_group_and_rows_is_located() {
     );
     fx.expect_error(at(&fx, "rows: [d01]"), "groups them");
 }
+
+#[test]
+fn x_key_with_a_word_key_names_the_row() {
+    let fx = with_chart("type: line\nx: key\nseries: [temp]\n");
+    let d = fx.expect_error(at(&fx, "key\nseries"), "the row key `d01`");
+    assert!(d.message.contains("content/data/days.csv:2"), "{d}");
+}

@@ -362,7 +362,7 @@ impl<'n> Query<'n> {
                 };
                 return Err(n
                     .error(format!(
-                        "`{}` is a {} field; a chart plots numbers",
+                        "`{}` is a {} field; only number fields have values to plot or sum",
                         field.key,
                         field.kind.as_str()
                     ))
@@ -376,7 +376,18 @@ impl<'n> Query<'n> {
                 let src = find_col(ds, &name, &n)?;
                 if src.kind(ds) == FieldKind::Text {
                     let what = match src {
-                        Col::Key(_) => "the row keys are not all years, dates or numbers".to_string(),
+                        Col::Key(_) => match ds
+                            .rows
+                            .iter()
+                            .find(|r| parse_date(&r.key).is_none() && r.key.parse::<f64>().is_err())
+                        {
+                            Some(r) => format!(
+                                "the row key `{}` ({}) is not a year, a date or a number",
+                                r.key,
+                                ds.loc(r.at)
+                            ),
+                            None => "the row keys are not all years, dates or numbers".to_string(),
+                        },
                         Col::Field(_) => format!("`{name}` is a text field"),
                     };
                     return Err(Diagnostic::error(n.value_loc(), format!("{what}; an x axis needs numbers or dates"))
@@ -542,15 +553,22 @@ impl<'n> Query<'n> {
         let mut keys: Vec<GKey> = Vec::new();
         let mut accs: Vec<Acc> = Vec::new();
         let ns = series.len();
+        let mut last: Option<usize> = None;
         for &r in kept {
             let Some(key) = group_key(values, ds, r, g, every) else {
                 continue; // a row without the grouped value belongs to no group
             };
-            let id = *ids.entry(key.clone()).or_insert_with(|| {
-                keys.push(key);
-                accs.extend(std::iter::repeat_n(Acc::default(), ns));
-                keys.len() - 1
-            });
+            // Records usually come in runs of one group (days of a month):
+            // the previous row's group is tried before the map.
+            let id = match last {
+                Some(id) if keys[id] == key => id,
+                _ => *ids.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    accs.extend(std::iter::repeat_n(Acc::default(), ns));
+                    keys.len() - 1
+                }),
+            };
+            last = Some(id);
             for (i, &f) in series.iter().enumerate() {
                 let acc = &mut accs[id * ns + i];
                 if ds.fields[f].kind == FieldKind::Number {

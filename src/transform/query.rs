@@ -522,12 +522,13 @@ impl<'n> Query<'n> {
                 x_label: String::new(),
             },
         };
-        if want_x && self.group.is_none() {
-            if let Some((src, _)) = &self.x {
-                let (x, label) = row_positions(values, ds, &kept, *src, lang);
-                frame.x = Some(x);
-                frame.x_label = label;
-            }
+        if want_x
+            && self.group.is_none()
+            && let Some((src, _)) = &self.x
+        {
+            let (x, label) = row_positions(values, ds, &kept, *src, lang);
+            frame.x = Some(x);
+            frame.x_label = label;
         }
         if !want_x {
             frame.x = None;

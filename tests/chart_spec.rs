@@ -389,3 +389,13 @@ fn x_key_with_a_word_key_names_the_row() {
     let d = fx.expect_error(at(&fx, "key\nseries"), "the row key `d01`");
     assert!(d.message.contains("content/data/days.csv:2"), "{d}");
 }
+
+#[test]
+fn yearly_groups_sit_on_a_numeric_axis_of_years() {
+    let fx = with_chart("type: line\ngroup: {by: when, every: year}\naggregate: max\nseries: [temp]\n");
+    let m = marks(&fx);
+    assert_eq!(keys(&m), ["2012", "2013", "2014"]);
+    assert_eq!(values(&m), [2.0, 10.0, 12.0]);
+    let cx: Vec<f64> = m.iter().map(|e| e.num("cx")).collect();
+    assert!((cx[1] - cx[0] - (cx[2] - cx[1])).abs() < 0.01, "one year apart each: {cx:?}");
+}

@@ -598,6 +598,10 @@ impl<'n> Query<'n> {
             .collect();
         let x = match g.kind(ds) {
             FieldKind::Text => None,
+            // Years alone read best as numbers: 1971, 1980, … as with `x:`.
+            FieldKind::Date if order.iter().all(|&i| keys[i].date().month.is_none()) => Some(XAxis::Number(
+                order.iter().map(|&i| f64::from(keys[i].date().year)).collect(),
+            )),
             FieldKind::Date => Some(XAxis::Date(order.iter().map(|&i| keys[i].days()).collect())),
             FieldKind::Number => Some(XAxis::Number(
                 order.iter().map(|&i| keys[i].number() / factor).collect(),

@@ -397,5 +397,30 @@ fn yearly_groups_sit_on_a_numeric_axis_of_years() {
     assert_eq!(keys(&m), ["2012", "2013", "2014"]);
     assert_eq!(values(&m), [2.0, 10.0, 12.0]);
     let cx: Vec<f64> = m.iter().map(|e| e.num("cx")).collect();
-    assert!((cx[1] - cx[0] - (cx[2] - cx[1])).abs() < 0.01, "one year apart each: {cx:?}");
+    assert!(
+        (cx[1] - cx[0] - (cx[2] - cx[1])).abs() < 0.01,
+        "one year apart each: {cx:?}"
+    );
+}
+
+#[test]
+fn sort_on_a_chart_along_x_is_located() {
+    let fx = with_chart("type: line\nx: when\nsort: desc\nseries: [temp]\n");
+    let d = fx.expect_error(at(&fx, "sort: desc"), "ordered by x");
+    assert!(d.hint.contains("drop `sort:`"), "{d}");
+}
+
+#[test]
+fn group_by_a_number_field_sorts_numerically_and_sorts_by_value_on_request() {
+    let fx = with_chart("type: bar\ngroup: temp\naggregate: count\nseries: [rain]\n");
+    fx.write(
+        "content/data/days.csv",
+        "day,when,rain,temp,sky\na,2013-01-01,1,10,sun\nb,2013-01-02,1,9,sun\nc,2013-01-03,1,10,fog\nd,2013-01-04,1,100,fog\n",
+    );
+    let m = marks(&fx);
+    assert_eq!(keys(&m), ["9", "10", "100"]);
+    assert_eq!(values(&m), [1.0, 2.0, 1.0]);
+    fx.replace(INTRO, "aggregate: count", "aggregate: count\nsort: desc");
+    let m = marks(&fx);
+    assert_eq!(keys(&m), ["10", "9", "100"]);
 }

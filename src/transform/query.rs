@@ -1161,27 +1161,15 @@ mod tests {
         assert_eq!(f.x, Some(XAxis::Date(vec![10_957, 10_988])));
     }
 
-    /// Ten times the rows cost ten times the cell reads, and not much more
-    /// than ten times the time: one pass and a hash lookup per row.
+    /// Ten times the rows cost ten times the cell reads: one pass and a
+    /// hash lookup per row. (Counted, not timed: timings would compete
+    /// with the chart module's own scale tests running beside this one.)
     #[test]
     fn work_is_linear_in_rows() {
-        let (small, big) = (days(20_000), days(200_000));
-        let (_, reads_small) = run(&small);
-        let (_, reads_big) = run(&big);
+        let (_, reads_small) = run(&days(5_000));
+        let (_, reads_big) = run(&days(50_000));
         let ratio = reads_big as f64 / reads_small as f64;
         assert!((9.9..=10.1).contains(&ratio), "reads {reads_small} -> {reads_big}");
-        let time = |ds: &Dataset| {
-            (0..3)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    run(ds);
-                    t.elapsed()
-                })
-                .min()
-                .unwrap()
-        };
-        let ratio = time(&big).as_secs_f64() / time(&small).as_secs_f64();
-        assert!(ratio < 25.0, "10x the rows took {ratio:.1}x the time");
     }
 
     /// Run with `cargo test --release --lib -- --ignored million`: a

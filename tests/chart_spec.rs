@@ -424,3 +424,18 @@ fn group_by_a_number_field_sorts_numerically_and_sorts_by_value_on_request() {
     let m = marks(&fx);
     assert_eq!(keys(&m), ["10", "9", "100"]);
 }
+
+#[test]
+fn filter_and_group_by_row_keys_that_are_dates() {
+    let fx = with_chart(
+        "type: bar\nfilter: {key: {from: \"2013-01\", to: \"2013-02\"}}\ngroup: {by: key, every: month}\nseries: [rain]\n",
+    );
+    fx.write(
+        "content/data/days.csv",
+        "when,rain,temp,sky\n2013-01-05,1,4,sun\n2013-01-20,2,6,sun\n2013-02-02,4,8,fog\n2013-03-01,8,9,fog\n",
+    );
+    fx.replace("content/data/days.yaml", "  when: {kind: date, label: \"Day\"}\n", "");
+    let m = marks(&fx);
+    assert_eq!(keys(&m), ["2013-01", "2013-02"]);
+    assert_eq!(values(&m), [3.0, 4.0]);
+}

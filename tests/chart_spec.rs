@@ -439,3 +439,17 @@ fn filter_and_group_by_row_keys_that_are_dates() {
     assert_eq!(keys(&m), ["2013-01", "2013-02"]);
     assert_eq!(values(&m), [3.0, 4.0]);
 }
+
+#[test]
+fn a_chinese_edition_writes_months_and_aggregates_in_chinese() {
+    let fx = with_chart("type: bar\ngroup: {by: when, every: month}\naggregate: mean\nseries: [temp]\n");
+    fx.replace("content/report.yaml", "lang: en", "lang: zh");
+    marks(&fx);
+    let html = fx.index_html();
+    let fig = &html[html.find("id=\"fig-days\"").unwrap()..];
+    let fig = &fig[..fig.find("</figure>").unwrap()];
+    for label in ["2012年12月", "2013年1月", "2013年2月", "2014年3月"] {
+        assert!(fig.contains(&format!(">{label}</th>")), "no row `{label}` in:\n{fig}");
+    }
+    assert!(fig.contains("Temperature（平均）"), "{fig}");
+}

@@ -163,7 +163,18 @@ impl Unit {
             dim: Dim::default(),
         };
         match written.as_str() {
-            "" => return Ok(u),
+            // `none` spells a count or index that has no unit to print.
+            "" | "none" => {
+                u.written.clear();
+                return Ok(u);
+            }
+            // `plain` is the binding filter that hides a unit; as a unit it
+            // would print "135,450 plain".
+            "plain" => {
+                return Err("`plain` is not a unit: it is the binding filter `{{value | plain}}`; \
+                     write `unit: none` for a number without a unit"
+                    .into());
+            }
             "%" => {
                 u.style = Style::Percent;
                 u.factor = 0.01;
@@ -577,6 +588,16 @@ mod tests {
         let rate = rmb.dim.combine(&usd.dim, true);
         assert_eq!(rate, *Unit::parse("RMB/USD").unwrap().dim());
         assert!(rate.combine(&usd.dim, false) == rmb.dim);
+    }
+
+    #[test]
+    fn none_is_no_unit_and_plain_is_refused() {
+        let none = Unit::parse("none").unwrap();
+        assert_eq!(none, Unit::plain());
+        assert_eq!(none.to_string(), "no unit");
+        assert_eq!(fmt("none", 135_450.0, 0, Lang::EN), "135,450");
+        let err = Unit::parse("plain").unwrap_err();
+        assert!(err.contains("unit: none"), "{err}");
     }
 
     #[test]

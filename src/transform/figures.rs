@@ -1,7 +1,8 @@
 //! Figure blocks: ```chart, ```table and ```stats bodies parsed, checked
 //! against the datasets, and resolved into plain numbers ready to draw.
 
-use crate::chart::{self, Category, ChartInput, ChartKind, Scale, Series};
+use super::query::{self, Agg, Query};
+use crate::chart::{self, ChartInput, ChartKind, Scale, Series};
 use crate::diag::{Diagnostic, Loc};
 use crate::model::{Dataset, Report};
 use crate::text::{Lang, closest, suggest};
@@ -185,11 +186,28 @@ pub(super) fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, D
     } else {
         n.items().unwrap_or_else(|_| vec![n.clone()])
     };
+    // A long list looks keys up in an index, so listing every row of a big
+    // dataset stays linear.
+    let index: std::collections::HashMap<&str, usize> = if items.len() > 16 {
+        ds.rows
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect()
+    } else {
+        Default::default()
+    };
     items
         .iter()
         .map(|r| {
             let key = r.str()?;
-            ds.rows.iter().position(|x| x.key == key).ok_or_else(|| {
+            let found = if index.is_empty() {
+                ds.rows.iter().position(|x| x.key == key)
+            } else {
+                index.get(key.as_str()).copied()
+            };
+            found.ok_or_else(|| {
                 let hint = suggest(
                     &key,
                     ds.rows.iter().map(|x| x.key.as_str()),
@@ -293,9 +311,42 @@ impl Head {
     }
 }
 
+/// Chart types as written in `type:`, for the error that lists them.
+const KINDS: [&str; 9] = [
+    "bar",
+    "hbar",
+    "grouped-bar",
+    "stacked-bar",
+    "stacked-column",
+    "line",
+    "area",
+    "scatter",
+    "donut",
+];
+
+fn chart_kind(type_node: &Node) -> Result<ChartKind, Diagnostic> {
+    Ok(match type_node.str()?.as_str() {
+        "bar" => ChartKind::Bar,
+        "hbar" => ChartKind::HBar,
+        "grouped-bar" => ChartKind::GroupedBar,
+        "stacked-bar" => ChartKind::StackedBar,
+        "stacked-column" => ChartKind::StackedColumn,
+        "line" => ChartKind::Line,
+        "area" => ChartKind::Area,
+        "scatter" => ChartKind::Scatter,
+        "donut" => ChartKind::Donut,
+        other => {
+            let hint = closest(other, KINDS).map_or(format!("use one of: {}", KINDS.join(", ")), |c| {
+                format!("did you mean `{c}`?")
+            });
+            return Err(type_node.error(format!("unknown chart type `{other}`")).hint(hint));
+        }
+    })
+}
+
 fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure, Diagnostic> {
     let head = Head::read(ctx, root, loc)?;
-    root.only_keys(&[
+    let mut keys = vec![
         "id",
         "type",
         "data",
@@ -310,36 +361,11 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         "range",
         "scale",
         "digits",
-    ])?;
-    let type_node = root.req(
-        "type",
-        "bar, hbar, grouped-bar, stacked-bar, stacked-column, line or donut",
-    )?;
-    let kind = match type_node.str()?.as_str() {
-        "bar" => ChartKind::Bar,
-        "hbar" => ChartKind::HBar,
-        "grouped-bar" => ChartKind::GroupedBar,
-        "stacked-bar" => ChartKind::StackedBar,
-        "stacked-column" => ChartKind::StackedColumn,
-        "line" => ChartKind::Line,
-        "donut" => ChartKind::Donut,
-        "area" => ChartKind::Area,
-        other => {
-            let kinds = [
-                "bar",
-                "hbar",
-                "grouped-bar",
-                "stacked-bar",
-                "stacked-column",
-                "line",
-                "donut",
-            ];
-            let hint = closest(other, kinds).map_or(format!("use one of: {}", kinds.join(", ")), |c| {
-                format!("did you mean `{c}`?")
-            });
-            return Err(type_node.error(format!("unknown chart type `{other}`")).hint(hint));
-        }
-    };
+    ];
+    keys.extend(query::KEYS);
+    root.only_keys(&keys)?;
+    let type_node = root.req("type", &KINDS.join(", "))?;
+    let kind = chart_kind(&type_node)?;
     let ds = ctx.dataset(&root.req("data", "the dataset id")?)?;
     let (series_node, range) = match (root.get("series"), root.get("range")) {
         (_, Some(r)) => (r, true),
@@ -363,13 +389,85 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             .error(format!("a `{}` chart plots one series", type_node.str()?))
             .hint("use `grouped-bar` or `stacked-bar` for several"));
     }
-    let mut rows = row_indices(ds, root.get("rows"))?;
+    let named: Vec<(usize, Node)> = fields.iter().copied().zip(series_nodes.iter().cloned()).collect();
+    let query = Query::parse(root, ds, &named)?;
+    let along_x = matches!(kind, ChartKind::Line | ChartKind::Area | ChartKind::Scatter);
+    if let Some(x) = query.x_node()
+        && !along_x
+    {
+        return Err(
+            Diagnostic::error(x.value_loc(), "`x:` works with line, area and scatter charts")
+                .hint("for bars, make a category per value with `group:`, or use `type: line`"),
+        );
+    }
+    if kind == ChartKind::Scatter {
+        if let Some(g) = query.group_node() {
+            return Err(g
+                .error("a scatter plot draws one dot per row; it cannot group rows")
+                .hint("drop `group:` (and `aggregate:`), or use `type: line`"));
+        }
+        if query.x_node().is_none() {
+            return Err(type_node
+                .error("a scatter plot needs `x:`")
+                .hint("name the number or date field for the x axis, e.g. `x: temp_max`"));
+        }
+    }
+    if query.groups()
+        && let Some(r) = root.get("rows")
+    {
+        return Err(r
+            .error("`rows` picks dataset rows, but this chart groups them")
+            .hint("choose rows with `filter:` instead, e.g. `filter: {weather: [sun, rain]}`"));
+    }
+    let rows = row_indices(ds, root.get("rows"))?;
+    let mut frame = query.run(
+        ctx.values,
+        ds,
+        &rows,
+        &fields,
+        along_x && query.continuous(ds),
+        ctx.lang,
+    )?;
+    if let Some(order) = frame.x_order() {
+        frame.permute(&order);
+        if kind != ChartKind::Scatter
+            && let Some((a, b, at)) = frame.shared_x()
+        {
+            let n = query.x_node().or(query.group_node()).unwrap_or(&type_node);
+            return Err(Diagnostic::error(
+                n.value_loc(),
+                format!(
+                    "rows `{}` and `{}` share the x value {at}; a line needs one row per x",
+                    frame.categories[a].key, frame.categories[b].key
+                ),
+            )
+            .hint("combine them with `group:` and `aggregate: mean`, or use `type: scatter`"));
+        }
+    }
+    if frame.categories.is_empty() {
+        let n = query
+            .x_node()
+            .cloned()
+            .or(root.get("rows"))
+            .unwrap_or(series_node.clone());
+        return Err(n
+            .error("there are no rows to plot")
+            .hint(format!("give the rows of {} a value here", ds.file)));
+    }
+    // The unit each series is in: a count is a plain number.
+    let units: Vec<Unit> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, &f)| match query.agg(i) {
+            Some(Agg::Count) => Unit::plain(),
+            _ => ds.fields[f].unit.clone(),
+        })
+        .collect();
     let unit = match root.get("unit") {
-        Some(u) => Unit::parse(&u.str()?).map_err(|m| u.error(m))?,
-        None => ds.fields[fields[0]].unit.clone(),
+        Some(u) => Unit::parse(&u.str()?).map_err(|m| Diagnostic::error(u.value_loc(), m))?,
+        None => units[0].clone(),
     };
-    for (&f, n) in fields.iter().zip(&series_nodes) {
-        let fu = &ds.fields[f].unit;
+    for ((fu, n), &f) in units.iter().zip(&series_nodes).zip(&fields) {
         if fu.dim() != unit.dim() {
             return Err(n
                 .error(format!(
@@ -379,13 +477,8 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
                 .hint("plot fields of one unit in a chart, or derive a converted field"));
         }
     }
-    let value = |r: usize, f: usize| {
-        ctx.values
-            .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
-            .map(|v| v.q.value / unit.factor())
-    };
-    for (&f, n) in fields.iter().zip(&series_nodes) {
-        if rows.iter().all(|&r| value(r, f).is_none()) {
+    for ((column, n), &f) in frame.columns.iter().zip(&series_nodes).zip(&fields) {
+        if column.iter().all(Option::is_none) {
             return Err(n
                 .error(format!(
                     "the series `{}` has no values in the chosen rows",
@@ -397,15 +490,25 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
                 )));
         }
     }
+    let factor = unit.factor();
     if let Some(s) = root.get("sort") {
         let dir = s.str()?;
-        let key = |r: &usize| value(*r, fields[0]).unwrap_or(f64::NEG_INFINITY);
+        let n = frame.categories.len();
+        let first = &frame.columns[0];
+        let key = |c: &usize| first[*c].map_or(f64::NEG_INFINITY, |v| v.value / factor);
+        let mut order: Vec<usize> = (0..n).collect();
         match dir.as_str() {
-            "asc" => rows.sort_by(|a, b| key(a).total_cmp(&key(b))),
-            "desc" => rows.sort_by(|a, b| key(b).total_cmp(&key(a))),
+            "asc" => order.sort_by(|a, b| key(a).total_cmp(&key(b))),
+            "desc" => order.sort_by(|a, b| key(b).total_cmp(&key(a))),
             "none" => {}
             _ => return Err(s.error(format!("unknown sort `{dir}`")).hint("use asc, desc or none")),
         }
+        if dir != "none" && frame.x.is_some() {
+            return Err(s
+                .error("a chart along an x axis is ordered by x")
+                .hint("drop `sort:`, or plot categories (`type: bar`)"));
+        }
+        frame.permute(&order);
     }
     let scale = match root.get("scale") {
         None => Scale::Linear,
@@ -415,50 +518,34 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             other => return Err(s.error(format!("unknown scale `{other}`")).hint("use linear or log")),
         },
     };
-    let field0 = &ds.fields[fields[0]];
-    let shift = (field0.unit.factor() / unit.factor()).log10().round() as i64;
+    let shift = (units[0].factor() / unit.factor()).log10().round() as i64;
     // The digits the values show in prose, so a chart and its sentence agree.
-    let value_digits = fields
-        .iter()
-        .flat_map(|&f| rows.iter().map(move |&r| (r, f)))
-        .filter_map(|(r, f)| {
-            ctx.values
-                .get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
-                .map(|v| v.digits)
-        })
-        .max();
-    let digits = value_digits.unwrap_or(field0.digits.unwrap_or(field0.unit.default_digits()));
+    let value_digits = frame.columns.iter().flatten().flatten().map(|v| v.digits).max();
+    let field0 = &ds.fields[fields[0]];
+    let digits = value_digits.unwrap_or(field0.digits.unwrap_or(units[0].default_digits()));
     let default_digits = (digits as i64 - shift).max(0) as usize;
+    let series = fields
+        .iter()
+        .enumerate()
+        .map(|(i, &f)| Series {
+            key: ds.fields[f].key.clone(),
+            label: query.series_label(ds, i, f, ctx.lang),
+            values: frame.columns[i].iter().map(|v| v.map(|v| v.value / factor)).collect(),
+            derived: frame.columns[i].iter().map(|v| v.is_some_and(|v| v.derived)).collect(),
+            ..Series::default()
+        })
+        .collect();
     let input = ChartInput {
         id: format!("fig-{}", head.id),
         kind,
         title: head.title.clone(),
-        categories: rows
-            .iter()
-            .map(|&r| Category {
-                key: ds.rows[r].key.clone(),
-                label: ds.rows[r].label.get(ctx.lang).to_string(),
-            })
-            .collect(),
-        series: fields
-            .iter()
-            .map(|&f| Series {
-                key: ds.fields[f].key.clone(),
-                label: ds.fields[f].label.get(ctx.lang).to_string(),
-                values: rows.iter().map(|&r| value(r, f)).collect(),
-                derived: rows
-                    .iter()
-                    .map(|&r| {
-                        let name = format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key);
-                        ctx.values.get(&name).is_some_and(|v| v.formula.is_some())
-                    })
-                    .collect(),
-                ..Series::default()
-            })
-            .collect(),
+        categories: std::mem::take(&mut frame.categories),
+        series,
         normalize: root.get("normalize").map(|n| n.bool()).transpose()?.unwrap_or(false),
         range,
         scale,
+        x: frame.x.take(),
+        x_label: std::mem::take(&mut frame.x_label),
         decimals: root
             .get("digits")
             .map(|d| d.count())

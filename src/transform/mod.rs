@@ -10,6 +10,7 @@ pub mod inline;
 pub mod markdown;
 mod numbering;
 pub mod parity;
+mod query;
 mod sources;
 mod tables;
 

@@ -99,11 +99,18 @@ fields:
   load: {label: "Grid load", unit: MW}
 """,
     "employment": """title: "US employment by industry"
-scope: "Monthly, January 2006 to January 2016, thousands of jobs"
+scope: "Monthly, January 2006 to December 2015, thousands of jobs"
 source: {cites: [vega]}
 unit: "jobs k"
 fields:
-  month: {kind: date, label: "Month"}
+  construction: {label: "Construction"}
+  manufacturing: {label: "Manufacturing"}
+  retail_trade: {label: "Retail"}
+  information: {label: "Information"}
+  financial_activities: {label: "Finance"}
+  leisure_and_hospitality: {label: "Leisure and hospitality"}
+  other_services: {label: "Other services"}
+  utilities: {label: "Utilities"}
 """,
     "airports": """title: "US airports"
 scope: "Every airport in the FAA list shipped with vega_datasets"
@@ -130,7 +137,6 @@ fields:
 scope: "Daily, 2012 to 2015"
 source: {cites: [vega]}
 fields:
-  date: {kind: date, label: "Day"}
   precipitation: {label: "Precipitation", unit: mm, digits: 1}
   temp_max: {label: "Highest temperature", unit: "°C", digits: 1}
   temp_min: {label: "Lowest temperature", unit: "°C", digits: 1}
@@ -152,7 +158,6 @@ weather by month (@fig:seattle) and by kind of day (@fig:kinds).
 id: daily
 type: line
 data: readings
-x: day
 series: [temp]
 group: {by: day, every: day}
 aggregate: mean
@@ -164,22 +169,23 @@ description: "A seasonal wave, ten cycles, drifting slightly upward."
 id: industries
 type: line
 data: employment
-x: month
+x: key
 series: [construction, manufacturing, retail_trade, information, financial_activities, leisure_and_hospitality, other_services, utilities]
-title: "US employment in eight industries, 2006 to 2016 (thousands of jobs)"
-description: "Eight monthly series; manufacturing and construction fall in 2008 and 2009."
+title: "US employment in eight industries, 2006 to 2015 (thousands of jobs)"
+description: "Eight monthly series; manufacturing bottoms out in early 2010 and construction in early 2011."
 ```
 
 ```chart
 id: airports
 type: hbar
 data: airports
+series: [name]
 group: state
 aggregate: count
 sort: desc
 limit: 40
 title: "Airports per state, the forty states with the most (count)"
-description: "Texas and California lead."
+description: "Alaska has the most airports, then Texas and California."
 ```
 
 ```chart
@@ -196,9 +202,8 @@ description: "More power, fewer miles per gallon."
 id: seattle
 type: line
 data: weather
-x: date
 series: [temp_max, temp_min]
-group: {by: date, every: month}
+group: {by: key, every: month}
 aggregate: mean
 title: "Seattle, monthly mean of the daily highest and lowest temperature (°C)"
 description: "Four summers and four winters."
@@ -208,11 +213,12 @@ description: "Four summers and four winters."
 id: kinds
 type: bar
 data: weather
+series: [weather]
 group: weather
 aggregate: count
 sort: desc
 title: "Seattle, days by kind of weather, 2012 to 2015 (days)"
-description: "Rain and sun are the most common."
+description: "Sun is the most common kind of day, then fog, then rain."
 ```
 """
 

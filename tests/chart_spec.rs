@@ -201,6 +201,20 @@ fn group_by_text_counts_rows() {
 }
 
 #[test]
+fn sort_then_limit_keeps_the_top_categories() {
+    let fx = with_chart("type: bar\ngroup: sky\naggregate: count\nseries: [sky]\nsort: desc\nlimit: 2\n");
+    let m = marks(&fx);
+    assert_eq!(keys(&m), ["rain", "sun"]);
+    assert_eq!(values(&m), [3.0, 2.0]);
+}
+
+#[test]
+fn limit_zero_is_located() {
+    let fx = with_chart("type: bar\nseries: [temp]\nlimit: 0\n");
+    fx.expect_error(at(&fx, "limit: 0"), "leaves nothing");
+}
+
+#[test]
 fn aggregate_per_series_and_default_sum() {
     let fx = with_chart("type: grouped-bar\ngroup: sky\naggregate: {temp: max}\nseries: [temp, temp]\nunit: degC\n");
     let m = marks(&fx);

@@ -162,7 +162,8 @@ fn figure(
             // The file in charts/ may travel alone: it draws its own title,
             // unit and source line.
             let mut alone = (**input).clone();
-            alone.unit_label = unit.to_string();
+            // A count has no unit to name.
+            alone.unit_label = unit.as_str().to_string();
             alone.source = source.text.clone();
             let file = with_point(chart::render_standalone(&alone, &fmt).map_err(failed)?);
             let view = FigureView {

@@ -358,6 +358,7 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         "unit",
         "normalize",
         "sort",
+        "limit",
         "range",
         "scale",
         "digits",
@@ -509,6 +510,17 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
                 .hint("drop `sort:`, or plot categories (`type: bar`)"));
         }
         frame.permute(&order);
+    }
+    if let Some(l) = root.get("limit") {
+        // After `sort:`, so `sort: desc` with `limit: 10` is a top ten.
+        let n = l.count()?;
+        if n == 0 {
+            return Err(l
+                .error("`limit: 0` leaves nothing to plot")
+                .hint("give the number of categories to keep"));
+        }
+        let kept: Vec<usize> = (0..frame.categories.len().min(n)).collect();
+        frame.permute(&kept);
     }
     let scale = match root.get("scale") {
         None => Scale::Linear,

@@ -639,7 +639,11 @@ fn typed_numbers(
             if let Ok(n) = text.parse::<f64>()
                 && n != 0.0
             {
-                m.entry(n.to_bits()).or_insert_with(|| name.to_string());
+                // The first name in sort order, whatever order values come in.
+                let e = m.entry(n.to_bits()).or_insert_with(|| name.clone());
+                if name < *e {
+                    *e = name;
+                }
             }
         }
         m

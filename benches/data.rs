@@ -1,8 +1,11 @@
 //! `cargo bench --bench data`: how long quire takes to load a CSV dataset of
-//! 1,000,000 rows, as a ratio against the csv crate alone reading and
-//! parsing the same file (the floor any loader pays). The target is at most
-//! 2×. It also prints the YAML loader's time for 10,000 and 100,000 rows,
-//! whose ratio should stay near 10 (linear).
+//! 1,000,000 rows (three number columns and a date column), as a ratio
+//! against the csv crate alone reading and parsing the same file (the floor
+//! any loader pays); the target is at most 2×. Then the same for loading and
+//! computing the values, the peak memory (VmHWM) of that, and a full build
+//! of a report with that dataset and one small chart. It also prints the
+//! YAML loader's time for 10,000 and 100,000 rows, whose ratio should stay
+//! near 10 (linear).
 //!
 //! The data is generated into a temporary folder, so the bench needs nothing
 //! but itself.
@@ -14,6 +17,10 @@ const REPORT: &str = "title: Bench\ndate: \"2026-01-01\"\nsources:\n  paper:\n  
 
 const SIDE: &str = "title: Big\nscope: Many rows\nunit: USD bn\nsource: {cites: [paper]}\nfields:\n  usd: Dollars\n  rmb: {label: Renminbi, unit: RMB bn}\n  share: {unit: \"%\"}\n";
 
+/// The section of the CSV project: a bound value, a typed number (so the
+/// check for numbers that should be bound reads every value) and a chart.
+const SECTION: &str = "---\ntitle: A\n---\nRow one stated {{big.r1.usd}} in 2024.\n\n```chart\nid: big\ntype: bar\ndata: big\nseries: [usd]\nrows: [r1, r2, r3, r4]\ntitle: \"Dollars\"\ndescription: \"Four rows.\"\n```\n";
+
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -23,16 +30,23 @@ fn write(root: &Path, rel: &str, text: &str) {
 /// A project whose one dataset has `n` rows, as CSV or YAML.
 fn project(root: &Path, n: usize, csv: bool) {
     write(root, "content/report.yaml", REPORT);
-    write(root, "content/sections/01-a.md", "---\ntitle: A\n---\nText.\n");
     if csv {
-        write(root, "content/data/big.yaml", SIDE);
-        let mut t = String::with_capacity(n * 32);
-        t.push_str("key,usd,rmb,share\n");
+        write(root, "content/sections/01-a.md", SECTION);
+        write(
+            root,
+            "content/data/big.yaml",
+            &format!("{SIDE}  when: {{kind: date}}\n"),
+        );
+        let mut t = String::with_capacity(n * 48);
+        t.push_str("key,usd,rmb,share,when\n");
         for i in 0..n {
-            t.push_str(&format!("r{i},{}.25,{},{}\n", i % 1000, i * 7, i % 100));
+            let (y, m, d) = (1990 + i % 30, 1 + i % 12, 1 + i % 28);
+            let rmb = i * 7 % 100_000;
+            t.push_str(&format!("r{i},{}.25,{rmb},{},{y}-{m:02}-{d:02}\n", i % 1000, i % 100));
         }
         write(root, "content/data/big.csv", &t);
     } else {
+        write(root, "content/sections/01-a.md", "---\ntitle: A\n---\nText.\n");
         let mut t = format!("{SIDE}rows:\n");
         for i in 0..n {
             t.push_str(&format!(
@@ -70,13 +84,27 @@ fn load(root: &Path) -> quire::model::Report {
     quire::load::load(root, &mut files).expect("the bench project loads")
 }
 
+/// Resets the peak resident size the kernel reports (Linux; elsewhere a no-op).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The peak resident size since the last [`reset_peak`], in MiB, from `VmHWM`.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let n = 1_000_000;
     project(dir.path(), n, true);
     let runs = 7;
-    let (mut base, mut quire) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
+    let (mut base, mut quire, mut with_values) = (Vec::new(), Vec::new(), Vec::new());
+    let mut peak = None;
+    for i in 0..runs {
         let t = Instant::now();
         std::hint::black_box(baseline(dir.path()));
         base.push(t.elapsed());
@@ -84,13 +112,50 @@ fn main() {
         let report = std::hint::black_box(load(dir.path()));
         quire.push(t.elapsed());
         assert_eq!(report.datasets[0].rows.len(), n);
+        drop(report);
+        if i == 0 {
+            reset_peak();
+        }
+        let t = Instant::now();
+        let report = load(dir.path());
+        let values = std::hint::black_box(quire::values::Values::compute(&report).expect("the values compute"));
+        with_values.push(t.elapsed());
+        assert_eq!(values.get("big.r1.usd").map(|v| v.q.value), Some(1.25e9));
+        if i == 0 {
+            peak = peak_mib();
+        }
     }
-    let (b, q) = (median(base), median(quire));
+    let (b, q, v) = (median(base), median(quire), median(with_values));
+    let ratio = |d: Duration| d.as_secs_f64() / b.as_secs_f64();
     println!("csv crate alone, {n} rows: {:>8.1} ms", b.as_secs_f64() * 1e3);
     println!(
         "quire load,      {n} rows: {:>8.1} ms  ({:.2}× the csv crate; target ≤ 2×)",
         q.as_secs_f64() * 1e3,
-        q.as_secs_f64() / b.as_secs_f64()
+        ratio(q)
+    );
+    println!(
+        "load + values,   {n} rows: {:>8.1} ms  ({:.2}× the csv crate)",
+        v.as_secs_f64() * 1e3,
+        ratio(v)
+    );
+    match peak {
+        Some(mib) => println!("peak memory (VmHWM) of load + values: {mib:>6.0} MiB"),
+        None => println!("peak memory: not reported on this system"),
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    let builds: Vec<Duration> = (0..3)
+        .map(|i| {
+            let t = Instant::now();
+            let outcome = quire::build(dir.path(), &out.path().join(format!("out-{i}")));
+            let elapsed = t.elapsed();
+            assert!(!outcome.failed(), "the big report builds: {:?}", outcome.diagnostics);
+            elapsed
+        })
+        .collect();
+    println!(
+        "full build (one chart), {n} rows: {:>8.1} ms  ({:.1}× the csv crate)",
+        median(builds.clone()).as_secs_f64() * 1e3,
+        ratio(median(builds))
     );
 
     let mut yaml = Vec::new();

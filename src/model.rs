@@ -309,7 +309,6 @@ struct Extra {
 /// Every number cell of a dataset, row after row in one vector, with an
 /// index from row key to row built once while the rows are read. Row `i`'s
 /// cells are `cells[starts[i]..starts[i + 1]]`.
-#[derive(Default)]
 pub struct Table {
     cells: Vec<Cell>,
     starts: Vec<u32>,
@@ -320,6 +319,12 @@ pub struct Table {
     key_ends: Vec<u32>,
     /// Row indices, hashed by key.
     index: hashbrown::HashTable<u32>,
+}
+
+impl Default for Table {
+    fn default() -> Table {
+        Table::with_capacity(0, 0)
+    }
 }
 
 impl std::fmt::Debug for Table {
@@ -348,7 +353,7 @@ impl Table {
             extras: Vec::new(),
             keys: String::new(),
             key_ends: Vec::with_capacity(rows),
-            index: hashbrown::HashTable::with_capacity(rows),
+            index: hashbrown::HashTable::new(),
         }
     }
 
@@ -381,34 +386,37 @@ impl Table {
         });
     }
 
-    /// Drops the cells pushed since the last [`Table::end_row`]: the row
-    /// they belong to is not kept.
-    pub fn discard_row(&mut self) {
-        let start = self.starts.last().copied().unwrap_or(0) as usize;
-        self.cells.truncate(start);
-    }
-
     /// Ends the row called `key`, whose cells were pushed since the last
-    /// call. `Err` with the first row of that key when the key is taken
-    /// (the row is kept, unindexed, so rows and tables stay aligned).
-    pub fn end_row(&mut self, key: &str) -> Result<(), usize> {
-        let row = self.key_ends.len() as u32;
+    /// call. Call [`Table::index_rows`] once every row is in.
+    pub fn end_row(&mut self, key: &str) {
         self.starts.push(self.cells.len() as u32);
         self.keys.push_str(key);
         self.key_ends.push(self.keys.len() as u32);
-        let hash = key_hash(key);
-        let (keys, ends) = (&self.keys, &self.key_ends);
-        let key_of = |i: u32| {
-            let start = if i == 0 { 0 } else { ends[i as usize - 1] as usize };
-            &keys[start..ends[i as usize] as usize]
-        };
-        match self.index.entry(hash, |&i| key_of(i) == key, |&i| key_hash(key_of(i))) {
-            hashbrown::hash_table::Entry::Occupied(e) => Err(*e.get() as usize),
-            hashbrown::hash_table::Entry::Vacant(e) => {
-                e.insert(row);
-                Ok(())
+    }
+
+    /// Builds the row-key index, once, in one pass after the rows are read
+    /// (a tight loop whose cache misses overlap, unlike inserts spread
+    /// among the parsing). Returns the rows whose key an earlier row has,
+    /// in order; those are left out of the index.
+    pub fn index_rows(&mut self) -> Vec<usize> {
+        let mut index = hashbrown::HashTable::with_capacity(self.rows());
+        let mut repeated = Vec::new();
+        for row in 0..self.rows() {
+            let key = self.key(row);
+            let hash = key_hash(key);
+            match index.entry(
+                hash,
+                |&i: &u32| self.key(i as usize) == key,
+                |&i| key_hash(self.key(i as usize)),
+            ) {
+                hashbrown::hash_table::Entry::Occupied(_) => repeated.push(row),
+                hashbrown::hash_table::Entry::Vacant(e) => {
+                    e.insert(row as u32);
+                }
             }
         }
+        self.index = index;
+        repeated
     }
 
     /// How many rows.

@@ -60,6 +60,8 @@ pub struct Values {
     values: BTreeMap<String, Value>,
     /// Each dataset's stated cells, read in place.
     stated: Vec<Stated>,
+    /// Every value by the number it shows, built on first use.
+    by_number: OnceLock<ByNumber>,
     /// Stated values refused (out of range), so formulas reading them fail
     /// quietly instead of reporting them unknown.
     refused: std::collections::BTreeSet<String>,
@@ -78,6 +80,14 @@ struct Stated {
     /// Values made on demand, in pages of [`PAGE`] cells, so that
     /// [`Values::get`] can lend a reference to one made after `compute`.
     pages: Vec<OnceLock<Box<[OnceLock<Value>]>>>,
+}
+
+/// Every value by the number its unit shows (before rounding), sorted:
+/// computed ones with their digits and names, stated ones by dataset and cell.
+#[derive(Debug, Default)]
+struct ByNumber {
+    computed: Vec<(f64, usize, String)>,
+    stated: Vec<(f64, u32, u32)>,
 }
 
 /// Cells a page of [`Stated::pages`] holds: the few cells a chart or a
@@ -180,13 +190,18 @@ impl Values {
             // Every stated number is checked here, in one pass over the
             // table; only a refused one gets a name.
             let cells = ds.table.all_cells();
+            let mut refused = 0;
             for (i, cell) in cells.iter().enumerate() {
                 let field = &ds.fields[cell.field()];
                 match ds.table.value(cell) {
                     CellRef::Given(n) => {
                         if let Err(m) = in_range(n * field.unit.factor()) {
+                            refused += 1;
                             let name = stated.name(i);
-                            errors.push(Diagnostic::error(ds.loc(cell.at), format!("`{name}` {m}")).hint(RANGE_HINT));
+                            if refused <= MAX_REFUSED {
+                                errors
+                                    .push(Diagnostic::error(ds.loc(cell.at), format!("`{name}` {m}")).hint(RANGE_HINT));
+                            }
                             v.refused.insert(name);
                         }
                     }
@@ -206,6 +221,18 @@ impl Values {
                         );
                     }
                 }
+            }
+            if refused > MAX_REFUSED {
+                errors.push(
+                    Diagnostic::error(
+                        Loc::file(&ds.file),
+                        format!(
+                            "{refused} values of `{}` are out of range; the first {MAX_REFUSED} are shown",
+                            ds.id
+                        ),
+                    )
+                    .hint("a column in the wrong unit is the usual cause: check the field's `unit:`"),
+                );
             }
             v.stated.push(stated);
             for d in &ds.derived {
@@ -320,6 +347,69 @@ impl Values {
                 .iter()
                 .flat_map(|s| s.given().map(move |i| (s.name(i), s.make(i)))),
         )
+    }
+
+    /// The first name, in sort order, of a value that shows as `n` when
+    /// written with its digits (zero is no one's): for the warning on a
+    /// number typed in prose. The first call sorts every value by number
+    /// (n log n); each call then checks only the values within rounding
+    /// distance of `n`, so a million stated cells cost one sort, not a
+    /// formatted string each.
+    pub fn shown_as(&self, n: f64) -> Option<String> {
+        if n == 0.0 || !n.is_finite() {
+            return None;
+        }
+        let by = self.by_number.get_or_init(|| self.by_number());
+        let shows = |shown: f64, digits: usize| crate::units::number(shown, digits, false).parse::<f64>() == Ok(n);
+        // Rounding to any digits moves a number by at most one half, plus
+        // the rounding to 15 significant digits first: a generous window.
+        let window = 0.5 * (1.0 + 1e-9) + (n.abs() + 1.0) * 1e-12;
+        let mut best: Option<String> = None;
+        let mut offer = |name: String| {
+            if best.as_ref().is_none_or(|b| name < *b) {
+                best = Some(name);
+            }
+        };
+        let lo = by.computed.partition_point(|e| e.0 < n - window);
+        for (shown, digits, name) in by.computed[lo..].iter().take_while(|e| e.0 <= n + window) {
+            if shows(*shown, *digits) {
+                offer(name.clone());
+            }
+        }
+        let lo = by.stated.partition_point(|e| e.0 < n - window);
+        for &(shown, s, i) in by.stated[lo..].iter().take_while(|e| e.0 <= n + window) {
+            let st = &self.stated[s as usize];
+            let digits = st.fields[st.table.all_cells()[i as usize].field()].2;
+            if shows(shown, digits) {
+                offer(st.name(i as usize));
+            }
+        }
+        best
+    }
+
+    /// Every value by the number its unit shows (before rounding), sorted.
+    fn by_number(&self) -> ByNumber {
+        let mut computed: Vec<(f64, usize, String)> = self
+            .values
+            .iter()
+            .map(|(k, v)| (v.q.value / v.unit.factor(), v.digits, k.clone()))
+            .collect();
+        computed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut stated = Vec::new();
+        for (si, s) in self.stated.iter().enumerate() {
+            let cells = s.table.all_cells();
+            stated.extend(s.given().map(|i| {
+                let unit = &s.fields[cells[i].field()].1;
+                let given = match s.table.value(&cells[i]) {
+                    CellRef::Given(n) => n,
+                    CellRef::Derive(..) => f64::NAN,
+                };
+                // As a made Value gives it: to base units and back.
+                (given * unit.factor() / unit.factor(), si as u32, i as u32)
+            }));
+        }
+        stated.sort_by(|a, b| a.0.total_cmp(&b.0));
+        ByNumber { computed, stated }
     }
 
     /// The check called `dataset.id`.
@@ -577,6 +667,11 @@ impl Values {
     }
 }
 
+/// At most this many out-of-range stated values are reported one by one
+/// for a dataset; a column in the wrong unit could otherwise give a
+/// million messages.
+const MAX_REFUSED: usize = 50;
+
 /// Above this many cells a table's names are not all offered as "did you
 /// mean" candidates: only the cells of the row the unknown name gives.
 const MAX_HINT_CELLS: usize = 100_000;
@@ -646,7 +741,8 @@ mod tests {
             Text::default(),
             crate::model::Pos { line: 6, col: 5 },
         );
-        t.end_row("us").expect("one key");
+        t.end_row("us");
+        assert!(t.index_rows().is_empty(), "one key");
         Arc::new(t)
     }
 

@@ -313,8 +313,6 @@ fn read_rows(
     let lines = body.iter().filter(|&&b| b == b'\n').count();
     let mut rows: Vec<Row> = Vec::with_capacity(lines);
     let mut table = Table::with_capacity(lines, lines * numbers);
-    // Repeated keys, reported after the cells' errors, as they are found last.
-    let mut duplicates = Vec::new();
     let mut rec = csv::ByteRecord::new();
     let located = |rec: &csv::ByteRecord, j: usize| {
         let p = cell_pos(body, rec, j);
@@ -430,9 +428,7 @@ fn read_rows(
             }
         }
         let at = cell_pos_in(body, &rec, 0, simple);
-        if table.end_row(key).is_err() {
-            duplicates.push(duplicate_key(rel, key, at));
-        }
+        table.end_row(key);
         let label = label.unwrap_or_else(|| Text::plain(key));
         rows.push(Row {
             key: key.to_string(),
@@ -441,7 +437,10 @@ fn read_rows(
             at,
         });
     }
-    errs.0.extend(duplicates);
+    // Repeated keys, reported after the cells' errors.
+    for r in table.index_rows() {
+        errs.0.push(duplicate_key(rel, &rows[r].key, rows[r].at));
+    }
     Ok((errs.0.len() == errors_before).then_some((rows, table)))
 }
 

@@ -121,16 +121,15 @@ pub fn dataset(rel: &str, text: &str) -> Result<Dataset, Vec<Diagnostic>> {
         && let Some(items) = errs.ok(rows_node.items())
     {
         table = Table::with_capacity(items.len(), items.len() * fields.len());
-        let mut duplicates = Vec::new();
         for n in items {
             if let Some(row) = yaml_row(&n, &fields, &mut table, &mut errs) {
-                if table.end_row(&row.key).is_err() {
-                    duplicates.push(duplicate_key(rel, &row.key, row.at));
-                }
+                table.end_row(&row.key);
                 rows.push(row);
             }
         }
-        errs.0.extend(duplicates);
+        for r in table.index_rows() {
+            errs.0.push(duplicate_key(rel, &rows[r].key, rows[r].at));
+        }
     }
     finish(id, rel, head, fields, rows, table, errs)
 }

@@ -84,6 +84,25 @@ fn load(root: &Path) -> quire::model::Report {
     quire::load::load(root, &mut files).expect("the bench project loads")
 }
 
+/// Time this thread has spent on a CPU (user and system), from
+/// `/proc/thread-self/schedstat`: on a machine shared with other jobs it
+/// varies far less than wall time. `None` where the kernel does not say.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
+}
+
+/// Runs `f`, returning its wall time and CPU time (zero when unknown).
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let (t, c) = (Instant::now(), cpu_time());
+    let out = std::hint::black_box(f());
+    let cpu = match (c, cpu_time()) {
+        (Some(a), Some(b)) => b - a,
+        _ => Duration::ZERO,
+    };
+    (out, t.elapsed(), cpu)
+}
+
 /// Resets the peak resident size the kernel reports (Linux; elsewhere a no-op).
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -102,61 +121,69 @@ fn main() {
     let n = 1_000_000;
     project(dir.path(), n, true);
     let runs = 7;
-    let (mut base, mut quire, mut with_values) = (Vec::new(), Vec::new(), Vec::new());
+    // Wall and CPU times of: the csv crate, quire's load, load + values.
+    let mut times: [[Vec<Duration>; 2]; 3] = Default::default();
+    let mut record = |what: usize, wall: Duration, cpu: Duration| {
+        times[what][0].push(wall);
+        times[what][1].push(cpu);
+    };
     let mut peak = None;
     for i in 0..runs {
-        let t = Instant::now();
-        std::hint::black_box(baseline(dir.path()));
-        base.push(t.elapsed());
-        let t = Instant::now();
-        let report = std::hint::black_box(load(dir.path()));
-        quire.push(t.elapsed());
+        let (_, wall, cpu) = timed(|| baseline(dir.path()));
+        record(0, wall, cpu);
+        let (report, wall, cpu) = timed(|| load(dir.path()));
+        record(1, wall, cpu);
         assert_eq!(report.datasets[0].rows.len(), n);
         drop(report);
         if i == 0 {
             reset_peak();
         }
-        let t = Instant::now();
-        let report = load(dir.path());
-        let values = std::hint::black_box(quire::values::Values::compute(&report).expect("the values compute"));
-        with_values.push(t.elapsed());
+        let ((report, values), wall, cpu) = timed(|| {
+            let report = load(dir.path());
+            let values = quire::values::Values::compute(&report).expect("the values compute");
+            (report, values)
+        });
+        record(2, wall, cpu);
         assert_eq!(values.get("big.r1.usd").map(|v| v.q.value), Some(1.25e9));
         if i == 0 {
             peak = peak_mib();
         }
+        drop((values, report));
     }
-    let (b, q, v) = (median(base), median(quire), median(with_values));
-    let ratio = |d: Duration| d.as_secs_f64() / b.as_secs_f64();
-    println!("csv crate alone, {n} rows: {:>8.1} ms", b.as_secs_f64() * 1e3);
-    println!(
-        "quire load,      {n} rows: {:>8.1} ms  ({:.2}× the csv crate; target ≤ 2×)",
-        q.as_secs_f64() * 1e3,
-        ratio(q)
-    );
-    println!(
-        "load + values,   {n} rows: {:>8.1} ms  ({:.2}× the csv crate)",
-        v.as_secs_f64() * 1e3,
-        ratio(v)
-    );
+    let [b, q, v] = times.map(|[wall, cpu]| (median(wall), median(cpu)));
+    let ratio = |d: (Duration, Duration)| {
+        let cpu = if b.1.is_zero() {
+            f64::NAN
+        } else {
+            d.1.as_secs_f64() / b.1.as_secs_f64()
+        };
+        format!(
+            "{:>8.1} ms  ({:.2}× the csv crate; CPU time {:.2}×)",
+            d.0.as_secs_f64() * 1e3,
+            d.0.as_secs_f64() / b.0.as_secs_f64(),
+            cpu
+        )
+    };
+    println!("csv crate alone, {n} rows: {:>8.1} ms", b.0.as_secs_f64() * 1e3);
+    println!("quire load,      {n} rows: {}; target ≤ 2×", ratio(q));
+    println!("load + values,   {n} rows: {}", ratio(v));
     match peak {
         Some(mib) => println!("peak memory (VmHWM) of load + values: {mib:>6.0} MiB"),
         None => println!("peak memory: not reported on this system"),
     }
     let out = tempfile::tempdir().expect("temp dir");
-    let builds: Vec<Duration> = (0..3)
+    let builds: Vec<(Duration, Duration)> = (0..3)
         .map(|i| {
-            let t = Instant::now();
-            let outcome = quire::build(dir.path(), &out.path().join(format!("out-{i}")));
-            let elapsed = t.elapsed();
+            let (outcome, wall, cpu) = timed(|| quire::build(dir.path(), &out.path().join(format!("out-{i}"))));
             assert!(!outcome.failed(), "the big report builds: {:?}", outcome.diagnostics);
-            elapsed
+            (wall, cpu)
         })
         .collect();
-    println!(
-        "full build (one chart), {n} rows: {:>8.1} ms  ({:.1}× the csv crate)",
-        median(builds.clone()).as_secs_f64() * 1e3,
-        ratio(median(builds))
+    let build = (
+        median(builds.iter().map(|b| b.0).collect()),
+        median(builds.iter().map(|b| b.1).collect()),
     );
+    println!("full build (one chart), {n} rows: {}", ratio(build));
 
     let mut yaml = Vec::new();
     for n in [10_000, 100_000] {

@@ -819,6 +819,32 @@ mod tests {
             .collect()
     }
 
+    /// Values made on demand sit behind `OnceLock`s, so the whole may still
+    /// be shared by threads (editions and pages render in parallel).
+    #[test]
+    fn values_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Values>();
+    }
+
+    #[test]
+    fn a_stated_cell_is_made_once_and_found_by_name() {
+        let v = Values::compute(&report(Vec::new())).expect("computes");
+        let first = v.get("d.us.usd").expect("the stated cell") as *const Value;
+        assert_eq!(
+            v.get("d.us.usd").map(|x| x as *const Value),
+            Some(first),
+            "made once, then lent"
+        );
+        assert_eq!(
+            v.get("d.us.usd").map(|x| (x.q.value, x.loc.line, x.loc.col)),
+            Some((150e9, 6, 5))
+        );
+        assert!(v.get("d.uk.usd").is_none() && v.get("d.us.rmb").is_none() && v.get("e.us.usd").is_none());
+        assert_eq!(v.shown_as(150.0).as_deref(), Some("d.us.usd"));
+        assert_eq!(v.shown_as(151.0), None);
+    }
+
     #[test]
     fn a_long_chain_is_ordered_without_recursion() {
         // Deep enough to overflow any recursive resolver's stack.

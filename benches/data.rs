@@ -3,7 +3,9 @@
 //! against the csv crate alone reading and parsing the same file (the floor
 //! any loader pays); the target is at most 2×. Then the same for loading and
 //! computing the values, the peak memory (VmHWM) of that, and a full build
-//! of a report with that dataset and one small chart. It also prints the
+//! of a report with that dataset and one small chart. Each ratio is given
+//! in wall time and in the timing thread's CPU time, the steadier of the two
+//! on a machine shared with other jobs. It also prints the
 //! YAML loader's time for 10,000 and 100,000 rows, whose ratio should stay
 //! near 10 (linear).
 //!

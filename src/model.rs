@@ -206,7 +206,7 @@ impl Dataset {
         self.table.cells(row)
     }
 
-    /// The index of the row called `key`, by one hash lookup.
+    /// The index of the row called `key`: a binary search of the key hashes.
     pub fn row_index(&self, key: &str) -> Option<usize> {
         self.table.row(key)
     }
@@ -307,7 +307,7 @@ struct Extra {
 }
 
 /// Every number cell of a dataset, row after row in one vector, with an
-/// index from row key to row built once while the rows are read. Row `i`'s
+/// index from row key to row built once, after the rows are read. Row `i`'s
 /// cells are `cells[starts[i]..starts[i + 1]]`.
 pub struct Table {
     cells: Vec<Cell>,

@@ -1,8 +1,13 @@
 //! `cargo bench --bench data`: how long quire takes to load a CSV dataset of
-//! 1,000,000 rows, as a ratio against the csv crate alone reading and
-//! parsing the same file (the floor any loader pays). The target is at most
-//! 2×. It also prints the YAML loader's time for 10,000 and 100,000 rows,
-//! whose ratio should stay near 10 (linear).
+//! 1,000,000 rows (three number columns and a date column), as a ratio
+//! against the csv crate alone reading and parsing the same file (the floor
+//! any loader pays); the target is at most 2×. Then the same for loading and
+//! computing the values, the peak memory (VmHWM) of that, and a full build
+//! of a report with that dataset and one small chart. Each ratio is given
+//! in wall time and in the timing thread's CPU time, the steadier of the two
+//! on a machine shared with other jobs. It also prints the
+//! YAML loader's time for 10,000 and 100,000 rows, whose ratio should stay
+//! near 10 (linear).
 //!
 //! The data is generated into a temporary folder, so the bench needs nothing
 //! but itself.
@@ -14,6 +19,10 @@ const REPORT: &str = "title: Bench\ndate: \"2026-01-01\"\nsources:\n  paper:\n  
 
 const SIDE: &str = "title: Big\nscope: Many rows\nunit: USD bn\nsource: {cites: [paper]}\nfields:\n  usd: Dollars\n  rmb: {label: Renminbi, unit: RMB bn}\n  share: {unit: \"%\"}\n";
 
+/// The section of the CSV project: a bound value, a typed number (so the
+/// check for numbers that should be bound reads every value) and a chart.
+const SECTION: &str = "---\ntitle: A\n---\nRow one stated {{big.r1.usd}} in 2024.\n\n```chart\nid: big\ntype: bar\ndata: big\nseries: [usd]\nrows: [r1, r2, r3, r4]\ntitle: \"Dollars\"\ndescription: \"Four rows.\"\n```\n";
+
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
@@ -23,16 +32,23 @@ fn write(root: &Path, rel: &str, text: &str) {
 /// A project whose one dataset has `n` rows, as CSV or YAML.
 fn project(root: &Path, n: usize, csv: bool) {
     write(root, "content/report.yaml", REPORT);
-    write(root, "content/sections/01-a.md", "---\ntitle: A\n---\nText.\n");
     if csv {
-        write(root, "content/data/big.yaml", SIDE);
-        let mut t = String::with_capacity(n * 32);
-        t.push_str("key,usd,rmb,share\n");
+        write(root, "content/sections/01-a.md", SECTION);
+        write(
+            root,
+            "content/data/big.yaml",
+            &format!("{SIDE}  when: {{kind: date}}\n"),
+        );
+        let mut t = String::with_capacity(n * 48);
+        t.push_str("key,usd,rmb,share,when\n");
         for i in 0..n {
-            t.push_str(&format!("r{i},{}.25,{},{}\n", i % 1000, i * 7, i % 100));
+            let (y, m, d) = (1990 + i % 30, 1 + i % 12, 1 + i % 28);
+            let rmb = i * 7 % 100_000;
+            t.push_str(&format!("r{i},{}.25,{rmb},{},{y}-{m:02}-{d:02}\n", i % 1000, i % 100));
         }
         write(root, "content/data/big.csv", &t);
     } else {
+        write(root, "content/sections/01-a.md", "---\ntitle: A\n---\nText.\n");
         let mut t = format!("{SIDE}rows:\n");
         for i in 0..n {
             t.push_str(&format!(
@@ -70,28 +86,106 @@ fn load(root: &Path) -> quire::model::Report {
     quire::load::load(root, &mut files).expect("the bench project loads")
 }
 
+/// Time this thread has spent on a CPU (user and system), from
+/// `/proc/thread-self/schedstat`: on a machine shared with other jobs it
+/// varies far less than wall time. `None` where the kernel does not say.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
+}
+
+/// Runs `f`, returning its wall time and CPU time (zero when unknown).
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let (t, c) = (Instant::now(), cpu_time());
+    let out = std::hint::black_box(f());
+    let cpu = match (c, cpu_time()) {
+        (Some(a), Some(b)) => b - a,
+        _ => Duration::ZERO,
+    };
+    (out, t.elapsed(), cpu)
+}
+
+/// Resets the peak resident size the kernel reports (Linux; elsewhere a no-op).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The peak resident size since the last [`reset_peak`], in MiB, from `VmHWM`.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let n = 1_000_000;
     project(dir.path(), n, true);
     let runs = 7;
-    let (mut base, mut quire) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        let t = Instant::now();
-        std::hint::black_box(baseline(dir.path()));
-        base.push(t.elapsed());
-        let t = Instant::now();
-        let report = std::hint::black_box(load(dir.path()));
-        quire.push(t.elapsed());
+    // Wall and CPU times of: the csv crate, quire's load, load + values.
+    let mut times: [[Vec<Duration>; 2]; 3] = Default::default();
+    let mut record = |what: usize, wall: Duration, cpu: Duration| {
+        times[what][0].push(wall);
+        times[what][1].push(cpu);
+    };
+    let mut peak = None;
+    for i in 0..runs {
+        let (_, wall, cpu) = timed(|| baseline(dir.path()));
+        record(0, wall, cpu);
+        let (report, wall, cpu) = timed(|| load(dir.path()));
+        record(1, wall, cpu);
         assert_eq!(report.datasets[0].rows.len(), n);
+        drop(report);
+        if i == 0 {
+            reset_peak();
+        }
+        let ((report, values), wall, cpu) = timed(|| {
+            let report = load(dir.path());
+            let values = quire::values::Values::compute(&report).expect("the values compute");
+            (report, values)
+        });
+        record(2, wall, cpu);
+        assert_eq!(values.get("big.r1.usd").map(|v| v.q.value), Some(1.25e9));
+        if i == 0 {
+            peak = peak_mib();
+        }
+        drop((values, report));
     }
-    let (b, q) = (median(base), median(quire));
-    println!("csv crate alone, {n} rows: {:>8.1} ms", b.as_secs_f64() * 1e3);
-    println!(
-        "quire load,      {n} rows: {:>8.1} ms  ({:.2}× the csv crate; target ≤ 2×)",
-        q.as_secs_f64() * 1e3,
-        q.as_secs_f64() / b.as_secs_f64()
+    let [b, q, v] = times.map(|[wall, cpu]| (median(wall), median(cpu)));
+    let ratio = |d: (Duration, Duration)| {
+        let cpu = if b.1.is_zero() {
+            f64::NAN
+        } else {
+            d.1.as_secs_f64() / b.1.as_secs_f64()
+        };
+        format!(
+            "{:>8.1} ms  ({:.2}× the csv crate; CPU time {:.2}×)",
+            d.0.as_secs_f64() * 1e3,
+            d.0.as_secs_f64() / b.0.as_secs_f64(),
+            cpu
+        )
+    };
+    println!("csv crate alone, {n} rows: {:>8.1} ms", b.0.as_secs_f64() * 1e3);
+    println!("quire load,      {n} rows: {}; target ≤ 2×", ratio(q));
+    println!("load + values,   {n} rows: {}", ratio(v));
+    match peak {
+        Some(mib) => println!("peak memory (VmHWM) of load + values: {mib:>6.0} MiB"),
+        None => println!("peak memory: not reported on this system"),
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    let builds: Vec<(Duration, Duration)> = (0..3)
+        .map(|i| {
+            let (outcome, wall, cpu) = timed(|| quire::build(dir.path(), &out.path().join(format!("out-{i}"))));
+            assert!(!outcome.failed(), "the big report builds: {:?}", outcome.diagnostics);
+            (wall, cpu)
+        })
+        .collect();
+    let build = (
+        median(builds.iter().map(|b| b.0).collect()),
+        median(builds.iter().map(|b| b.1).collect()),
     );
+    println!("full build (one chart), {n} rows: {}", ratio(build));
 
     let mut yaml = Vec::new();
     for n in [10_000, 100_000] {

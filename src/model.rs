@@ -5,6 +5,8 @@ use crate::diag::Loc;
 use crate::expr::Expr;
 use crate::text::{Lang, Text};
 use crate::units::Unit;
+use std::hash::BuildHasher;
+use std::sync::Arc;
 
 /// A whole report as written by its authors.
 #[derive(Debug)]
@@ -124,6 +126,9 @@ pub struct Dataset {
     pub fields: Vec<Field>,
     /// Records.
     pub rows: Vec<Row>,
+    /// The rows' number cells and the index from row key to row, shared
+    /// with the values stage so a million cells are never copied.
+    pub table: Arc<Table>,
     /// Named values computed from the data.
     pub derived: Vec<Derived>,
     /// Relationships that must hold.
@@ -194,6 +199,17 @@ impl Dataset {
     pub fn loc(&self, pos: Pos) -> Loc {
         Loc::new(&self.file, pos.line as usize, pos.col as usize)
     }
+
+    /// The number cells of row `row` (an index into [`Dataset::rows`]), in
+    /// the order written; a missing value has no cell.
+    pub fn cells(&self, row: usize) -> &[Cell] {
+        self.table.cells(row)
+    }
+
+    /// The index of the row called `key`: a binary search of the key hashes.
+    pub fn row_index(&self, key: &str) -> Option<usize> {
+        self.table.row(key)
+    }
 }
 
 /// A record.
@@ -203,8 +219,6 @@ pub struct Row {
     pub key: String,
     /// What the reader sees; the key when absent.
     pub label: Text,
-    /// Number cells, in the order written; a missing value has no cell.
-    pub cells: Vec<Cell>,
     /// Text and date cells, by field index, in column order.
     pub data: Vec<(usize, Datum)>,
     /// Where the row starts.
@@ -244,26 +258,238 @@ impl std::fmt::Display for Date {
     }
 }
 
-/// One number cell in a row.
-#[derive(Debug)]
+/// One number cell in a row: 24 bytes, so the cells of a million-row
+/// dataset are one flat allocation. The rare note or formula lives in the
+/// [`Table`]'s side list; read it with [`Table::value`] and [`Table::note`].
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cell {
-    /// Index of its field in [`Dataset::fields`].
-    pub field: usize,
-    /// Stated by the source, or derived from other values.
-    pub value: CellValue,
-    /// A qualifier or remark ("over", "about").
-    pub note: Text,
+    /// The number as stated, in the field's unit (unused for a formula).
+    given: f64,
     /// Where it is written, in the dataset's file.
     pub at: Pos,
+    /// Index of its field in [`Dataset::fields`].
+    field: u32,
+    /// 0 when the cell is a plain number, else 1 + its index in
+    /// [`Table`]'s extras: padding space put to use.
+    extra: u32,
 }
 
-/// A stated or derived value.
+impl Cell {
+    /// Index of its field in [`Dataset::fields`].
+    pub fn field(&self) -> usize {
+        self.field as usize
+    }
+}
+
+/// What a cell holds, as written (the input to [`Table::push`]).
 #[derive(Debug)]
 pub enum CellValue {
     /// As stated, in the field's unit.
     Given(f64),
     /// Computed; the expression and its text.
     Derive(Expr, String),
+}
+
+/// What a cell holds, borrowed from its [`Table`].
+#[derive(Debug, Clone, Copy)]
+pub enum CellRef<'a> {
+    /// As stated, in the field's unit.
+    Given(f64),
+    /// Computed; the expression and its text.
+    Derive(&'a Expr, &'a str),
+}
+
+/// The note and formula of a cell that has one or the other.
+#[derive(Debug)]
+struct Extra {
+    note: Text,
+    derive: Option<(Expr, String)>,
+}
+
+/// Every number cell of a dataset, row after row in one vector, with an
+/// index from row key to row built once, after the rows are read. Row `i`'s
+/// cells are `cells[starts[i]..starts[i + 1]]`.
+pub struct Table {
+    cells: Vec<Cell>,
+    starts: Vec<u32>,
+    extras: Vec<Extra>,
+    /// The row keys, end to end, and where each ends: the index's own copy
+    /// in two allocations, so it needs no `Row` to compare against.
+    keys: String,
+    key_ends: Vec<u32>,
+    /// Each row's key hash and index, sorted.
+    index: Vec<(u64, u32)>,
+}
+
+impl Default for Table {
+    fn default() -> Table {
+        Table::with_capacity(0, 0)
+    }
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("rows", &self.rows())
+            .field("cells", &self.cells.len())
+            .finish()
+    }
+}
+
+/// The key hash: fixed-seeded, so nothing depends on the run; fast on the
+/// short keys rows have.
+fn key_hash(key: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x5157_4952_4551).hash_one(key)
+}
+
+impl Table {
+    /// An empty table with room for `rows` rows and `cells` cells.
+    pub fn with_capacity(rows: usize, cells: usize) -> Table {
+        let mut starts = Vec::with_capacity(rows + 1);
+        starts.push(0);
+        Table {
+            cells: Vec::with_capacity(cells),
+            starts,
+            extras: Vec::new(),
+            keys: String::new(),
+            key_ends: Vec::with_capacity(rows),
+            index: Vec::new(),
+        }
+    }
+
+    /// Adds a plain stated number to the row being read: the hot path of a
+    /// CSV file.
+    pub fn push_given(&mut self, field: usize, given: f64, at: Pos) {
+        self.cells.push(Cell {
+            given,
+            at,
+            field: field as u32,
+            extra: 0,
+        });
+    }
+
+    /// Adds a cell with its note to the row being read.
+    pub fn push(&mut self, field: usize, value: CellValue, note: Text, at: Pos) {
+        let (given, derive) = match value {
+            CellValue::Given(n) => (n, None),
+            CellValue::Derive(e, src) => (0.0, Some((e, src))),
+        };
+        if derive.is_none() && note.is_empty() {
+            return self.push_given(field, given, at);
+        }
+        self.extras.push(Extra { note, derive });
+        self.cells.push(Cell {
+            given,
+            at,
+            field: field as u32,
+            extra: self.extras.len() as u32,
+        });
+    }
+
+    /// Ends the row called `key`, whose cells were pushed since the last
+    /// call. Call [`Table::index_rows`] once every row is in.
+    pub fn end_row(&mut self, key: &str) {
+        self.starts.push(self.cells.len() as u32);
+        self.keys.push_str(key);
+        self.key_ends.push(self.keys.len() as u32);
+    }
+
+    /// Builds the row-key index, once, after the rows are read: each key's
+    /// hash with its row, sorted (n log n, in sequential passes that suit
+    /// the cache far better than a million random hash-table inserts).
+    /// Returns the rows whose key an earlier row has, in order.
+    pub fn index_rows(&mut self) -> Vec<usize> {
+        let mut index: Vec<(u64, u32)> = (0..self.rows()).map(|r| (key_hash(self.key(r)), r as u32)).collect();
+        index.sort_unstable();
+        // Equal keys have equal hashes, so they sit together, first row first;
+        // equal hashes of different keys (vanishingly rare) are compared.
+        let mut repeated = Vec::new();
+        let mut run = 0;
+        for i in 1..index.len() {
+            if index[i].0 != index[run].0 {
+                run = i;
+                continue;
+            }
+            let key = self.key(index[i].1 as usize);
+            // The run's first row first: a key written n times costs n checks.
+            let same = |&(_, r): &(u64, u32)| self.key(r as usize) == key;
+            if same(&index[run]) || index[run + 1..i].iter().any(same) {
+                repeated.push(index[i].1 as usize);
+            }
+        }
+        repeated.sort_unstable();
+        self.index = index;
+        repeated
+    }
+
+    /// How many rows.
+    pub fn rows(&self) -> usize {
+        self.key_ends.len()
+    }
+
+    /// The key of row `row`.
+    pub fn key(&self, row: usize) -> &str {
+        let start = if row == 0 { 0 } else { self.key_ends[row - 1] as usize };
+        &self.keys[start..self.key_ends[row] as usize]
+    }
+
+    /// The index of the row called `key`: a binary search of the hashes,
+    /// then the few rows of that hash compared. The first row of a key
+    /// written twice.
+    pub fn row(&self, key: &str) -> Option<usize> {
+        let hash = key_hash(key);
+        let start = self.index.partition_point(|&(h, _)| h < hash);
+        self.index[start..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, r)| r as usize)
+            .find(|&r| self.key(r) == key)
+    }
+
+    /// Row `row`'s cells, in the order written.
+    pub fn cells(&self, row: usize) -> &[Cell] {
+        match (self.starts.get(row), self.starts.get(row + 1)) {
+            (Some(&a), Some(&b)) => &self.cells[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Every cell of every row, in order.
+    pub fn all_cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// The position in [`Table::all_cells`] of row `row`'s first cell.
+    pub fn first_cell(&self, row: usize) -> usize {
+        self.starts.get(row).map_or(0, |&s| s as usize)
+    }
+
+    /// The row holding cell number `cell` of [`Table::all_cells`].
+    pub fn row_of(&self, cell: usize) -> usize {
+        self.starts.partition_point(|&s| s as usize <= cell).saturating_sub(1)
+    }
+
+    /// What `cell` holds.
+    pub fn value(&self, cell: &Cell) -> CellRef<'_> {
+        match self.extra(cell).and_then(|x| x.derive.as_ref()) {
+            Some((e, src)) => CellRef::Derive(e, src),
+            None => CellRef::Given(cell.given),
+        }
+    }
+
+    /// The qualifier written with `cell` ("over", "about"), if any.
+    pub fn note(&self, cell: &Cell) -> Option<&Text> {
+        self.extra(cell).map(|x| &x.note).filter(|t| !t.is_empty())
+    }
+
+    fn extra(&self, cell: &Cell) -> Option<&Extra> {
+        cell.extra.checked_sub(1).map(|i| &self.extras[i as usize])
+    }
+
+    /// Every formula of a cell, in the order written.
+    pub fn formulas(&self) -> impl Iterator<Item = &Expr> {
+        self.extras.iter().filter_map(|x| x.derive.as_ref().map(|(e, _)| e))
+    }
 }
 
 /// A named value computed from others.

@@ -7,10 +7,11 @@
 
 use crate::diag::{Diagnostic, Loc};
 use crate::expr::{Expr, Val};
-use crate::model::{CellValue, Dataset, Report};
+use crate::model::{CellRef, Dataset, Report, Table};
 use crate::text::Text;
 use crate::units::{Quantity, Unit};
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 /// One named value, ready to be written in prose, tables and charts.
 #[derive(Debug, Clone)]
@@ -49,14 +50,120 @@ pub struct CheckResult {
 }
 
 /// All values and check results of a report.
+///
+/// Derived values are computed and kept by name. Stated cells stay in
+/// their dataset's [`Table`] (shared, not copied) and become a [`Value`]
+/// only when named: a million-row dataset costs no string per cell.
 #[derive(Debug, Default)]
 pub struct Values {
+    /// Derived values and derived cells, by name.
     values: BTreeMap<String, Value>,
+    /// Each dataset's stated cells, read in place.
+    stated: Vec<Stated>,
+    /// Every value by the number it shows, built on first use.
+    by_number: OnceLock<ByNumber>,
     /// Stated values refused (out of range), so formulas reading them fail
     /// quietly instead of reporting them unknown.
     refused: std::collections::BTreeSet<String>,
     /// Checks in declaration order.
     pub checks: Vec<CheckResult>,
+}
+
+/// A dataset's stated cells, and the [`Value`]s made of those named so far.
+#[derive(Debug)]
+struct Stated {
+    id: String,
+    file: String,
+    /// Each field's key, unit and digits shown.
+    fields: Vec<(String, Unit, usize)>,
+    table: Arc<Table>,
+    /// Values made on demand, in pages of [`PAGE`] cells, so that
+    /// [`Values::get`] can lend a reference to one made after `compute`.
+    pages: Vec<OnceLock<Box<[OnceLock<Value>]>>>,
+}
+
+/// Every value by the number its unit shows (before rounding), sorted:
+/// computed ones with their digits and names, stated ones by dataset and cell.
+#[derive(Debug, Default)]
+struct ByNumber {
+    computed: Vec<(f64, usize, String)>,
+    stated: Vec<(f64, u32, u32)>,
+}
+
+/// Cells a page of [`Stated::pages`] holds: the few cells a chart or a
+/// sentence names cost a few pages, never one slot per cell of the table.
+const PAGE: usize = 64;
+
+impl Stated {
+    fn new(ds: &Dataset) -> Stated {
+        Stated {
+            id: ds.id.clone(),
+            file: ds.file.clone(),
+            fields: ds
+                .fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.key.clone(),
+                        f.unit.clone(),
+                        f.digits.unwrap_or(f.unit.default_digits()),
+                    )
+                })
+                .collect(),
+            pages: (0..ds.table.all_cells().len().div_ceil(PAGE))
+                .map(|_| OnceLock::new())
+                .collect(),
+            table: Arc::clone(&ds.table),
+        }
+    }
+
+    /// The index (in the table's cells) of the stated cell `row.field`.
+    fn find(&self, row: &str, field: &str) -> Option<usize> {
+        let f = self.fields.iter().position(|(k, _, _)| k == field)?;
+        let r = self.table.row(row)?;
+        let first = self.table.first_cell(r);
+        let at = self.table.cells(r).iter().position(|c| c.field() == f)?;
+        let cell = &self.table.all_cells()[first + at];
+        matches!(self.table.value(cell), CellRef::Given(_)).then_some(first + at)
+    }
+
+    /// The value of stated cell `i`, made now.
+    fn make(&self, i: usize) -> Value {
+        let cell = &self.table.all_cells()[i];
+        let (_, unit, digits) = &self.fields[cell.field()];
+        let given = match self.table.value(cell) {
+            CellRef::Given(n) => n,
+            CellRef::Derive(..) => f64::NAN,
+        };
+        Value {
+            q: unit.quantity(given),
+            unit: unit.clone(),
+            digits: *digits,
+            dataset: self.id.clone(),
+            formula: None,
+            loc: Loc::new(&self.file, cell.at.line as usize, cell.at.col as usize),
+            note: self.table.note(cell).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The value of stated cell `i`, made once and kept.
+    fn get(&self, i: usize) -> &Value {
+        let page = self.pages[i / PAGE].get_or_init(|| (0..PAGE).map(|_| OnceLock::new()).collect());
+        page[i % PAGE].get_or_init(|| self.make(i))
+    }
+
+    /// The name of stated cell `i`.
+    fn name(&self, i: usize) -> String {
+        let row = self.table.row_of(i);
+        let field = &self.fields[self.table.all_cells()[i].field()].0;
+        format!("{}.{}.{field}", self.id, self.table.key(row))
+    }
+
+    /// The indices of the stated (not derived) cells.
+    fn given(&self) -> impl Iterator<Item = usize> + '_ {
+        let cells = self.table.all_cells();
+        (0..cells.len()).filter(move |&i| matches!(self.table.value(&cells[i]), CellRef::Given(_)))
+    }
 }
 
 /// A formula waiting to be evaluated.
@@ -79,51 +186,55 @@ impl Values {
         let mut errors = Vec::new();
         let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         for ds in &report.datasets {
-            for row in &ds.rows {
-                for cell in &row.cells {
-                    let field = &ds.fields[cell.field];
-                    let name = format!("{}.{}.{}", ds.id, row.key, field.key);
-                    let digits = field.digits.unwrap_or(field.unit.default_digits());
-                    match &cell.value {
-                        CellValue::Given(n) => {
-                            let q = field.unit.quantity(*n);
-                            if let Err(m) = in_range(q.value) {
+            let stated = Stated::new(ds);
+            // Every stated number is checked here, in one pass over the
+            // table; only a refused one gets a name.
+            let cells = ds.table.all_cells();
+            let mut refused = 0;
+            for (i, cell) in cells.iter().enumerate() {
+                let field = &ds.fields[cell.field()];
+                match ds.table.value(cell) {
+                    CellRef::Given(n) => {
+                        if let Err(m) = in_range(n * field.unit.factor()) {
+                            refused += 1;
+                            let name = stated.name(i);
+                            if refused <= MAX_REFUSED {
                                 errors
                                     .push(Diagnostic::error(ds.loc(cell.at), format!("`{name}` {m}")).hint(RANGE_HINT));
-                                v.refused.insert(name);
-                                continue;
                             }
-                            v.values.insert(
-                                name,
-                                Value {
-                                    q,
-                                    unit: field.unit.clone(),
-                                    digits,
-                                    dataset: ds.id.clone(),
-                                    formula: None,
-                                    loc: ds.loc(cell.at),
-                                    note: cell.note.clone(),
-                                },
-                            );
+                            v.refused.insert(name);
                         }
-                        CellValue::Derive(expr, src) => {
-                            pending.insert(
-                                name,
-                                Pending {
-                                    expr,
-                                    src,
-                                    dataset: &ds.id,
-                                    row: Some(&row.key),
-                                    unit: Some(field.unit.clone()),
-                                    digits: field.digits,
-                                    loc: ds.loc(cell.at),
-                                    note: cell.note.clone(),
-                                },
-                            );
-                        }
+                    }
+                    CellRef::Derive(expr, src) => {
+                        pending.insert(
+                            stated.name(i),
+                            Pending {
+                                expr,
+                                src,
+                                dataset: &ds.id,
+                                row: Some(ds.table.key(ds.table.row_of(i))),
+                                unit: Some(field.unit.clone()),
+                                digits: field.digits,
+                                loc: ds.loc(cell.at),
+                                note: ds.table.note(cell).cloned().unwrap_or_default(),
+                            },
+                        );
                     }
                 }
             }
+            if refused > MAX_REFUSED {
+                errors.push(
+                    Diagnostic::error(
+                        Loc::file(&ds.file),
+                        format!(
+                            "{refused} values of `{}` are out of range; the first {MAX_REFUSED} are shown",
+                            ds.id
+                        ),
+                    )
+                    .hint("a column in the wrong unit is the usual cause: check the field's `unit:`"),
+                );
+            }
+            v.stated.push(stated);
             for d in &ds.derived {
                 let unit = d.unit.clone();
                 let digits = d.digits;
@@ -190,19 +301,115 @@ impl Values {
         if errors.is_empty() { Ok(v) } else { Err(errors) }
     }
 
-    /// The value called `name` (fully qualified).
+    /// The value called `name` (fully qualified). A stated cell is made
+    /// into a [`Value`] the first time it is named, and kept.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.values.get(name)
+        if let Some(v) = self.values.get(name) {
+            return Some(v);
+        }
+        if self.refused.contains(name) {
+            return None;
+        }
+        let (s, i) = self.stated_cell(name)?;
+        Some(self.stated[s].get(i))
     }
 
-    /// Every name, sorted; for "did you mean" hints.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.values.keys().map(String::as_str)
+    /// Whether `name` is a value (computed or stated).
+    fn has(&self, name: &str) -> bool {
+        self.values.contains_key(name) || (!self.refused.contains(name) && self.stated_cell(name).is_some())
     }
 
-    /// Every named value, sorted by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v))
+    /// The dataset (index into `stated`) and cell of the stated value
+    /// `dataset.row.field`: a hash lookup for the row, a scan of its few cells.
+    fn stated_cell(&self, name: &str) -> Option<(usize, usize)> {
+        let (ds, rest) = name.split_once('.')?;
+        let (row, field) = rest.split_once('.')?;
+        let s = self.stated.iter().position(|s| s.id == ds)?;
+        Some((s, self.stated[s].find(row, field)?))
+    }
+
+    /// Every name: computed values sorted, then stated cells dataset by
+    /// dataset in the order written; for "did you mean" hints.
+    pub fn names(&self) -> impl Iterator<Item = String> + '_ {
+        self.values
+            .keys()
+            .cloned()
+            .chain(self.stated.iter().flat_map(|s| s.given().map(|i| s.name(i))))
+    }
+
+    /// Every named value: computed values sorted by name, then stated cells
+    /// dataset by dataset in the order written. Stated values are made as
+    /// they are visited and not kept, so a pass over a large table costs no
+    /// memory that lasts.
+    pub fn iter(&self) -> impl Iterator<Item = (String, Value)> + '_ {
+        self.values.iter().map(|(k, v)| (k.clone(), v.clone())).chain(
+            self.stated
+                .iter()
+                .flat_map(|s| s.given().map(move |i| (s.name(i), s.make(i)))),
+        )
+    }
+
+    /// The first name, in sort order, of a value that shows as `n` when
+    /// written with its digits (zero is no one's): for the warning on a
+    /// number typed in prose. The first call sorts every value by number
+    /// (n log n); each call then checks only the values within rounding
+    /// distance of `n`, so a million stated cells cost one sort, not a
+    /// formatted string each.
+    pub fn shown_as(&self, n: f64) -> Option<String> {
+        if n == 0.0 || !n.is_finite() {
+            return None;
+        }
+        let by = self.by_number.get_or_init(|| self.by_number());
+        let shows = |shown: f64, digits: usize| crate::units::number(shown, digits, false).parse::<f64>() == Ok(n);
+        // Rounding to any digits moves a number by at most one half, plus
+        // the rounding to 15 significant digits first: a generous window.
+        let window = 0.5 * (1.0 + 1e-9) + (n.abs() + 1.0) * 1e-12;
+        let mut best: Option<String> = None;
+        let mut offer = |name: String| {
+            if best.as_ref().is_none_or(|b| name < *b) {
+                best = Some(name);
+            }
+        };
+        let lo = by.computed.partition_point(|e| e.0 < n - window);
+        for (shown, digits, name) in by.computed[lo..].iter().take_while(|e| e.0 <= n + window) {
+            if shows(*shown, *digits) {
+                offer(name.clone());
+            }
+        }
+        let lo = by.stated.partition_point(|e| e.0 < n - window);
+        for &(shown, s, i) in by.stated[lo..].iter().take_while(|e| e.0 <= n + window) {
+            let st = &self.stated[s as usize];
+            let digits = st.fields[st.table.all_cells()[i as usize].field()].2;
+            if shows(shown, digits) {
+                offer(st.name(i as usize));
+            }
+        }
+        best
+    }
+
+    /// Every value by the number its unit shows (before rounding), sorted.
+    fn by_number(&self) -> ByNumber {
+        let mut computed: Vec<(f64, usize, String)> = self
+            .values
+            .iter()
+            .map(|(k, v)| (v.q.value / v.unit.factor(), v.digits, k.clone()))
+            .collect();
+        computed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut stated = Vec::new();
+        for (si, s) in self.stated.iter().enumerate() {
+            let cells = s.table.all_cells();
+            stated.extend(s.given().map(|i| {
+                let unit = &s.fields[cells[i].field()].1;
+                let given = match s.table.value(&cells[i]) {
+                    CellRef::Given(n) => n,
+                    CellRef::Derive(..) => f64::NAN,
+                };
+                // As a made Value gives it: to base units and back.
+                (given * unit.factor() / unit.factor(), si as u32, i as u32)
+            }));
+        }
+        stated.sort_by(|a, b| a.0.total_cmp(&b.0));
+        ByNumber { computed, stated }
     }
 
     /// The check called `dataset.id`.
@@ -242,7 +449,7 @@ impl Values {
         report: &Report,
     ) -> Result<(String, &Value), String> {
         for c in Values::candidates(name, dataset, row, report) {
-            if let Some(v) = self.values.get(&c) {
+            if let Some(v) = self.get(&c) {
                 return Ok((c, v));
             }
         }
@@ -251,9 +458,7 @@ impl Values {
 
     /// The fully qualified name a reference means, for values not yet computed too.
     pub fn qualify(&self, name: &str, report: &Report) -> Option<String> {
-        Values::global(name, report)
-            .into_iter()
-            .find(|c| self.values.contains_key(c))
+        Values::global(name, report).into_iter().find(|c| self.has(c))
     }
 
     /// The message for a name nobody declared, with the closest known name.
@@ -262,6 +467,20 @@ impl Values {
         for ds in &report.datasets {
             for d in &ds.derived {
                 known.push(format!("{}.{}", ds.id, d.name));
+            }
+        }
+        for s in &self.stated {
+            if s.table.all_cells().len() <= MAX_HINT_CELLS {
+                known.extend(s.given().map(|i| s.name(i)));
+            } else if let Some(row) = name
+                .strip_prefix(s.id.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+                .map(|r| r.split('.').next().unwrap_or(r))
+                .and_then(|r| s.table.row(r))
+            {
+                // A large table: the fields of the row named, not every cell.
+                let first = s.table.first_cell(row);
+                known.extend((first..first + s.table.cells(row).len()).map(|i| s.name(i)));
             }
         }
         match crate::text::closest(name, known.iter().map(String::as_str)) {
@@ -359,7 +578,7 @@ impl Values {
         for dep in p.expr.names() {
             let found = Values::candidates(dep, p.dataset, p.row, report)
                 .into_iter()
-                .find(|c| self.values.contains_key(c) || pending.contains_key(c) || self.refused.contains(c));
+                .find(|c| self.has(c) || pending.contains_key(c) || self.refused.contains(c));
             match found {
                 Some(c) if self.refused.contains(&c) => return Err(None),
                 Some(c) => {
@@ -448,6 +667,15 @@ impl Values {
     }
 }
 
+/// At most this many out-of-range stated values are reported one by one
+/// for a dataset; a column in the wrong unit could otherwise give a
+/// million messages.
+const MAX_REFUSED: usize = 50;
+
+/// Above this many cells a table's names are not all offered as "did you
+/// mean" candidates: only the cells of the row the unknown name gives.
+const MAX_HINT_CELLS: usize = 100_000;
+
 /// Where a pending formula stands in [`Values::order`].
 #[derive(Clone, Copy, PartialEq)]
 enum Mark {
@@ -502,7 +730,21 @@ fn in_range(v: f64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Cell, Citation, Derived, Field, Meta, Row};
+    use crate::model::{CellValue, Citation, Derived, Field, Meta, Row};
+
+    /// A table of the one row `us` with `usd` stated as `usd`.
+    fn table(usd: f64) -> Arc<Table> {
+        let mut t = Table::with_capacity(1, 1);
+        t.push(
+            0,
+            CellValue::Given(usd),
+            Text::default(),
+            crate::model::Pos { line: 6, col: 5 },
+        );
+        t.end_row("us");
+        assert!(t.index_rows().is_empty(), "one key");
+        Arc::new(t)
+    }
 
     /// A report with one dataset: row `us` with `usd: 150` (USD bn), and `derived`.
     fn report(derived: Vec<(String, String)>) -> Report {
@@ -553,15 +795,10 @@ mod tests {
                 rows: vec![Row {
                     key: "us".into(),
                     label: Text::plain("US"),
-                    cells: vec![Cell {
-                        field: 0,
-                        value: CellValue::Given(150.0),
-                        note: Text::default(),
-                        at: crate::model::Pos { line: 6, col: 5 },
-                    }],
                     data: Vec::new(),
                     at: crate::model::Pos { line: 5, col: 3 },
                 }],
+                table: table(150.0),
                 derived,
                 checks: Vec::new(),
             }],
@@ -580,6 +817,32 @@ mod tests {
                 (format!("c{i}"), src)
             })
             .collect()
+    }
+
+    /// Values made on demand sit behind `OnceLock`s, so the whole may still
+    /// be shared by threads (editions and pages render in parallel).
+    #[test]
+    fn values_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Values>();
+    }
+
+    #[test]
+    fn a_stated_cell_is_made_once_and_found_by_name() {
+        let v = Values::compute(&report(Vec::new())).expect("computes");
+        let first = v.get("d.us.usd").expect("the stated cell") as *const Value;
+        assert_eq!(
+            v.get("d.us.usd").map(|x| x as *const Value),
+            Some(first),
+            "made once, then lent"
+        );
+        assert_eq!(
+            v.get("d.us.usd").map(|x| (x.q.value, x.loc.line, x.loc.col)),
+            Some((150e9, 6, 5))
+        );
+        assert!(v.get("d.uk.usd").is_none() && v.get("d.us.rmb").is_none() && v.get("e.us.usd").is_none());
+        assert_eq!(v.shown_as(150.0).as_deref(), Some("d.us.usd"));
+        assert_eq!(v.shown_as(151.0), None);
     }
 
     #[test]
@@ -635,7 +898,7 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].loc.line, 10);
         assert!(errors[0].message.contains("1e15"), "{}", errors[0].message);
-        r.datasets[0].rows[0].cells[0].value = CellValue::Given(1e300);
+        r.datasets[0].table = table(1e300);
         let errors = Values::compute(&r).expect_err("infinite");
         assert_eq!(errors.len(), 1, "the stated value, not its dependents: {errors:?}");
         assert_eq!(errors[0].loc.line, 6);

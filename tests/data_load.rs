@@ -478,3 +478,64 @@ fn loading_is_linear_in_rows() {
         );
     }
 }
+
+/// Counts the heap allocations made on the current thread, so a test can
+/// see how much memory work a stage does per row without timing it.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialised thread-local, which never allocates.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller's contract is passed on as is.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from `alloc` above, that is from `System`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Allocations made on this thread while `f` runs.
+fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(std::cell::Cell::get);
+    let out = f();
+    (ALLOCATIONS.with(std::cell::Cell::get) - before, out)
+}
+
+/// The values stage over a CSV dataset, counted: its stated cells stay in
+/// the dataset's table, so 10x the rows must not take more allocations
+/// (a `Value` or a name per cell, as before, would take 10x). Reading a
+/// cell by name still works at both sizes.
+#[test]
+fn values_over_a_csv_dataset_allocate_nothing_per_row() {
+    let _serial = serial();
+    let count = |n: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        project(dir.path(), n, true);
+        let mut files = quire::diag::SourceMap::default();
+        let report = quire::load::load(dir.path(), &mut files).expect("the big project loads");
+        let (made, values) = allocations(|| quire::values::Values::compute(&report).expect("the values compute"));
+        let last = format!("big.r{}.rmb", n - 1);
+        let v = values.get(&last).unwrap_or_else(|| panic!("no value `{last}`"));
+        assert_eq!(v.q.value, (7 * (n - 1)) as f64 * 1e9, "RMB bn in base units");
+        assert_eq!(
+            (v.loc.line, v.loc.col),
+            (n + 1, format!("r{},{}.5,", n - 1, n - 1).len() + 1)
+        );
+        made
+    };
+    let (small, large) = (count(10_000), count(100_000));
+    assert!(
+        large <= small + 8,
+        "10x the rows took {large} allocations against {small}; the values stage must not allocate per cell"
+    );
+}

@@ -61,7 +61,7 @@ fn the_default_report_reads_well_in_both_languages() {
     let mut units = BTreeSet::new();
     for (name, v) in values.iter() {
         units.insert(v.unit.as_str().to_string());
-        let (en, zh) = (written(v, Lang::EN), written(v, Lang::ZH));
+        let (en, zh) = (written(&v, Lang::EN), written(&v, Lang::ZH));
         assert!(
             !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
             "{name}: `{en}`"

@@ -12,9 +12,8 @@ use crate::model::*;
 use crate::text::Text;
 use crate::units::Unit;
 use crate::yaml::{Doc, Node};
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Largest `digits:` a field or derived value may ask for. Twelve digits
 /// after the point is beyond any source's precision, and a bound keeps the
@@ -117,17 +116,22 @@ pub fn dataset(rel: &str, text: &str) -> Result<Dataset, Vec<Diagnostic>> {
         fields.push(decl.field(kind, unit));
     }
     let mut rows = Vec::new();
+    let mut table = Table::default();
     if let Some(rows_node) = root.get("rows")
         && let Some(items) = errs.ok(rows_node.items())
     {
+        table = Table::with_capacity(items.len(), items.len() * fields.len());
         for n in items {
-            if let Some(row) = yaml_row(&n, &fields, &mut errs) {
+            if let Some(row) = yaml_row(&n, &fields, &mut table, &mut errs) {
+                table.end_row(&row.key);
                 rows.push(row);
             }
         }
-        duplicate_keys(rel, &rows, &mut errs);
+        for r in table.index_rows() {
+            errs.0.push(duplicate_key(rel, &rows[r].key, rows[r].at));
+        }
     }
-    finish(id, rel, head, fields, rows, errs)
+    finish(id, rel, head, fields, rows, table, errs)
 }
 
 /// What a dataset and a CSV side file declare besides rows.
@@ -429,43 +433,19 @@ pub(super) fn row_key_problem(key: &str) -> Option<(String, &'static str)> {
     None
 }
 
-/// Reports every repeated row key at its second appearance, with one hash
-/// set lookup per row.
-pub(super) fn duplicate_keys(rel: &str, rows: &[Row], errs: &mut Errs) {
-    let mut seen: HashSet<&str, BuildHasherDefault<Fnv>> =
-        HashSet::with_capacity_and_hasher(rows.len(), Default::default());
-    for r in rows {
-        if !seen.insert(r.key.as_str()) {
-            errs.0.push(
-                Diagnostic::error(
-                    Loc::new(rel, r.at.line as usize, r.at.col as usize),
-                    format!("duplicate row key `{}`", r.key),
-                )
-                .hint("every row needs its own key"),
-            );
-        }
-    }
+/// The error for a row whose key an earlier row has. Repeated keys are
+/// found by the [`Table`]'s index as rows are read, one hash lookup a row.
+pub(super) fn duplicate_key(rel: &str, key: &str, at: Pos) -> Diagnostic {
+    Diagnostic::error(
+        Loc::new(rel, at.line as usize, at.col as usize),
+        format!("duplicate row key `{key}`"),
+    )
+    .hint("every row needs its own key")
 }
 
-/// FNV-1a: row keys are short and not chosen by an attacker who could
-/// profit from collisions, so a simple fast hash beats SipHash here.
-#[derive(Default)]
-pub(super) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-fn yaml_row(n: &Node, fields: &[Field], errs: &mut Errs) -> Option<Row> {
+/// One row of a YAML dataset; its number cells go to `table`, to be ended
+/// by the caller once the row is kept.
+fn yaml_row(n: &Node, fields: &[Field], table: &mut Table, errs: &mut Errs) -> Option<Row> {
     if !n.is_map() {
         errs.0.push(
             n.error("a row should be a mapping")
@@ -479,7 +459,6 @@ fn yaml_row(n: &Node, fields: &[Field], errs: &mut Errs) -> Option<Row> {
         errs.0.push(key_node.error(msg).hint(hint));
         return None;
     }
-    let mut cells = Vec::new();
     let mut data = Vec::new();
     for (k, v) in errs.ok(n.entries())? {
         if RESERVED.contains(&k.as_str()) {
@@ -496,8 +475,8 @@ fn yaml_row(n: &Node, fields: &[Field], errs: &mut Errs) -> Option<Row> {
         };
         match fields[f].kind {
             FieldKind::Number => {
-                if let Some(c) = errs.ok(cell(f, &v)) {
-                    cells.push(c);
+                if let Some((value, note)) = errs.ok(cell(&v)) {
+                    table.push(f, value, note, v.pos());
                 }
             }
             FieldKind::Text => {
@@ -522,7 +501,6 @@ fn yaml_row(n: &Node, fields: &[Field], errs: &mut Errs) -> Option<Row> {
     Some(Row {
         key,
         label,
-        cells,
         data,
         at: n.pos(),
     })
@@ -535,10 +513,11 @@ pub(super) fn finish(
     head: Header,
     fields: Vec<Field>,
     rows: Vec<Row>,
+    table: Table,
     mut errs: Errs,
 ) -> Result<Dataset, Vec<Diagnostic>> {
     for (d, at) in &head.derived {
-        if rows.iter().any(|r| r.key == d.name) {
+        if table.row(&d.name).is_some() {
             errs.0.push(
                 Diagnostic::error(at.clone(), format!("`{}` is both a row and a derived value", d.name))
                     .hint("rename one of them"),
@@ -556,6 +535,7 @@ pub(super) fn finish(
         source: head.source,
         fields,
         rows,
+        table: Arc::new(table),
         derived: head.derived.into_iter().map(|(d, _)| d).collect(),
         checks: head.checks,
     })
@@ -606,14 +586,10 @@ fn unit(n: &Node) -> Result<Unit, Diagnostic> {
     Unit::parse(&n.str()?).map_err(|m| n.error(m))
 }
 
-fn cell(field: usize, n: &Node) -> Result<Cell, Diagnostic> {
+/// A number cell: a plain number, or `{value|derive, note}`.
+fn cell(n: &Node) -> Result<(CellValue, Text), Diagnostic> {
     if !n.is_map() {
-        return Ok(Cell {
-            field,
-            value: CellValue::Given(n.number()?),
-            note: Text::default(),
-            at: n.pos(),
-        });
+        return Ok((CellValue::Given(n.number()?), Text::default()));
     }
     n.only_keys(&["value", "derive", "note"])?;
     let note = opt_text(n, "note")?;
@@ -630,12 +606,7 @@ fn cell(field: usize, n: &Node) -> Result<Cell, Diagnostic> {
                 .hint("e.g. `{value: 155, note: over}` or `{derive: \"rmb / rate\"}`"));
         }
     };
-    Ok(Cell {
-        field,
-        value,
-        note,
-        at: n.pos(),
-    })
+    Ok((value, note))
 }
 
 #[cfg(test)]

@@ -84,8 +84,6 @@ pub struct Findings {
     pub links: Vec<(String, Loc)>,
     /// Warnings, e.g. typed numbers that match a dataset value.
     pub warnings: Vec<Diagnostic>,
-    /// Every value's number as shown, by its bits, built on first use.
-    shown: Option<BTreeMap<u64, String>>,
 }
 
 /// Everything the pass reads.
@@ -543,7 +541,7 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
                         "add a line `[^{label}]: …` to the section, or remove the reference"
                     )));
                 }
-                let typed = typed_numbers(pass, run, base, s, &mut found.shown);
+                let typed = typed_numbers(pass, run, base, s);
                 found.warnings.extend(typed);
                 out.push(Event::Text(unescape_brace(s).into()));
             }
@@ -623,27 +621,7 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
 
 /// Numbers typed in prose that equal a dataset value as it would be shown:
 /// probably a value that should be bound, and would drift if the data changed.
-fn typed_numbers(
-    pass: &Pass,
-    run: &Run,
-    base: usize,
-    s: &str,
-    shown: &mut Option<BTreeMap<u64, String>>,
-) -> Vec<Diagnostic> {
-    // Every value as shown, indexed once per pass: a lookup per typed number
-    // instead of a scan of all values.
-    let shown = shown.get_or_insert_with(|| {
-        let mut m = BTreeMap::new();
-        for (name, v) in pass.values.iter() {
-            let text = crate::units::number(v.q.value / v.unit.factor(), v.digits, false);
-            if let Ok(n) = text.parse::<f64>()
-                && n != 0.0
-            {
-                m.entry(n.to_bits()).or_insert_with(|| name.to_string());
-            }
-        }
-        m
-    });
+fn typed_numbers(pass: &Pass, run: &Run, base: usize, s: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
@@ -675,7 +653,7 @@ fn typed_numbers(
         if word.len() == 4 && (1900.0..=2100.0).contains(&n) {
             continue;
         }
-        if let Some(name) = shown.get(&n.to_bits()) {
+        if let Some(name) = pass.values.shown_as(n) {
             out.push(
                 Diagnostic::warning(
                     run.loc(base + start),

@@ -132,16 +132,18 @@ pub fn untranslated(report: &Report, lang: Lang) -> Diagnostics {
         for f in &d.fields {
             warn(&mut out, &f.label, &f.loc, &format!("the label of field `{}`", f.key));
         }
-        for r in &d.rows {
+        for (i, r) in d.rows.iter().enumerate() {
             warn(
                 &mut out,
                 &r.label,
                 &d.loc(r.at),
                 &format!("the label of row `{}`", r.key),
             );
-            for c in &r.cells {
-                let k = &d.fields[c.field].key;
-                warn(&mut out, &c.note, &d.loc(c.at), &format!("the note on `{}.{k}`", r.key));
+            for c in d.cells(i) {
+                let k = &d.fields[c.field()].key;
+                if let Some(note) = d.table.note(c) {
+                    warn(&mut out, note, &d.loc(c.at), &format!("the note on `{}.{k}`", r.key));
+                }
             }
         }
         for x in &d.derived {

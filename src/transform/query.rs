@@ -9,7 +9,7 @@
 
 use crate::chart::{Category, XAxis};
 use crate::diag::Diagnostic;
-use crate::model::{CellValue, Dataset, Date, Datum, FieldKind};
+use crate::model::{CellRef, Dataset, Date, Datum, FieldKind};
 use crate::text::{Lang, closest, suggest};
 use crate::values::Values;
 use crate::yaml::Node;
@@ -32,16 +32,15 @@ pub(super) struct Num {
 /// cell comes from `values`.
 pub(super) fn number(values: &Values, ds: &Dataset, r: usize, f: usize) -> Option<Num> {
     tick();
-    let row = &ds.rows[r];
-    let cell = row.cells.iter().find(|c| c.field == f)?;
+    let cell = ds.cells(r).iter().find(|c| c.field() == f)?;
     let field = &ds.fields[f];
-    match cell.value {
-        CellValue::Given(n) => Some(Num {
+    match ds.table.value(cell) {
+        CellRef::Given(n) => Some(Num {
             value: n * field.unit.factor(),
             derived: false,
             digits: field.digits.unwrap_or(field.unit.default_digits()),
         }),
-        CellValue::Derive(..) => value(values, ds, r, f).map(|v| Num {
+        CellRef::Derive(..) => value(values, ds, r, f).map(|v| Num {
             value: v.q.value,
             derived: v.formula.is_some(),
             digits: v.digits,
@@ -1068,7 +1067,7 @@ fn parse_date(s: &str) -> Option<Date> {
 mod tests {
     use super::*;
     use crate::diag::Loc;
-    use crate::model::{Cell, Citation, Field, Pos, Row};
+    use crate::model::{Citation, Field, Pos, Row, Table};
     use crate::text::Text;
     use crate::units::Unit;
     use crate::yaml::Doc;
@@ -1083,18 +1082,15 @@ mod tests {
             digits: None,
             loc: Loc::file("d.csv"),
         };
-        let rows = (0..n)
+        let mut table = Table::with_capacity(n, n);
+        let rows: Vec<Row> = (0..n)
             .map(|i| {
+                table.push_given(1, (i % 30) as f64, Pos::default());
+                table.end_row(&format!("r{i}"));
                 let (y, m, d) = crate::epoch::civil_from_days(10_957 + i as i64);
                 Row {
                     key: format!("r{i}"),
                     label: Text::plain(format!("r{i}")),
-                    cells: vec![Cell {
-                        field: 1,
-                        value: CellValue::Given((i % 30) as f64),
-                        note: Text::default(),
-                        at: Pos::default(),
-                    }],
                     data: vec![
                         (
                             0,
@@ -1125,6 +1121,7 @@ mod tests {
                 field("sky", FieldKind::Text, ""),
             ],
             rows,
+            table: std::sync::Arc::new(table),
             derived: Vec::new(),
             checks: Vec::new(),
         }

@@ -44,10 +44,7 @@ pub(super) fn used_datasets(report: &Report, values: &Values, figs: &[Figure], b
         let Some(ds) = report.datasets.iter().find(|d| d.id == id) else {
             continue;
         };
-        let cells = ds.rows.iter().flat_map(|r| &r.cells).filter_map(|c| match &c.value {
-            crate::model::CellValue::Derive(e, _) => Some(e),
-            crate::model::CellValue::Given(_) => None,
-        });
+        let cells = ds.table.formulas();
         for expr in ds.derived.iter().map(|d| &d.expr).chain(cells) {
             for name in expr.names() {
                 let first = name.split('.').next().unwrap_or(name);

@@ -419,7 +419,7 @@ fn read_rows(
                                     located(&rec, j),
                                     format!("`{}` is not a date", String::from_utf8_lossy(text)),
                                 )
-                                .hint("write `YYYY-MM-DD`, `YYYY-MM` or `YYYY`"),
+                                .hint("write `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (or with `/`)"),
                             ),
                         },
                         FieldKind::Text => match std::str::from_utf8(raw) {

@@ -541,7 +541,8 @@ pub(super) fn finish(
     })
 }
 
-/// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into a valid calendar date.
+/// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (or `YYYY/MM/DD`, as many
+/// exported files write it) into a valid calendar date.
 pub fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u16> {
@@ -551,10 +552,12 @@ pub fn parse_date(s: &str) -> Option<Date> {
             .then(|| part.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0')))
     };
     let year = num(0..4)?;
+    // ISO's `-`, or the `/` many exported files use; one kind per date.
+    let sep = |i: usize| b[i] == b'-' || b[i] == b'/';
     let (month, day) = match b.len() {
         4 => (None, None),
-        7 if b[4] == b'-' => (Some(num(5..7)? as u8), None),
-        10 if b[4] == b'-' && b[7] == b'-' => (Some(num(5..7)? as u8), Some(num(8..10)? as u8)),
+        7 if sep(4) => (Some(num(5..7)? as u8), None),
+        10 if sep(4) && b[7] == b[4] => (Some(num(5..7)? as u8), Some(num(8..10)? as u8)),
         _ => return None,
     };
     if let Some(m) = month
@@ -618,12 +621,16 @@ mod tests {
         assert_eq!(parse_date("1971").unwrap().to_string(), "1971");
         assert_eq!(parse_date("2024-02").unwrap().to_string(), "2024-02");
         assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
+        // Slashes, as exported files write them, read as the same dates.
+        assert_eq!(parse_date("2012/01/31").unwrap().to_string(), "2012-01-31");
+        assert_eq!(parse_date("2012/03").unwrap().to_string(), "2012-03");
         for bad in [
             "2023-02-29",
             "2024-13",
             "2024-00-10",
             "24",
-            "2024/01/01",
+            "2024/01-01",
+            "2024/02/30",
             "2024-1-1",
             "abcd",
         ] {

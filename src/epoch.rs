@@ -1,6 +1,7 @@
 //! `SOURCE_DATE_EPOCH`, the reproducible-builds convention for a build date
 //! that is not the clock, and the one calendar conversion quire needs: a
-//! report date when `report.yaml` gives none, and the dates inside a PDF.
+//! report date when `report.yaml` gives none, the dates inside a PDF, and
+//! days along a chart's time axis.
 
 /// Seconds since 1970 UTC named by `SOURCE_DATE_EPOCH`, when it is set and
 /// a whole number.
@@ -22,6 +23,18 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of
+/// [`civil_from_days`], Howard Hinnant's `days_from_civil`).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -7,18 +7,7 @@ use super::text;
 use super::theme::{TICK_MIN_GAP, TICK_SIZE};
 use super::ticks::Tick;
 use crate::epoch::civil_from_days;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of
-/// [`civil_from_days`], Howard Hinnant's `days_from_civil`).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+pub use crate::epoch::days_from_civil;
 
 /// A calendar step between ticks.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,6 +3,7 @@
 
 mod csv;
 mod dataset;
+pub use dataset::parse_date;
 pub mod files;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};

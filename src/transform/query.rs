@@ -9,6 +9,7 @@
 
 use crate::chart::{Category, XAxis};
 use crate::diag::Diagnostic;
+use crate::epoch::days_from_civil;
 use crate::model::{CellRef, Dataset, Date, Datum, FieldKind};
 use crate::text::{Lang, closest, suggest};
 use crate::values::Values;
@@ -1018,49 +1019,14 @@ fn last_day(d: &Date) -> i64 {
     match (d.month, d.day) {
         (_, Some(_)) => first_day(d),
         (Some(12), None) | (None, _) => days_from_civil(i64::from(d.year) + 1, 1, 1) - 1,
-        (Some(m), None) => days_from_civil(i64::from(d.year), i64::from(m) + 1, 1) - 1,
+        (Some(m), None) => days_from_civil(i64::from(d.year), u32::from(m) + 1, 1) - 1,
     }
 }
 
-/// Howard Hinnant's `days_from_civil`, the inverse of
-/// [`crate::epoch::civil_from_days`].
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as a CSV date column reads it.
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (or with `/`), as a CSV date column
+/// reads it.
 fn parse_date(s: &str) -> Option<Date> {
-    let b = s.trim().as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<u16> {
-        let part = b.get(r)?;
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| part.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0')))
-    };
-    let year = num(0..4)?;
-    let (month, day) = match b.len() {
-        4 => (None, None),
-        7 if b[4] == b'-' => (Some(num(5..7)? as u8), None),
-        10 if b[4] == b'-' && b[7] == b'-' => (Some(num(5..7)? as u8), Some(num(8..10)? as u8)),
-        _ => return None,
-    };
-    if month.is_some_and(|m| !(1..=12).contains(&m)) {
-        return None;
-    }
-    let date = Date { year, month, day };
-    if let (Some(_), Some(dd)) = (month, day) {
-        let next = last_day(&Date { day: None, ..date }) - first_day(&Date { day: None, ..date }) + 1;
-        if dd == 0 || i64::from(dd) > next {
-            return None;
-        }
-    }
-    Some(date)
+    crate::load::parse_date(s.trim())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::theme::{
     Paint, SWATCH, SWATCH_GAP, TICK_GAP, WIDTH,
 };
 use super::ticks::{self, Scale};
-use super::{Scale as AxisScale, Series, XAxis, time, xaxis};
+use super::{ChartInput, Scale as AxisScale, Series, XAxis, time, xaxis};
 
 fn last_value(s: &Series) -> Option<f64> {
     s.values.iter().rev().find_map(|v| *v)
@@ -100,9 +100,13 @@ pub fn layout(ctx: &Ctx) -> Scene {
         }
     }
     // Dots only where they stand apart; a dense line is its own mark, and
-    // the description and data table carry each value. Computed values
-    // keep their (hatched) dot at any density.
+    // the description and data table carry each value. On a dense line a
+    // computed stretch is stroked with the hatch instead of dotted, so ten
+    // years of daily means stay a line and the SVG stays small.
     let dots = spacing >= DOT_SPACING;
+    if !dots {
+        hatch_derived_runs(&mut sc, input, &gaps, &x, &y);
+    }
     for (s, color) in input.series.iter().zip(&colors) {
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };
@@ -110,7 +114,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
             // A point with no neighbour on its line would vanish without its dot.
             let joined = |j: usize| j < s.values.len() && !gaps[j.max(i)] && s.values[j].is_some();
             let alone = !(joined(i + 1) || i > 0 && joined(i - 1));
-            if !dots && !derived && !alone {
+            if !dots && !alone {
                 continue;
             }
             let shape = Shape::Circle {
@@ -132,6 +136,37 @@ pub fn layout(ctx: &Ctx) -> Scene {
         end_labels(ctx, &mut sc, right, &y);
     }
     sc
+}
+
+/// Lays the hatch over each stretch of consecutive computed values of a
+/// dense line, broken where the line itself breaks.
+fn hatch_derived_runs(
+    sc: &mut Scene,
+    input: &ChartInput,
+    gaps: &[bool],
+    x: &dyn Fn(usize) -> f64,
+    y: &dyn Fn(f64) -> f64,
+) {
+    for s in &input.series {
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        for (i, v) in s.values.iter().enumerate() {
+            if gaps[i] {
+                flush_hatch(sc, &mut run);
+            }
+            match v.filter(|_| s.is_derived(i)) {
+                Some(v) => run.push((x(i), y(v))),
+                None => flush_hatch(sc, &mut run),
+            }
+        }
+        flush_hatch(sc, &mut run);
+    }
+}
+
+fn flush_hatch(sc: &mut Scene, run: &mut Vec<(f64, f64)>) {
+    let points = std::mem::take(run);
+    if points.len() >= 2 {
+        sc.push(Shape::Line { points, width: LINE_W }, Paint::Hatch).class = Some("derived");
+    }
 }
 
 /// Series names right of the plot at their last value, pushed apart so

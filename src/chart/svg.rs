@@ -337,7 +337,13 @@ fn attrs(item: &Item, id: &str, out: &mut String) {
     match &item.shape {
         Shape::Line { width, .. } => {
             out.push_str(" fill=\"none\" stroke=\"");
-            let opacity = item.paint.push_svg(out);
+            // A computed stretch of a dense line is stroked with the hatch.
+            let opacity = if hatch {
+                let _ = write!(out, "url(#{}-hatch)", escape(id));
+                None
+            } else {
+                item.paint.push_svg(out)
+            };
             out.push_str("\" stroke-width=\"");
             push_coord(out, (width * UNITS).round() as i64);
             out.push('"');

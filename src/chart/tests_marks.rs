@@ -363,3 +363,26 @@ fn numeric_x_places_points_by_value() {
     c.kind = ChartKind::Bar;
     assert!(render(&c, &Unit("USD bn")).unwrap_err().0.contains("line"));
 }
+
+#[test]
+fn a_dense_computed_line_is_hatched_not_dotted() {
+    // Ten years of daily means, the last half computed: a dot per value would
+    // smear the line and weigh a megabyte.
+    let n = 3_650;
+    let cats: Vec<(String, String)> = (0..n).map(|i| (format!("d{i}"), format!("d{i}"))).collect();
+    let cats: Vec<(&str, &str)> = cats.iter().map(|(k, l)| (k.as_str(), l.as_str())).collect();
+    let values: Vec<f64> = (0..n).map(|i| 10.0 + (i as f64 / 58.0).sin() * 8.0).collect();
+    let mut c = chart(ChartKind::Line, &cats, &[("temp", &values)]);
+    c.series[0].derived = (0..n).map(|i| i >= n / 2).collect();
+    let (text, els) = svg(&c);
+    assert!(!els.iter().any(|e| e.tag == "circle"), "no dots on a dense line");
+    let hatched: Vec<&El> = els
+        .iter()
+        .filter(|e| e.tag == "polyline" && e.get("class") == Some("derived"))
+        .collect();
+    assert_eq!(hatched.len(), 1, "one hatched stretch over the computed half");
+    assert!(hatched[0].get("stroke").is_some_and(|s| s.contains("-hatch)")));
+    let pts = hatched[0].get("points").map_or(0, |p| p.split_whitespace().count());
+    assert_eq!(pts, n / 2);
+    assert!(text.len() < 200_000, "{} bytes", text.len());
+}

@@ -78,9 +78,12 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
-/// Runs every stage but writing; returns the files to write.
-fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<render::OutFile>> {
+/// Runs every stage, putting each file into `sink` as it is rendered;
+/// `None` when anything failed.
+fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sink) -> Option<()> {
+    site::timing::start();
     let loaded = load::load_with(root, &mut outcome.files, opts.site);
+    site::timing::mark("load");
     // Invisible control characters are refused where they are (see diag::is_forbidden_control).
     let control = outcome.files.control_chars();
     if !control.is_empty() {
@@ -100,6 +103,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
         None => report.meta.languages.clone(),
     };
     let theme = render::templates::load(root, &languages, &mut outcome.files);
+    site::timing::mark("templates");
     let values = match values::Values::compute(&report) {
         Ok(v) => v,
         Err(d) => {
@@ -114,6 +118,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
             return None;
         }
     };
+    site::timing::mark("values");
     // Editions are independent until they link to each other: one a core.
     let transformed: Vec<_> = languages
         .par_iter()
@@ -138,17 +143,16 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
         return None;
     }
     link_editions(&mut docs);
-    let mut files = Vec::new();
+    site::timing::mark("transform");
     match site::settings_for(root, opts) {
         Ok(Some(base_url)) => {
             match site::shared_files(&theme, root) {
-                Ok(f) => files.extend(f),
+                Ok(f) => outcome.diagnostics.extend(sink.put_all(&f).err()),
                 Err(d) => outcome.diagnostics.extend(d),
             }
             for doc in &docs {
-                match site::render(&report, doc, &theme, root, &base_url) {
-                    Ok(f) => files.extend(f),
-                    Err(d) => outcome.diagnostics.extend(d),
+                if let Err(d) = site::render(&report, doc, &theme, root, &base_url, sink) {
+                    outcome.diagnostics.extend(d);
                 }
             }
         }
@@ -156,13 +160,14 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
             let rendered: Vec<_> = docs.par_iter().map(|doc| render::render(doc, &theme)).collect();
             for r in rendered {
                 match r {
-                    Ok(f) => files.extend(f),
+                    Ok(f) => outcome.diagnostics.extend(sink.put_all(&f).err()),
                     Err(d) => outcome.diagnostics.extend(d),
                 }
             }
         }
         Err(d) => outcome.diagnostics.push(d),
     }
+    site::timing::mark("render and write");
     if outcome.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -173,9 +178,9 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome) -> Option<Vec<ren
         sections: doc.sections.len(),
         figures: count(|b| matches!(b, transform::figures::FigureBody::Chart { .. })),
         tables: count(|b| matches!(b, transform::figures::FigureBody::Table(_))),
-        files: files.len(),
+        files: sink.count(),
     });
-    Some(files)
+    Some(())
 }
 
 /// A failing check is an error at its expression, with every claim in the
@@ -238,7 +243,7 @@ pub fn check(root: &Path) -> Outcome {
 /// [`check`] with options.
 pub fn check_with(root: &Path, opts: &Options) -> Outcome {
     let mut outcome = Outcome::default();
-    compile(root, opts, &mut outcome);
+    compile(root, opts, &mut outcome, &write::Sink::discard());
     outcome
 }
 
@@ -255,16 +260,15 @@ pub fn build_with(root: &Path, out: &Path, opts: &Options) -> Outcome {
         outcome.diagnostics.push(d);
         return outcome;
     }
-    let Some(files) = compile(root, opts, &mut outcome) else {
-        outcome.summary = None;
-        return outcome;
-    };
-    match write::write(root, out, &files) {
-        Ok(n) => {
+    // Files are written into a staging folder as they are rendered, and
+    // swapped in only when the whole build succeeded.
+    match write::write_with(root, out, |sink| compile(root, opts, &mut outcome, sink)) {
+        Ok(Some(((), n))) => {
             if let Some(s) = outcome.summary.as_mut() {
                 s.files = n;
             }
         }
+        Ok(None) => outcome.summary = None,
         Err(d) => {
             outcome.diagnostics.push(d);
             outcome.summary = None;

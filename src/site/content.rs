@@ -132,9 +132,23 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
         })
         .collect();
     rels.sort_by_key(|r| sort_key(r));
+    // Reading records each file in the source map, one at a time; parsing
+    // the pages is independent, on every core, in the same order.
+    let read: Vec<(String, Result<String, Diagnostic>)> = rels
+        .into_iter()
+        .map(|rel| {
+            let text = crate::load::files::read(root, &rel, files);
+            (rel, text)
+        })
+        .collect();
+    use rayon::prelude::*;
+    let parsed: Vec<Result<Section, Diagnostic>> = read
+        .into_par_iter()
+        .map(|(rel, text)| text.and_then(|t| page(&rel, &t)))
+        .collect();
     let mut out = Vec::new();
-    for rel in rels {
-        match crate::load::files::read(root, &rel, files).and_then(|t| page(&rel, &t)) {
+    for p in parsed {
+        match p {
             Ok(s) => out.push(s),
             Err(d) => errors.push(d),
         }

@@ -226,16 +226,44 @@ pub fn sitemap(pages: &[Page], urls: &Urls) -> String {
 /// One search entry: title, path from the site root, headings and the
 /// page's opening words, cut so the index keeps to its budget.
 pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [String; 4] {
+    const TEXT_MAX: usize = 140;
     let heads: Vec<&str> = toc.iter().map(|t| t.title.as_str()).collect();
-    // Heading anchors (`#`) are not words.
-    let text = strip_tags(&html.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // Only the opening words are kept, so a growing prefix of the page is
+    // read until it yields more than enough: the words of a prefix cut just
+    // before a tag are a prefix of the page's words.
+    let mut want = 2048;
+    let words = loop {
+        let end = cut_before_tag(html, want);
+        // Heading anchors (`#`) are not words.
+        let text = strip_tags(&html[..end].replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if end == html.len() || words.len() > TEXT_MAX {
+            break words;
+        }
+        want *= 2;
+    };
     [
         title.to_string(),
         path.to_string(),
         cut(&heads.join(" · "), 120),
-        cut(&words.join(" "), 140),
+        cut(&words, TEXT_MAX),
     ]
+}
+
+/// The first offset at or after `want` just before a tag other than
+/// `</a>` (so no tag, entity or heading anchor straddles it), or the end.
+fn cut_before_tag(html: &str, mut want: usize) -> usize {
+    if want >= html.len() {
+        return html.len();
+    }
+    while !html.is_char_boundary(want) {
+        want += 1;
+    }
+    html[want..]
+        .match_indices('<')
+        .map(|(i, _)| want + i)
+        .find(|&i| !html[i..].starts_with("</a>"))
+        .unwrap_or(html.len())
 }
 
 fn cut(s: &str, max: usize) -> String {
@@ -270,6 +298,18 @@ mod tests {
         assert!(out.contains("<h3 id=\"examples\">"), "{out}");
         assert_eq!(out.matches("href=\"#examples\"").count(), 2, "{out}");
         assert!(out.contains("<h3 id=\"more-2\">"), "`more` is taken on the page: {out}");
+    }
+
+    #[test]
+    fn search_text_from_a_prefix_is_the_text_of_the_whole_page() {
+        let para = "<p>word &amp; <em>more</em> words</p>\n<h3 id=\"x\">X <a class=\"anchor\" href=\"#x\" aria-hidden=\"true\">#</a></h3>\n";
+        for n in [1, 3, 40, 400] {
+            let html = para.repeat(n);
+            let got = search_entry("t", "p/", &[], &html)[3].clone();
+            let text = strip_tags(&html.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
+            let want = cut(&text.split_whitespace().collect::<Vec<_>>().join(" "), 140);
+            assert_eq!(got, want, "{n} paragraphs");
+        }
     }
 
     #[test]

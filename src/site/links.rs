@@ -12,7 +12,7 @@ use crate::model::{Report, Section};
 use crate::render::OutFile;
 use crate::transform::Document;
 use pulldown_cmark::{Event, Parser, Tag};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// How URLs are written.
@@ -159,14 +159,16 @@ fn written(section: &Section) -> Vec<Written> {
     out
 }
 
-/// The section as written for a page's file (the edition's translation or
-/// the section itself).
-fn source_of<'a>(report: &'a Report, file: &str) -> Option<&'a Section> {
+/// Every section as written (each edition's translation and the section
+/// itself) by its file, so each page finds its own in one look-up rather
+/// than a scan of every section (which made link checking quadratic).
+fn sources_by_file(report: &Report) -> HashMap<&str, &Section> {
     report
         .sections
         .iter()
         .flat_map(|s| std::iter::once(s).chain(s.translations.iter().map(|(_, t)| t)))
-        .find(|s| s.file == file)
+        .map(|s| (s.file.as_str(), s))
+        .collect()
 }
 
 /// Checks and rewrites every link on every page; returns the files to copy.
@@ -190,14 +192,56 @@ pub(crate) fn rewrite(
             id_page.entry(id.clone()).or_insert(i);
         }
     }
-    let mut maps: Vec<BTreeMap<String, String>> = Vec::new();
-    for p in pages.iter() {
-        let mut map = BTreeMap::new();
-        let from = urls.full(&p.path);
-        let Some(section) = p.sec.and_then(|s| source_of(report, &doc.sections[s].file)) else {
-            maps.push(map);
-            continue;
-        };
+    let sources = sources_by_file(report);
+    // Pages are checked independently, on every core; errors and assets are
+    // gathered afterwards in page order, so messages and output keep theirs.
+    use rayon::prelude::*;
+    let checked: Vec<PageLinks> = pages
+        .par_iter()
+        .map(|p| {
+            let mut out = PageLinks::default();
+            let Some(section) = p.sec.and_then(|s| sources.get(doc.sections[s].file.as_str())) else {
+                return out;
+            };
+            check_page(p, section, pages, &by_file, &id_page, urls, root, &mut out);
+            out
+        })
+        .collect();
+    let mut maps: Vec<BTreeMap<String, String>> = Vec::with_capacity(pages.len());
+    for c in checked {
+        errors.extend(c.errors);
+        assets.extend(c.assets);
+        maps.push(c.map);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    rewrite_pages(pages, maps, urls, &id_page, root, assets)
+}
+
+/// One page's checked links: its URL rewrites, errors and files to copy.
+#[derive(Default)]
+struct PageLinks {
+    map: BTreeMap<String, String>,
+    errors: Diagnostics,
+    assets: Vec<(String, String)>,
+}
+
+/// Checks every link written in `section`, shown on page `p`.
+#[allow(clippy::too_many_arguments)]
+fn check_page(
+    p: &Page,
+    section: &Section,
+    pages: &[Page],
+    by_file: &BTreeMap<&str, usize>,
+    id_page: &BTreeMap<String, usize>,
+    urls: &Urls,
+    root: &Path,
+    out: &mut PageLinks,
+) {
+    let PageLinks { map, errors, assets } = out;
+    let from = urls.full(&p.path);
+    {
         let dir = section.file.rsplit_once('/').map_or("", |(d, _)| d);
         for w in written(section) {
             if is_external(&w.url) || map.contains_key(&w.url) {
@@ -286,15 +330,25 @@ pub(crate) fn rewrite(
                 href = format!("{href}#{a}");
             }
             map.insert(w.url.clone(), href);
-            assets.insert(target, out_path);
+            assets.push((target, out_path));
         }
-        maps.push(map);
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+}
+
+/// Rewrites every page's links by its map (and in-site anchors to the page
+/// holding them); returns the files to copy.
+fn rewrite_pages(
+    pages: &mut [Page],
+    maps: Vec<BTreeMap<String, String>>,
+    urls: &Urls,
+    id_page: &BTreeMap<String, usize>,
+    root: &Path,
+    assets: BTreeMap<String, String>,
+) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut errors = Vec::new();
     let paths: Vec<String> = pages.iter().map(|p| urls.full(&p.path)).collect();
-    for (i, p) in pages.iter_mut().enumerate() {
+    use rayon::prelude::*;
+    pages.par_iter_mut().enumerate().for_each(|(i, p)| {
         let map = &maps[i];
         let from = &paths[i];
         let ids = &p.ids;
@@ -315,7 +369,7 @@ pub(crate) fn rewrite(
             // Links quire generated (`charts/x.svg`) are relative to the edition's root.
             Some(urls.href(from, &urls.full(v)))
         });
-    }
+    });
     let mut out = Vec::new();
     for (src, dest) in assets {
         match std::fs::read(root.join(&src)) {

@@ -12,11 +12,13 @@ pub mod highlight;
 mod html;
 mod links;
 mod nav;
+pub mod timing;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Report;
 use crate::render::{OutFile, Theme};
 use crate::transform::{Document, Piece};
+use crate::write::Sink;
 use links::Urls;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -98,7 +100,7 @@ pub struct SitePageView<'a> {
     /// Absolute URL of the page, when a base URL is set.
     pub canonical: String,
     /// The page's content, trusted HTML.
-    pub body_html: String,
+    pub body_html: &'a str,
     /// The sidebar, trusted HTML.
     pub nav_html: String,
     /// The page's headings.
@@ -117,15 +119,17 @@ pub struct SitePageView<'a> {
     pub generator: String,
 }
 
-/// Renders `doc` as a site under `doc.dir`. `report` gives the Markdown as
-/// written, for locating links; `root` is the project folder, for assets.
+/// Renders `doc` as a site under `doc.dir`, putting each file into `sink`
+/// as soon as it is rendered. `report` gives the Markdown as written, for
+/// locating links; `root` is the project folder, for assets.
 pub fn render(
     report: &Report,
     doc: &Document,
     theme: &Theme,
     root: &Path,
     base_url: &str,
-) -> Result<Vec<OutFile>, Diagnostics> {
+    sink: &Sink,
+) -> Result<(), Diagnostics> {
     let (figure_html, mut out) = crate::render::figures(doc, theme)?;
     let mut pages = pages(doc, &figure_html);
     let urls = Urls {
@@ -149,10 +153,12 @@ pub fn render(
         .collect();
     let site_title = doc.meta.title.as_str();
     let generator = format!("quire {}", env!("CARGO_PKG_VERSION"));
-    // Pages render independently; rayon spreads them over the cores and
-    // `collect` keeps reading order, so the output is the same bytes.
+    // Pages render independently; rayon spreads them over the cores, each
+    // page is written as soon as it is rendered (its path is its own, so
+    // the order of writes does not matter), and `collect` keeps the search
+    // index in reading order, so the output is the same bytes.
     use rayon::prelude::*;
-    let rendered: Vec<([String; 4], Result<OutFile, Diagnostic>)> = (0..pages.len())
+    let rendered: Vec<([String; 4], Result<(), Diagnostic>)> = (0..pages.len())
         .into_par_iter()
         .map(|i| {
             let p = &pages[i];
@@ -175,7 +181,7 @@ pub fn render(
                 search_href: urls.href(&from, "search.js"),
                 index_href: urls.href(&from, &format!("{}search-index.js", doc.dir)),
                 canonical: urls.canonical(&from),
-                body_html: p.html.clone(),
+                body_html: &p.html,
                 nav_html: tree.sidebar(&pages, i, &urls),
                 breadcrumbs: tree.breadcrumbs(&pages, i, &urls),
                 prev: i.checked_sub(1).map(link),
@@ -194,10 +200,8 @@ pub fn render(
                 toc,
             };
             let entry = html::search_entry(&p.title, &urls.search_path(&from), &view.toc, &p.html);
-            let file = render_page(theme, "site/page.html", &view, doc).map(|h| OutFile {
-                path: format!("{from}index.html"),
-                bytes: h.into_bytes(),
-            });
+            let file = render_page(theme, "site/page.html", &view, doc)
+                .and_then(|h| sink.put(&format!("{from}index.html"), h.as_bytes()));
             (entry, file)
         })
         .collect();
@@ -205,9 +209,8 @@ pub fn render(
     let mut errors = Vec::new();
     for (entry, file) in rendered {
         search.push(entry);
-        match file {
-            Ok(f) => out.push(f),
-            Err(d) => errors.push(d),
+        if let Err(d) = file {
+            errors.push(d);
         }
     }
     // The 404 page is served at any depth, so its links need the base URL;
@@ -224,7 +227,7 @@ pub fn render(
         search_href: urls.href(&doc.dir, "search.js"),
         index_href: urls.href(&doc.dir, &format!("{}search-index.js", doc.dir)),
         canonical: String::new(),
-        body_html: String::new(),
+        body_html: "",
         nav_html: String::new(),
         toc: Vec::new(),
         breadcrumbs: Vec::new(),
@@ -257,7 +260,7 @@ pub fn render(
         bytes: html::sitemap(&pages, &urls).into_bytes(),
     });
     out.extend(assets);
-    Ok(out)
+    sink.put_all(&out).map_err(|d| vec![d])
 }
 
 /// Files every edition shares, written once at the site root: the

@@ -7,9 +7,9 @@
 //!   killed build left.
 //! * [`hooks`]: test-only pauses, so fault tests can kill a build mid-swap.
 //!
-//! A failed build never touches the previous output: writing starts only
-//! once every file is rendered, and the swap happens only once every file is
-//! written.
+//! A failed build never touches the previous output: files are written as
+//! they are rendered, but into a staging folder that is swapped in only once
+//! every file is written, and removed when anything failed.
 
 pub mod guard;
 pub mod hooks;
@@ -19,7 +19,8 @@ pub mod swap;
 use crate::diag::{Diagnostic, Loc};
 use crate::render::OutFile;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The file that marks a folder as quire's own, safe to replace.
 pub const MARKER: &str = ".quire-output";
@@ -34,17 +35,77 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     guard::judge(root, out).map(|_| ())
 }
 
+/// Where a build's files go as they are rendered: into the staging folder
+/// of the new output (a build), or nowhere (a check). Pages are written
+/// from many threads at once, so no build holds every page in memory.
+#[derive(Debug)]
+pub struct Sink {
+    dir: Option<PathBuf>,
+    shown: String,
+    count: AtomicUsize,
+}
+
+impl Sink {
+    /// A sink that only counts, for `check`.
+    pub fn discard() -> Sink {
+        Sink {
+            dir: None,
+            shown: String::new(),
+            count: AtomicUsize::new(0),
+        }
+    }
+
+    /// Writes one file (`path` relative, `/`-separated). Files with
+    /// distinct paths may be put from many threads at once; a later put of
+    /// the same path replaces the earlier file.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some(dir) = &self.dir {
+            swap::put(dir, path, bytes).map_err(|f| fail(&self.shown, f))?;
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes every file of `files`, in order.
+    pub fn put_all(&self, files: &[OutFile]) -> Result<(), Diagnostic> {
+        files.iter().try_for_each(|f| self.put(&f.path, &f.bytes))
+    }
+
+    /// How many files were put.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+}
+
+fn fail(shown: &str, f: swap::Fail) -> Diagnostic {
+    Diagnostic::error(Loc::file(shown.to_string()), format!("cannot {}: {}", f.what, f.err))
+        .hint("check permissions and free space, then build again")
+}
+
 /// Makes `out` hold exactly `files` (plus the marker, and a `.gitkeep` that
 /// was there), swapping the whole tree in at once. Returns how many files
 /// the output holds.
 pub fn write(root: &Path, out: &Path, files: &[OutFile]) -> Result<usize, Diagnostic> {
-    let fail = |f: swap::Fail| {
-        Diagnostic::error(
-            Loc::file(out.display().to_string()),
-            format!("cannot {}: {}", f.what, f.err),
-        )
-        .hint("check permissions and free space, then build again")
-    };
+    let mut failed = None;
+    let written = write_with(root, out, |sink| sink.put_all(files).map_err(|d| failed = Some(d)).ok())?;
+    match failed {
+        Some(d) => Err(d),
+        None => Ok(written.map_or(0, |(_, n)| n)),
+    }
+}
+
+/// Makes `out` hold exactly the files `produce` puts into its sink (plus
+/// the marker, and a `.gitkeep` that was there), swapping the whole tree in
+/// at once. When `produce` returns `None` (the build failed) the staging
+/// folder is removed and the output is untouched: `Ok(None)`. Otherwise
+/// returns its result and how many files the output holds.
+pub fn write_with<T>(
+    root: &Path,
+    out: &Path,
+    produce: impl FnOnce(&Sink) -> Option<T>,
+) -> Result<Option<(T, usize)>, Diagnostic> {
+    let shown = out.display().to_string();
+    let fail = |f: swap::Fail| fail(&shown, f);
     let target = guard::judge(root, out)?;
     let parent = target.path.parent().unwrap_or(Path::new("/"));
     fs::create_dir_all(parent).map_err(|err| {
@@ -56,21 +117,35 @@ pub fn write(root: &Path, out: &Path, files: &[OutFile]) -> Result<usize, Diagno
     let _lock = swap::lock(parent).map_err(fail)?;
     hooks::pause(hooks::Step::Locked);
     swap::clean_leftovers(&target.path).map_err(fail)?;
-    // The folder may have changed while the report was rendered.
+    // The folder may have changed since it was first judged.
     let again = guard::judge(root, out)?;
     if again.path != target.path {
         return Err(Diagnostic::error(
-            Loc::file(out.display().to_string()),
-            format!("`{}` changed where it points while the report was built", out.display()),
+            Loc::file(shown.clone()),
+            format!("`{shown}` changed where it points while the report was built"),
         )
         .hint("build again"));
     }
-    let mut all: Vec<(&str, &[u8])> = files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
-    all.push((MARKER, MARKER_TEXT.as_bytes()));
-    if target.path.join(GITKEEP).is_file() {
-        all.push((GITKEEP, b""));
-    }
     let method = hooks::forced_method().unwrap_or(hooks::Method::Exchange);
-    swap::replace(&target.path, &all, method).map_err(fail)?;
-    Ok(all.len())
+    let staging = swap::begin(&target.path, method).map_err(fail)?;
+    let sink = Sink {
+        dir: Some(staging.dir.clone()),
+        shown: shown.clone(),
+        count: AtomicUsize::new(0),
+    };
+    let Some(made) = produce(&sink) else {
+        swap::abandon(staging);
+        return Ok(None);
+    };
+    let _t = crate::site::timing::Lap::new("swap");
+    let mut last = sink.put(MARKER, MARKER_TEXT.as_bytes());
+    if last.is_ok() && target.path.join(GITKEEP).is_file() {
+        last = sink.put(GITKEEP, b"");
+    }
+    if let Err(d) = last {
+        swap::abandon(staging);
+        return Err(d);
+    }
+    swap::finish(staging, &target.path, method).map_err(fail)?;
+    Ok(Some((made, sink.count())))
 }

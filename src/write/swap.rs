@@ -108,20 +108,75 @@ pub fn clean_leftovers(out: &Path) -> Result<(), Fail> {
     Ok(())
 }
 
+/// A new tree being written, before it is swapped in: a fresh folder
+/// beside the output, or inside it when the output cannot be renamed.
+#[derive(Debug)]
+pub struct Staging {
+    /// Where the new tree is written.
+    pub dir: PathBuf,
+    /// Inside the output (swapped entry by entry), not beside it.
+    in_place: bool,
+}
+
+/// Creates the staging folder for a new `out`, by `method` or, where the
+/// file system cannot do that, the next safest one.
+pub fn begin(out: &Path, method: Method) -> Result<Staging, Fail> {
+    if out.is_dir() && (method == Method::InPlace || is_mount_point(out)) {
+        return begin_in_place(out);
+    }
+    let (parent, name) = split(out);
+    match new_dir(parent, &format!(".{name}.new-")) {
+        Ok(dir) => Ok(Staging { dir, in_place: false }),
+        // A writable mount point under a folder we may not write in.
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && out.is_dir() => begin_in_place(out),
+        Err(e) => Err(Fail {
+            what: "create a staging folder".into(),
+            err: e,
+        }),
+    }
+}
+
+fn begin_in_place(out: &Path) -> Result<Staging, Fail> {
+    let dir = new_dir(out, INPLACE_NEW).map_err(at("create a staging folder"))?;
+    Ok(Staging { dir, in_place: true })
+}
+
+/// Writes one file of the new tree (`path` relative, `/`-separated),
+/// creating its folders. Safe to call from many threads at once.
+pub fn put(staging: &Path, path: &str, bytes: &[u8]) -> Result<(), Fail> {
+    let target = staging.join(path);
+    target
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::write(&target, bytes))
+        .map_err(at(format!("write {path}")))
+}
+
+/// Drops a staging folder whose build failed; the output is untouched.
+pub fn abandon(staging: Staging) {
+    let _ = remove_tree(&staging.dir);
+}
+
 /// Makes `out` hold exactly `files`, by `method` or, where the file system
 /// cannot do that, the next safest one.
 pub fn replace(out: &Path, files: &[(&str, &[u8])], method: Method) -> Result<(), Fail> {
-    if out.is_dir() && (method == Method::InPlace || is_mount_point(out)) {
-        return in_place(out, files);
+    let staging = begin(out, method)?;
+    for (path, bytes) in files {
+        if let Err(f) = put(&staging.dir, path, bytes) {
+            abandon(staging);
+            return Err(f);
+        }
     }
-    let (parent, name) = split(out);
-    let staging = match stage(parent, &format!(".{name}.new-"), files) {
-        Ok(s) => s,
-        // A writable mount point under a folder we may not write in.
-        Err(f) if f.err.kind() == io::ErrorKind::PermissionDenied && out.is_dir() => return in_place(out, files),
-        Err(f) => return Err(f),
-    };
+    finish(staging, out, method)
+}
+
+/// Swaps the complete tree in `staging` in as `out`.
+pub fn finish(staging: Staging, out: &Path, method: Method) -> Result<(), Fail> {
     hooks::pause(Step::Staged);
+    if staging.in_place {
+        return in_place(out, &staging.dir);
+    }
+    let staging = staging.dir;
     if fs::symlink_metadata(out).is_err() {
         return fs::rename(&staging, out).map_err(|e| {
             let _ = remove_tree(&staging);
@@ -137,13 +192,10 @@ pub fn replace(out: &Path, files: &[(&str, &[u8])], method: Method) -> Result<()
                 hooks::pause(Step::Swapped);
                 // `staging` now names the old tree; a failure here only
                 // leaves a leftover for the next build to remove.
-                let _ = remove_tree(&staging);
+                let _ = remove_old(&staging);
                 return Ok(());
             }
-            Err(e) if unmovable(&e) => {
-                let _ = remove_tree(&staging);
-                return in_place(out, files);
-            }
+            Err(e) if unmovable(&e) => return relocate_in_place(&staging, out),
             Err(e) if !unsupported(&e) => {
                 let _ = remove_tree(&staging);
                 return Err(Fail {
@@ -154,11 +206,41 @@ pub fn replace(out: &Path, files: &[(&str, &[u8])], method: Method) -> Result<()
             Err(_) => {}
         }
     }
-    two_renames(&staging, out, files)
+    two_renames(&staging, out)
+}
+
+/// The output turned out not to be renamable: moves the new tree from
+/// beside it to inside it (a copy, as it may be another file system) and
+/// swaps it in entry by entry.
+fn relocate_in_place(staging: &Path, out: &Path) -> Result<(), Fail> {
+    let inner = begin_in_place(out).inspect_err(|_| {
+        let _ = remove_tree(staging);
+    })?;
+    let copied = walkdir::WalkDir::new(staging)
+        .min_depth(1)
+        .into_iter()
+        .try_for_each(|e| -> io::Result<()> {
+            let e = e.map_err(io::Error::from)?;
+            let to = inner.dir.join(e.path().strip_prefix(staging).unwrap_or(e.path()));
+            if e.file_type().is_dir() {
+                fs::create_dir_all(to)
+            } else {
+                fs::copy(e.path(), to).map(|_| ())
+            }
+        });
+    let _ = remove_tree(staging);
+    if let Err(e) = copied {
+        abandon(inner);
+        return Err(Fail {
+            what: "copy the new output into the output folder".into(),
+            err: e,
+        });
+    }
+    in_place(out, &inner.dir)
 }
 
 /// The fallback: old tree aside, new tree in, old tree deleted.
-fn two_renames(staging: &Path, out: &Path, files: &[(&str, &[u8])]) -> Result<(), Fail> {
+fn two_renames(staging: &Path, out: &Path) -> Result<(), Fail> {
     let (parent, name) = split(out);
     let old = new_dir(parent, &format!(".{name}.old-")).map_err(|e| {
         let _ = remove_tree(staging);
@@ -169,11 +251,11 @@ fn two_renames(staging: &Path, out: &Path, files: &[(&str, &[u8])]) -> Result<()
     })?;
     // Renaming a folder onto an empty folder replaces it, in one step.
     if let Err(e) = fs::rename(out, &old) {
-        let _ = remove_tree(staging);
         let _ = fs::remove_dir(&old);
         if unmovable(&e) {
-            return in_place(out, files);
+            return relocate_in_place(staging, out);
         }
+        let _ = remove_tree(staging);
         return Err(Fail {
             what: "move the old output aside".into(),
             err: e,
@@ -189,18 +271,17 @@ fn two_renames(staging: &Path, out: &Path, files: &[(&str, &[u8])]) -> Result<()
         });
     }
     hooks::pause(Step::Swapped);
-    let _ = remove_tree(&old);
+    let _ = remove_old(&old);
     Ok(())
 }
 
-/// The per-entry swap for an output folder that cannot itself be renamed.
-/// The marker goes first, so a kill part-way leaves a folder the next build
-/// still recognises as quire's and finishes replacing.
-fn in_place(out: &Path, files: &[(&str, &[u8])]) -> Result<(), Fail> {
-    let staging = stage(out, INPLACE_NEW, files)?;
+/// The per-entry swap for an output folder that cannot itself be renamed,
+/// from the complete tree in `staging` (inside `out`). The marker goes
+/// first, so a kill part-way leaves a folder the next build still
+/// recognises as quire's and finishes replacing.
+fn in_place(out: &Path, staging: &Path) -> Result<(), Fail> {
     let trash = new_dir(out, INPLACE_OLD).map_err(at("create a folder for the old entries"))?;
-    hooks::pause(Step::Staged);
-    let mut names: Vec<OsString> = fs::read_dir(&staging)
+    let mut names: Vec<OsString> = fs::read_dir(staging)
         .map_err(at("list the staging folder"))?
         .filter_map(|e| e.ok().map(|e| e.file_name()))
         .collect();
@@ -231,29 +312,27 @@ fn in_place(out: &Path, files: &[(&str, &[u8])]) -> Result<(), Fail> {
         fs::rename(out.join(&n), trash.join(&n)).map_err(at(format!("remove the old `{}`", n.to_string_lossy())))?;
     }
     hooks::pause(Step::Swapped);
-    let _ = remove_tree(&staging);
-    let _ = remove_tree(&trash);
+    let _ = remove_old(staging);
+    let _ = remove_old(&trash);
     Ok(())
 }
 
-/// Writes `files` into a fresh folder named `prefix*` inside `dir`.
-fn stage(dir: &Path, prefix: &str, files: &[(&str, &[u8])]) -> Result<PathBuf, Fail> {
-    let staging = new_dir(dir, prefix).map_err(at("create a staging folder"))?;
-    for (path, bytes) in files {
-        let target = staging.join(path);
-        let written = target
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&target, bytes));
-        if let Err(e) = written {
-            let _ = remove_tree(&staging);
-            return Err(Fail {
-                what: format!("write {path}"),
-                err: e,
-            });
-        }
-    }
-    Ok(staging)
+/// Deletes a replaced tree, its top-level entries on every core: unlinking
+/// thousands of pages is file-system work the build waits for.
+fn remove_old(p: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let _t = crate::site::timing::Lap::new("old-output removal");
+    let entries: Vec<PathBuf> = match fs::read_dir(p) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    entries.par_iter().try_for_each(|e| match fs::symlink_metadata(e) {
+        Ok(m) if m.is_dir() => remove_tree(e),
+        Ok(_) => fs::remove_file(e),
+        Err(_) => Ok(()),
+    })?;
+    remove_tree(p)
 }
 
 /// A new, uniquely named folder `prefix*` in `dir`, with the usual

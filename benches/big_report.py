@@ -101,7 +101,7 @@ fields:
     "employment": """title: "US employment by industry"
 scope: "Monthly, January 2006 to December 2015, thousands of jobs"
 source: {cites: [vega]}
-unit: "jobs k"
+unit: none                 # thousands of jobs, as the title says
 fields:
   construction: {label: "Construction"}
   manufacturing: {label: "Manufacturing"}

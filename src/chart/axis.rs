@@ -139,6 +139,19 @@ pub fn baseline(scene: &mut Scene, scale: Scale, a: (f64, f64), b: (f64, f64)) {
     }
 }
 
+/// A legend of every series in its colour, `gap` above the drawing so far.
+pub fn series_legend(scene: &mut Scene, ctx: &Ctx, gap: f64) {
+    let entries: Vec<(String, Rgb)> = ctx
+        .input
+        .series
+        .iter()
+        .zip(ctx.series_colors())
+        .map(|(s, c)| (s.label.clone(), c))
+        .collect();
+    let top = scene.bbox().1;
+    legend(scene, &entries, PAD, top - gap);
+}
+
 /// A row of legend keys (swatch + label) ending just above `bottom`,
 /// starting at `x0` and wrapping before the right edge. Placed above the
 /// data so it never covers it.

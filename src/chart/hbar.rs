@@ -10,7 +10,7 @@ use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{
     BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LABEL_SIZE, LEGEND_GAP, LINE_HEIGHT, MAX_ROWS_H,
-    MIN_TEXT, PAD, Paint, ROW_H, ROW_PAD, Rgb, STACK_H, VALUE_SIZE, WIDTH,
+    MIN_TEXT, PAD, Paint, ROW_H, ROW_PAD, STACK_H, VALUE_SIZE, WIDTH,
 };
 use super::ticks::{self, Scale};
 
@@ -126,15 +126,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         right -= over_r.max(0.0).ceil();
     }
     if input.kind == ChartKind::StackedBar && input.series.len() >= 2 {
-        let colors = ctx.series_colors();
-        let entries: Vec<(String, Rgb)> = input
-            .series
-            .iter()
-            .zip(colors)
-            .map(|(s, c)| (s.label.clone(), c))
-            .collect();
-        let top = scene.bbox().1;
-        axis::legend(&mut scene, &entries, PAD, top - LEGEND_GAP);
+        axis::series_legend(&mut scene, ctx, LEGEND_GAP);
     }
     scene
 }

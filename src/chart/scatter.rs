@@ -7,7 +7,7 @@
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Scene, Shape};
 use super::theme::{
-    PAD, PLOT_H, Paint, Rgb, SCATTER_CROWD, SCATTER_MARKS, SCATTER_R, SCATTER_R_CROWD, SCATTER_R_DENSE, TICK_GAP, WIDTH,
+    PAD, PLOT_H, Paint, SCATTER_CROWD, SCATTER_MARKS, SCATTER_R, SCATTER_R_CROWD, SCATTER_R_DENSE, TICK_GAP, WIDTH,
 };
 use super::ticks::{self, Scale};
 use super::{Scale as AxisScale, xaxis};
@@ -71,14 +71,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         }
     }
     if input.series.len() >= 2 {
-        let entries: Vec<(String, Rgb)> = input
-            .series
-            .iter()
-            .zip(colors)
-            .map(|(s, c)| (s.label.clone(), c))
-            .collect();
-        let top = sc.bbox().1;
-        axis::legend(&mut sc, &entries, PAD, top - 10.0);
+        axis::series_legend(&mut sc, ctx, super::theme::LEGEND_GAP);
     }
     sc
 }

@@ -258,16 +258,7 @@ fn area_charts_tint_down_to_the_axis() {
     let areas: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("area")).collect();
     let lines: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("line")).collect();
     assert_eq!((areas.len(), lines.len()), (2, 2));
-    let pts = |e: &El| -> Vec<(f64, f64)> {
-        e.get("points")
-            .unwrap()
-            .split(' ')
-            .map(|p| {
-                let (x, y) = p.split_once(',').unwrap();
-                (x.parse().unwrap(), y.parse().unwrap())
-            })
-            .collect()
-    };
+    let pts = |e: &El| e.points();
     let zero = els
         .iter()
         .filter(|e| e.tag == "polyline" && e.get("stroke-width") == Some("1.5"))

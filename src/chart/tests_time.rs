@@ -49,16 +49,7 @@ fn render_els(c: &ChartInput) -> (String, Vec<El>) {
 fn polylines(els: &[El]) -> Vec<Vec<(f64, f64)>> {
     els.iter()
         .filter(|e| e.tag == "polyline" && e.get("class") == Some("line"))
-        .map(|e| {
-            e.get("points")
-                .unwrap()
-                .split(' ')
-                .map(|p| {
-                    let (x, y) = p.split_once(',').unwrap();
-                    (x.parse().unwrap(), y.parse().unwrap())
-                })
-                .collect()
-        })
+        .map(El::points)
         .collect()
 }
 

@@ -9,7 +9,7 @@ use super::scene::{Anchor, BBox, Scene, item_bbox, overlaps};
 use super::text;
 use super::theme::{
     COLUMN_MAX, COLUMN_SHARE, GAP, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, INSIDE_SPARE, LEGEND_GAP, PAD, PLOT_H, Paint,
-    Rgb, TICK_GAP, VALUE_SIZE, WIDTH,
+    TICK_GAP, VALUE_SIZE, WIDTH,
 };
 use super::ticks::Scale;
 
@@ -101,14 +101,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     }
     sc.items.extend(labels.items);
     if matches!(input.kind, ChartKind::GroupedBar | ChartKind::StackedColumn) && input.series.len() >= 2 {
-        let entries: Vec<(String, Rgb)> = input
-            .series
-            .iter()
-            .zip(ctx.series_colors())
-            .map(|(s, c)| (s.label.clone(), c))
-            .collect();
-        let top = sc.bbox().1;
-        axis::legend(&mut sc, &entries, PAD, top - LEGEND_GAP);
+        axis::series_legend(&mut sc, ctx, LEGEND_GAP);
     }
     sc
 }

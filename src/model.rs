@@ -124,8 +124,9 @@ pub struct Dataset {
     pub source: Citation,
     /// Columns, in order (the row key column of a CSV file is not one).
     pub fields: Vec<Field>,
-    /// Records.
-    pub rows: Vec<Row>,
+    /// Records: where each starts, its label and its text and date cells
+    /// (its key and number cells are in [`Dataset::table`]).
+    pub rows: Rows,
     /// The rows' number cells and the index from row key to row, shared
     /// with the values stage so a million cells are never copied.
     pub table: Arc<Table>,
@@ -210,26 +211,154 @@ impl Dataset {
     pub fn row_index(&self, key: &str) -> Option<usize> {
         self.table.row(key)
     }
+
+    /// The key of row `row` (an index into [`Dataset::rows`]).
+    pub fn key(&self, row: usize) -> &str {
+        self.table.key(row)
+    }
+
+    /// What the reader sees for row `row` in `lang`: its label, or its key.
+    pub fn label(&self, row: usize, lang: Lang) -> &str {
+        self.rows.label(row).map_or_else(|| self.key(row), |l| l.get(lang))
+    }
+
+    /// The text or date in field `field` of row `row`, if it has one.
+    pub fn datum(&self, row: usize, field: usize) -> Option<Datum<'_>> {
+        self.rows.datum(row, field)
+    }
 }
 
-/// A record.
-#[derive(Debug)]
-pub struct Row {
-    /// Key used in names (`capex.us.usd`, `gdp.1971.usd`): any text.
-    pub key: String,
-    /// What the reader sees; the key when absent.
-    pub label: Text,
-    /// Text and date cells, by field index, in column order.
-    pub data: Vec<(usize, Datum)>,
-    /// Where the row starts.
-    pub at: Pos,
+/// The rows of a dataset apart from their keys and number cells (which
+/// are in its [`Table`]): where each starts, the labels when the data has
+/// any, and the text and date cells, all in a few flat vectors so a
+/// million-row dataset costs no allocation per row. Text cells are
+/// interned: a column of a few distinct words stores each word once.
+#[derive(Debug, Default)]
+pub struct Rows {
+    /// Where each row starts.
+    at: Vec<Pos>,
+    /// Each row's label, or nothing at all when no row has one (the key is
+    /// the label then); an empty label means the key too.
+    labels: Vec<Text>,
+    /// Every text and date cell, row after row: field index and what it holds.
+    cells: Vec<(u32, Slot)>,
+    /// Where each row's cells end in `cells`.
+    ends: Vec<u32>,
+    /// The distinct texts end to end, and where each ends.
+    texts: String,
+    text_ends: Vec<u32>,
+    /// Text hash to its index in the texts, for interning while reading.
+    interned: std::collections::HashMap<u64, u32, foldhash::fast::FixedState>,
 }
 
-/// A text or date cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Datum {
+/// A stored text or date cell: 8 bytes.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Text(u32),
+    Date(Date),
+}
+
+impl Rows {
+    /// Room for `rows` rows and `cells` text and date cells.
+    pub fn with_capacity(rows: usize, cells: usize) -> Rows {
+        Rows {
+            at: Vec::with_capacity(rows),
+            ends: Vec::with_capacity(rows),
+            cells: Vec::with_capacity(cells),
+            ..Rows::default()
+        }
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// Adds a text cell to the row being read; a text already stored is
+    /// not stored again.
+    pub fn push_text(&mut self, field: usize, text: &str) {
+        let hash = key_hash(text);
+        let id = match self.interned.get(&hash) {
+            Some(&id) if self.text(id) == text => id,
+            found => {
+                self.texts.push_str(text);
+                self.text_ends.push(self.texts.len() as u32);
+                let id = self.text_ends.len() as u32 - 1;
+                // On the (vanishingly rare) hash collision the first text
+                // keeps the slot; the second is stored uninterned.
+                if found.is_none() {
+                    self.interned.insert(hash, id);
+                }
+                id
+            }
+        };
+        self.cells.push((field as u32, Slot::Text(id)));
+    }
+
+    /// Adds a date cell to the row being read.
+    pub fn push_date(&mut self, field: usize, date: Date) {
+        self.cells.push((field as u32, Slot::Date(date)));
+    }
+
+    /// Ends the row whose text and date cells were pushed since the last
+    /// call: it starts at `at`, and `label` is what the reader sees (`None`,
+    /// or an empty text, for its key).
+    pub fn end_row(&mut self, at: Pos, label: Option<Text>) {
+        if let Some(label) = label.filter(|l| !l.is_empty()) {
+            // The first label: the rows before it show their keys.
+            self.labels.resize_with(self.at.len(), Text::default);
+            self.labels.push(label);
+        } else if !self.labels.is_empty() {
+            self.labels.push(Text::default());
+        }
+        self.at.push(at);
+        self.ends.push(self.cells.len() as u32);
+    }
+
+    /// Ends reading: the interning index is no longer needed.
+    pub fn finish(&mut self) {
+        self.interned = Default::default();
+    }
+
+    /// Where row `row` starts.
+    pub fn at(&self, row: usize) -> Pos {
+        self.at[row]
+    }
+
+    /// Row `row`'s own label, if it has one.
+    pub fn label(&self, row: usize) -> Option<&Text> {
+        self.labels.get(row).filter(|l| !l.is_empty())
+    }
+
+    /// The text or date in field `field` of row `row`, if it has one.
+    pub fn datum(&self, row: usize, field: usize) -> Option<Datum<'_>> {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] as usize };
+        self.cells[start..self.ends[row] as usize]
+            .iter()
+            .find(|&&(f, _)| f as usize == field)
+            .map(|&(_, slot)| match slot {
+                Slot::Text(id) => Datum::Text(self.text(id)),
+                Slot::Date(d) => Datum::Date(d),
+            })
+    }
+
+    fn text(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.text_ends[id - 1] as usize };
+        &self.texts[start..self.text_ends[id] as usize]
+    }
+}
+
+/// A text or date cell, borrowed from its dataset's [`Rows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Datum<'a> {
     /// Free text.
-    Text(String),
+    Text(&'a str),
     /// A calendar date.
     Date(Date),
 }
@@ -524,4 +653,47 @@ pub struct Check {
     pub label: Text,
     /// Where it is declared.
     pub loc: Loc,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Repeated texts are stored once; each row reads back what was pushed;
+    /// a row without a label (or with an empty one) shows its key.
+    #[test]
+    fn rows_intern_texts_and_fall_back_to_keys() {
+        let mut rows = Rows::default();
+        let words = ["sun", "rain", "sun", "fog", "rain", "sun"];
+        for (i, w) in words.iter().enumerate() {
+            rows.push_text(1, w);
+            rows.push_date(
+                2,
+                Date {
+                    year: 2000 + i as u16,
+                    month: None,
+                    day: None,
+                },
+            );
+            let label = (i == 3).then(|| Text::plain("Foggy"));
+            rows.end_row(
+                Pos {
+                    line: i as u32 + 2,
+                    col: 1,
+                },
+                label,
+            );
+        }
+        rows.finish();
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.texts, "sunrainfog", "each distinct text once");
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(rows.datum(i, 1), Some(Datum::Text(w)));
+            assert_eq!(rows.datum(i, 0), None);
+            assert_eq!(rows.at(i).line, i as u32 + 2);
+        }
+        assert!(matches!(rows.datum(5, 2), Some(Datum::Date(d)) if d.year == 2005));
+        assert_eq!(rows.label(3).map(|l| l.get(Lang::EN)), Some("Foggy"));
+        assert!(rows.label(0).is_none() && rows.label(5).is_none());
+    }
 }

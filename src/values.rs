@@ -730,7 +730,7 @@ fn in_range(v: f64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CellValue, Citation, Derived, Field, Meta, Row};
+    use crate::model::{CellValue, Citation, Derived, Field, Meta, Rows};
 
     /// A table of the one row `us` with `usd` stated as `usd`.
     fn table(usd: f64) -> Arc<Table> {
@@ -792,12 +792,11 @@ mod tests {
                     digits: None,
                     loc: Loc::new("content/data/d.yaml", 3, 3),
                 }],
-                rows: vec![Row {
-                    key: "us".into(),
-                    label: Text::plain("US"),
-                    data: Vec::new(),
-                    at: crate::model::Pos { line: 5, col: 3 },
-                }],
+                rows: {
+                    let mut rows = Rows::default();
+                    rows.end_row(crate::model::Pos { line: 5, col: 3 }, Some(Text::plain("US")));
+                    rows
+                },
                 table: table(150.0),
                 derived,
                 checks: Vec::new(),

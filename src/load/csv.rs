@@ -123,7 +123,7 @@ fn read_csv(
     key_name: Option<(String, Loc)>,
     label_name: Option<(String, Loc)>,
     errs: &mut Errs,
-) -> Option<(Vec<Field>, Rows)> {
+) -> Option<(Vec<Field>, ReadRows)> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(body);
     let mut header = csv::ByteRecord::new();
     match rdr.read_byte_record(&mut header) {
@@ -284,7 +284,7 @@ fn read_csv(
 }
 
 /// The rows and their number cells.
-type Rows = (Vec<Row>, Table);
+type ReadRows = (Rows, Table);
 
 /// One pass over the records. `Err` asks for another pass with a column
 /// retyped; `Ok(None)` means errors were recorded.
@@ -294,7 +294,7 @@ fn read_rows(
     columns: &[Column],
     key_col: usize,
     errs: &mut Errs,
-) -> Result<Option<Rows>, Retype> {
+) -> Result<Option<ReadRows>, Retype> {
     let errors_before = errs.0.len();
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(body);
     let numbers = columns
@@ -315,7 +315,7 @@ fn read_rows(
         .count();
     // One row a line, near enough; saves regrowing vectors of a million rows.
     let lines = body.iter().filter(|&&b| b == b'\n').count();
-    let mut rows: Vec<Row> = Vec::with_capacity(lines);
+    let mut rows = Rows::with_capacity(lines, lines * texts);
     let mut table = Table::with_capacity(lines, lines * numbers);
     let mut rec = csv::ByteRecord::new();
     let located = |rec: &csv::ByteRecord, j: usize| {
@@ -356,9 +356,6 @@ fn read_rows(
             errs.0.push(Diagnostic::error(located(&rec, key_col), msg).hint(hint));
             continue;
         }
-        // Sized exactly: a vector grown from empty holds four cells, which
-        // for a million rows of one date column is 96 MB of nothing.
-        let mut data = Vec::with_capacity(texts);
         let mut label = None;
         for (j, c) in columns.iter().enumerate() {
             let raw = &rec[j];
@@ -412,7 +409,7 @@ fn read_rows(
                             ),
                         },
                         FieldKind::Date => match std::str::from_utf8(text).ok().and_then(parse_date) {
-                            Some(d) => data.push((index, Datum::Date(d))),
+                            Some(d) => rows.push_date(index, d),
                             None if inferred => return Err(Retype { column: j, kind: FieldKind::Text }),
                             None => errs.0.push(
                                 Diagnostic::error(
@@ -423,7 +420,7 @@ fn read_rows(
                             ),
                         },
                         FieldKind::Text => match std::str::from_utf8(raw) {
-                            Ok(s) => data.push((index, Datum::Text(s.to_string()))),
+                            Ok(s) => rows.push_text(index, s),
                             Err(_) => errs.0.push(
                                 Diagnostic::error(located(&rec, j), "this cell is not valid UTF-8")
                                     .hint("save the file as UTF-8"),
@@ -435,17 +432,12 @@ fn read_rows(
         }
         let at = cell_pos_in(body, &rec, 0, simple);
         table.end_row(key);
-        let label = label.unwrap_or_else(|| Text::plain(key));
-        rows.push(Row {
-            key: key.to_string(),
-            label,
-            data,
-            at,
-        });
+        rows.end_row(at, label);
     }
+    rows.finish();
     // Repeated keys, reported after the cells' errors.
     for r in table.index_rows() {
-        errs.0.push(duplicate_key(rel, &rows[r].key, rows[r].at));
+        errs.0.push(duplicate_key(rel, table.key(r), rows.at(r)));
     }
     Ok((errs.0.len() == errors_before).then_some((rows, table)))
 }

@@ -115,20 +115,19 @@ pub fn dataset(rel: &str, text: &str) -> Result<Dataset, Vec<Diagnostic>> {
         let unit = field_unit(decl, kind, &head.default_unit, &mut errs);
         fields.push(decl.field(kind, unit));
     }
-    let mut rows = Vec::new();
+    let mut rows = Rows::default();
     let mut table = Table::default();
     if let Some(rows_node) = root.get("rows")
         && let Some(items) = errs.ok(rows_node.items())
     {
         table = Table::with_capacity(items.len(), items.len() * fields.len());
+        rows = Rows::with_capacity(items.len(), 0);
         for n in items {
-            if let Some(row) = yaml_row(&n, &fields, &mut table, &mut errs) {
-                table.end_row(&row.key);
-                rows.push(row);
-            }
+            yaml_row(&n, &fields, &mut table, &mut rows, &mut errs);
         }
+        rows.finish();
         for r in table.index_rows() {
-            errs.0.push(duplicate_key(rel, &rows[r].key, rows[r].at));
+            errs.0.push(duplicate_key(rel, table.key(r), rows.at(r)));
         }
     }
     finish(id, rel, head, fields, rows, table, errs)
@@ -443,9 +442,9 @@ pub(super) fn duplicate_key(rel: &str, key: &str, at: Pos) -> Diagnostic {
     .hint("every row needs its own key")
 }
 
-/// One row of a YAML dataset; its number cells go to `table`, to be ended
-/// by the caller once the row is kept.
-fn yaml_row(n: &Node, fields: &[Field], table: &mut Table, errs: &mut Errs) -> Option<Row> {
+/// One row of a YAML dataset: its key and number cells go to `table`, the
+/// rest to `rows`; a row without a usable key is left out.
+fn yaml_row(n: &Node, fields: &[Field], table: &mut Table, rows: &mut Rows, errs: &mut Errs) -> Option<()> {
     if !n.is_map() {
         errs.0.push(
             n.error("a row should be a mapping")
@@ -459,7 +458,6 @@ fn yaml_row(n: &Node, fields: &[Field], table: &mut Table, errs: &mut Errs) -> O
         errs.0.push(key_node.error(msg).hint(hint));
         return None;
     }
-    let mut data = Vec::new();
     for (k, v) in errs.ok(n.entries())? {
         if RESERVED.contains(&k.as_str()) {
             continue;
@@ -481,7 +479,7 @@ fn yaml_row(n: &Node, fields: &[Field], table: &mut Table, errs: &mut Errs) -> O
             }
             FieldKind::Text => {
                 if let Some(t) = errs.ok(v.str()) {
-                    data.push((f, Datum::Text(t)));
+                    rows.push_text(f, &t);
                 }
             }
             FieldKind::Date => {
@@ -492,18 +490,15 @@ fn yaml_row(n: &Node, fields: &[Field], table: &mut Table, errs: &mut Errs) -> O
                     })
                 });
                 if let Some(d) = errs.ok(d) {
-                    data.push((f, Datum::Date(d)));
+                    rows.push_date(f, d);
                 }
             }
         }
     }
-    let label = label_or(errs.ok(opt_text(n, "label")).unwrap_or_default(), &key);
-    Some(Row {
-        key,
-        label,
-        data,
-        at: n.pos(),
-    })
+    let label = errs.ok(opt_text(n, "label"));
+    table.end_row(&key);
+    rows.end_row(n.pos(), label);
+    Some(())
 }
 
 /// The dataset, when no error was found; otherwise every error.
@@ -512,7 +507,7 @@ pub(super) fn finish(
     rel: &str,
     head: Header,
     fields: Vec<Field>,
-    rows: Vec<Row>,
+    rows: Rows,
     table: Table,
     mut errs: Errs,
 ) -> Result<Dataset, Vec<Diagnostic>> {

@@ -186,31 +186,17 @@ pub(super) fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, D
     } else {
         n.items().unwrap_or_else(|_| vec![n.clone()])
     };
-    // A long list looks keys up in an index, so listing every row of a big
-    // dataset stays linear.
-    let index: std::collections::HashMap<&str, usize> = if items.len() > 16 {
-        ds.rows
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, r)| (r.key.as_str(), i))
-            .collect()
-    } else {
-        Default::default()
-    };
     items
         .iter()
         .map(|r| {
             let key = r.str()?;
-            let found = if index.is_empty() {
-                ds.rows.iter().position(|x| x.key == key)
-            } else {
-                index.get(key.as_str()).copied()
-            };
+            // The dataset's key index: listing every row of a big dataset
+            // stays n log n.
+            let found = ds.row_index(&key);
             found.ok_or_else(|| {
                 let hint = suggest(
                     &key,
-                    ds.rows.iter().map(|x| x.key.as_str()),
+                    (0..ds.rows.len()).map(|x| ds.key(x)),
                     &format!("rows of `{}`", ds.id),
                 );
                 r.error(format!("unknown row `{key}` in dataset `{}`", ds.id))

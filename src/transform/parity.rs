@@ -132,17 +132,20 @@ pub fn untranslated(report: &Report, lang: Lang) -> Diagnostics {
         for f in &d.fields {
             warn(&mut out, &f.label, &f.loc, &format!("the label of field `{}`", f.key));
         }
-        for (i, r) in d.rows.iter().enumerate() {
-            warn(
-                &mut out,
-                &r.label,
-                &d.loc(r.at),
-                &format!("the label of row `{}`", r.key),
-            );
+        for i in 0..d.rows.len() {
+            // A row without a label shows its key, which needs no translation.
+            if let Some(label) = d.rows.label(i) {
+                warn(
+                    &mut out,
+                    label,
+                    &d.loc(d.rows.at(i)),
+                    &format!("the label of row `{}`", d.key(i)),
+                );
+            }
             for c in d.cells(i) {
                 let k = &d.fields[c.field()].key;
                 if let Some(note) = d.table.note(c) {
-                    warn(&mut out, note, &d.loc(c.at), &format!("the note on `{}.{k}`", r.key));
+                    warn(&mut out, note, &d.loc(c.at), &format!("the note on `{}.{k}`", d.key(i)));
                 }
             }
         }

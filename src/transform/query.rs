@@ -53,13 +53,13 @@ pub(super) fn number(values: &Values, ds: &Dataset, r: usize, f: usize) -> Optio
 /// qualifier and formula), for tables that show them.
 pub(super) fn value<'v>(values: &'v Values, ds: &Dataset, r: usize, f: usize) -> Option<&'v crate::values::Value> {
     tick();
-    values.get(&format!("{}.{}.{}", ds.id, ds.rows[r].key, ds.fields[f].key))
+    values.get(&format!("{}.{}.{}", ds.id, ds.key(r), ds.fields[f].key))
 }
 
 /// The text or date in field `f` of row `r`, if the row has one.
-pub(super) fn datum(ds: &Dataset, r: usize, f: usize) -> Option<&Datum> {
+pub(super) fn datum(ds: &Dataset, r: usize, f: usize) -> Option<Datum<'_>> {
     tick();
-    ds.rows[r].data.iter().find(|(i, _)| *i == f).map(|(_, d)| d)
+    ds.datum(r, f)
 }
 
 #[cfg(test)]
@@ -199,10 +199,10 @@ fn read<'a>(values: &Values, ds: &'a Dataset, r: usize, c: Col) -> Option<Val<'a
         Col::Field(f) if ds.fields[f].kind == FieldKind::Number => number(values, ds, r, f).map(|n| Val::Num(n.value)),
         Col::Field(f) => match datum(ds, r, f)? {
             Datum::Text(t) => Some(Val::Text(t)),
-            Datum::Date(d) => Some(Val::Date(*d)),
+            Datum::Date(d) => Some(Val::Date(d)),
         },
         Col::Key(kind) => {
-            let key = &ds.rows[r].key;
+            let key = ds.key(r);
             match kind {
                 FieldKind::Date => parse_date(key).map(Val::Date),
                 FieldKind::Number => key.parse().ok().map(Val::Num),
@@ -215,9 +215,10 @@ fn read<'a>(values: &Values, ds: &'a Dataset, r: usize, c: Col) -> Option<Val<'a
 /// The column called `name`: a field, or `key` for the row key.
 fn find_col(ds: &Dataset, name: &str, n: &Node) -> Result<Col, Diagnostic> {
     if name == "key" && !ds.fields.iter().any(|f| f.key == "key") {
-        let kind = if ds.rows.iter().all(|r| parse_date(&r.key).is_some()) {
+        let mut keys = (0..ds.rows.len()).map(|r| ds.key(r));
+        let kind = if keys.clone().all(|k| parse_date(k).is_some()) {
             FieldKind::Date
-        } else if ds.rows.iter().all(|r| r.key.parse::<f64>().is_ok_and(f64::is_finite)) {
+        } else if keys.all(|k| k.parse::<f64>().is_ok_and(f64::is_finite)) {
             FieldKind::Number
         } else {
             FieldKind::Text
@@ -376,15 +377,13 @@ impl<'n> Query<'n> {
                 let src = find_col(ds, &name, &n)?;
                 if src.kind(ds) == FieldKind::Text {
                     let what = match src {
-                        Col::Key(_) => match ds
-                            .rows
-                            .iter()
-                            .find(|r| parse_date(&r.key).is_none() && r.key.parse::<f64>().is_err())
+                        Col::Key(_) => match (0..ds.rows.len())
+                            .find(|&r| parse_date(ds.key(r)).is_none() && ds.key(r).parse::<f64>().is_err())
                         {
                             Some(r) => format!(
                                 "the row key `{}` ({}) is not a year, a date or a number",
-                                r.key,
-                                ds.loc(r.at)
+                                ds.key(r),
+                                ds.loc(ds.rows.at(r))
                             ),
                             None => "the row keys are not all years, dates or numbers".to_string(),
                         },
@@ -510,8 +509,8 @@ impl<'n> Query<'n> {
                 categories: kept
                     .iter()
                     .map(|&r| Category {
-                        key: ds.rows[r].key.clone(),
-                        label: ds.rows[r].label.get(lang).to_string(),
+                        key: ds.key(r).to_string(),
+                        label: ds.label(r, lang).to_string(),
                     })
                     .collect(),
                 columns: series
@@ -1033,7 +1032,7 @@ fn parse_date(s: &str) -> Option<Date> {
 mod tests {
     use super::*;
     use crate::diag::Loc;
-    use crate::model::{Citation, Field, Pos, Row, Table};
+    use crate::model::{Citation, Field, Pos, Rows, Table};
     use crate::text::Text;
     use crate::units::Unit;
     use crate::yaml::Doc;
@@ -1049,29 +1048,22 @@ mod tests {
             loc: Loc::file("d.csv"),
         };
         let mut table = Table::with_capacity(n, n);
-        let rows: Vec<Row> = (0..n)
-            .map(|i| {
-                table.push_given(1, (i % 30) as f64, Pos::default());
-                table.end_row(&format!("r{i}"));
-                let (y, m, d) = crate::epoch::civil_from_days(10_957 + i as i64);
-                Row {
-                    key: format!("r{i}"),
-                    label: Text::plain(format!("r{i}")),
-                    data: vec![
-                        (
-                            0,
-                            Datum::Date(Date {
-                                year: y as u16,
-                                month: Some(m as u8),
-                                day: Some(d as u8),
-                            }),
-                        ),
-                        (2, Datum::Text(["sun", "rain", "fog"][i % 3].into())),
-                    ],
-                    at: Pos::default(),
-                }
-            })
-            .collect();
+        let mut rows = Rows::default();
+        for i in 0..n {
+            table.push_given(1, (i % 30) as f64, Pos::default());
+            table.end_row(&format!("r{i}"));
+            let (y, m, d) = crate::epoch::civil_from_days(10_957 + i as i64);
+            rows.push_date(
+                0,
+                Date {
+                    year: y as u16,
+                    month: Some(m as u8),
+                    day: Some(d as u8),
+                },
+            );
+            rows.push_text(2, ["sun", "rain", "fog"][i % 3]);
+            rows.end_row(Pos::default(), None);
+        }
         Dataset {
             id: "d".into(),
             file: "d.csv".into(),

@@ -148,7 +148,7 @@ fn plain_rows(ctx: &Ctx, ds: &Dataset, cols: &[Col], rows: &[usize]) -> Body {
     let body = rows
         .iter()
         .map(|&r| TableRow {
-            label: ds.rows[r].label.get(ctx.lang).to_string(),
+            label: ds.label(r, ctx.lang).to_string(),
             cells: cols.iter().map(|c| cell(r, c)).collect(),
         })
         .collect();

@@ -854,19 +854,15 @@ mod tests {
 
     #[test]
     fn ordering_scales_n_log_n() {
-        let time = |n: usize| {
-            let r = report(chain(n));
-            (0..3)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    Values::compute(&r).expect("computes");
-                    t.elapsed()
-                })
-                .min()
-                .unwrap_or_default()
-        };
-        time(1_000);
-        let ratio = time(10_000).as_secs_f64() / time(1_000).as_secs_f64().max(1e-6);
+        let (small, large) = (report(chain(1_000)), report(chain(10_000)));
+        let ratio = crate::scaling::time_ratio(
+            || {
+                Values::compute(&small).expect("computes");
+            },
+            || {
+                Values::compute(&large).expect("computes");
+            },
+        );
         assert!(ratio < 20.0, "10× the values took {ratio:.1}× the time");
     }
 

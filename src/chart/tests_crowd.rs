@@ -295,17 +295,6 @@ fn long_lines_are_summed_up_in_words() {
     assert!(d.len() < 600, "{} characters", d.len());
 }
 
-/// Best-of-seven timings of rendering `a` and `b`, measured in turns so a
-/// busy machine slows both alike.
-fn times(a: &ChartInput, b: &ChartInput) -> (f64, f64) {
-    let once = |input: &ChartInput| {
-        let t = std::time::Instant::now();
-        std::hint::black_box(render(input, &Unit("USD bn")).unwrap());
-        t.elapsed().as_secs_f64()
-    };
-    (0..7).fold((f64::MAX, f64::MAX), |(x, y), _| (x.min(once(a)), y.min(once(b))))
-}
-
 fn sized(kind: ChartKind, n: usize) -> ChartInput {
     let c = owned(n, |i| format!("{} {}", MONTHS[i % 12], 2000 + i / 12));
     let v: Vec<f64> = (0..n).map(|i| 1.0 + (i * 37 % 90) as f64).collect();
@@ -326,12 +315,12 @@ fn rendering_grows_linearly_with_the_data() {
         ChartKind::Area,
         ChartKind::Donut,
     ] {
-        let (small, large) = times(&sized(kind, 300), &sized(kind, 3000));
+        let (small, large) = (sized(kind, 300), sized(kind, 3000));
+        let draw = |input: &ChartInput| {
+            std::hint::black_box(render(input, &Unit("USD bn")).unwrap());
+        };
         // Linear work gives about 10; quadratic would give about 100.
-        assert!(
-            large / small < 30.0,
-            "{kind:?}: 10x the data took {:.1}x the time",
-            large / small
-        );
+        let ratio = crate::scaling::time_ratio(|| draw(&small), || draw(&large));
+        assert!(ratio < 30.0, "{kind:?}: 10x the data took {ratio:.1}x the time");
     }
 }

@@ -386,6 +386,21 @@ pub fn derived_key(scene: &mut Scene, words: &super::ChartWords) {
     scene.lines(PAD + SW + GAP, y, &lines, LEGEND_SIZE, Anchor::Start, Paint::Muted);
 }
 
+/// A line of muted text under everything else, as wide as the chart.
+pub fn note(scene: &mut Scene, words: &str) {
+    let bottom = scene.bbox().3;
+    let lines = text::wrap(words, WIDTH - 2.0 * PAD, LEGEND_SIZE);
+    let h = LEGEND_SIZE * LINE_HEIGHT * lines.len() as f64;
+    scene.lines(
+        PAD,
+        bottom + 14.0 + h / 2.0,
+        &lines,
+        LEGEND_SIZE,
+        Anchor::Start,
+        Paint::Muted,
+    );
+}
+
 /// A chart that travels alone (its own `.svg` file) carries what the page
 /// around it would say: a visible title and the unit above the plot, the
 /// source below it.

@@ -68,6 +68,19 @@ pub fn any_derived(input: &ChartInput) -> bool {
         .any(|s| (0..input.categories.len()).any(|i| s.is_derived(i) && s.values.get(i).is_some_and(|v| v.is_some())))
 }
 
+/// Whether every value the chart shows was computed by quire (counts,
+/// means): then one sentence says so, and no mark needs its own hatch.
+pub fn all_derived(input: &ChartInput) -> bool {
+    let mut shown = input.series.iter().flat_map(|s| {
+        s.values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_some())
+            .map(move |(i, _)| s.is_derived(i))
+    });
+    shown.next().is_some_and(|first| first && shown.all(|d| d))
+}
+
 /// States the data in words, e.g. "Horizontal bar chart. United States:
 /// USD 155 bn; China: USD 42 bn." in the caller's [`super::ChartWords`].
 /// A computed value is followed by `words.computed`, and the key sentence
@@ -82,12 +95,14 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     let mut out = kind_name(input);
     out.push_str(stop);
     out.push_str(&w.sentence_sep);
-    // A value in words, marked when quire computed it.
+    // A value in words, marked when quire computed it (unless every value
+    // is, which the closing sentence says once).
+    let all = all_derived(input);
     let val = |out: &mut String, s: &Series, i: usize| match s.values.get(i).copied().flatten() {
         None => out.push_str(missing),
         Some(v) => {
             out.push_str(&fmt.format(v, input.decimals));
-            if s.is_derived(i) {
+            if s.is_derived(i) && !all {
                 out.push_str(&w.computed);
             }
         }
@@ -109,7 +124,7 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
                 (Some(Some(a)), Some(Some(b))) => out.push_str(&range_text(fmt, *a, *b, input.decimals)),
                 _ => out.push_str(missing),
             }
-            if lo.is_derived(i) || hi.is_derived(i) {
+            if (lo.is_derived(i) || hi.is_derived(i)) && !all {
                 out.push_str(&w.computed);
             }
         }
@@ -170,7 +185,7 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     out.push_str(stop);
     if any_derived(input) {
         out.push_str(&w.sentence_sep);
-        out.push_str(&w.derived_key);
+        out.push_str(if all { &w.all_derived_key } else { &w.derived_key });
         out.push_str(stop);
     }
     out

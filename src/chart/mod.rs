@@ -130,6 +130,9 @@ pub struct ChartWords {
     pub percent_suffix: String,
     /// The in-chart key explaining the hatching of computed values.
     pub derived_key: String,
+    /// The note under a chart whose every value quire computed (a count,
+    /// a mean), which then draws no hatching: one sentence says it all.
+    pub all_derived_key: String,
     /// Appended to a computed value in the description (" (computed)").
     pub computed: String,
     /// Heading of the category column in [`data_table`] ("Category").
@@ -178,6 +181,7 @@ impl ChartWords {
             total: s("Total"),
             percent_suffix: s(" %"),
             derived_key: s("Hatched: computed by quire, not stated by the source"),
+            all_derived_key: s("Every value here is computed by quire from the data, not stated by the source"),
             computed: s(" (computed by quire)"),
             category: s("Category"),
             months: s("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"),
@@ -381,7 +385,12 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
         ChartKind::Scatter => scatter::layout(&ctx),
         ChartKind::Donut => donut::layout(&ctx),
     };
-    if describe::any_derived(input) {
+    if describe::all_derived(input) {
+        // Hatching every mark would only add noise: marks keep
+        // `data-derived`, and one line under the chart says it.
+        scene.items.retain(|i| i.class != Some("derived"));
+        axis::note(&mut scene, &input.words.all_derived_key);
+    } else if describe::any_derived(input) {
         axis::derived_key(&mut scene, &input.words);
     }
     if standalone {

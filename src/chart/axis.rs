@@ -386,38 +386,22 @@ pub fn derived_key(scene: &mut Scene, words: &super::ChartWords) {
     scene.lines(PAD + SW + GAP, y, &lines, LEGEND_SIZE, Anchor::Start, Paint::Muted);
 }
 
-/// A line of muted text under everything else, as wide as the chart.
-pub fn note(scene: &mut Scene, words: &str) {
+/// Muted text of `size` under everything else, wrapped to the chart's width.
+pub fn note(scene: &mut Scene, words: &str, size: f64) {
     let bottom = scene.bbox().3;
-    let lines = text::wrap(words, WIDTH - 2.0 * PAD, LEGEND_SIZE);
-    let h = LEGEND_SIZE * LINE_HEIGHT * lines.len() as f64;
-    scene.lines(
-        PAD,
-        bottom + 14.0 + h / 2.0,
-        &lines,
-        LEGEND_SIZE,
-        Anchor::Start,
-        Paint::Muted,
-    );
+    let lines = text::wrap(words, WIDTH - 2.0 * PAD, size);
+    let h = size * LINE_HEIGHT * lines.len() as f64;
+    scene.lines(PAD, bottom + 14.0 + h / 2.0, &lines, size, Anchor::Start, Paint::Muted);
 }
 
 /// A chart that travels alone (its own `.svg` file) carries what the page
 /// around it would say: a visible title and the unit above the plot, the
 /// source below it.
 pub fn frame(scene: &mut Scene, input: &ChartInput) {
-    let (_, top, _, bottom) = scene.bbox();
+    let top = scene.bbox().1;
     let max = WIDTH - 2.0 * PAD;
     if !input.source.is_empty() {
-        let lines = text::wrap(&input.source, max, TICK_SIZE);
-        let h = TICK_SIZE * LINE_HEIGHT * lines.len() as f64;
-        scene.lines(
-            PAD,
-            bottom + 14.0 + h / 2.0,
-            &lines,
-            TICK_SIZE,
-            Anchor::Start,
-            Paint::Muted,
-        );
+        note(scene, &input.source, TICK_SIZE);
     }
     // Title and unit go first in the document, as a reader meets them.
     let mut head = Scene::default();

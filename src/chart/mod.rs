@@ -389,7 +389,7 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
         // Hatching every mark would only add noise: marks keep
         // `data-derived`, and one line under the chart says it.
         scene.items.retain(|i| i.class != Some("derived"));
-        axis::note(&mut scene, &input.words.all_derived_key);
+        axis::note(&mut scene, &input.words.all_derived_key, theme::LEGEND_SIZE);
     } else if describe::any_derived(input) {
         axis::derived_key(&mut scene, &input.words);
     }

@@ -119,39 +119,27 @@ pub fn localize_heading_ids(html: &str) -> String {
         return html.to_string();
     }
     let map: std::collections::BTreeMap<String, String> = renames.into_iter().collect();
-    let mut out = String::with_capacity(html.len());
-    let mut copied = 0;
-    for (i, _) in html.match_indices("=\"") {
-        if i < copied {
-            continue;
-        }
-        let before = &html[..i];
-        let is_id = before.ends_with(" id");
-        if !(is_id || before.ends_with(" href")) {
-            continue;
-        }
-        let start = i + 2;
-        let Some(e) = html[start..].find('"') else { break };
-        let value = unescape(&html[start..start + e]);
-        let key = if is_id {
-            Some(value.as_str())
+    rewrite_attr_values(html, &["id", "href"], |attr, value| {
+        let key = if attr == "id" {
+            Some(value)
         } else {
             value.strip_prefix('#')
         };
-        if let Some(new) = key.and_then(|k| map.get(k)) {
-            out.push_str(&html[copied..start]);
-            out.push_str(if is_id { "" } else { "#" });
-            out.push_str(&html_escape::encode_double_quoted_attribute(new));
-            copied = start + e;
-        }
-    }
-    out.push_str(&html[copied..]);
-    out
+        let new = map.get(key?)?;
+        Some(if attr == "id" { new.clone() } else { format!("#{new}") })
+    })
 }
 
 /// Rewrites the value of every `href="…"` and `src="…"`; `f` gets the
 /// decoded value and returns its replacement, or `None` to keep it.
 pub fn rewrite_attrs(html: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
+    rewrite_attr_values(html, &["href", "src"], |_, value| f(value))
+}
+
+/// Rewrites the values of the attributes named in `names`: `f` gets the
+/// attribute's name and decoded value and returns its replacement, or
+/// `None` to keep the value as written.
+fn rewrite_attr_values(html: &str, names: &[&str], mut f: impl FnMut(&str, &str) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
     // One pass over every `="`: linear in the page, however many links it has.
@@ -160,14 +148,17 @@ pub fn rewrite_attrs(html: &str, mut f: impl FnMut(&str) -> Option<String>) -> S
             continue;
         }
         let before = &html[..i];
-        if !(before.ends_with(" href") || before.ends_with(" src")) {
+        let Some(name) = names
+            .iter()
+            .find(|n| before.strip_suffix(**n).is_some_and(|b| b.ends_with(' ')))
+        else {
             continue;
-        }
+        };
         let start = i + 2;
         let Some(e) = html[start..].find('"') else { break };
         out.push_str(&html[copied..start]);
         let value = &html[start..start + e];
-        match f(&unescape(value)) {
+        match f(name, &unescape(value)) {
             Some(new) => out.push_str(&html_escape::encode_double_quoted_attribute(&new)),
             None => out.push_str(value),
         }

@@ -86,7 +86,7 @@ fn x_date_field_places_rows_in_date_order() {
     let line: Vec<(f64, f64)> = elements(&svg)
         .into_iter()
         .filter(|e| e.tag == "polyline" && e.has_class("line"))
-        .flat_map(|e| points(e.get("points").unwrap()))
+        .flat_map(|e| e.points())
         .collect();
     let alone = marks(&fx);
     assert_eq!(keys(&alone), ["d05"]);
@@ -95,14 +95,6 @@ fn x_date_field_places_rows_in_date_order() {
     assert_eq!(cx.len(), 6, "{cx:?}");
     assert!(cx.windows(2).all(|w| w[0] < w[1]), "points run left to right: {cx:?}");
     assert!(cx[5] - cx[4] > 10.0 * (cx[2] - cx[1]), "{cx:?}");
-}
-
-/// The points of an SVG `points` attribute.
-fn points(s: &str) -> Vec<(f64, f64)> {
-    s.split_whitespace()
-        .filter_map(|p| p.split_once(','))
-        .map(|(x, y)| (x.parse().unwrap(), y.parse().unwrap()))
-        .collect()
 }
 
 #[test]

@@ -70,10 +70,7 @@ fn written_lines(body: &str) -> impl Iterator<Item = &str> {
 /// without parsing the YAML; anything else (quotes, flow mappings) is left
 /// to the parser.
 fn plain_id(body: &str) -> Option<String> {
-    let first = body
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
-    let id = first.strip_prefix("id:")?.trim();
+    let id = written_lines(body).next()?.strip_prefix("id:")?.trim();
     let plain = !id.is_empty()
         && id
             .bytes()

@@ -608,6 +608,16 @@ pub struct El {
 }
 
 impl El {
+    /// The `points` of a polyline or polygon, as (x, y) pairs.
+    pub fn points(&self) -> Vec<(f64, f64)> {
+        self.get("points")
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|p| p.split_once(','))
+            .map(|(x, y)| (x.parse().unwrap(), y.parse().unwrap()))
+            .collect()
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }

@@ -21,6 +21,7 @@ pub mod scaling;
 pub mod serve;
 pub mod site;
 pub mod text;
+pub mod timing;
 pub mod transform;
 pub mod units;
 pub mod url;
@@ -81,9 +82,9 @@ pub struct Options {
 /// Runs every stage, putting each file into `sink` as it is rendered;
 /// `None` when anything failed.
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sink) -> Option<()> {
-    site::timing::start();
+    timing::start();
     let loaded = load::load_with(root, &mut outcome.files, opts.site);
-    site::timing::mark("load");
+    timing::mark("load");
     // Invisible control characters are refused where they are (see diag::is_forbidden_control).
     let control = outcome.files.control_chars();
     if !control.is_empty() {
@@ -103,7 +104,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
         None => report.meta.languages.clone(),
     };
     let theme = render::templates::load(root, &languages, &mut outcome.files);
-    site::timing::mark("templates");
+    timing::mark("templates");
     let values = match values::Values::compute(&report) {
         Ok(v) => v,
         Err(d) => {
@@ -118,7 +119,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
             return None;
         }
     };
-    site::timing::mark("values");
+    timing::mark("values");
     // Editions are independent until they link to each other: one a core.
     let transformed: Vec<_> = languages
         .par_iter()
@@ -143,7 +144,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
         return None;
     }
     link_editions(&mut docs);
-    site::timing::mark("transform");
+    timing::mark("transform");
     match site::settings_for(root, opts) {
         Ok(Some(base_url)) => {
             match site::shared_files(&theme, root) {
@@ -167,7 +168,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
         }
         Err(d) => outcome.diagnostics.push(d),
     }
-    site::timing::mark("render and write");
+    timing::mark("render and write");
     if outcome.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }

@@ -12,7 +12,6 @@ pub mod highlight;
 mod html;
 mod links;
 mod nav;
-pub mod timing;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Report;

@@ -137,7 +137,7 @@ pub fn write_with<T>(
         swap::abandon(staging);
         return Ok(None);
     };
-    let _t = crate::site::timing::Lap::new("swap");
+    let _t = crate::timing::Lap::new("swap");
     let mut last = sink.put(MARKER, MARKER_TEXT.as_bytes());
     if last.is_ok() && target.path.join(GITKEEP).is_file() {
         last = sink.put(GITKEEP, b"");

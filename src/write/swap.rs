@@ -321,7 +321,7 @@ fn in_place(out: &Path, staging: &Path) -> Result<(), Fail> {
 /// thousands of pages is file-system work the build waits for.
 fn remove_old(p: &Path) -> io::Result<()> {
     use rayon::prelude::*;
-    let _t = crate::site::timing::Lap::new("old-output removal");
+    let _t = crate::timing::Lap::new("old-output removal");
     let entries: Vec<PathBuf> = match fs::read_dir(p) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),

@@ -4,9 +4,10 @@
 //! A bar lies along the value axis and across the category axis. The data
 //! (which pieces, from where to where, which labels) is built once here
 //! from the chart kind; [`Orientation`] maps (along, across) to (x, y), so
-//! the same pieces draw as columns or as horizontal bars. What differs by
-//! orientation is only where category labels go (a label column left of
-//! horizontal bars, a category axis under columns), in `hbar` and `vbar`.
+//! the same pieces draw as columns or as horizontal bars, along one band
+//! axis ([`super::band::BandAxis`]) that sets category labels for either
+//! orientation. What stays apart, in `hbar` and `vbar`, is how value labels
+//! find room (beside a bar's end, or above a column).
 
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Shape, rect_shape};

@@ -3,6 +3,7 @@
 //! to travel between key and data.
 
 use super::axis::{self, Ctx};
+use super::band::BandAxis;
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
 use super::theme::{
@@ -49,10 +50,10 @@ pub fn layout(ctx: &Ctx) -> Scene {
             (scale.left, scale.right, xs, spacing)
         }
         None => {
-            let cat = axis::CatAxis::fit(&names, plot_left, right, true);
+            let cat = BandAxis::across(&names, plot_left, right, true);
             cat.draw(&mut sc, PLOT_H);
-            let xs = (0..names.len()).map(|i| cat.x(i)).collect();
-            (cat.left, right, xs, cat.band)
+            let xs = (0..names.len()).map(|i| cat.centre(i)).collect();
+            (cat.start, right, xs, cat.band)
         }
     };
     // Dates further apart than the usual step are a gap in the data.

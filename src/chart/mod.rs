@@ -308,6 +308,7 @@ impl Default for ChartInput {
 }
 
 mod axis;
+mod band;
 mod bars;
 mod describe;
 mod donut;

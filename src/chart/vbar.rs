@@ -4,6 +4,7 @@
 
 use super::ChartKind;
 use super::axis::{self, Ctx};
+use super::band::BandAxis;
 use super::bars::{self, Orientation};
 use super::scene::{Anchor, BBox, Scene, item_bbox, overlaps};
 use super::text;
@@ -20,8 +21,8 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let (scale, ticks) = bars::value_ticks(ctx, &rows, PLOT_H, Orientation::Vertical);
     let right = WIDTH - PAD;
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, false);
-    let (left, band) = (cat.left, cat.band);
+    let cat = BandAxis::across(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, false);
+    let (left, band) = (cat.start, cat.band);
     let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
     let mut sc = Scene::default();
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
@@ -36,7 +37,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let mut labels = Scene::default();
     for (i, row) in rows.iter().enumerate() {
         for b in &row.segs {
-            let (x0, x1) = bars::slot_span(cat.x(i), bw, gap, slots, b.slot);
+            let (x0, x1) = bars::slot_span(cat.centre(i), bw, gap, slots, b.slot);
             let (yb, ye) = (y(b.from.unwrap_or(scale.base())), y(b.to));
             let shape = Orientation::Vertical.rect((yb, ye), (x0, x1));
             rects.push(item_bbox(&shape));
@@ -74,14 +75,14 @@ pub fn layout(ctx: &Ctx) -> Scene {
         if let (Some(total), Some(top)) = (&row.total, row.segs.last()) {
             // Each stack's total above it.
             let yt = y(top.to) - GAP - VALUE_SIZE / 2.0;
-            labels.text(cat.x(i), yt, total, VALUE_SIZE, Anchor::Middle, Paint::Ink);
+            labels.text(cat.centre(i), yt, total, VALUE_SIZE, Anchor::Middle, Paint::Ink);
         }
     }
     let base_y = y(scale.base());
     for (i, row) in rows.iter().enumerate() {
         if row.missing {
             labels.text(
-                cat.x(i),
+                cat.centre(i),
                 base_y - VALUE_SIZE,
                 ctx.missing(),
                 VALUE_SIZE,

@@ -207,7 +207,14 @@ pub fn note(scene: &mut Scene, words: &str, size: f64) {
     let bottom = scene.bbox().3;
     let lines = text::wrap(words, WIDTH - 2.0 * PAD, size);
     let h = size * LINE_HEIGHT * lines.len() as f64;
-    scene.lines(PAD, bottom + NOTE_GAP + h / 2.0, &lines, size, Anchor::Start, Paint::Muted);
+    scene.lines(
+        PAD,
+        bottom + NOTE_GAP + h / 2.0,
+        &lines,
+        size,
+        Anchor::Start,
+        Paint::Muted,
+    );
 }
 
 /// A chart that travels alone (its own `.svg` file) carries what the page

@@ -197,7 +197,14 @@ impl BandAxis {
             }
             Orientation::Vertical if self.angle == 0.0 => {
                 let drop = self.size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + self.size / 2.0;
-                scene.lines(c, edge + CAT_LABEL_DROP + drop, lines, self.size, Anchor::Middle, Paint::Ink);
+                scene.lines(
+                    c,
+                    edge + CAT_LABEL_DROP + drop,
+                    lines,
+                    self.size,
+                    Anchor::Middle,
+                    Paint::Ink,
+                );
             }
             Orientation::Vertical => {
                 let x = c + self.size * TURNED_NUDGE;

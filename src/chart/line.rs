@@ -11,7 +11,7 @@ use super::theme::{
     Paint, SWATCH, SWATCH_GAP, TICK_GAP, WIDTH,
 };
 use super::ticks::{self, Scale};
-use super::{ChartInput, Scale as AxisScale, Series, XAxis, time, xaxis};
+use super::{Scale as AxisScale, Series, XAxis, time, xaxis};
 
 fn last_value(s: &Series) -> Option<f64> {
     s.values.iter().rev().find_map(|v| *v)
@@ -66,20 +66,62 @@ pub fn layout(ctx: &Ctx) -> Scene {
     if matches!(scale, Scale::Linear { .. }) {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
+    // Dots only where they stand apart; a dense line is its own mark, and
+    // the description and data table carry each value. On a dense line a
+    // computed stretch is stroked with the hatch instead of dotted, so ten
+    // years of daily means stay a line and the SVG stays small.
+    let dots = spacing >= DOT_SPACING;
+    // One walk over each series' points builds its line runs, its hatched
+    // stretches and its dots; hatches and dots are drawn over every line.
+    let (mut hatches, mut marks) = (Scene::default(), Scene::default());
     let colors = ctx.series_colors();
     for (s, color) in input.series.iter().zip(&colors) {
         // A missing value breaks the line rather than bridging the gap.
         let mut run: Vec<(f64, f64)> = Vec::new();
         let mut runs = Vec::new();
+        let mut hatch: Vec<(f64, f64)> = Vec::new();
         for (i, v) in s.values.iter().enumerate() {
             if gaps[i] || v.is_none() {
                 runs.push(std::mem::take(&mut run));
             }
-            if let Some(v) = v {
-                run.push((x(i), y(*v)));
+            if gaps[i] {
+                flush_hatch(&mut hatches, &mut hatch);
             }
+            let Some(v) = *v else {
+                flush_hatch(&mut hatches, &mut hatch);
+                continue;
+            };
+            let (px, py) = (x(i), y(v));
+            run.push((px, py));
+            let derived = s.is_derived(i);
+            // A sparse line's computed values are hatched dots instead.
+            match (dots, derived) {
+                (true, _) => {}
+                (false, true) => hatch.push((px, py)),
+                (false, false) => flush_hatch(&mut hatches, &mut hatch),
+            }
+            // A point with no neighbour on its line would vanish without its dot.
+            let joined = |j: usize| j < s.values.len() && !gaps[j.max(i)] && s.values[j].is_some();
+            let alone = !(joined(i + 1) || i > 0 && joined(i - 1));
+            if !dots && !alone {
+                continue;
+            }
+            let shape = Shape::Circle {
+                cx: px,
+                cy: py,
+                r: if derived { DOT_R_DERIVED } else { DOT_R },
+            };
+            let mark = Mark {
+                key: input.categories[i].key.clone(),
+                series: s.key.clone(),
+                value: v,
+                derived,
+                ..Mark::default()
+            };
+            marks.mark(shape, Paint::Color(*color), mark);
         }
         runs.push(run);
+        flush_hatch(&mut hatches, &mut hatch);
         if input.kind == super::ChartKind::Area {
             let base = y(scale.base());
             for r in runs.iter().filter(|r| r.len() >= 2) {
@@ -100,69 +142,16 @@ pub fn layout(ctx: &Ctx) -> Scene {
             .class = Some("line");
         }
     }
-    // Dots only where they stand apart; a dense line is its own mark, and
-    // the description and data table carry each value. On a dense line a
-    // computed stretch is stroked with the hatch instead of dotted, so ten
-    // years of daily means stay a line and the SVG stays small.
-    let dots = spacing >= DOT_SPACING;
-    if !dots {
-        hatch_derived_runs(&mut sc, input, &gaps, &x, &y);
-    }
-    for (s, color) in input.series.iter().zip(&colors) {
-        for (i, v) in s.values.iter().enumerate() {
-            let Some(v) = *v else { continue };
-            let derived = s.is_derived(i);
-            // A point with no neighbour on its line would vanish without its dot.
-            let joined = |j: usize| j < s.values.len() && !gaps[j.max(i)] && s.values[j].is_some();
-            let alone = !(joined(i + 1) || i > 0 && joined(i - 1));
-            if !dots && !alone {
-                continue;
-            }
-            let shape = Shape::Circle {
-                cx: x(i),
-                cy: y(v),
-                r: if derived { DOT_R_DERIVED } else { DOT_R },
-            };
-            let mark = Mark {
-                key: input.categories[i].key.clone(),
-                series: s.key.clone(),
-                value: v,
-                derived,
-                ..Mark::default()
-            };
-            sc.mark(shape, Paint::Color(*color), mark);
-        }
-    }
+    sc.items.append(&mut hatches.items);
+    sc.items.append(&mut marks.items);
     if direct {
         end_labels(ctx, &mut sc, right, &y);
     }
     sc
 }
 
-/// Lays the hatch over each stretch of consecutive computed values of a
-/// dense line, broken where the line itself breaks.
-fn hatch_derived_runs(
-    sc: &mut Scene,
-    input: &ChartInput,
-    gaps: &[bool],
-    x: &dyn Fn(usize) -> f64,
-    y: &dyn Fn(f64) -> f64,
-) {
-    for s in &input.series {
-        let mut run: Vec<(f64, f64)> = Vec::new();
-        for (i, v) in s.values.iter().enumerate() {
-            if gaps[i] {
-                flush_hatch(sc, &mut run);
-            }
-            match v.filter(|_| s.is_derived(i)) {
-                Some(v) => run.push((x(i), y(v))),
-                None => flush_hatch(sc, &mut run),
-            }
-        }
-        flush_hatch(sc, &mut run);
-    }
-}
-
+/// Lays the hatch over a stretch of consecutive computed values of a
+/// dense line (two points at least), and starts the next.
 fn flush_hatch(sc: &mut Scene, run: &mut Vec<(f64, f64)>) {
     let points = std::mem::take(run);
     if points.len() >= 2 {

@@ -1,7 +1,7 @@
 //! Geometry read back from the SVG: bar lengths proportional to values,
 //! round ticks with units, texts inside the viewBox and apart.
 
-use super::tests::{El, Unit, chart, elements, view_box, gallery};
+use super::tests::{El, Unit, chart, elements, gallery, view_box};
 use super::*;
 
 fn svg(input: &ChartInput, fmt: &dyn ValueFormat) -> Vec<El> {

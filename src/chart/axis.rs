@@ -5,12 +5,50 @@ use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{
     BASELINE_W, Colors, GAP, HEAD_GAP, HEAD_LINE_GAP, KEY_SWATCH, LEGEND_ROW, LEGEND_SIZE, LEGEND_SPACING, LINE_HEIGHT,
-    NOTE_GAP, PAD, Paint, Rgb, SWATCH, SWATCH_GAP, TICK_GAP, TICK_SIZE, TITLE_SIZE, TITLE_WRAP, UNIT_SIZE, WIDTH,
+    MAX_ROWS_H, NOTE_GAP, PAD, PLOT_H, Paint, Rgb, SWATCH, SWATCH_GAP, TICK_GAP, TICK_SIZE, TITLE_SIZE, TITLE_WRAP,
+    UNIT_SIZE, WIDTH,
 };
 use super::ticks::{Scale, Tick};
 use super::{ChartInput, ChartWords, ValueFormat};
 
-/// What a layout needs: the input, its formatter and its colours.
+/// The box a layout draws into and what it shares with other panels: a
+/// whole chart gets the theme's width and plot height; a small multiple
+/// gets its panel's size and the value (and x) range common to all panels,
+/// so one value lies at one place in every panel.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// Width to draw in, from x = 0.
+    pub width: f64,
+    /// Height of a vertical value axis.
+    pub plot_h: f64,
+    /// Most height the rows of horizontal bars may take.
+    pub max_rows_h: f64,
+    /// The value range to scale to, instead of the data's own.
+    pub domain: Option<(f64, f64)>,
+    /// The x range (days for dates) to scale to, instead of the data's own.
+    pub x_domain: Option<(f64, f64)>,
+    /// Horizontal bars: where the value axis starts and ends, instead of
+    /// fitting it around this panel's labels.
+    pub span: Option<(f64, f64)>,
+    /// A panel of a small multiple: the figure draws the one legend.
+    pub panel: bool,
+}
+
+impl Default for Frame {
+    fn default() -> Frame {
+        Frame {
+            width: WIDTH,
+            plot_h: PLOT_H,
+            max_rows_h: MAX_ROWS_H,
+            domain: None,
+            x_domain: None,
+            span: None,
+            panel: false,
+        }
+    }
+}
+
+/// What a layout needs: the input, its formatter, its colours and its box.
 pub struct Ctx<'a> {
     /// The chart being drawn.
     pub input: &'a ChartInput,
@@ -18,6 +56,8 @@ pub struct Ctx<'a> {
     pub fmt: &'a dyn ValueFormat,
     /// Colour assignment for this chart.
     pub colors: Colors,
+    /// Where it draws.
+    pub frame: Frame,
 }
 
 impl<'a> Ctx<'a> {
@@ -27,7 +67,19 @@ impl<'a> Ctx<'a> {
             input,
             fmt,
             colors: Colors::new(input),
+            frame: Frame::default(),
         }
+    }
+
+    /// Whether this layout draws its own legend (a panel leaves it to the
+    /// figure).
+    pub fn own_legend(&self) -> bool {
+        !self.frame.panel && self.input.series.len() >= 2
+    }
+
+    /// `y` of value fraction `f` up a vertical value axis.
+    pub fn y_of(&self, f: f64) -> f64 {
+        self.frame.plot_h - f * self.frame.plot_h
     }
 
     /// A value label with the chart's decimals.
@@ -250,6 +302,5 @@ pub fn frame(scene: &mut Scene, input: &ChartInput) {
         title.items.append(&mut head.items);
         head = title;
     }
-    head.items.append(&mut scene.items);
-    scene.items = head.items;
+    scene.prepend(head);
 }

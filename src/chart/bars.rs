@@ -248,7 +248,7 @@ pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) 
     let (domain, fmt): ((f64, f64), &dyn ValueFormat) = if input.normalize {
         ((0.0, 100.0), &share_fmt)
     } else {
-        (domain(rows), ctx.fmt)
+        (ctx.frame.domain.unwrap_or_else(|| domain(rows)), ctx.fmt)
     };
     let log = input.scale == AxisScale::Log;
     ticks::fit(log, domain, len, orientation == Orientation::Horizontal, true, fmt)
@@ -256,7 +256,7 @@ pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) 
 
 /// The value range every piece covers (`None` ends at the axis base are
 /// left to the scale, which always includes its base).
-fn domain(rows: &[Row]) -> (f64, f64) {
+pub fn domain(rows: &[Row]) -> (f64, f64) {
     rows.iter()
         .flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])))
         .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)))

@@ -10,8 +10,7 @@ use super::bars::{self, Orientation, Row};
 use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{
-    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LEGEND_GAP, MAX_ROWS_H, PAD, Paint, STACK_H,
-    VALUE_SIZE, WIDTH,
+    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LEGEND_GAP, PAD, Paint, STACK_H, VALUE_SIZE,
 };
 use super::ticks::{self, Scale};
 
@@ -51,29 +50,42 @@ impl Geometry {
 
 /// Lays out horizontal bars.
 pub fn layout(ctx: &Ctx) -> Scene {
+    layout_span(ctx).0
+}
+
+/// Lays out horizontal bars; also returns where the value axis starts and
+/// ends, so small multiples can share one.
+pub fn layout_span(ctx: &Ctx) -> (Scene, (f64, f64)) {
     let input = ctx.input;
+    let width = ctx.frame.width;
     let (rows, _) = bars::rows(ctx);
     let labels: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let cats = BandAxis::down(&labels, WIDTH * LABEL_COLUMN_SHARE, MAX_ROWS_H);
+    let cats = BandAxis::down(&labels, width * LABEL_COLUMN_SHARE, ctx.frame.max_rows_h);
     let geo = Geometry::of(&cats, input.kind == ChartKind::StackedBar);
-    let (mut left, mut right) = (PAD + cats.col + LABEL_COLUMN_GAP, WIDTH - PAD);
+    let (mut left, mut right) = (PAD + cats.col + LABEL_COLUMN_GAP, width - PAD);
     let mut scene = Scene::default();
-    // Margins depend on where labels land, which depends on the margins:
-    // widen until nothing overflows (converges in a step or two).
-    for _ in 0..8 {
-        let (scale, ticks) = bars::value_ticks(ctx, &rows, right - left, Orientation::Horizontal);
-        let (s, over_l, over_r) = draw(ctx, &rows, &cats, &geo, scale, &ticks, (left, right));
-        scene = s;
-        if over_l <= 0.01 && over_r <= 0.01 {
-            break;
+    if let Some((l, r)) = ctx.frame.span {
+        let (scale, ticks) = bars::value_ticks(ctx, &rows, r - l, Orientation::Horizontal);
+        scene = draw(ctx, &rows, &cats, &geo, scale, &ticks, (l, r)).0;
+        (left, right) = (l, r);
+    } else {
+        // Margins depend on where labels land, which depends on the
+        // margins: widen until nothing overflows (a step or two).
+        for _ in 0..8 {
+            let (scale, ticks) = bars::value_ticks(ctx, &rows, right - left, Orientation::Horizontal);
+            let (s, over_l, over_r) = draw(ctx, &rows, &cats, &geo, scale, &ticks, (left, right));
+            scene = s;
+            if over_l <= 0.01 && over_r <= 0.01 {
+                break;
+            }
+            left += over_l.max(0.0).ceil();
+            right -= over_r.max(0.0).ceil();
         }
-        left += over_l.max(0.0).ceil();
-        right -= over_r.max(0.0).ceil();
     }
-    if input.kind == ChartKind::StackedBar && input.series.len() >= 2 {
+    if input.kind == ChartKind::StackedBar && ctx.own_legend() {
         axis::series_legend(&mut scene, ctx, LEGEND_GAP);
     }
-    scene
+    (scene, (left, right))
 }
 
 /// Draws with fixed margins; returns the scene and how far value or tick
@@ -145,5 +157,5 @@ fn draw(
     let (_, _, max_x, _) = sc.bbox();
     let tick_min = sc.text_boxes().iter().map(|b| b.0).fold(f64::MAX, f64::min);
     let over_l = value_boxes.iter().map(|x0| left - x0).fold(PAD - tick_min, f64::max);
-    (sc, over_l, max_x - (WIDTH - PAD))
+    (sc, over_l, max_x - (ctx.frame.width - PAD))
 }

@@ -7,8 +7,8 @@ use super::band::BandAxis;
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
 use super::theme::{
-    DOT_R, DOT_R_DERIVED, DOT_SPACING, END_KEY_W, END_LABEL_GAP, END_LABEL_STEP, LEGEND_SIZE, LINE_W, PAD, PLOT_H,
-    Paint, SWATCH, SWATCH_GAP, TICK_GAP, WIDTH,
+    DOT_R, DOT_R_DERIVED, DOT_SPACING, END_KEY_W, END_LABEL_GAP, END_LABEL_STEP, LEGEND_SIZE, LINE_W, PAD, Paint,
+    SWATCH, SWATCH_GAP, TICK_GAP,
 };
 use super::ticks::{self, Scale};
 use super::{Scale as AxisScale, Series, XAxis, time, xaxis};
@@ -23,35 +23,37 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let log = input.scale == AxisScale::Log;
     let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
     let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, true, ctx.fmt);
-    let direct = input.series.len() >= 2;
+    let (plot_h, width) = (ctx.frame.plot_h, ctx.frame.width);
+    let domain = ctx.frame.domain.unwrap_or(domain);
+    let (scale, ticks) = ticks::fit(log, domain, plot_h, false, true, ctx.fmt);
+    let direct = ctx.own_legend();
     let label_w = input
         .series
         .iter()
         .map(|s| text::width(&s.label, LEGEND_SIZE, false))
         .fold(0.0, f64::max);
     let right = if direct {
-        WIDTH - PAD - END_LABEL_GAP - SWATCH - SWATCH_GAP - label_w
+        width - PAD - END_LABEL_GAP - SWATCH - SWATCH_GAP - label_w
     } else {
-        WIDTH - PAD
+        width - PAD
     };
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
+    let y = |v: f64| ctx.y_of(scale.frac(v));
     let mut sc = Scene::default();
     let plot_left = PAD + axis::tick_width(&ticks) + TICK_GAP;
     // Positions: evenly spaced bands, or proportional to a numeric x.
     let (left, right, xs, spacing) = match &input.x {
         Some(xa) => {
             let xv = xa.numbers();
-            let domain = (xv[0], xv[xv.len() - 1]);
-            let scale = xaxis::draw(&mut sc, input, xa, domain, plot_left, right, PLOT_H);
+            let domain = ctx.frame.x_domain.unwrap_or((xv[0], xv[xv.len() - 1]));
+            let scale = xaxis::draw(&mut sc, input, xa, domain, (plot_left, right, width), plot_h);
             let xs: Vec<f64> = xv.iter().map(|v| scale.at(*v)).collect();
             let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::MAX, f64::min);
             (scale.left, scale.right, xs, spacing)
         }
         None => {
             let cat = BandAxis::across(&names, plot_left, right, true);
-            cat.draw(&mut sc, PLOT_H);
+            cat.draw(&mut sc, plot_h);
             let xs = (0..names.len()).map(|i| cat.centre(i)).collect();
             (cat.start, right, xs, cat.band)
         }
@@ -62,7 +64,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         _ => vec![false; xs.len()],
     };
     let x = |i: usize| xs[i];
-    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
+    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, plot_h));
     if matches!(scale, Scale::Linear { .. }) {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
@@ -176,7 +178,7 @@ fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
         ends[i].0 = ends[i].0.max(ends[i - 1].0 + step);
     }
     // Pull the stack back up if it was pushed below the plot.
-    let over = ends.last().map_or(0.0, |e| e.0 - PLOT_H).max(0.0);
+    let over = ends.last().map_or(0.0, |e| e.0 - ctx.frame.plot_h).max(0.0);
     let top = ends.first().map_or(0.0, |e| e.0);
     let lift = over.min(top.max(0.0));
     for (yy, j) in ends {

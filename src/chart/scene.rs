@@ -83,11 +83,27 @@ pub struct Item {
 /// Axis-aligned box `(x0, y0, x1, y1)`.
 pub type BBox = (f64, f64, f64, f64);
 
+/// A run of items drawn as one labelled `<g>` (a panel of a small
+/// multiple), so assistive technology and scripts can tell panels apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Items `start..end` belong to the group.
+    pub start: usize,
+    /// One past the group's last item.
+    pub end: usize,
+    /// Written as `data-panel`.
+    pub key: String,
+    /// Written as `aria-label`.
+    pub label: String,
+}
+
 /// An ordered list of items; later items draw on top.
 #[derive(Debug, Clone, Default)]
 pub struct Scene {
     /// Items in drawing order.
     pub items: Vec<Item>,
+    /// Labelled runs of items, in order and apart.
+    pub groups: Vec<Group>,
 }
 
 impl Scene {
@@ -187,6 +203,63 @@ impl Scene {
                 Shape::Text { y, .. } => *y += dy,
             }
         }
+    }
+
+    /// Moves everything right by `dx` (panels are laid out from x = 0).
+    pub fn shift_x(&mut self, dx: f64) {
+        for item in &mut self.items {
+            match &mut item.shape {
+                Shape::Rect { x0, x1, .. } => {
+                    *x0 += dx;
+                    *x1 += dx;
+                }
+                Shape::Line { points, .. } | Shape::Polygon { points } | Shape::Dots { points, .. } => {
+                    points.iter_mut().for_each(|p| p.0 += dx);
+                }
+                Shape::Circle { cx, .. } => *cx += dx,
+                Shape::Text { x, .. } => *x += dx,
+            }
+        }
+    }
+
+    /// Keeps the items `keep` accepts; groups keep theirs.
+    pub fn retain(&mut self, keep: impl Fn(&Item) -> bool) {
+        let mut kept = Vec::with_capacity(self.items.len());
+        let mut at = Vec::with_capacity(self.items.len() + 1);
+        for item in self.items.drain(..) {
+            at.push(kept.len());
+            if keep(&item) {
+                kept.push(item);
+            }
+        }
+        at.push(kept.len());
+        self.items = kept;
+        for g in &mut self.groups {
+            (g.start, g.end) = (at[g.start], at[g.end]);
+        }
+    }
+
+    /// Puts `head`'s items before this scene's.
+    pub fn prepend(&mut self, mut head: Scene) {
+        let n = head.items.len();
+        for g in &mut self.groups {
+            g.start += n;
+            g.end += n;
+        }
+        head.items.append(&mut self.items);
+        self.items = head.items;
+    }
+
+    /// Appends `other` as one group labelled `label` (key `key`).
+    pub fn append_group(&mut self, mut other: Scene, key: &str, label: &str) {
+        let start = self.items.len();
+        self.items.append(&mut other.items);
+        self.groups.push(Group {
+            start,
+            end: self.items.len(),
+            key: key.to_string(),
+            label: label.to_string(),
+        });
     }
 
     /// Boxes of all texts, for overlap checks.

@@ -61,7 +61,7 @@ fn rect(e: &El) -> Box4 {
 
 /// Asserts no two labels touch, no label touches a bar (except sitting
 /// wholly inside it), and everything stays in the viewBox.
-fn assert_clear(name: &str, svg: &str) {
+pub(super) fn assert_clear(name: &str, svg: &str) {
     let els = elements(svg);
     let vb: Vec<f64> = view_box(&els);
     let texts: Vec<&El> = els.iter().filter(|e| e.tag == "text").collect();

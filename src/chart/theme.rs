@@ -185,6 +185,31 @@ pub const DONUT_TOTAL_SIZE: f64 = 16.0;
 /// Offsets of the word "Total" above and the total below the hole's centre.
 pub const DONUT_TOTAL_DY: (f64, f64) = (10.0, 9.0);
 
+/// Small multiples: a panel is at least this wide, so the figure's width
+/// gives the column count (three at 640 px).
+pub const PANEL_MIN_W: f64 = 180.0;
+/// Panels of horizontal bars need room for their label column (two
+/// columns at 640 px).
+pub const PANEL_MIN_W_HBAR: f64 = 300.0;
+/// Space between panels, across and down.
+pub const PANEL_GAP: f64 = 16.0;
+/// Extra space between rows of panels, below the lower one's axis labels.
+pub const PANEL_ROW_GAP: f64 = 18.0;
+/// Height of a panel's value axis when the page has room.
+pub const PANEL_PLOT_H: f64 = 140.0;
+/// Least height of a panel's value axis.
+pub const PANEL_PLOT_MIN: f64 = 60.0;
+/// What a panel needs besides its plot (title, axis labels), for the
+/// height budget.
+pub const PANEL_CHROME: f64 = 64.0;
+/// All rows of panels together stay within this height, so the figure
+/// fits one printed page (as [`MAX_ROWS_H`] does for bars).
+pub const PANELS_MAX_H: f64 = MAX_ROWS_H;
+/// A panel's title (its facet value), in bold.
+pub const PANEL_TITLE_SIZE: f64 = 13.0;
+/// Space between a panel's title and its plot.
+pub const PANEL_TITLE_GAP: f64 = 8.0;
+
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgb(pub u8, pub u8, pub u8);

@@ -412,10 +412,10 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
     if let Some(f) = &facet
         && kind == ChartKind::Donut
     {
-        return Err(f
-            .node()
-            .error("a donut cannot be split into panels")
-            .hint("drop `facet:`, or show the parts per group with `type: stacked-bar` and `group:`"));
+        return Err(
+            Diagnostic::error(f.node().value_loc(), "a donut cannot be split into panels")
+                .hint("drop `facet:`, or show the parts per group with `type: stacked-bar` and `group:`"),
+        );
     }
     let want_x = along_x && query.continuous(ds);
     let kept = query.keep(ctx.values, ds, &rows)?;
@@ -620,16 +620,17 @@ fn facet_panels(ctx: &Ctx, p: &Parts, f: &Facet, kept: &[usize], frame: &mut Fra
     if split.len() > MAX_PANELS {
         let some: Vec<&str> = split.iter().take(3).map(|(v, _)| v.as_str()).collect();
         let field = f.node().str()?;
-        return Err(f
-            .node()
-            .error(format!(
+        return Err(Diagnostic::error(
+            f.node().value_loc(),
+            format!(
                 "`facet: {field}` makes {} panels; at most {MAX_PANELS} stay readable on one page",
                 split.len()
-            ))
-            .hint(format!(
-                "keep fewer values, e.g. `filter: {{{field}: [{}]}}`, or facet by a coarser field",
-                some.join(", ")
-            )));
+            ),
+        )
+        .hint(format!(
+            "keep fewer values, e.g. `filter: {{{field}: [{}]}}`, or facet by a coarser field",
+            some.join(", ")
+        )));
     }
     let index: HashMap<&str, usize> = frame
         .categories

@@ -336,7 +336,11 @@ impl<'n> Facet<'n> {
             (f.clone(), None)
         };
         let name = by.str()?;
-        let col = find_col(ds, &name, &by)?;
+        // Errors point at the field's name, also when written `facet: name`.
+        let col = find_col(ds, &name, &by).map_err(|mut d| {
+            d.loc = by.value_loc();
+            d
+        })?;
         let kind = col.kind(ds);
         if kind != FieldKind::Text {
             let texts: Vec<&str> = ds
@@ -386,11 +390,10 @@ impl<'n> Facet<'n> {
                 "asc" => PanelOrder::Asc,
                 "desc" => PanelOrder::Desc,
                 other => {
+                    let all = "none (data order), asc or desc";
                     let hint = closest(other, ["none", "asc", "desc"])
-                        .map_or("use none (data order), asc or desc".to_string(), |c| {
-                            format!("did you mean `{c}`?")
-                        });
-                    return Err(s.error(format!("unknown panel order `{other}`")).hint(hint));
+                        .map_or(format!("use {all}"), |c| format!("did you mean `{c}`? use {all}"));
+                    return Err(Diagnostic::error(s.value_loc(), format!("unknown panel order `{other}`")).hint(hint));
                 }
             },
         };

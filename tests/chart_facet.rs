@@ -96,6 +96,11 @@ fn a_panel_per_value_in_data_order_sharing_one_scale() {
     for region in ["North", "South", "East"] {
         assert_eq!(els.iter().filter(|e| e.tag == "text" && e.text == region).count(), 1);
     }
+    // The data table under the figure names each row's panel.
+    let html = fx.index_html();
+    for row in ["North, 2021", "South, 2022", "East, 2021"] {
+        assert!(html.contains(&format!(">{row}<")), "data table lacks `{row}`");
+    }
     let desc = els.iter().find(|e| e.tag == "desc").unwrap();
     assert!(
         desc.text.contains("North: ") && desc.text.contains("East: "),

@@ -331,6 +331,17 @@ impl ChartInput {
         }
     }
 
+    /// How a reader names category `i` outside the chart (a data table):
+    /// its label, after its panel's title in a faceted chart ("North,
+    /// 2021"), since the same label recurs in every panel.
+    pub fn row_label(&self, i: usize) -> String {
+        let label = self.categories.get(i).map_or("", |c| c.label.as_str());
+        match self.panels.iter().find(|p| p.rows.contains(&i)) {
+            Some(p) => format!("{}{}{label}", p.label, self.words.item_sep),
+            None => label.to_string(),
+        }
+    }
+
     /// Everything but the data, cheaply (the data is sliced per panel).
     fn clone_head(&self) -> ChartInput {
         ChartInput {

@@ -77,6 +77,24 @@ impl<'a> Ctx<'a> {
         !self.frame.panel && self.input.series.len() >= 2
     }
 
+    /// The range of every value of every series.
+    pub fn series_domain(&self) -> (f64, f64) {
+        let all = self
+            .input
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied());
+        all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)))
+    }
+
+    /// Round ticks up a vertical value axis for the series' values (or
+    /// the range panels share); `zero` keeps zero on a linear axis.
+    pub fn vertical_ticks(&self, zero: bool) -> (Scale, Vec<Tick>) {
+        let domain = self.frame.domain.unwrap_or_else(|| self.series_domain());
+        let log = self.input.scale == super::Scale::Log;
+        super::ticks::fit(log, domain, self.frame.plot_h, false, zero, self.fmt)
+    }
+
     /// `y` of value fraction `f` up a vertical value axis.
     pub fn y_of(&self, f: f64) -> f64 {
         self.frame.plot_h - f * self.frame.plot_h

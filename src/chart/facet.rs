@@ -44,8 +44,7 @@ fn value_domain(ctx: &Ctx) -> Option<(f64, f64)> {
         }
         bars::domain(&bars::rows(ctx).0)
     } else {
-        let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
-        all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)))
+        ctx.series_domain()
     };
     (d.0 <= d.1).then_some(d)
 }

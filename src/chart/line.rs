@@ -10,8 +10,8 @@ use super::theme::{
     DOT_R, DOT_R_DERIVED, DOT_SPACING, END_KEY_W, END_LABEL_GAP, END_LABEL_STEP, LEGEND_SIZE, LINE_W, PAD, Paint,
     SWATCH, SWATCH_GAP, TICK_GAP,
 };
-use super::ticks::{self, Scale};
-use super::{Scale as AxisScale, Series, XAxis, time, xaxis};
+use super::ticks::Scale;
+use super::{Series, XAxis, time, xaxis};
 
 fn last_value(s: &Series) -> Option<f64> {
     s.values.iter().rev().find_map(|v| *v)
@@ -20,12 +20,8 @@ fn last_value(s: &Series) -> Option<f64> {
 /// Lays out a line chart.
 pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
-    let log = input.scale == AxisScale::Log;
-    let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
-    let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let (scale, ticks) = ctx.vertical_ticks(true);
     let (plot_h, width) = (ctx.frame.plot_h, ctx.frame.width);
-    let domain = ctx.frame.domain.unwrap_or(domain);
-    let (scale, ticks) = ticks::fit(log, domain, plot_h, false, true, ctx.fmt);
     let direct = ctx.own_legend();
     let label_w = input
         .series

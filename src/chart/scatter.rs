@@ -7,8 +7,8 @@
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Scene, Shape};
 use super::theme::{PAD, Paint, SCATTER_CROWD, SCATTER_MARKS, SCATTER_R, SCATTER_R_CROWD, SCATTER_R_DENSE, TICK_GAP};
-use super::ticks::{self, Scale};
-use super::{Scale as AxisScale, xaxis};
+use super::ticks::Scale;
+use super::xaxis;
 
 /// Lays out a scatter plot; the input has an x position per row (checked
 /// by validation).
@@ -17,13 +17,9 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let mut sc = Scene::default();
     let Some(xa) = &input.x else { return sc };
     let xv = xa.numbers();
-    let log = input.scale == AxisScale::Log;
-    let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
-    let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     // Values need not start at zero: a scatter shows how two measures relate.
+    let (scale, yticks) = ctx.vertical_ticks(false);
     let (plot_h, width) = (ctx.frame.plot_h, ctx.frame.width);
-    let domain = ctx.frame.domain.unwrap_or(domain);
-    let (scale, yticks) = ticks::fit(log, domain, plot_h, false, false, ctx.fmt);
     let plot_left = PAD + axis::tick_width(&yticks) + TICK_GAP;
     let xdom = xv.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     let xdom = ctx.frame.x_domain.unwrap_or(xdom);

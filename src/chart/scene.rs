@@ -190,34 +190,26 @@ impl Scene {
     /// Moves everything down by `dy` (layouts build from y = 0 at the plot
     /// top and shift once the content above is known).
     pub fn shift_y(&mut self, dy: f64) {
-        for item in &mut self.items {
-            match &mut item.shape {
-                Shape::Rect { y0, y1, .. } => {
-                    *y0 += dy;
-                    *y1 += dy;
-                }
-                Shape::Line { points, .. } | Shape::Polygon { points } | Shape::Dots { points, .. } => {
-                    points.iter_mut().for_each(|p| p.1 += dy);
-                }
-                Shape::Circle { cy, .. } => *cy += dy,
-                Shape::Text { y, .. } => *y += dy,
-            }
-        }
+        self.shift(0.0, dy);
     }
 
     /// Moves everything right by `dx` (panels are laid out from x = 0).
     pub fn shift_x(&mut self, dx: f64) {
+        self.shift(dx, 0.0);
+    }
+
+    fn shift(&mut self, dx: f64, dy: f64) {
         for item in &mut self.items {
             match &mut item.shape {
-                Shape::Rect { x0, x1, .. } => {
-                    *x0 += dx;
-                    *x1 += dx;
+                Shape::Rect { x0, y0, x1, y1 } => {
+                    (*x0, *x1) = (*x0 + dx, *x1 + dx);
+                    (*y0, *y1) = (*y0 + dy, *y1 + dy);
                 }
                 Shape::Line { points, .. } | Shape::Polygon { points } | Shape::Dots { points, .. } => {
-                    points.iter_mut().for_each(|p| p.0 += dx);
+                    points.iter_mut().for_each(|p| *p = (p.0 + dx, p.1 + dy));
                 }
-                Shape::Circle { cx, .. } => *cx += dx,
-                Shape::Text { x, .. } => *x += dx,
+                Shape::Circle { cx, cy, .. } => (*cx, *cy) = (*cx + dx, *cy + dy),
+                Shape::Text { x, y, .. } => (*x, *y) = (*x + dx, *y + dy),
             }
         }
     }

@@ -150,7 +150,7 @@ impl BandAxis {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                if i % every == 0 {
+                if i.is_multiple_of(every) {
                     vec![text::abbreviate(l, cap, size)]
                 } else {
                     Vec::new()
@@ -180,7 +180,7 @@ impl BandAxis {
 
     /// Whether band `i` carries its label (and, for bars, its value).
     pub fn labelled(&self, i: usize) -> bool {
-        i % self.every == 0
+        i.is_multiple_of(self.every)
     }
 
     /// The label of band `i`: under the plot whose bottom is at `edge`, or

@@ -133,6 +133,12 @@ pub const END_LABEL_STEP: f64 = 1.4;
 
 /// Least clear space between two tick labels along an axis.
 pub const TICK_MIN_GAP: f64 = 10.0;
+/// Stacked tick labels (a vertical value axis) stay this many ems apart.
+pub const TICK_STACK: f64 = 1.6;
+/// A horizontal value axis starts its search at one tick per this many px.
+pub const TICK_SPACING_ALONG: f64 = 110.0;
+/// A vertical value axis starts its search at one tick per this many px.
+pub const TICK_SPACING_UP: f64 = 55.0;
 /// A continuous x axis keeps about this many px per numeric tick.
 pub const X_TICK_SPACING: f64 = 90.0;
 /// Distance from the plot's bottom edge to the top of x tick labels.

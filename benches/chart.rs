@@ -1,13 +1,13 @@
 //! `cargo bench --bench chart`: charts per second for each chart kind, as a
 //! ratio against a bare plotters bar chart (SVGBackend, same 12 categories)
 //! drawn in the same run, so the number compares across machines. Also the
-//! time of one 1,000-point line.
+//! time of one 1,000-point line, and a faceted bar chart (6 panels of 12).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use plotters::prelude::*;
-use quire::chart::{Category, ChartInput, ChartKind, Series, ValueFormat, XAxis, render};
+use quire::chart::{Category, ChartInput, ChartKind, Panel, Series, ValueFormat, XAxis, render};
 
 struct Usd;
 
@@ -93,8 +93,18 @@ fn main() {
     let base = rate(budget, || bare_plotters(&values).len());
     // One thread throughout: every rate is per core.
     println!("bare plotters bar chart (12 bars): {base:>9.0} charts/s per core");
+    // Six small multiples of 12 bars each, sharing one scale.
+    let mut facets = input(ChartKind::Bar, 72, 1);
+    facets.panels = (0..6)
+        .map(|p| Panel {
+            key: format!("p{p}"),
+            label: format!("Panel {p}"),
+            rows: p * 12..(p + 1) * 12,
+        })
+        .collect();
     let cases = [
         ("bar, 12 categories", input(ChartKind::Bar, 12, 1)),
+        ("bar, 6 panels x 12 (facet)", facets),
         ("hbar, 12 categories", input(ChartKind::HBar, 12, 1)),
         ("stacked bar, 12 x 3", input(ChartKind::StackedBar, 12, 3)),
         ("grouped bar, 12 x 3", input(ChartKind::GroupedBar, 12, 3)),

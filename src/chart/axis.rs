@@ -4,13 +4,51 @@
 use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{
-    BAND_LABEL_GAP, BASELINE_W, CAT_LABEL_DROP, Colors, GAP, LABEL_SIZE, LEGEND_ROW, LEGEND_SIZE, LEGEND_SPACING,
-    LINE_HEIGHT, PAD, Paint, Rgb, SWATCH, SWATCH_GAP, TICK_GAP, TICK_SIZE, TURNED, WIDTH,
+    BASELINE_W, Colors, GAP, HEAD_GAP, HEAD_LINE_GAP, KEY_SWATCH, LEGEND_ROW, LEGEND_SIZE, LEGEND_SPACING, LINE_HEIGHT,
+    MAX_ROWS_H, NOTE_GAP, PAD, PLOT_H, Paint, Rgb, SWATCH, SWATCH_GAP, TICK_GAP, TICK_SIZE, TITLE_SIZE, TITLE_WRAP,
+    UNIT_SIZE, WIDTH,
 };
 use super::ticks::{Scale, Tick};
 use super::{ChartInput, ChartWords, ValueFormat};
 
-/// What a layout needs: the input, its formatter and its colours.
+/// The box a layout draws into and what it shares with other panels: a
+/// whole chart gets the theme's width and plot height; a small multiple
+/// gets its panel's size and the value (and x) range common to all panels,
+/// so one value lies at one place in every panel.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// Width to draw in, from x = 0.
+    pub width: f64,
+    /// Height of a vertical value axis.
+    pub plot_h: f64,
+    /// Most height the rows of horizontal bars may take.
+    pub max_rows_h: f64,
+    /// The value range to scale to, instead of the data's own.
+    pub domain: Option<(f64, f64)>,
+    /// The x range (days for dates) to scale to, instead of the data's own.
+    pub x_domain: Option<(f64, f64)>,
+    /// Horizontal bars: where the value axis starts and ends, instead of
+    /// fitting it around this panel's labels.
+    pub span: Option<(f64, f64)>,
+    /// A panel of a small multiple: the figure draws the one legend.
+    pub panel: bool,
+}
+
+impl Default for Frame {
+    fn default() -> Frame {
+        Frame {
+            width: WIDTH,
+            plot_h: PLOT_H,
+            max_rows_h: MAX_ROWS_H,
+            domain: None,
+            x_domain: None,
+            span: None,
+            panel: false,
+        }
+    }
+}
+
+/// What a layout needs: the input, its formatter, its colours and its box.
 pub struct Ctx<'a> {
     /// The chart being drawn.
     pub input: &'a ChartInput,
@@ -18,6 +56,8 @@ pub struct Ctx<'a> {
     pub fmt: &'a dyn ValueFormat,
     /// Colour assignment for this chart.
     pub colors: Colors,
+    /// Where it draws.
+    pub frame: Frame,
 }
 
 impl<'a> Ctx<'a> {
@@ -27,7 +67,37 @@ impl<'a> Ctx<'a> {
             input,
             fmt,
             colors: Colors::new(input),
+            frame: Frame::default(),
         }
+    }
+
+    /// Whether this layout draws its own legend (a panel leaves it to the
+    /// figure).
+    pub fn own_legend(&self) -> bool {
+        !self.frame.panel && self.input.series.len() >= 2
+    }
+
+    /// The range of every value of every series.
+    pub fn series_domain(&self) -> (f64, f64) {
+        let all = self
+            .input
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied());
+        all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)))
+    }
+
+    /// Round ticks up a vertical value axis for the series' values (or
+    /// the range panels share); `zero` keeps zero on a linear axis.
+    pub fn vertical_ticks(&self, zero: bool) -> (Scale, Vec<Tick>) {
+        let domain = self.frame.domain.unwrap_or_else(|| self.series_domain());
+        let log = self.input.scale == super::Scale::Log;
+        super::ticks::fit(log, domain, self.frame.plot_h, false, zero, self.fmt)
+    }
+
+    /// `y` of value fraction `f` up a vertical value axis.
+    pub fn y_of(&self, f: f64) -> f64 {
+        self.frame.plot_h - f * self.frame.plot_h
     }
 
     /// A value label with the chart's decimals.
@@ -180,190 +250,6 @@ pub fn legend(scene: &mut Scene, entries: &[(String, Rgb)], x0: f64, bottom: f64
     }
 }
 
-/// How the category labels under a vertical plot are set: at which size,
-/// which of them (every `every`-th), turned by `angle` degrees or level.
-pub struct BandLabels {
-    /// Font size.
-    pub size: f64,
-    /// 0 (level, wrapped at spaces) or -45 (turned, one line each).
-    pub angle: f64,
-    /// Lines of each category's label (empty for the ones skipped).
-    pub lines: Vec<Vec<String>>,
-    /// How far each label reaches left of its category's centre.
-    pub reach: Vec<f64>,
-}
-
-/// Steps for thinning labels: divisors and multiples of 12, so a monthly
-/// axis lands on quarters, half-years or whole years.
-const EVERY: [usize; 10] = [1, 2, 3, 4, 6, 12, 24, 36, 60, 120];
-
-fn every_options(n: usize) -> impl Iterator<Item = usize> {
-    EVERY
-        .into_iter()
-        .chain((1..).map(|k| 120 * k))
-        .take_while(move |k| *k < n.max(2) * 2)
-}
-
-/// Turned labels are cut (with "…") beyond this length: the description
-/// and the data table carry the full names.
-const TURNED_MAX: f64 = 150.0;
-
-/// Chooses how to set `labels` in bands `band` px wide, never breaking a
-/// word: level and wrapped (14 down to 12 px) when every word fits its band;
-/// else for a sequence (years, months) level labels on every k-th band, and
-/// for categories labels turned −45° (thinned only when even those would
-/// touch).
-/// Labels with their widths at 1 px (widths scale with the size): the
-/// whole label and its longest word, measured once per axis however many
-/// layouts are tried.
-pub struct Measured<'a> {
-    labels: &'a [&'a str],
-    full: Vec<f64>,
-    word: Vec<f64>,
-}
-
-impl<'a> Measured<'a> {
-    /// Measures `labels`.
-    pub fn new(labels: &'a [&'a str]) -> Measured<'a> {
-        Measured {
-            labels,
-            full: labels.iter().map(|l| text::width(l, 1.0, false)).collect(),
-            word: labels.iter().map(|l| text::longest_word(l, 1.0)).collect(),
-        }
-    }
-}
-
-pub fn band_labels(m: &Measured, band: f64, sequential: bool) -> BandLabels {
-    let (labels, full, word) = (m.labels, &m.full, &m.word);
-    let n = labels.len();
-    let level = |size: f64, every: usize, max_lines: usize| -> Option<BandLabels> {
-        let room = band * every as f64 - BAND_LABEL_GAP;
-        if (0..n).step_by(every).any(|i| word[i] * size > room) {
-            return None;
-        }
-        let mut lines = vec![Vec::new(); n];
-        let mut reach = vec![0.0; n];
-        for i in (0..n).step_by(every) {
-            let l = if full[i] * size <= room {
-                vec![labels[i].split_whitespace().collect::<Vec<_>>().join(" ")]
-            } else {
-                text::wrap_balanced(labels[i], room, size)
-            };
-            if l.len() > max_lines {
-                return None;
-            }
-            reach[i] = l.iter().map(|l| text::width(l, size, false)).fold(0.0, f64::max) / 2.0;
-            lines[i] = l;
-        }
-        Some(BandLabels {
-            size,
-            angle: 0.0,
-            lines,
-            reach,
-        })
-    };
-    for size in [LABEL_SIZE, LABEL_SIZE - 1.0, TICK_SIZE] {
-        if let Some(b) = level(size, 1, 3) {
-            return b;
-        }
-    }
-    if sequential && let Some(b) = every_options(n).skip(1).find_map(|k| level(TICK_SIZE, k, 2)) {
-        return b;
-    }
-    let size = TICK_SIZE;
-    let (sin, cos) = (TURNED.abs().to_radians().sin(), TURNED.abs().to_radians().cos());
-    // Turned labels are parallel: they clear each other when the distance
-    // between them, measured across the text, is over a line height.
-    let every = every_options(n)
-        .find(|k| band * *k as f64 * sin >= size * 1.25)
-        .unwrap_or(n.max(1));
-    let mut lines = vec![Vec::new(); n];
-    let mut reach = vec![0.0; n];
-    for i in (0..n).step_by(every) {
-        let t = text::abbreviate(labels[i], TURNED_MAX, size);
-        reach[i] = text::width(&t, size, false) * cos + size * 0.5 * sin;
-        lines[i] = vec![t];
-    }
-    BandLabels {
-        size,
-        angle: TURNED,
-        lines,
-        reach,
-    }
-}
-
-/// A category axis along `left..right`: the plot's left edge (moved right
-/// when turned labels would leave the viewBox), the band width and the
-/// labels.
-pub struct CatAxis {
-    /// Plot left edge.
-    pub left: f64,
-    /// Width of one category's band.
-    pub band: f64,
-    /// How the labels are set.
-    pub labels: BandLabels,
-}
-
-impl CatAxis {
-    /// Fits `labels` between `left` and `right`.
-    pub fn fit(labels: &[&str], mut left: f64, right: f64, sequential: bool) -> CatAxis {
-        let n = labels.len().max(1) as f64;
-        let measured = Measured::new(labels);
-        for _ in 0..6 {
-            let band = (right - left) / n;
-            let bl = band_labels(&measured, band, sequential);
-            let over = bl
-                .reach
-                .iter()
-                .enumerate()
-                .map(|(i, r)| r - (left + band * (i as f64 + 0.5) - PAD))
-                .fold(0.0, f64::max);
-            if over <= 0.01 || left + over > right - n {
-                return CatAxis { left, band, labels: bl };
-            }
-            left += over.ceil();
-        }
-        let band = (right - left) / n;
-        CatAxis {
-            left,
-            band,
-            labels: band_labels(&measured, band, sequential),
-        }
-    }
-
-    /// Centre of category `i`.
-    pub fn x(&self, i: usize) -> f64 {
-        self.left + self.band * (i as f64 + 0.5)
-    }
-
-    /// Draws the labels just below `top`.
-    pub fn draw(&self, scene: &mut Scene, top: f64) {
-        let b = &self.labels;
-        for (i, lines) in b.lines.iter().enumerate() {
-            if lines.is_empty() {
-                continue;
-            }
-            let x = self.x(i);
-            if b.angle == 0.0 {
-                let mid = top + CAT_LABEL_DROP + b.size * LINE_HEIGHT * (lines.len() as f64 - 1.0) / 2.0 + b.size / 2.0;
-                scene.lines(x, mid, lines, b.size, Anchor::Middle, Paint::Ink);
-            } else {
-                let item = scene.text(
-                    x + b.size * 0.35,
-                    top + b.size,
-                    &lines[0],
-                    b.size,
-                    Anchor::End,
-                    Paint::Ink,
-                );
-                if let super::scene::Shape::Text { angle, .. } = &mut item.shape {
-                    *angle = b.angle;
-                }
-            }
-        }
-    }
-}
-
 /// Shifts the scene so its top sits `PAD` below the viewBox top and returns
 /// the height that leaves `PAD` below its bottom.
 pub fn fit_to_viewbox(scene: &mut Scene) -> f64 {
@@ -375,11 +261,11 @@ pub fn fit_to_viewbox(scene: &mut Scene) -> f64 {
 /// The key for computed values, under everything else: a hatched swatch and
 /// `words.derived_key`, so a chart that travels alone still explains it.
 pub fn derived_key(scene: &mut Scene, words: &super::ChartWords) {
-    const SW: f64 = 14.0;
+    const SW: f64 = KEY_SWATCH;
     let bottom = scene.bbox().3;
     let lines = text::wrap(&words.derived_key, WIDTH - 2.0 * PAD - SW - GAP, LEGEND_SIZE);
     let h = LEGEND_SIZE * LINE_HEIGHT * lines.len() as f64;
-    let y = bottom + 14.0 + h / 2.0;
+    let y = bottom + NOTE_GAP + h / 2.0;
     let swatch = super::scene::rect_shape((PAD, y - SW / 2.0), (PAD + SW, y + SW / 2.0));
     scene.push(swatch.clone(), Paint::Color(super::theme::NEUTRAL));
     scene.push(swatch, Paint::Hatch).class = Some("derived");
@@ -391,7 +277,14 @@ pub fn note(scene: &mut Scene, words: &str, size: f64) {
     let bottom = scene.bbox().3;
     let lines = text::wrap(words, WIDTH - 2.0 * PAD, size);
     let h = size * LINE_HEIGHT * lines.len() as f64;
-    scene.lines(PAD, bottom + 14.0 + h / 2.0, &lines, size, Anchor::Start, Paint::Muted);
+    scene.lines(
+        PAD,
+        bottom + NOTE_GAP + h / 2.0,
+        &lines,
+        size,
+        Anchor::Start,
+        Paint::Muted,
+    );
 }
 
 /// A chart that travels alone (its own `.svg` file) carries what the page
@@ -405,17 +298,17 @@ pub fn frame(scene: &mut Scene, input: &ChartInput) {
     }
     // Title and unit go first in the document, as a reader meets them.
     let mut head = Scene::default();
-    let mut at = top - 12.0;
+    let mut at = top - HEAD_GAP;
     // A title that already names its unit ("… (USD bn)") needs no unit line.
     if !input.unit_label.is_empty() && !input.title.contains(&input.unit_label) {
-        let lines = text::wrap(&input.unit_label, max, TICK_SIZE + 1.0);
-        let h = (TICK_SIZE + 1.0) * LINE_HEIGHT * lines.len() as f64;
-        head.lines(PAD, at - h / 2.0, &lines, TICK_SIZE + 1.0, Anchor::Start, Paint::Muted);
-        at -= h + 4.0;
+        let lines = text::wrap(&input.unit_label, max, UNIT_SIZE);
+        let h = UNIT_SIZE * LINE_HEIGHT * lines.len() as f64;
+        head.lines(PAD, at - h / 2.0, &lines, UNIT_SIZE, Anchor::Start, Paint::Muted);
+        at -= h + HEAD_LINE_GAP;
     }
     if !input.title.is_empty() {
-        let size = super::theme::TITLE_SIZE;
-        let lines = text::wrap(&input.title, max / 1.06, size);
+        let size = TITLE_SIZE;
+        let lines = text::wrap(&input.title, max / TITLE_WRAP, size);
         let h = size * LINE_HEIGHT * lines.len() as f64;
         let mut title = Scene::default();
         title.lines(PAD, at - h / 2.0, &lines, size, Anchor::Start, Paint::Ink);
@@ -427,6 +320,5 @@ pub fn frame(scene: &mut Scene, input: &ChartInput) {
         title.items.append(&mut head.items);
         head = title;
     }
-    head.items.append(&mut scene.items);
-    scene.items = head.items;
+    scene.prepend(head);
 }

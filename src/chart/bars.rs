@@ -4,9 +4,10 @@
 //! A bar lies along the value axis and across the category axis. The data
 //! (which pieces, from where to where, which labels) is built once here
 //! from the chart kind; [`Orientation`] maps (along, across) to (x, y), so
-//! the same pieces draw as columns or as horizontal bars. What differs by
-//! orientation is only where category labels go (a label column left of
-//! horizontal bars, a category axis under columns), in `hbar` and `vbar`.
+//! the same pieces draw as columns or as horizontal bars, along one band
+//! axis ([`super::band::BandAxis`]) that sets category labels for either
+//! orientation. What stays apart, in `hbar` and `vbar`, is how value labels
+//! find room (beside a bar's end, or above a column).
 
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Shape, rect_shape};
@@ -247,7 +248,7 @@ pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) 
     let (domain, fmt): ((f64, f64), &dyn ValueFormat) = if input.normalize {
         ((0.0, 100.0), &share_fmt)
     } else {
-        (domain(rows), ctx.fmt)
+        (ctx.frame.domain.unwrap_or_else(|| domain(rows)), ctx.fmt)
     };
     let log = input.scale == AxisScale::Log;
     ticks::fit(log, domain, len, orientation == Orientation::Horizontal, true, fmt)
@@ -255,7 +256,7 @@ pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) 
 
 /// The value range every piece covers (`None` ends at the axis base are
 /// left to the scale, which always includes its base).
-fn domain(rows: &[Row]) -> (f64, f64) {
+pub fn domain(rows: &[Row]) -> (f64, f64) {
     rows.iter()
         .flat_map(|r| r.segs.iter().flat_map(|s| s.from.into_iter().chain([s.to])))
         .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)))

@@ -86,18 +86,43 @@ pub fn all_derived(input: &ChartInput) -> bool {
 /// A computed value is followed by `words.computed`, and the key sentence
 /// closes the text. Never fails, so even an invalid chart can be described
 /// in an error report.
+/// Small multiples read panel by panel: "Europe: …. Japan: …." after the
+/// chart's name.
 pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     let w = &input.words;
-    let (colon, item_sep, group_sep, stop) = (&w.colon, &w.item_sep, &w.group_sep, &w.stop);
-    let missing = w.no_data.as_str();
     // Written straight into one string: a chart's description is built
     // on every render, so no per-value `format!` and no joins.
     let mut out = kind_name(input);
-    out.push_str(stop);
-    out.push_str(&w.sentence_sep);
+    out.push_str(&w.stop);
+    let all = all_derived(input);
+    if input.panels.is_empty() {
+        out.push_str(&w.sentence_sep);
+        body(input, fmt, all, &mut out);
+        out.push_str(&w.stop);
+    }
+    for p in &input.panels {
+        out.push_str(&w.sentence_sep);
+        out.push_str(&p.label);
+        out.push_str(&w.colon);
+        body(&input.panel(p), fmt, all, &mut out);
+        out.push_str(&w.stop);
+    }
+    if any_derived(input) {
+        out.push_str(&w.sentence_sep);
+        out.push_str(if all { &w.all_derived_key } else { &w.derived_key });
+        out.push_str(&w.stop);
+    }
+    out
+}
+
+/// The data of one chart (or panel) in words; computed values are marked
+/// unless `all` are.
+fn body(input: &ChartInput, fmt: &dyn ValueFormat, all: bool, out: &mut String) {
+    let w = &input.words;
+    let (colon, item_sep, group_sep) = (&w.colon, &w.item_sep, &w.group_sep);
+    let missing = w.no_data.as_str();
     // A value in words, marked when quire computed it (unless every value
     // is, which the closing sentence says once).
-    let all = all_derived(input);
     let val = |out: &mut String, s: &Series, i: usize| match s.values.get(i).copied().flatten() {
         None => out.push_str(missing),
         Some(v) => {
@@ -117,7 +142,7 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     if input.range && input.series.len() == 2 {
         let (lo, hi) = (&input.series[0], &input.series[1]);
         for (i, c) in cats.iter().enumerate() {
-            group(&mut out);
+            group(out);
             out.push_str(&c.label);
             out.push_str(colon);
             match (lo.values.get(i), hi.values.get(i)) {
@@ -131,21 +156,21 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     } else if input.series.len() == 1 && !is_line(input) {
         let s = &input.series[0];
         for (i, c) in cats.iter().enumerate() {
-            group(&mut out);
+            group(out);
             out.push_str(&c.label);
             out.push_str(colon);
-            val(&mut out, s, i);
+            val(out, s, i);
         }
     } else if is_line(input) && cats.len() > DESC_POINTS {
         for s in &input.series {
-            group(&mut out);
+            group(out);
             out.push_str(&s.label);
             out.push_str(colon);
             out.push_str(&summary(input, s, fmt));
         }
     } else if is_line(input) {
         for s in &input.series {
-            group(&mut out);
+            group(out);
             out.push_str(&s.label);
             out.push_str(colon);
             for (i, c) in cats.iter().enumerate() {
@@ -154,12 +179,12 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
                 }
                 out.push_str(&c.label);
                 out.push(' ');
-                val(&mut out, s, i);
+                val(out, s, i);
             }
         }
     } else {
         for (i, c) in cats.iter().enumerate() {
-            group(&mut out);
+            group(out);
             let at = |s: &Series| s.values.get(i).copied().flatten();
             let total: f64 = input.series.iter().filter_map(at).sum();
             out.push_str(&c.label);
@@ -170,7 +195,7 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
                 }
                 out.push_str(&s.label);
                 out.push(' ');
-                val(&mut out, s, i);
+                val(out, s, i);
                 if let (true, Some(v), true) = (input.normalize, at(s), total > 0.0) {
                     let share = share_text(fmt, w, v / total * 100.0, input.decimals);
                     if share != fmt.format(v, input.decimals) {
@@ -182,11 +207,4 @@ pub fn describe(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
             }
         }
     }
-    out.push_str(stop);
-    if any_derived(input) {
-        out.push_str(&w.sentence_sep);
-        out.push_str(if all { &w.all_derived_key } else { &w.derived_key });
-        out.push_str(stop);
-    }
-    out
 }

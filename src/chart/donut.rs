@@ -7,12 +7,13 @@ use std::f64::consts::TAU;
 use super::axis::{Ctx, percent_like};
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
-use super::theme::{GAP, LABEL_SIZE, LINE_HEIGHT, OTHER, PAD, Paint, VALUE_SIZE, WIDTH};
+use super::theme::{
+    DONUT_HOLE as HOLE, DONUT_LABEL_R, DONUT_LABEL_X, DONUT_LEADER_FROM, DONUT_LEADER_GAP, DONUT_R as R, DONUT_SEAM,
+    DONUT_TOTAL_DY, DONUT_TOTAL_SIZE, GAP, LABEL_SIZE, LINE_HEIGHT, OTHER, PAD, Paint, TICK_SIZE, VALUE_SIZE, WIDTH,
+};
 
-const R: f64 = 100.0;
-const HOLE: f64 = 62.0;
 /// Labels start this far right (or left) of the centre: clear of the ring.
-const LABEL_X: f64 = R + 28.0;
+const LABEL_X: f64 = R + DONUT_LABEL_X;
 
 fn at(cx: f64, cy: f64, angle: f64, radius: f64) -> (f64, f64) {
     (cx + radius * angle.sin(), cy - radius * angle.cos())
@@ -90,8 +91,8 @@ pub fn layout(ctx: &Ctx) -> Scene {
         let v = *v;
         let a1 = a0 + v / total * TAU;
         // A hair of background between segments: 1.5 px at both radii.
-        let (go, gi) = if a1 - a0 > 3.0 / HOLE {
-            (0.75 / R, 0.75 / HOLE)
+        let (go, gi) = if a1 - a0 > 4.0 * DONUT_SEAM / HOLE {
+            (DONUT_SEAM / R, DONUT_SEAM / HOLE)
         } else {
             (0.0, 0.0)
         };
@@ -110,7 +111,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         lines.push(ctx.value(v));
         let side = usize::from(mid > TAU / 2.0 + 1e-9);
         sides[side].push(Label {
-            y: at(cx, cy, mid, R + 12.0).1,
+            y: at(cx, cy, mid, R + DONUT_LABEL_R).1,
             mid,
             lines,
         });
@@ -136,10 +137,10 @@ fn place(sc: &mut Scene, labels: &mut [Label], cx: f64, cy: f64, left: bool) {
         floor = top + h + GAP;
         let mid_y = top + h / 2.0;
         let x = cx + dir * LABEL_X;
-        let from = at(cx, cy, l.mid, R + 3.0);
+        let from = at(cx, cy, l.mid, R + DONUT_LEADER_FROM);
         sc.push(
             Shape::Line {
-                points: vec![from, (x - dir * 8.0, mid_y)],
+                points: vec![from, (x - dir * DONUT_LEADER_GAP, mid_y)],
                 width: 1.0,
             },
             Paint::Muted,
@@ -160,19 +161,19 @@ fn hole(ctx: &Ctx, sc: &mut Scene, total: f64, cx: f64, cy: f64) {
         return;
     }
     let value = ctx.value(total);
-    let size = 16.0;
-    if text::width(&value, size, true) > 2.0 * HOLE - 16.0 {
+    let size = DONUT_TOTAL_SIZE;
+    if text::width(&value, size, true) > 2.0 * HOLE - size {
         return;
     }
     sc.text(
         cx,
-        cy - 10.0,
+        cy - DONUT_TOTAL_DY.0,
         &ctx.input.words.total,
-        12.0,
+        TICK_SIZE,
         Anchor::Middle,
         Paint::Muted,
     );
-    let v = sc.text(cx, cy + 9.0, &value, size, Anchor::Middle, Paint::Ink);
+    let v = sc.text(cx, cy + DONUT_TOTAL_DY.1, &value, size, Anchor::Middle, Paint::Ink);
     if let Shape::Text { bold, .. } = &mut v.shape {
         *bold = true;
     }

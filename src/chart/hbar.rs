@@ -1,16 +1,16 @@
 //! Horizontal bars: `hbar` (one series, or floating ranges) and
 //! `stacked-bar` (series stacked along each row, optionally to 100 %).
-//! Category labels sit left of the bars in a column sized to the longest
-//! label, so long and Chinese labels are never cut.
+//! Category labels sit left of the bars in the band axis' label column
+//! ([`BandAxis::down`]), so long and Chinese labels are never cut.
 
 use super::ChartKind;
 use super::axis::{self, Ctx};
+use super::band::BandAxis;
 use super::bars::{self, Orientation, Row};
 use super::scene::{Anchor, Scene};
 use super::text;
 use super::theme::{
-    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LABEL_SIZE, LEGEND_GAP, LINE_HEIGHT, MAX_ROWS_H,
-    MIN_TEXT, PAD, Paint, ROW_H, ROW_PAD, STACK_H, VALUE_SIZE, WIDTH,
+    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LEGEND_GAP, PAD, Paint, STACK_H, VALUE_SIZE,
 };
 use super::ticks::{self, Scale};
 
@@ -27,108 +27,65 @@ fn end_text<'a>(ctx: &'a Ctx, row: &'a Row) -> Option<&'a str> {
     }
 }
 
-/// Row geometry: roomy (labels may wrap onto two lines) or squeezed so the
-/// chart fits one printed page (one-line labels, thinner bars, and labels
-/// on every `every`-th row when even the smallest text would touch).
+/// Bar thickness and value-label size for rows of `cats`: roomy rows
+/// take the theme's bars, squeezed rows thinner ones and smaller text.
 struct Geometry {
-    row_h: f64,
     bar_h: f64,
-    label_size: f64,
     value_size: f64,
-    every: usize,
-    /// Label column width and each row's label lines (empty when skipped).
-    col: f64,
-    lines: Vec<Vec<String>>,
 }
 
-fn geometry(labels: &[&str], stacked: bool) -> Geometry {
-    let cap = WIDTH * LABEL_COLUMN_SHARE;
-    let n = labels.len().max(1);
-    // A label longer than the cap wraps onto two lines, never inside a word
-    // and never shortened.
-    let col = labels
-        .iter()
-        .map(|l| {
-            let w = text::width(l, LABEL_SIZE, false);
-            if w <= cap {
-                w
-            } else {
-                text::min_width_for_lines(l, LABEL_SIZE, 2).max(text::longest_word(l, LABEL_SIZE))
-            }
-        })
-        .fold(0.0, f64::max);
-    let lines: Vec<Vec<String>> = labels.iter().map(|l| text::wrap(l, col + 0.5, LABEL_SIZE)).collect();
-    let max_lines = lines.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let row_h = (max_lines * LABEL_SIZE * LINE_HEIGHT + ROW_PAD).max(ROW_H);
-    if row_h * n as f64 <= MAX_ROWS_H {
-        let bar_h = if stacked { STACK_H } else { BAR_H };
-        return Geometry {
-            row_h,
-            bar_h,
-            label_size: LABEL_SIZE,
-            value_size: VALUE_SIZE,
-            every: 1,
-            col,
-            lines,
+impl Geometry {
+    fn of(cats: &BandAxis, stacked: bool) -> Geometry {
+        let bar_h = match (cats.squeezed, stacked) {
+            (true, _) => cats.band * BAR_SHARE,
+            (false, true) => STACK_H,
+            (false, false) => BAR_H,
         };
-    }
-    // Squeezed: one line per label, cut with "…" beyond the cap (the
-    // description and the data table keep every name whole).
-    let row_h = MAX_ROWS_H / n as f64;
-    let size = (row_h / LINE_HEIGHT).floor().clamp(MIN_TEXT, LABEL_SIZE);
-    let every = ((size * LINE_HEIGHT) / row_h).ceil().max(1.0) as usize;
-    let lines: Vec<Vec<String>> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            if i % every == 0 {
-                vec![text::abbreviate(l, cap, size)]
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    let col = lines
-        .iter()
-        .flatten()
-        .map(|l| text::width(l, size, false))
-        .fold(0.0, f64::max);
-    Geometry {
-        row_h,
-        bar_h: row_h * BAR_SHARE,
-        label_size: size,
-        value_size: size.min(VALUE_SIZE),
-        every,
-        col,
-        lines,
+        Geometry {
+            bar_h,
+            value_size: cats.size.min(VALUE_SIZE),
+        }
     }
 }
 
 /// Lays out horizontal bars.
 pub fn layout(ctx: &Ctx) -> Scene {
+    layout_span(ctx).0
+}
+
+/// Lays out horizontal bars; also returns where the value axis starts and
+/// ends, so small multiples can share one.
+pub fn layout_span(ctx: &Ctx) -> (Scene, (f64, f64)) {
     let input = ctx.input;
+    let width = ctx.frame.width;
     let (rows, _) = bars::rows(ctx);
     let labels: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let geo = geometry(&labels, input.kind == ChartKind::StackedBar);
-    let col = geo.col;
-    let (mut left, mut right) = (PAD + col + LABEL_COLUMN_GAP, WIDTH - PAD);
+    let cats = BandAxis::down(&labels, width * LABEL_COLUMN_SHARE, ctx.frame.max_rows_h);
+    let geo = Geometry::of(&cats, input.kind == ChartKind::StackedBar);
+    let (mut left, mut right) = (PAD + cats.col + LABEL_COLUMN_GAP, width - PAD);
     let mut scene = Scene::default();
-    // Margins depend on where labels land, which depends on the margins:
-    // widen until nothing overflows (converges in a step or two).
-    for _ in 0..8 {
-        let (scale, ticks) = bars::value_ticks(ctx, &rows, right - left, Orientation::Horizontal);
-        let (s, over_l, over_r) = draw(ctx, &rows, &geo, scale, &ticks, (left, right));
-        scene = s;
-        if over_l <= 0.01 && over_r <= 0.01 {
-            break;
+    if let Some((l, r)) = ctx.frame.span {
+        let (scale, ticks) = bars::value_ticks(ctx, &rows, r - l, Orientation::Horizontal);
+        scene = draw(ctx, &rows, &cats, &geo, scale, &ticks, (l, r)).0;
+        (left, right) = (l, r);
+    } else {
+        // Margins depend on where labels land, which depends on the
+        // margins: widen until nothing overflows (a step or two).
+        for _ in 0..8 {
+            let (scale, ticks) = bars::value_ticks(ctx, &rows, right - left, Orientation::Horizontal);
+            let (s, over_l, over_r) = draw(ctx, &rows, &cats, &geo, scale, &ticks, (left, right));
+            scene = s;
+            if over_l <= 0.01 && over_r <= 0.01 {
+                break;
+            }
+            left += over_l.max(0.0).ceil();
+            right -= over_r.max(0.0).ceil();
         }
-        left += over_l.max(0.0).ceil();
-        right -= over_r.max(0.0).ceil();
     }
-    if input.kind == ChartKind::StackedBar && input.series.len() >= 2 {
+    if input.kind == ChartKind::StackedBar && ctx.own_legend() {
         axis::series_legend(&mut scene, ctx, LEGEND_GAP);
     }
-    scene
+    (scene, (left, right))
 }
 
 /// Draws with fixed margins; returns the scene and how far value or tick
@@ -136,12 +93,13 @@ pub fn layout(ctx: &Ctx) -> Scene {
 fn draw(
     ctx: &Ctx,
     rows: &[Row],
+    cats: &BandAxis,
     geo: &Geometry,
     scale: Scale,
     ticks: &[ticks::Tick],
     (left, right): (f64, f64),
 ) -> (Scene, f64, f64) {
-    let (row_h, bar_h, vs) = (geo.row_h, geo.bar_h, geo.value_size);
+    let (row_h, bar_h, vs) = (cats.band, geo.bar_h, geo.value_size);
     let mut sc = Scene::default();
     let plot_h = row_h * rows.len() as f64;
     let x = |v: f64| left + scale.frac(v) * (right - left);
@@ -149,16 +107,9 @@ fn draw(
     let mut value_boxes: Vec<f64> = Vec::new();
     let mut labels = Scene::default();
     for (i, row) in rows.iter().enumerate() {
-        let yc = row_h * (i as f64 + 0.5);
-        labels.lines(
-            left - LABEL_COLUMN_GAP,
-            yc,
-            &geo.lines[i],
-            geo.label_size,
-            Anchor::End,
-            Paint::Ink,
-        );
-        let labelled = i % geo.every == 0;
+        let yc = cats.centre(i);
+        cats.draw_one(&mut labels, i, left);
+        let labelled = cats.labelled(i);
         let mut far = x(scale.base());
         let mut dir = 1.0;
         for seg in &row.segs {
@@ -206,5 +157,5 @@ fn draw(
     let (_, _, max_x, _) = sc.bbox();
     let tick_min = sc.text_boxes().iter().map(|b| b.0).fold(f64::MAX, f64::min);
     let over_l = value_boxes.iter().map(|x0| left - x0).fold(PAD - tick_min, f64::max);
-    (sc, over_l, max_x - (WIDTH - PAD))
+    (sc, over_l, max_x - (ctx.frame.width - PAD))
 }

@@ -3,14 +3,15 @@
 //! to travel between key and data.
 
 use super::axis::{self, Ctx};
+use super::band::BandAxis;
 use super::scene::{Anchor, Mark, Scene, Shape};
 use super::text;
 use super::theme::{
-    DOT_R, DOT_R_DERIVED, DOT_SPACING, END_KEY_W, END_LABEL_GAP, END_LABEL_STEP, LEGEND_SIZE, LINE_W, PAD, PLOT_H,
-    Paint, SWATCH, SWATCH_GAP, TICK_GAP, WIDTH,
+    DOT_R, DOT_R_DERIVED, DOT_SPACING, END_KEY_W, END_LABEL_GAP, END_LABEL_STEP, LEGEND_SIZE, LINE_W, PAD, Paint,
+    SWATCH, SWATCH_GAP, TICK_GAP,
 };
-use super::ticks::{self, Scale};
-use super::{ChartInput, Scale as AxisScale, Series, XAxis, time, xaxis};
+use super::ticks::Scale;
+use super::{Series, XAxis, time, xaxis};
 
 fn last_value(s: &Series) -> Option<f64> {
     s.values.iter().rev().find_map(|v| *v)
@@ -19,40 +20,38 @@ fn last_value(s: &Series) -> Option<f64> {
 /// Lays out a line chart.
 pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
-    let log = input.scale == AxisScale::Log;
-    let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
-    let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let (scale, ticks) = ticks::fit(log, domain, PLOT_H, false, true, ctx.fmt);
-    let direct = input.series.len() >= 2;
+    let (scale, ticks) = ctx.vertical_ticks(true);
+    let (plot_h, width) = (ctx.frame.plot_h, ctx.frame.width);
+    let direct = ctx.own_legend();
     let label_w = input
         .series
         .iter()
         .map(|s| text::width(&s.label, LEGEND_SIZE, false))
         .fold(0.0, f64::max);
     let right = if direct {
-        WIDTH - PAD - END_LABEL_GAP - SWATCH - SWATCH_GAP - label_w
+        width - PAD - END_LABEL_GAP - SWATCH - SWATCH_GAP - label_w
     } else {
-        WIDTH - PAD
+        width - PAD
     };
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
+    let y = |v: f64| ctx.y_of(scale.frac(v));
     let mut sc = Scene::default();
     let plot_left = PAD + axis::tick_width(&ticks) + TICK_GAP;
     // Positions: evenly spaced bands, or proportional to a numeric x.
     let (left, right, xs, spacing) = match &input.x {
         Some(xa) => {
             let xv = xa.numbers();
-            let domain = (xv[0], xv[xv.len() - 1]);
-            let scale = xaxis::draw(&mut sc, input, xa, domain, plot_left, right, PLOT_H);
+            let domain = ctx.frame.x_domain.unwrap_or((xv[0], xv[xv.len() - 1]));
+            let scale = xaxis::draw(&mut sc, input, xa, domain, (plot_left, right, width), plot_h);
             let xs: Vec<f64> = xv.iter().map(|v| scale.at(*v)).collect();
             let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::MAX, f64::min);
             (scale.left, scale.right, xs, spacing)
         }
         None => {
-            let cat = axis::CatAxis::fit(&names, plot_left, right, true);
-            cat.draw(&mut sc, PLOT_H);
-            let xs = (0..names.len()).map(|i| cat.x(i)).collect();
-            (cat.left, right, xs, cat.band)
+            let cat = BandAxis::across(&names, plot_left, right, true);
+            cat.draw(&mut sc, plot_h);
+            let xs = (0..names.len()).map(|i| cat.centre(i)).collect();
+            (cat.start, right, xs, cat.band)
         }
     };
     // Dates further apart than the usual step are a gap in the data.
@@ -61,24 +60,66 @@ pub fn layout(ctx: &Ctx) -> Scene {
         _ => vec![false; xs.len()],
     };
     let x = |i: usize| xs[i];
-    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
+    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, plot_h));
     if matches!(scale, Scale::Linear { .. }) {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
+    // Dots only where they stand apart; a dense line is its own mark, and
+    // the description and data table carry each value. On a dense line a
+    // computed stretch is stroked with the hatch instead of dotted, so ten
+    // years of daily means stay a line and the SVG stays small.
+    let dots = spacing >= DOT_SPACING;
+    // One walk over each series' points builds its line runs, its hatched
+    // stretches and its dots; hatches and dots are drawn over every line.
+    let (mut hatches, mut marks) = (Scene::default(), Scene::default());
     let colors = ctx.series_colors();
     for (s, color) in input.series.iter().zip(&colors) {
         // A missing value breaks the line rather than bridging the gap.
         let mut run: Vec<(f64, f64)> = Vec::new();
         let mut runs = Vec::new();
+        let mut hatch: Vec<(f64, f64)> = Vec::new();
         for (i, v) in s.values.iter().enumerate() {
             if gaps[i] || v.is_none() {
                 runs.push(std::mem::take(&mut run));
             }
-            if let Some(v) = v {
-                run.push((x(i), y(*v)));
+            if gaps[i] {
+                flush_hatch(&mut hatches, &mut hatch);
             }
+            let Some(v) = *v else {
+                flush_hatch(&mut hatches, &mut hatch);
+                continue;
+            };
+            let (px, py) = (x(i), y(v));
+            run.push((px, py));
+            let derived = s.is_derived(i);
+            // A sparse line's computed values are hatched dots instead.
+            match (dots, derived) {
+                (true, _) => {}
+                (false, true) => hatch.push((px, py)),
+                (false, false) => flush_hatch(&mut hatches, &mut hatch),
+            }
+            // A point with no neighbour on its line would vanish without its dot.
+            let joined = |j: usize| j < s.values.len() && !gaps[j.max(i)] && s.values[j].is_some();
+            let alone = !(joined(i + 1) || i > 0 && joined(i - 1));
+            if !dots && !alone {
+                continue;
+            }
+            let shape = Shape::Circle {
+                cx: px,
+                cy: py,
+                r: if derived { DOT_R_DERIVED } else { DOT_R },
+            };
+            let mark = Mark {
+                key: input.categories[i].key.clone(),
+                series: s.key.clone(),
+                value: v,
+                derived,
+                ..Mark::default()
+            };
+            marks.mark(shape, Paint::Color(*color), mark);
         }
         runs.push(run);
+        flush_hatch(&mut hatches, &mut hatch);
         if input.kind == super::ChartKind::Area {
             let base = y(scale.base());
             for r in runs.iter().filter(|r| r.len() >= 2) {
@@ -99,69 +140,16 @@ pub fn layout(ctx: &Ctx) -> Scene {
             .class = Some("line");
         }
     }
-    // Dots only where they stand apart; a dense line is its own mark, and
-    // the description and data table carry each value. On a dense line a
-    // computed stretch is stroked with the hatch instead of dotted, so ten
-    // years of daily means stay a line and the SVG stays small.
-    let dots = spacing >= DOT_SPACING;
-    if !dots {
-        hatch_derived_runs(&mut sc, input, &gaps, &x, &y);
-    }
-    for (s, color) in input.series.iter().zip(&colors) {
-        for (i, v) in s.values.iter().enumerate() {
-            let Some(v) = *v else { continue };
-            let derived = s.is_derived(i);
-            // A point with no neighbour on its line would vanish without its dot.
-            let joined = |j: usize| j < s.values.len() && !gaps[j.max(i)] && s.values[j].is_some();
-            let alone = !(joined(i + 1) || i > 0 && joined(i - 1));
-            if !dots && !alone {
-                continue;
-            }
-            let shape = Shape::Circle {
-                cx: x(i),
-                cy: y(v),
-                r: if derived { DOT_R_DERIVED } else { DOT_R },
-            };
-            let mark = Mark {
-                key: input.categories[i].key.clone(),
-                series: s.key.clone(),
-                value: v,
-                derived,
-                ..Mark::default()
-            };
-            sc.mark(shape, Paint::Color(*color), mark);
-        }
-    }
+    sc.items.append(&mut hatches.items);
+    sc.items.append(&mut marks.items);
     if direct {
         end_labels(ctx, &mut sc, right, &y);
     }
     sc
 }
 
-/// Lays the hatch over each stretch of consecutive computed values of a
-/// dense line, broken where the line itself breaks.
-fn hatch_derived_runs(
-    sc: &mut Scene,
-    input: &ChartInput,
-    gaps: &[bool],
-    x: &dyn Fn(usize) -> f64,
-    y: &dyn Fn(f64) -> f64,
-) {
-    for s in &input.series {
-        let mut run: Vec<(f64, f64)> = Vec::new();
-        for (i, v) in s.values.iter().enumerate() {
-            if gaps[i] {
-                flush_hatch(sc, &mut run);
-            }
-            match v.filter(|_| s.is_derived(i)) {
-                Some(v) => run.push((x(i), y(v))),
-                None => flush_hatch(sc, &mut run),
-            }
-        }
-        flush_hatch(sc, &mut run);
-    }
-}
-
+/// Lays the hatch over a stretch of consecutive computed values of a
+/// dense line (two points at least), and starts the next.
 fn flush_hatch(sc: &mut Scene, run: &mut Vec<(f64, f64)>) {
     let points = std::mem::take(run);
     if points.len() >= 2 {
@@ -186,7 +174,7 @@ fn end_labels(ctx: &Ctx, sc: &mut Scene, right: f64, y: &dyn Fn(f64) -> f64) {
         ends[i].0 = ends[i].0.max(ends[i - 1].0 + step);
     }
     // Pull the stack back up if it was pushed below the plot.
-    let over = ends.last().map_or(0.0, |e| e.0 - PLOT_H).max(0.0);
+    let over = ends.last().map_or(0.0, |e| e.0 - ctx.frame.plot_h).max(0.0);
     let top = ends.first().map_or(0.0, |e| e.0);
     let lift = over.min(top.max(0.0));
     for (yy, j) in ends {

@@ -234,6 +234,23 @@ impl Series {
     }
 }
 
+/// One small multiple of a faceted chart: the categories `rows` of the
+/// chart's (flat) category list, drawn as a panel titled `label`. Every
+/// panel shares the chart's value scale, x range, colours and legend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panel {
+    /// Stable key (the facet value), written as the panel's `data-panel`.
+    pub key: String,
+    /// The panel's title, as the reader sees it.
+    pub label: String,
+    /// Which categories (and values, and x positions) the panel shows.
+    pub rows: std::ops::Range<usize>,
+}
+
+/// Most panels one faceted chart may hold: beyond a dozen, panels get too
+/// small to read and the figure no longer fits one printed page.
+pub const MAX_PANELS: usize = 12;
+
 /// Formats an axis tick or a value label in the chart's unit and language,
 /// e.g. `40.0` with 0 decimals -> "USD 40 bn", `83.0` -> "83 %".
 pub trait ValueFormat {
@@ -281,6 +298,71 @@ pub struct ChartInput {
     /// The source line ("Source: …"), shown by [`render_standalone`] under
     /// the plot; may be empty.
     pub source: String,
+    /// Small multiples: when not empty, the chart is drawn as a grid of
+    /// panels, one per entry, in order; together they cover every
+    /// category, each category in one panel. Empty: one chart.
+    pub panels: Vec<Panel>,
+}
+
+impl ChartInput {
+    /// The chart of one panel: its categories, values and x positions,
+    /// with every other setting of the whole.
+    pub fn panel(&self, p: &Panel) -> ChartInput {
+        let r = p.rows.clone();
+        ChartInput {
+            categories: self.categories[r.clone()].to_vec(),
+            series: self
+                .series
+                .iter()
+                .map(|s| Series {
+                    key: s.key.clone(),
+                    label: s.label.clone(),
+                    values: s.values[r.clone()].to_vec(),
+                    derived: s.derived.get(r.clone()).map_or_else(Vec::new, <[bool]>::to_vec),
+                    color: s.color.clone(),
+                })
+                .collect(),
+            x: self.x.as_ref().map(|x| match x {
+                XAxis::Number(v) => XAxis::Number(v[r.clone()].to_vec()),
+                XAxis::Date(v) => XAxis::Date(v[r.clone()].to_vec()),
+            }),
+            panels: Vec::new(),
+            ..self.clone_head()
+        }
+    }
+
+    /// How a reader names category `i` outside the chart (a data table):
+    /// its label, after its panel's title in a faceted chart ("North,
+    /// 2021"), since the same label recurs in every panel.
+    pub fn row_label(&self, i: usize) -> String {
+        let label = self.categories.get(i).map_or("", |c| c.label.as_str());
+        match self.panels.iter().find(|p| p.rows.contains(&i)) {
+            Some(p) => format!("{}{}{label}", p.label, self.words.item_sep),
+            None => label.to_string(),
+        }
+    }
+
+    /// Everything but the data, cheaply (the data is sliced per panel).
+    fn clone_head(&self) -> ChartInput {
+        ChartInput {
+            id: self.id.clone(),
+            kind: self.kind,
+            title: self.title.clone(),
+            categories: Vec::new(),
+            series: Vec::new(),
+            normalize: self.normalize,
+            range: self.range,
+            scale: self.scale,
+            x: None,
+            x_label: self.x_label.clone(),
+            decimals: self.decimals,
+            palette: self.palette.clone(),
+            words: self.words.clone(),
+            unit_label: self.unit_label.clone(),
+            source: self.source.clone(),
+            panels: Vec::new(),
+        }
+    }
 }
 
 impl Default for ChartInput {
@@ -303,14 +385,17 @@ impl Default for ChartInput {
             words: std::sync::Arc::new(ChartWords::english()),
             unit_label: String::new(),
             source: String::new(),
+            panels: Vec::new(),
         }
     }
 }
 
 mod axis;
+mod band;
 mod bars;
 mod describe;
 mod donut;
+mod facet;
 mod hbar;
 mod line;
 mod scatter;
@@ -321,6 +406,8 @@ mod table;
 mod tests;
 #[cfg(test)]
 mod tests_crowd;
+#[cfg(test)]
+mod tests_facet;
 #[cfg(test)]
 mod tests_geom;
 #[cfg(test)]
@@ -374,21 +461,15 @@ pub fn render_standalone(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<St
 fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<String, ChartError> {
     validate::check(input)?;
     let ctx = axis::Ctx::new(input, fmt);
-    let mut scene = match input.kind {
-        ChartKind::Bar | ChartKind::HBar | ChartKind::GroupedBar | ChartKind::StackedBar | ChartKind::StackedColumn => {
-            match bars::Orientation::of(input.kind) {
-                bars::Orientation::Horizontal => hbar::layout(&ctx),
-                bars::Orientation::Vertical => vbar::layout(&ctx),
-            }
-        }
-        ChartKind::Line | ChartKind::Area => line::layout(&ctx),
-        ChartKind::Scatter => scatter::layout(&ctx),
-        ChartKind::Donut => donut::layout(&ctx),
+    let mut scene = if input.panels.is_empty() {
+        layout(&ctx)
+    } else {
+        facet::layout(&ctx)
     };
     if describe::all_derived(input) {
         // Hatching every mark would only add noise: marks keep
         // `data-derived`, and one line under the chart says it.
-        scene.items.retain(|i| i.class != Some("derived"));
+        scene.retain(|i| i.class != Some("derived"));
         axis::note(&mut scene, &input.words.all_derived_key, theme::LEGEND_SIZE);
     } else if describe::any_derived(input) {
         axis::derived_key(&mut scene, &input.words);
@@ -398,4 +479,19 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
     }
     let height = axis::fit_to_viewbox(&mut scene);
     svg::document(&scene, height, &input.id, &input.title, &describe(input, fmt)).map_err(ChartError)
+}
+
+/// The layout of one chart (or one panel) of `ctx.input.kind`.
+fn layout(ctx: &axis::Ctx) -> scene::Scene {
+    match ctx.input.kind {
+        ChartKind::Bar | ChartKind::HBar | ChartKind::GroupedBar | ChartKind::StackedBar | ChartKind::StackedColumn => {
+            match bars::Orientation::of(ctx.input.kind) {
+                bars::Orientation::Horizontal => hbar::layout(ctx),
+                bars::Orientation::Vertical => vbar::layout(ctx),
+            }
+        }
+        ChartKind::Line | ChartKind::Area => line::layout(ctx),
+        ChartKind::Scatter => scatter::layout(ctx),
+        ChartKind::Donut => donut::layout(ctx),
+    }
 }

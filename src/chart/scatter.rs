@@ -6,11 +6,9 @@
 
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Scene, Shape};
-use super::theme::{
-    PAD, PLOT_H, Paint, SCATTER_CROWD, SCATTER_MARKS, SCATTER_R, SCATTER_R_CROWD, SCATTER_R_DENSE, TICK_GAP, WIDTH,
-};
-use super::ticks::{self, Scale};
-use super::{Scale as AxisScale, xaxis};
+use super::theme::{PAD, Paint, SCATTER_CROWD, SCATTER_MARKS, SCATTER_R, SCATTER_R_CROWD, SCATTER_R_DENSE, TICK_GAP};
+use super::ticks::Scale;
+use super::xaxis;
 
 /// Lays out a scatter plot; the input has an x position per row (checked
 /// by validation).
@@ -19,20 +17,19 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let mut sc = Scene::default();
     let Some(xa) = &input.x else { return sc };
     let xv = xa.numbers();
-    let log = input.scale == AxisScale::Log;
-    let all = input.series.iter().flat_map(|s| s.values.iter().flatten().copied());
-    let domain = all.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     // Values need not start at zero: a scatter shows how two measures relate.
-    let (scale, yticks) = ticks::fit(log, domain, PLOT_H, false, false, ctx.fmt);
+    let (scale, yticks) = ctx.vertical_ticks(false);
+    let (plot_h, width) = (ctx.frame.plot_h, ctx.frame.width);
     let plot_left = PAD + axis::tick_width(&yticks) + TICK_GAP;
     let xdom = xv.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
-    let xs = xaxis::draw(&mut sc, input, xa, xdom, plot_left, WIDTH - PAD, PLOT_H);
-    axis::y_axis(&mut sc, scale, &yticks, (xs.left, xs.right), (0.0, PLOT_H));
+    let xdom = ctx.frame.x_domain.unwrap_or(xdom);
+    let xs = xaxis::draw(&mut sc, input, xa, xdom, (plot_left, width - PAD, width), plot_h);
+    axis::y_axis(&mut sc, scale, &yticks, (xs.left, xs.right), (0.0, plot_h));
     if matches!(scale, Scale::Linear { .. }) {
-        let y0 = PLOT_H - scale.frac(0.0) * PLOT_H;
+        let y0 = ctx.y_of(scale.frac(0.0));
         axis::baseline(&mut sc, scale, (xs.left, y0), (xs.right, y0));
     }
-    let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
+    let y = |v: f64| ctx.y_of(scale.frac(v));
     let count: usize = input.series.iter().map(|s| s.values.iter().flatten().count()).sum();
     let colors = ctx.series_colors();
     for (s, color) in input.series.iter().zip(&colors) {
@@ -70,7 +67,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
             item.class = Some("dots");
         }
     }
-    if input.series.len() >= 2 {
+    if ctx.own_legend() {
         axis::series_legend(&mut sc, ctx, super::theme::LEGEND_GAP);
     }
     sc

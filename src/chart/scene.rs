@@ -83,11 +83,27 @@ pub struct Item {
 /// Axis-aligned box `(x0, y0, x1, y1)`.
 pub type BBox = (f64, f64, f64, f64);
 
+/// A run of items drawn as one labelled `<g>` (a panel of a small
+/// multiple), so assistive technology and scripts can tell panels apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Items `start..end` belong to the group.
+    pub start: usize,
+    /// One past the group's last item.
+    pub end: usize,
+    /// Written as `data-panel`.
+    pub key: String,
+    /// Written as `aria-label`.
+    pub label: String,
+}
+
 /// An ordered list of items; later items draw on top.
 #[derive(Debug, Clone, Default)]
 pub struct Scene {
     /// Items in drawing order.
     pub items: Vec<Item>,
+    /// Labelled runs of items, in order and apart.
+    pub groups: Vec<Group>,
 }
 
 impl Scene {
@@ -174,19 +190,68 @@ impl Scene {
     /// Moves everything down by `dy` (layouts build from y = 0 at the plot
     /// top and shift once the content above is known).
     pub fn shift_y(&mut self, dy: f64) {
+        self.shift(0.0, dy);
+    }
+
+    /// Moves everything right by `dx` (panels are laid out from x = 0).
+    pub fn shift_x(&mut self, dx: f64) {
+        self.shift(dx, 0.0);
+    }
+
+    fn shift(&mut self, dx: f64, dy: f64) {
         for item in &mut self.items {
             match &mut item.shape {
-                Shape::Rect { y0, y1, .. } => {
-                    *y0 += dy;
-                    *y1 += dy;
+                Shape::Rect { x0, y0, x1, y1 } => {
+                    (*x0, *x1) = (*x0 + dx, *x1 + dx);
+                    (*y0, *y1) = (*y0 + dy, *y1 + dy);
                 }
                 Shape::Line { points, .. } | Shape::Polygon { points } | Shape::Dots { points, .. } => {
-                    points.iter_mut().for_each(|p| p.1 += dy);
+                    points.iter_mut().for_each(|p| *p = (p.0 + dx, p.1 + dy));
                 }
-                Shape::Circle { cy, .. } => *cy += dy,
-                Shape::Text { y, .. } => *y += dy,
+                Shape::Circle { cx, cy, .. } => (*cx, *cy) = (*cx + dx, *cy + dy),
+                Shape::Text { x, y, .. } => (*x, *y) = (*x + dx, *y + dy),
             }
         }
+    }
+
+    /// Keeps the items `keep` accepts; groups keep theirs.
+    pub fn retain(&mut self, keep: impl Fn(&Item) -> bool) {
+        let mut kept = Vec::with_capacity(self.items.len());
+        let mut at = Vec::with_capacity(self.items.len() + 1);
+        for item in self.items.drain(..) {
+            at.push(kept.len());
+            if keep(&item) {
+                kept.push(item);
+            }
+        }
+        at.push(kept.len());
+        self.items = kept;
+        for g in &mut self.groups {
+            (g.start, g.end) = (at[g.start], at[g.end]);
+        }
+    }
+
+    /// Puts `head`'s items before this scene's.
+    pub fn prepend(&mut self, mut head: Scene) {
+        let n = head.items.len();
+        for g in &mut self.groups {
+            g.start += n;
+            g.end += n;
+        }
+        head.items.append(&mut self.items);
+        self.items = head.items;
+    }
+
+    /// Appends `other` as one group labelled `label` (key `key`).
+    pub fn append_group(&mut self, mut other: Scene, key: &str, label: &str) {
+        let start = self.items.len();
+        self.items.append(&mut other.items);
+        self.groups.push(Group {
+            start,
+            end: self.items.len(),
+            key: key.to_string(),
+            label: label.to_string(),
+        });
     }
 
     /// Boxes of all texts, for overlap checks.

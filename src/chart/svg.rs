@@ -489,6 +489,16 @@ fn hatch_defs(id: &str, out: &mut String) {
     );
 }
 
+/// Opens a panel's group: labelled for assistive technology, keyed for
+/// scripts and tests.
+fn group_open(out: &mut String, g: &super::scene::Group) {
+    out.push_str("<g role=\"group\" aria-label=\"");
+    text::push_escaped(out, &g.label);
+    out.push_str("\" data-panel=\"");
+    text::push_escaped(out, &g.key);
+    out.push_str("\">\n");
+}
+
 /// Writes `scene` as a `WIDTH × height` SVG document with `<title>` and
 /// `<desc>` (ids prefixed with `id`).
 pub fn document(scene: &Scene, height: f64, id: &str, title: &str, desc: &str) -> Result<String, String> {
@@ -515,10 +525,23 @@ pub fn document(scene: &Scene, height: f64, id: &str, title: &str, desc: &str) -
     let mut a = String::new();
     {
         let mut w = SvgWriter::new(&mut out, size);
-        for item in &scene.items {
+        let mut groups = scene.groups.iter().peekable();
+        let mut open: Option<usize> = None;
+        for (i, item) in scene.items.iter().enumerate() {
+            if open == Some(i) {
+                w.out.push_str("</g>\n");
+                open = None;
+            }
+            if let Some(g) = groups.next_if(|g| g.start == i) {
+                group_open(w.out, g);
+                open = Some(g.end);
+            }
             attrs(item, id, &mut a);
             w.set_attrs(&a);
             draw(&mut w, item).map_err(|e| format!("could not write the chart: {e:?}"))?;
+        }
+        if open.is_some() {
+            w.out.push_str("</g>\n");
         }
     }
     out.push_str("</svg>\n");

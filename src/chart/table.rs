@@ -54,7 +54,7 @@ pub fn data_table(input: &ChartInput, fmt: &dyn ValueFormat) -> DataTable {
         .enumerate()
         .map(|(i, c)| DataRow {
             key: c.key.clone(),
-            label: c.label.clone(),
+            label: input.row_label(i),
             cells: input
                 .series
                 .iter()

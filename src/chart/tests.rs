@@ -156,6 +156,16 @@ impl El {
     }
 }
 
+/// The root's viewBox as numbers: `[0, 0, width, height]`.
+pub fn view_box(els: &[El]) -> Vec<f64> {
+    els[0]
+        .get("viewBox")
+        .expect("a viewBox")
+        .split(' ')
+        .map(|v| v.parse().expect("a number"))
+        .collect()
+}
+
 /// Parses the one-element-per-line SVG this module writes.
 pub fn elements(svg: &str) -> Vec<El> {
     svg.lines()

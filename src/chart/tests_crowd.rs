@@ -2,7 +2,7 @@
 //! Read back from the SVG: no label touches another label or a bar, no
 //! word is split, and tall charts fit a printed page.
 
-use super::tests::{El, Unit, chart, elements};
+use super::tests::{El, Unit, chart, elements, view_box};
 use super::tests_geom::text_box;
 use super::theme::MAX_ROWS_H;
 use super::*;
@@ -61,14 +61,9 @@ fn rect(e: &El) -> Box4 {
 
 /// Asserts no two labels touch, no label touches a bar (except sitting
 /// wholly inside it), and everything stays in the viewBox.
-fn assert_clear(name: &str, svg: &str) {
+pub(super) fn assert_clear(name: &str, svg: &str) {
     let els = elements(svg);
-    let vb: Vec<f64> = els[0]
-        .get("viewBox")
-        .unwrap()
-        .split(' ')
-        .map(|v| v.parse().unwrap())
-        .collect();
+    let vb: Vec<f64> = view_box(&els);
     let texts: Vec<&El> = els.iter().filter(|e| e.tag == "text").collect();
     let bars: Vec<Box4> = els
         .iter()
@@ -219,12 +214,7 @@ fn words_are_never_split() {
 fn tall_charts_fit_a_printed_page() {
     for (name, input) in crowded() {
         let els = elements(&render(&input, &Unit("USD bn")).unwrap());
-        let vb: Vec<f64> = els[0]
-            .get("viewBox")
-            .unwrap()
-            .split(' ')
-            .map(|v| v.parse().unwrap())
-            .collect();
+        let vb: Vec<f64> = view_box(&els);
         assert!(vb[3] <= MAX_ROWS_H + 120.0, "{name} is {} px tall", vb[3]);
         let marks: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
         // Bars stay visible: horizontal ones thick enough, columns wide enough.

@@ -1,7 +1,7 @@
 //! Geometry read back from the SVG: bar lengths proportional to values,
 //! round ticks with units, texts inside the viewBox and apart.
 
-use super::tests::{El, Unit, chart, elements, gallery};
+use super::tests::{El, Unit, chart, elements, gallery, view_box};
 use super::*;
 
 fn svg(input: &ChartInput, fmt: &dyn ValueFormat) -> Vec<El> {
@@ -189,12 +189,7 @@ fn stress() -> Vec<(ChartInput, Unit)> {
 fn everything_inside_the_viewbox_and_texts_apart() {
     for (input, fmt) in gallery().into_iter().chain(stress()) {
         let els = svg(&input, &fmt);
-        let vb: Vec<f64> = els[0]
-            .get("viewBox")
-            .unwrap()
-            .split(' ')
-            .map(|v| v.parse().unwrap())
-            .collect();
+        let vb: Vec<f64> = view_box(&els);
         let boxes: Vec<_> = els.iter().filter(|e| e.tag == "text").map(text_box).collect();
         for (i, b) in boxes.iter().enumerate() {
             assert!(

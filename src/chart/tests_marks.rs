@@ -375,14 +375,7 @@ fn numeric_x_places_points_by_value() {
         .map(|e| e.content.as_str())
         .collect();
     assert_eq!(years, ["2014", "2016", "2018", "2020", "2022", "2024"]);
-    let vb: f64 = els[0]
-        .get("viewBox")
-        .unwrap()
-        .split(' ')
-        .nth(2)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let vb = super::tests::view_box(&els)[2];
     for t in els.iter().filter(|e| e.tag == "text") {
         let w = text::width(&t.content, t.num("font-size"), false);
         assert!(t.num("x") + w / 2.0 <= vb, "`{}` leaves the chart", t.content);

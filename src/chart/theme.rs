@@ -11,6 +11,19 @@ pub const WIDTH: f64 = 640.0;
 pub const PAD: f64 = 8.0;
 /// The visible title of a standalone chart file.
 pub const TITLE_SIZE: f64 = 17.0;
+/// The unit line under a standalone chart's title.
+pub const UNIT_SIZE: f64 = 13.0;
+/// A bold title is wider than the estimate for regular text: wrap it to
+/// the width divided by this.
+pub const TITLE_WRAP: f64 = 1.06;
+/// Space between a standalone chart's head (title, unit) and the plot.
+pub const HEAD_GAP: f64 = 12.0;
+/// Space between the title and the unit line.
+pub const HEAD_LINE_GAP: f64 = 4.0;
+/// Space above a note or key under the chart.
+pub const NOTE_GAP: f64 = 14.0;
+/// Side of the hatched swatch in the key for computed values.
+pub const KEY_SWATCH: f64 = 14.0;
 /// Category labels (bars, donut segments).
 pub const LABEL_SIZE: f64 = 14.0;
 /// Value labels on marks.
@@ -78,6 +91,21 @@ pub const LABEL_COLUMN_SHARE: f64 = 0.38;
 /// Turn of crowded category labels, in degrees.
 pub const TURNED: f64 = -45.0;
 
+/// Turned labels are cut (with "…") beyond this length: the description
+/// and the data table carry the full names.
+pub const TURNED_MAX: f64 = 150.0;
+/// A turned label's end sits this many ems right of its band's centre, so
+/// its baseline, not its top, points at the band.
+pub const TURNED_NUDGE: f64 = 0.35;
+/// Most lines a level category label under a column may take.
+pub const LEVEL_LABEL_LINES: usize = 3;
+/// Most lines a level label may take once labels are thinned.
+pub const THINNED_LABEL_LINES: usize = 2;
+/// Most lines a label in the column left of horizontal bars may take.
+pub const BAR_LABEL_LINES: usize = 2;
+/// Rounding slack when wrapping to a width measured from the text itself.
+pub const WRAP_SLACK: f64 = 0.5;
+
 /// Space between the label column and horizontal bars.
 pub const LABEL_COLUMN_GAP: f64 = 12.0;
 /// Vertical padding a horizontal bar row keeps around its label lines.
@@ -105,6 +133,12 @@ pub const END_LABEL_STEP: f64 = 1.4;
 
 /// Least clear space between two tick labels along an axis.
 pub const TICK_MIN_GAP: f64 = 10.0;
+/// Stacked tick labels (a vertical value axis) stay this many ems apart.
+pub const TICK_STACK: f64 = 1.6;
+/// A horizontal value axis starts its search at one tick per this many px.
+pub const TICK_SPACING_ALONG: f64 = 110.0;
+/// A vertical value axis starts its search at one tick per this many px.
+pub const TICK_SPACING_UP: f64 = 55.0;
 /// A continuous x axis keeps about this many px per numeric tick.
 pub const X_TICK_SPACING: f64 = 90.0;
 /// Distance from the plot's bottom edge to the top of x tick labels.
@@ -137,6 +171,50 @@ pub const AREA_OPACITY: &str = "0.22";
 /// Font stack with CJK fonts, so Chinese labels never fall back to boxes.
 pub const FONT_FAMILY: &str =
     "Noto Sans, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, Helvetica Neue, Arial, sans-serif";
+
+/// Outer radius of a donut's ring.
+pub const DONUT_R: f64 = 100.0;
+/// Radius of a donut's hole.
+pub const DONUT_HOLE: f64 = 62.0;
+/// Donut labels start this far beyond the ring, left or right of centre.
+pub const DONUT_LABEL_X: f64 = 28.0;
+/// Where a donut label's leader starts, beyond the ring.
+pub const DONUT_LEADER_FROM: f64 = 3.0;
+/// Where a donut label sits before labels are pushed apart, beyond the ring.
+pub const DONUT_LABEL_R: f64 = 12.0;
+/// A donut leader line ends this far before its label.
+pub const DONUT_LEADER_GAP: f64 = 8.0;
+/// Half the hair of background between donut segments.
+pub const DONUT_SEAM: f64 = 0.75;
+/// The total in a donut's hole.
+pub const DONUT_TOTAL_SIZE: f64 = 16.0;
+/// Offsets of the word "Total" above and the total below the hole's centre.
+pub const DONUT_TOTAL_DY: (f64, f64) = (10.0, 9.0);
+
+/// Small multiples: a panel is at least this wide, so the figure's width
+/// gives the column count (three at 640 px).
+pub const PANEL_MIN_W: f64 = 180.0;
+/// Panels of horizontal bars need room for their label column (two
+/// columns at 640 px).
+pub const PANEL_MIN_W_HBAR: f64 = 300.0;
+/// Space between panels, across and down.
+pub const PANEL_GAP: f64 = 16.0;
+/// Extra space between rows of panels, below the lower one's axis labels.
+pub const PANEL_ROW_GAP: f64 = 18.0;
+/// Height of a panel's value axis when the page has room.
+pub const PANEL_PLOT_H: f64 = 140.0;
+/// Least height of a panel's value axis.
+pub const PANEL_PLOT_MIN: f64 = 60.0;
+/// What a panel needs besides its plot (title, axis labels), for the
+/// height budget.
+pub const PANEL_CHROME: f64 = 64.0;
+/// All rows of panels together stay within this height, so the figure
+/// fits one printed page (as [`MAX_ROWS_H`] does for bars).
+pub const PANELS_MAX_H: f64 = MAX_ROWS_H;
+/// A panel's title (its facet value), in bold.
+pub const PANEL_TITLE_SIZE: f64 = 13.0;
+/// Space between a panel's title and its plot.
+pub const PANEL_TITLE_GAP: f64 = 8.0;
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

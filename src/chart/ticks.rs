@@ -176,7 +176,7 @@ pub fn fit(
                     / 2.0
                     + super::theme::TICK_MIN_GAP
             } else {
-                super::theme::TICK_SIZE * 1.6
+                super::theme::TICK_SIZE * super::theme::TICK_STACK
             };
             gap >= need
         })
@@ -190,13 +190,18 @@ pub fn fit(
         }
         return log(lo, hi, 9, fmt);
     }
-    let start = ((len / if along { 110.0 } else { 55.0 }).round() as usize).clamp(2, 6);
+    let per_tick = if along {
+        super::theme::TICK_SPACING_ALONG
+    } else {
+        super::theme::TICK_SPACING_UP
+    };
+    let start = ((len / per_tick).round() as usize).clamp(2, 6);
     // Across the axis only line heights matter, so labels are formatted
     // once, for the ticks chosen.
     let apart = |scale: Scale, values: &[f64]| {
         values
             .windows(2)
-            .all(|w| (scale.frac(w[1]) - scale.frac(w[0])) * len >= super::theme::TICK_SIZE * 1.6)
+            .all(|w| (scale.frac(w[1]) - scale.frac(w[0])) * len >= super::theme::TICK_SIZE * super::theme::TICK_STACK)
     };
     for target in (1..=start).rev() {
         let (scale, values, decimals) = linear_values(lo, hi, target);

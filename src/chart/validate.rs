@@ -1,7 +1,7 @@
 //! Refuses inputs a chart would misrepresent, with a message that tells the
 //! author what to fix. Checked once up front so layouts can assume sane data.
 
-use super::{ChartError, ChartInput, ChartKind, Scale};
+use super::{ChartError, ChartInput, ChartKind, MAX_PANELS, Scale};
 
 /// Checks everything the layouts rely on.
 pub fn check(input: &ChartInput) -> Result<(), ChartError> {
@@ -72,8 +72,48 @@ pub fn check(input: &ChartInput) -> Result<(), ChartError> {
             }
         }
     }
-    check_x(input)?;
+    if input.panels.is_empty() {
+        check_x(input)?;
+    } else {
+        check_panels(input)?;
+        // x restarts in each panel, so each must increase on its own.
+        for p in &input.panels {
+            check_x(&input.panel(p))?;
+        }
+    }
     check_kind(input).map_err(ChartError)
+}
+
+/// Small multiples: a kind that can be split, not too many panels, and
+/// panels that cover the categories in order.
+fn check_panels(input: &ChartInput) -> Result<(), ChartError> {
+    let fail = |msg: String| Err(ChartError(msg));
+    if input.kind == ChartKind::Donut {
+        return fail("a donut cannot be split into panels; use `type: bar` or `stacked-bar` for parts by group".into());
+    }
+    if input.panels.len() > MAX_PANELS {
+        return fail(format!(
+            "{} panels are too many to read (at most {MAX_PANELS}); filter the rows to fewer values, or facet by a coarser field",
+            input.panels.len()
+        ));
+    }
+    let mut next = 0;
+    for p in &input.panels {
+        if p.rows.start != next || p.rows.end <= p.rows.start {
+            return fail(format!(
+                "panel `{}` does not continue the categories in order (rows {:?} after {next}); panels must cover the categories one after another",
+                p.key, p.rows
+            ));
+        }
+        next = p.rows.end;
+    }
+    if next != input.categories.len() {
+        return fail(format!(
+            "the panels cover {next} of {} categories; every category must be in one panel",
+            input.categories.len()
+        ));
+    }
+    Ok(())
 }
 
 fn check_x(input: &ChartInput) -> Result<(), ChartError> {

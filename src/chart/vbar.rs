@@ -4,12 +4,13 @@
 
 use super::ChartKind;
 use super::axis::{self, Ctx};
+use super::band::BandAxis;
 use super::bars::{self, Orientation};
 use super::scene::{Anchor, BBox, Scene, item_bbox, overlaps};
 use super::text;
 use super::theme::{
-    COLUMN_MAX, COLUMN_SHARE, GAP, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, INSIDE_SPARE, LEGEND_GAP, PAD, PLOT_H, Paint,
-    TICK_GAP, VALUE_SIZE, WIDTH,
+    COLUMN_MAX, COLUMN_SHARE, GAP, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, INSIDE_SPARE, LEGEND_GAP, PAD, Paint,
+    TICK_GAP, VALUE_SIZE,
 };
 use super::ticks::Scale;
 
@@ -17,14 +18,15 @@ use super::ticks::Scale;
 pub fn layout(ctx: &Ctx) -> Scene {
     let input = ctx.input;
     let (rows, slots) = bars::rows(ctx);
-    let (scale, ticks) = bars::value_ticks(ctx, &rows, PLOT_H, Orientation::Vertical);
-    let right = WIDTH - PAD;
+    let (plot_h, width) = (ctx.frame.plot_h, ctx.frame.width);
+    let (scale, ticks) = bars::value_ticks(ctx, &rows, plot_h, Orientation::Vertical);
+    let right = width - PAD;
     let names: Vec<&str> = input.categories.iter().map(|c| c.label.as_str()).collect();
-    let cat = axis::CatAxis::fit(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, false);
-    let (left, band) = (cat.left, cat.band);
-    let y = |v: f64| PLOT_H - scale.frac(v) * PLOT_H;
+    let cat = BandAxis::across(&names, PAD + axis::tick_width(&ticks) + TICK_GAP, right, false);
+    let (left, band) = (cat.start, cat.band);
+    let y = |v: f64| ctx.y_of(scale.frac(v));
     let mut sc = Scene::default();
-    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, PLOT_H));
+    axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, plot_h));
 
     let gap = GROUP_GAP;
     let bw = if slots == 1 {
@@ -36,7 +38,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let mut labels = Scene::default();
     for (i, row) in rows.iter().enumerate() {
         for b in &row.segs {
-            let (x0, x1) = bars::slot_span(cat.x(i), bw, gap, slots, b.slot);
+            let (x0, x1) = bars::slot_span(cat.centre(i), bw, gap, slots, b.slot);
             let (yb, ye) = (y(b.from.unwrap_or(scale.base())), y(b.to));
             let shape = Orientation::Vertical.rect((yb, ye), (x0, x1));
             rects.push(item_bbox(&shape));
@@ -74,14 +76,14 @@ pub fn layout(ctx: &Ctx) -> Scene {
         if let (Some(total), Some(top)) = (&row.total, row.segs.last()) {
             // Each stack's total above it.
             let yt = y(top.to) - GAP - VALUE_SIZE / 2.0;
-            labels.text(cat.x(i), yt, total, VALUE_SIZE, Anchor::Middle, Paint::Ink);
+            labels.text(cat.centre(i), yt, total, VALUE_SIZE, Anchor::Middle, Paint::Ink);
         }
     }
     let base_y = y(scale.base());
     for (i, row) in rows.iter().enumerate() {
         if row.missing {
             labels.text(
-                cat.x(i),
+                cat.centre(i),
                 base_y - VALUE_SIZE,
                 ctx.missing(),
                 VALUE_SIZE,
@@ -90,8 +92,8 @@ pub fn layout(ctx: &Ctx) -> Scene {
             );
         }
     }
-    cat.draw(&mut sc, PLOT_H);
-    if clash(&labels, &rects, &sc.text_boxes()) {
+    cat.draw(&mut sc, plot_h);
+    if clash(&labels, &rects, &sc.text_boxes(), width) {
         // Labels wider than their bars would cover a neighbour; the axis and
         // the description still carry every value.
         labels.items.clear();
@@ -100,7 +102,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
         axis::baseline(&mut sc, scale, (left, y(0.0)), (right, y(0.0)));
     }
     sc.items.extend(labels.items);
-    if matches!(input.kind, ChartKind::GroupedBar | ChartKind::StackedColumn) && input.series.len() >= 2 {
+    if matches!(input.kind, ChartKind::GroupedBar | ChartKind::StackedColumn) && ctx.own_legend() {
         axis::series_legend(&mut sc, ctx, LEGEND_GAP);
     }
     sc
@@ -109,7 +111,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
 /// Whether any value label touches another label, a bar other than its own
 /// (the one it is centred on), another text, or leaves the viewBox sides.
 /// A sweep over boxes sorted by left edge, so crowded charts stay n·log n.
-fn clash(labels: &Scene, rects: &[BBox], texts: &[BBox]) -> bool {
+fn clash(labels: &Scene, rects: &[BBox], texts: &[BBox], width: f64) -> bool {
     #[derive(PartialEq)]
     enum Kind {
         Label,
@@ -117,7 +119,7 @@ fn clash(labels: &Scene, rects: &[BBox], texts: &[BBox]) -> bool {
         Text,
     }
     let boxes: Vec<BBox> = labels.items.iter().map(|i| item_bbox(&i.shape)).collect();
-    if boxes.iter().any(|b| b.0 < PAD || b.2 > WIDTH - PAD) {
+    if boxes.iter().any(|b| b.0 < PAD || b.2 > width - PAD) {
         return true;
     }
     let mut all: Vec<(BBox, Kind)> = boxes.into_iter().map(|b| (b, Kind::Label)).collect();

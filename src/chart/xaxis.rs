@@ -3,9 +3,7 @@
 
 use super::scene::{Anchor, Scene};
 use super::text;
-use super::theme::{
-    AXIS_TITLE_SIZE, GAP, LINE_HEIGHT, PAD, Paint, TICK_SIZE, WIDTH, X_TICK_DROP, X_TICK_LEN, X_TICK_SPACING,
-};
+use super::theme::{AXIS_TITLE_SIZE, GAP, LINE_HEIGHT, PAD, Paint, TICK_SIZE, X_TICK_DROP, X_TICK_LEN, X_TICK_SPACING};
 use super::ticks::{self, Tick};
 use super::{ChartInput, XAxis, time};
 
@@ -36,27 +34,27 @@ impl XScale {
 fn axis_ticks(xa: &XAxis, lo: f64, hi: f64, len: f64, input: &ChartInput) -> Vec<Tick> {
     match xa {
         XAxis::Date(_) => time::ticks(lo as i64, hi as i64, len, &input.words),
-        XAxis::Number(_) => ticks::span(lo, hi, (len / X_TICK_SPACING) as usize),
+        // A narrow panel still gets two ticks to read the scale by.
+        XAxis::Number(_) => ticks::span(lo, hi, ((len / X_TICK_SPACING) as usize).max(2)),
     }
 }
 
 /// Draws the x axis of `input` for data `lo..=hi` under a plot whose
 /// bottom is at `bottom`, between `plot_left` and `right` (narrowed so the
-/// end labels stay inside the viewBox), with `input.x_label` under it.
+/// end labels stay inside `0..width`), with `input.x_label` under it.
 pub fn draw(
     sc: &mut Scene,
     input: &ChartInput,
     xa: &XAxis,
     (lo, hi): (f64, f64),
-    plot_left: f64,
-    right: f64,
+    (plot_left, right, width): (f64, f64, f64),
     bottom: f64,
 ) -> XScale {
     let x_ticks = axis_ticks(xa, lo, hi, right - plot_left, input);
     // Room for the end labels to centre on the plot's edges.
     let half = |t: Option<&Tick>| t.map_or(0.0, |t| text::width(&t.label, TICK_SIZE, false) / 2.0);
     let left = plot_left.max(PAD + half(x_ticks.first()));
-    let right = right.min(WIDTH - PAD - half(x_ticks.last()));
+    let right = right.min(width - PAD - half(x_ticks.last()));
     let xs = XScale { lo, hi, left, right };
     let label_y = bottom + X_TICK_DROP + TICK_SIZE / 2.0;
     for t in &x_ticks {

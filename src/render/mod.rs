@@ -196,8 +196,8 @@ fn data_table(doc: &Document, f: &Figure, input: &chart::ChartInput, fmt: &UnitF
             .categories
             .iter()
             .enumerate()
-            .map(|(i, c)| DataRowView {
-                label: c.label.clone(),
+            .map(|(i, _)| DataRowView {
+                label: input.row_label(i),
                 cells: input
                     .series
                     .iter()

@@ -1,14 +1,15 @@
 //! Figure blocks: ```chart, ```table and ```stats bodies parsed, checked
 //! against the datasets, and resolved into plain numbers ready to draw.
 
-use super::query::{self, Agg, Query};
-use crate::chart::{self, ChartInput, ChartKind, Scale, Series};
+use super::query::{self, Agg, Facet, Frame, Query};
+use crate::chart::{self, ChartInput, ChartKind, MAX_PANELS, Panel, Scale, Series, XAxis};
 use crate::diag::{Diagnostic, Loc};
 use crate::model::{Dataset, Report};
 use crate::text::{Lang, closest, suggest};
 use crate::units::Unit;
 use crate::values::Values;
 use crate::yaml::{Doc, Node};
+use std::collections::HashMap;
 
 /// What a figure shows.
 #[derive(Debug, Clone)]
@@ -407,30 +408,20 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             .hint("choose rows with `filter:` instead, e.g. `filter: {weather: [sun, rain]}`"));
     }
     let rows = row_indices(ds, root.get("rows"))?;
-    let mut frame = query.run(
-        ctx.values,
-        ds,
-        &rows,
-        &fields,
-        along_x && query.continuous(ds),
-        ctx.lang,
-    )?;
-    if let Some(order) = frame.x_order() {
-        frame.permute(&order);
-        if kind != ChartKind::Scatter
-            && let Some((a, b, at)) = frame.shared_x()
-        {
-            let n = query.x_node().or(query.group_node()).unwrap_or(&type_node);
-            return Err(Diagnostic::error(
-                n.value_loc(),
-                format!(
-                    "rows `{}` and `{}` share the x value {at}; a line needs one row per x",
-                    frame.categories[a].key, frame.categories[b].key
-                ),
-            )
-            .hint("combine them with `group:` and `aggregate: mean`, or use `type: scatter`"));
-        }
+    let facet = Facet::parse(root, ds, &query)?;
+    if let Some(f) = &facet
+        && kind == ChartKind::Donut
+    {
+        return Err(
+            Diagnostic::error(f.node().value_loc(), "a donut cannot be split into panels")
+                .hint("drop `facet:`, or show the parts per group with `type: stacked-bar` and `group:`"),
+        );
     }
+    let want_x = along_x && query.continuous(ds);
+    let kept = query.keep(ctx.values, ds, &rows)?;
+    let mut frame = query.frame(ctx.values, ds, &kept, &fields, want_x, ctx.lang);
+    // Panels are checked one by one: two panels may share an x.
+    x_ordered(&mut frame, kind, &query, &type_node, facet.is_none())?;
     if frame.categories.is_empty() {
         let n = query
             .x_node()
@@ -508,6 +499,20 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
         let kept: Vec<usize> = (0..frame.categories.len().min(n)).collect();
         frame.permute(&kept);
     }
+    let panels = match &facet {
+        None => Vec::new(),
+        Some(f) => {
+            let parts = Parts {
+                query: &query,
+                ds,
+                fields: &fields,
+                want_x,
+                kind,
+                type_node: &type_node,
+            };
+            facet_panels(ctx, &parts, f, &kept, &mut frame)?
+        }
+    };
     let scale = match root.get("scale") {
         None => Scale::Linear,
         Some(s) => match s.str()?.as_str() {
@@ -551,6 +556,7 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             .unwrap_or(default_digits),
         palette: ctx.report.meta.palette.clone(),
         words: ctx.ui.chart.clone(),
+        panels,
         ..ChartInput::default()
     };
     Ok(head.figure(
@@ -562,4 +568,144 @@ fn chart_block(ctx: &Ctx, root: &Node, number: usize, loc: Loc) -> Result<Figure
             unit,
         },
     ))
+}
+
+/// Puts a frame along an x axis in x order and, unless `check` is off
+/// (panels are checked one by one), refuses two rows of a line at one x.
+fn x_ordered(
+    frame: &mut Frame,
+    kind: ChartKind,
+    query: &Query,
+    type_node: &Node,
+    check: bool,
+) -> Result<(), Diagnostic> {
+    let Some(order) = frame.x_order() else {
+        return Ok(());
+    };
+    frame.permute(&order);
+    if check
+        && kind != ChartKind::Scatter
+        && let Some((a, b, at)) = frame.shared_x()
+    {
+        let n = query.x_node().or(query.group_node()).unwrap_or(type_node);
+        return Err(Diagnostic::error(
+            n.value_loc(),
+            format!(
+                "rows `{}` and `{}` share the x value {at}; a line needs one row per x",
+                frame.categories[a].key, frame.categories[b].key
+            ),
+        )
+        .hint("combine them with `group:` and `aggregate: mean`, or use `type: scatter`"));
+    }
+    Ok(())
+}
+
+/// What splitting a chart into panels needs from its block.
+struct Parts<'a, 'n> {
+    query: &'a Query<'n>,
+    ds: &'a Dataset,
+    fields: &'a [usize],
+    want_x: bool,
+    kind: ChartKind,
+    type_node: &'a Node<'n>,
+}
+
+/// Splits the `kept` rows by the facet value and replaces `frame` (the
+/// whole chart, sorted and limited) by the panels' categories one after
+/// another. Along an x axis each panel keeps its own rows in x order;
+/// otherwise every panel shows the chart's categories, in its order, with
+/// no value where the panel has none, so bars line up across panels.
+fn facet_panels(ctx: &Ctx, p: &Parts, f: &Facet, kept: &[usize], frame: &mut Frame) -> Result<Vec<Panel>, Diagnostic> {
+    let split = f.split(ctx.values, p.ds, kept);
+    if split.len() > MAX_PANELS {
+        let some: Vec<&str> = split.iter().take(3).map(|(v, _)| v.as_str()).collect();
+        let field = f.node().str()?;
+        return Err(Diagnostic::error(
+            f.node().value_loc(),
+            format!(
+                "`facet: {field}` makes {} panels; at most {MAX_PANELS} stay readable on one page",
+                split.len()
+            ),
+        )
+        .hint(format!(
+            "keep fewer values, e.g. `filter: {{{field}: [{}]}}`, or facet by a coarser field",
+            some.join(", ")
+        )));
+    }
+    let index: HashMap<&str, usize> = frame
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    let along = frame.x.is_some();
+    let mut flat = Frame {
+        columns: vec![Vec::new(); p.fields.len()],
+        x_label: frame.x_label.clone(),
+        ..Frame::default()
+    };
+    let mut panels = Vec::with_capacity(split.len());
+    for (value, rows) in &split {
+        let mut pf = p.query.frame(ctx.values, p.ds, rows, p.fields, p.want_x, ctx.lang);
+        let start = flat.categories.len();
+        if along {
+            x_ordered(&mut pf, p.kind, p.query, p.type_node, true).map_err(|mut d| {
+                d.message = format!("in the panel `{value}`: {}", d.message);
+                d
+            })?;
+            // `limit:` (or a row without x) may have left a category out.
+            let shown: Vec<usize> = (0..pf.categories.len())
+                .filter(|&i| index.contains_key(pf.categories[i].key.as_str()))
+                .collect();
+            pf.permute(&shown);
+            flat.categories.append(&mut pf.categories);
+            for (dst, src) in flat.columns.iter_mut().zip(&mut pf.columns) {
+                dst.append(src);
+            }
+            flat.x = match (flat.x.take(), pf.x.take()) {
+                (Some(XAxis::Date(mut a)), Some(XAxis::Date(b))) => {
+                    a.extend(b);
+                    Some(XAxis::Date(a))
+                }
+                (Some(XAxis::Number(mut a)), Some(XAxis::Number(b))) => {
+                    a.extend(b);
+                    Some(XAxis::Number(a))
+                }
+                (None, x) => x,
+                (x, _) => x,
+            };
+        } else {
+            let n = frame.categories.len();
+            // A panel without a category's rows counted none of them: zero,
+            // not "no data"; other aggregates have nothing to say.
+            let none = |s: usize| {
+                (p.query.agg(s) == Some(Agg::Count)).then_some(query::Num {
+                    value: 0.0,
+                    derived: true,
+                    digits: 0,
+                })
+            };
+            let mut cols: Vec<Vec<_>> = (0..p.fields.len()).map(|s| vec![none(s); n]).collect();
+            for (i, c) in pf.categories.iter().enumerate() {
+                if let Some(&g) = index.get(c.key.as_str()) {
+                    for (dst, src) in cols.iter_mut().zip(&pf.columns) {
+                        dst[g] = src[i];
+                    }
+                }
+            }
+            flat.categories.extend(frame.categories.iter().cloned());
+            for (dst, src) in flat.columns.iter_mut().zip(cols) {
+                dst.extend(src);
+            }
+        }
+        if flat.categories.len() > start {
+            panels.push(Panel {
+                key: value.clone(),
+                label: value.clone(),
+                rows: start..flat.categories.len(),
+            });
+        }
+    }
+    *frame = flat;
+    Ok(panels)
 }

@@ -298,7 +298,137 @@ impl Frame {
 }
 
 /// The keys a chart block may use for its query.
-pub(super) const KEYS: [&str; 4] = ["filter", "group", "aggregate", "x"];
+pub(super) const KEYS: [&str; 5] = ["filter", "group", "aggregate", "x", "facet"];
+
+/// The order of a facet's panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PanelOrder {
+    /// As the values first appear in the data.
+    Data,
+    /// Alphabetical.
+    Asc,
+    /// Reverse alphabetical.
+    Desc,
+}
+
+/// A parsed `facet:`: small multiples, one panel per value of a text
+/// column, written `facet: origin` or `facet: {by: origin, sort: asc}`.
+pub(super) struct Facet<'n> {
+    col: Col,
+    order: PanelOrder,
+    node: Node<'n>,
+}
+
+impl<'n> Facet<'n> {
+    /// Reads `facet:` of `root`, checked against the dataset and the
+    /// block's `group:`; `None` when the block has none.
+    pub(super) fn parse(root: &Node<'n>, ds: &Dataset, query: &Query) -> Result<Option<Facet<'n>>, Diagnostic> {
+        let Some(f) = root.get("facet") else {
+            return Ok(None);
+        };
+        let (by, sort) = if f.is_map() {
+            f.only_keys(&["by", "sort"])?;
+            (
+                f.req("by", "the text field whose values make the panels")?,
+                f.get("sort"),
+            )
+        } else {
+            (f.clone(), None)
+        };
+        let name = by.str()?;
+        // Errors point at the field's name, also when written `facet: name`.
+        let col = find_col(ds, &name, &by).map_err(|mut d| {
+            d.loc = by.value_loc();
+            d
+        })?;
+        let kind = col.kind(ds);
+        if kind != FieldKind::Text {
+            let texts: Vec<&str> = ds
+                .fields
+                .iter()
+                .filter(|f| f.kind == FieldKind::Text)
+                .map(|f| f.key.as_str())
+                .collect();
+            let hint = if texts.is_empty() {
+                format!(
+                    "`{}` has no text field to facet by; use `group: {name}` for a category per value",
+                    ds.id
+                )
+            } else {
+                format!(
+                    "facet by a text field ({}), or use `group: {name}` for a category per value",
+                    texts.join(", ")
+                )
+            };
+            return Err(Diagnostic::error(
+                by.value_loc(),
+                format!(
+                    "`facet: {name}` needs a text field, but `{name}` holds {}s",
+                    kind.as_str()
+                ),
+            )
+            .hint(hint));
+        }
+        if let Some((g, _, gn)) = &query.group
+            && *g == col
+        {
+            return Err(Diagnostic::error(
+                by.value_loc(),
+                format!(
+                    "`facet: {name}` and `group: {name}` split by the same field, so each panel would hold one bar"
+                ),
+            )
+            .hint(format!(
+                "group by another field (`group:` is at line {}), or drop `facet:` to compare the values in one chart",
+                gn.loc().line
+            )));
+        }
+        let order = match sort {
+            None => PanelOrder::Data,
+            Some(s) => match s.str()?.as_str() {
+                "none" => PanelOrder::Data,
+                "asc" => PanelOrder::Asc,
+                "desc" => PanelOrder::Desc,
+                other => {
+                    let all = "none (data order), asc or desc";
+                    let hint = closest(other, ["none", "asc", "desc"])
+                        .map_or(format!("use {all}"), |c| format!("did you mean `{c}`? use {all}"));
+                    return Err(Diagnostic::error(s.value_loc(), format!("unknown panel order `{other}`")).hint(hint));
+                }
+            },
+        };
+        Ok(Some(Facet { col, order, node: by }))
+    }
+
+    /// The node naming the field, for errors about the panels.
+    pub(super) fn node(&self) -> &Node<'n> {
+        &self.node
+    }
+
+    /// `rows` split by the facet value, as (value, rows) in panel order;
+    /// a row without a value belongs to no panel. One pass and a hash
+    /// lookup per row.
+    pub(super) fn split(&self, values: &Values, ds: &Dataset, rows: &[usize]) -> Vec<(String, Vec<usize>)> {
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+        for &r in rows {
+            let Some(Val::Text(t)) = read(values, ds, r, self.col) else {
+                continue;
+            };
+            let id = *ids.entry(t).or_insert_with(|| {
+                out.push((t.to_string(), Vec::new()));
+                out.len() - 1
+            });
+            out[id].1.push(r);
+        }
+        match self.order {
+            PanelOrder::Asc => out.sort_by(|a, b| a.0.cmp(&b.0)),
+            PanelOrder::Desc => out.sort_by(|a, b| b.0.cmp(&a.0)),
+            PanelOrder::Data => {}
+        }
+        out
+    }
+}
 
 impl<'n> Query<'n> {
     /// Reads `filter`, `group`, `aggregate` and `x` of `root` for the
@@ -469,6 +599,13 @@ impl<'n> Query<'n> {
         want_x: bool,
         lang: Lang,
     ) -> Result<Frame, Diagnostic> {
+        let kept = self.keep(values, ds, rows)?;
+        Ok(self.frame(values, ds, &kept, series, want_x, lang))
+    }
+
+    /// The rows of `rows` that pass `filter:`; an error when a filter
+    /// value matches no row, or no row passes.
+    pub(super) fn keep(&self, values: &Values, ds: &Dataset, rows: &[usize]) -> Result<Vec<usize>, Diagnostic> {
         let mut hits: Vec<Vec<bool>> = self
             .filters
             .iter()
@@ -503,8 +640,22 @@ impl<'n> Query<'n> {
                 .error("no row passes this filter")
                 .hint("widen the filter: each entry must hold for a row to be kept"));
         }
+        Ok(kept)
+    }
+
+    /// Groups (or takes) the `kept` rows into categories with a value per
+    /// series; `want_x` asks for x positions.
+    pub(super) fn frame(
+        &self,
+        values: &Values,
+        ds: &Dataset,
+        kept: &[usize],
+        series: &[usize],
+        want_x: bool,
+        lang: Lang,
+    ) -> Frame {
         let mut frame = match &self.group {
-            Some((g, every, _)) => self.grouped(values, ds, &kept, series, *g, *every, lang),
+            Some((g, every, _)) => self.grouped(values, ds, kept, series, *g, *every, lang),
             None => Frame {
                 categories: kept
                     .iter()
@@ -525,7 +676,7 @@ impl<'n> Query<'n> {
             && self.group.is_none()
             && let Some((src, _)) = &self.x
         {
-            let (x, label) = row_positions(values, ds, &kept, *src, lang);
+            let (x, label) = row_positions(values, ds, kept, *src, lang);
             frame.x = Some(x);
             frame.x_label = label;
         }
@@ -533,7 +684,7 @@ impl<'n> Query<'n> {
             frame.x = None;
             frame.x_label.clear();
         }
-        Ok(frame)
+        frame
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -77,6 +77,8 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
                 return Err(errors);
             }
         }
+    } else if site {
+        sections = crate::site::summary::apply(root, files, sections, &mut errors);
     }
     if sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(

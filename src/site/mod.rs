@@ -12,6 +12,7 @@ pub mod highlight;
 mod html;
 mod links;
 mod nav;
+pub mod summary;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Report;

@@ -37,6 +37,21 @@ fn book() -> Fixture {
     fx
 }
 
+/// `html` without its tags: highlighted code is text split by spans.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn page(fx: &Fixture, rel: &str) -> String {
     std::fs::read_to_string(fx.out().join(rel)).unwrap()
 }
@@ -105,4 +120,72 @@ fn a_summary_entry_without_a_page_is_an_error_and_an_unlisted_page_a_warning() {
         fx.out().join("extra/index.html").is_file(),
         "an unlisted page is still built"
     );
+}
+
+/// A page that includes code by lines and by anchor, a Markdown fragment
+/// with a broken link, and shows an escaped directive.
+fn with_includes(fx: &Fixture) {
+    fx.write(
+        "content/sections/guide/code.rs",
+        "fn a() {}\n// ANCHOR: b\nfn b() {}\n// ANCHOR_END: b\nfn c() {}\n",
+    );
+    fx.write(
+        "content/sections/guide/part.md",
+        "Shared text.\n\n{{#include code.rs:5}}\n",
+    );
+    fx.write(
+        "content/sections/guide/alpha.md",
+        "# Alpha\n\n## `build.target`\n\n## Usage\n\n## Usage\n\n```rust\n{{#include code.rs:b}}\n```\n\n```rust\n{{#include code.rs::1}}\n```\n\n\
+         {{#include part.md}}\n\n```text\n\\{{#include nothing.md}}\n```\n\nSee [zeta](../zeta.md).\n",
+    );
+}
+
+#[test]
+fn includes_bring_in_lines_anchors_and_fragments() {
+    let fx = book();
+    with_includes(&fx);
+    let r = fx.build(&["--format", "json"]);
+    r.assert_code(0, "building with includes");
+    let alpha = text_of(&page(&fx, "guide/alpha/index.html"));
+    // The anchored lines only, without the marks; then line 1 only.
+    assert_eq!(alpha.matches("fn b() {}").count(), 1, "{alpha}");
+    assert_eq!(alpha.matches("fn a() {}").count(), 1);
+    assert!(!alpha.contains("ANCHOR"), "anchor marks are left out");
+    assert!(alpha.contains("Shared text."));
+    // The fragment's own include (line 5 of code.rs) came through it.
+    assert_eq!(alpha.matches("fn c() {}").count(), 1, "nested include");
+    // An escaped directive in code is shown without its backslash.
+    assert!(alpha.contains("{{#include nothing.md}}"));
+    assert!(!alpha.contains("\\{{#include"));
+    // The fragment is included, so it is not a page and gets no warning.
+    assert!(!fx.out().join("guide/part/index.html").exists());
+    assert!(r.diags().is_empty(), "{:?}", r.diags());
+}
+
+#[test]
+fn errors_inside_and_after_an_include_name_their_own_file_and_line() {
+    let fx = book();
+    with_includes(&fx);
+    // A broken link inside the fragment points into the fragment…
+    fx.replace(
+        "content/sections/guide/part.md",
+        "Shared text.",
+        "Shared [text](gone.md).",
+    );
+    let at = fx.pos("content/sections/guide/part.md", "gone.md");
+    fx.expect_error(at, "does not exist");
+    fx.replace(
+        "content/sections/guide/part.md",
+        "Shared [text](gone.md).",
+        "Shared text.",
+    );
+    // …and one after the include still points at the author's line.
+    fx.replace("content/sections/guide/alpha.md", "../zeta.md", "../zeta2.md");
+    let at = fx.pos("content/sections/guide/alpha.md", "../zeta2.md");
+    fx.expect_error(at, "does not exist");
+    // A missing file or anchor is an error at the directive.
+    fx.replace("content/sections/guide/alpha.md", "../zeta2.md", "../zeta.md");
+    fx.replace("content/sections/guide/alpha.md", "code.rs:b}}", "code.rs:nosuch}}");
+    let at = fx.pos("content/sections/guide/alpha.md", "{{#include code.rs:nosuch");
+    fx.expect_error(at, "no anchor `nosuch`");
 }

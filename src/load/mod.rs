@@ -460,6 +460,7 @@ fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         body,
         body_line_offset,
         translations: Vec::new(),
+        splices: Vec::new(),
     })
 }
 

@@ -10,6 +10,7 @@
 pub mod content;
 pub mod highlight;
 mod html;
+mod include;
 mod links;
 mod nav;
 pub mod summary;

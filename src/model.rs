@@ -95,6 +95,22 @@ pub struct Section {
     /// Translations of this section (`NN-slug.zh.md`), each a section of its
     /// own with the same id, by language.
     pub translations: Vec<(Lang, Section)>,
+    /// The stretches of `body` that `{{#include}}` brought in, in body
+    /// order, so a location inside one names the included file's line and
+    /// a location after one still names the author's line.
+    pub splices: Vec<Splice>,
+}
+
+/// One stretch of a section's body that came from another file.
+#[derive(Debug, Clone)]
+pub struct Splice {
+    /// Where it sits in the body.
+    pub range: std::ops::Range<usize>,
+    /// Newlines in the directive it replaced (usually none).
+    pub directive_newlines: usize,
+    /// For each of its lines, the file and 0-based line it came from: an
+    /// anchored or nested include is not one run of lines of one file.
+    pub lines: Vec<(std::sync::Arc<str>, u32)>,
 }
 
 impl Section {

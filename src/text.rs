@@ -142,9 +142,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Makes readable, stable HTML ids from headings: lower-case letters, digits
-/// and CJK characters kept, everything else folded into single hyphens. Ids
-/// already taken get `-2`, `-3` … so every id on the page is unique.
+/// Makes readable, stable HTML ids from headings, the way GitHub and mdBook
+/// do (see [`heading_slug`]), so links written against those renderings
+/// keep working. Ids already taken get `-1`, `-2` … (GitHub's and mdBook's
+/// suffixes) so every id on the page is unique.
 ///
 /// Each base remembers the next suffix to try, so making the same heading
 /// unique n times costs O(n log n), not O(n²) probes.
@@ -168,7 +169,7 @@ impl IdSet {
 
     /// A fresh id from `text`, with `fallback` when nothing is left of it.
     pub fn unique(&mut self, text: &str, fallback: &str) -> String {
-        let mut base = slug(text);
+        let mut base = heading_slug(text);
         if base.is_empty() {
             base = slug(fallback);
         }
@@ -208,10 +209,10 @@ impl IdSet {
     fn unique_slug(&mut self, base: String) -> String {
         self.probes += 1;
         if !self.next.contains_key(&base) && self.taken.insert(base.clone()) {
-            self.next.insert(base.clone(), 2);
+            self.next.insert(base.clone(), 1);
             return base;
         }
-        let n = self.next.entry(base.clone()).or_insert(2);
+        let n = self.next.entry(base.clone()).or_insert(1);
         loop {
             self.probes += 1;
             let id = format!("{base}-{n}");
@@ -241,6 +242,23 @@ pub fn slug(text: &str) -> String {
     out
 }
 
+/// The id GitHub and mdBook give a heading: lower case; letters, digits,
+/// `-` and `_` kept; each space a `-`; everything else dropped.
+/// `"build.target"` → `buildtarget`, `"rustc --print"` → `rustc---print`.
+/// Docs brought from elsewhere link to headings by these ids, so quire
+/// makes the same ones rather than a tidier slug of its own.
+pub fn heading_slug(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            c if c.is_whitespace() => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,19 +271,29 @@ mod tests {
     }
 
     #[test]
+    fn heading_slugs_match_github_and_mdbook() {
+        assert_eq!(heading_slug("`build.target`"), "buildtarget");
+        assert_eq!(heading_slug("rustc --print"), "rustc---print");
+        assert_eq!(heading_slug("non_kebab_case_features"), "non_kebab_case_features");
+        assert_eq!(heading_slug("Power, not money!"), "power-not-money");
+        assert_eq!(heading_slug("中国：边跑边赚钱"), "中国边跑边赚钱");
+        assert_eq!(heading_slug(" <b>\"x\"</b> "), "bxb");
+    }
+
+    #[test]
     fn ids_are_unique() {
         let mut ids = IdSet::default();
         assert_eq!(ids.unique("Risks", "h"), "risks");
-        assert_eq!(ids.unique("Risks", "h"), "risks-2");
+        assert_eq!(ids.unique("Risks", "h"), "risks-1");
         assert_eq!(ids.unique("!!", "h"), "h");
-        // A taken `risks-3` is skipped, and the counter never goes back.
-        ids.reserve("risks-3");
-        assert_eq!(ids.unique("Risks", "h"), "risks-4");
-        assert_eq!(ids.unique("Risks-2", "h"), "risks-2-2");
+        // A taken `risks-2` is skipped, and the counter never goes back.
+        ids.reserve("risks-2");
+        assert_eq!(ids.unique("Risks", "h"), "risks-3");
+        assert_eq!(ids.unique("Risks-1", "h"), "risks-1-1");
         // Markup in a fallback never survives into an id.
         assert_eq!(ids.unique("", "a\"><b>"), "a-b");
         assert_eq!(ids.unique_from("x--fn-1"), "x--fn-1");
-        assert_eq!(ids.unique_from("x--fn-1"), "x--fn-1-2");
+        assert_eq!(ids.unique_from("x--fn-1"), "x--fn-1-1");
         assert_eq!(ids.unique_from("<x\">"), "-x--");
     }
 

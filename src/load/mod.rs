@@ -77,6 +77,8 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
                 return Err(errors);
             }
         }
+    } else if site {
+        sections = crate::site::summary::apply(root, files, sections, &mut errors);
     }
     if sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
@@ -458,6 +460,7 @@ fn section(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         body,
         body_line_offset,
         translations: Vec::new(),
+        splices: Vec::new(),
     })
 }
 

@@ -153,6 +153,7 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
             Err(d) => errors.push(d),
         }
     }
+    super::include::expand_all(root, &mut out, files, errors);
     out
 }
 
@@ -247,6 +248,7 @@ pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
         body,
         body_line_offset: offset,
         translations: Vec::new(),
+        splices: Vec::new(),
     })
 }
 

@@ -92,7 +92,7 @@ fn headings_at(html: &str, want: u8) -> Vec<(usize, TocView)> {
     out
 }
 
-/// Gives each heading back its natural id (the slug of its text) when the
+/// Gives each heading back its natural id (the GitHub-style slug of its text) when the
 /// one-document numbering had to suffix it (`examples-7`) only because
 /// another *page* has the same heading: on its own page it is unique, and
 /// authors link to `page.md#examples`. Links on the page follow.
@@ -101,7 +101,7 @@ pub fn localize_heading_ids(html: &str) -> String {
     let mut renames: Vec<(String, String)> = Vec::new();
     for level in 3..=6u8 {
         for (_, h) in headings_at(html, level) {
-            let natural = crate::text::slug(&h.title);
+            let natural = crate::text::heading_slug(&html_escape::decode_html_entities(&h.title));
             if natural.is_empty() || natural == h.id || taken.contains(&natural) {
                 continue;
             }

@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics, Loc};
 use crate::model::{Report, Section};
 use crate::render::OutFile;
 use crate::transform::Document;
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{Event, LinkType, Parser, Tag};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -141,8 +141,16 @@ struct Written {
 /// Every link and image an author wrote in `section`, in order.
 fn written(section: &Section) -> Vec<Written> {
     let mut out = Vec::new();
+    // One line index per section: a fresh one per link made a long page
+    // with many links quadratic.
+    let locator = crate::transform::markdown::Locator::new(section);
     for (ev, range) in Parser::new_ext(&section.body, crate::transform::markdown::options()).into_offset_iter() {
         let (url, image) = match ev {
+            // `<help@example.org>` is rendered as a `mailto:` link.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => continue,
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             _ => continue,
@@ -152,7 +160,7 @@ fn written(section: &Section) -> Vec<Written> {
         let at = src.rfind(&*url).map_or(range.start, |i| range.start + i);
         out.push(Written {
             url: url.to_string(),
-            loc: crate::transform::markdown::offset_loc(section, at),
+            loc: locator.loc(at),
             image,
         });
     }
@@ -273,6 +281,17 @@ fn check_page(
                 );
                 continue;
             };
+            // mdBook books link to `page.html` as often as to `page.md`.
+            let page_file = html_page_file(&target, by_file).filter(|_| !w.image && !root.join(&target).is_file());
+            if let Some(j) = page_file {
+                match page_href(j) {
+                    Ok(href) => {
+                        map.insert(w.url.clone(), href);
+                    }
+                    Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
+                }
+                continue;
+            }
             if path.ends_with(".md") && !w.image {
                 let Some(&j) = by_file.get(target.as_str()) else {
                     let hint = crate::text::suggest(&target, by_file.keys().copied(), "pages");
@@ -333,6 +352,19 @@ fn check_page(
             assets.push((target, out_path));
         }
     }
+}
+
+/// The page an mdBook-style `x.html` link means: the page written as
+/// `x.md`, or for `dir/index.html` the folder's own page.
+fn html_page_file(target: &str, by_file: &BTreeMap<&str, usize>) -> Option<usize> {
+    let stem = target.strip_suffix(".html")?;
+    if let Some(&j) = by_file.get(format!("{stem}.md").as_str()) {
+        return Some(j);
+    }
+    let dir = stem.strip_suffix("index")?;
+    INDEX_NAMES
+        .iter()
+        .find_map(|n| by_file.get(format!("{dir}{n}").as_str()).copied())
 }
 
 /// Rewrites every page's links by its map (and in-site anchors to the page

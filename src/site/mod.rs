@@ -10,8 +10,10 @@
 pub mod content;
 pub mod highlight;
 mod html;
+mod include;
 mod links;
 mod nav;
+pub mod summary;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Report;

@@ -317,6 +317,15 @@ pub fn parse_binding(text: &str) -> Result<Binding<'_>, BindingError> {
     }
     parts.push((from, &text[from..]));
     let (name_at, name_part) = parts[0];
+    if let Some(directive) = name_part.trim_start().strip_prefix('#') {
+        let kind = directive.split_whitespace().next().unwrap_or_default();
+        return Err(BindingError::new(
+            name_part.len() - name_part.trim_start().len(),
+            kind.len() + 1,
+            format!("`{{{{#{kind} …}}}}` is an mdBook directive, which quire expands only in a site"),
+            "build with `--site` (or `mode: site`), or write `\\{{` to show it as written",
+        ));
+    }
     let name = match words(name_part, name_at).as_slice() {
         [(_, n)] => *n,
         [] => {
@@ -621,6 +630,17 @@ mod tests {
         let (at, e) = err(" | abs");
         assert_eq!(at, "");
         assert!(e.message.contains("names no value"), "{e:?}");
+    }
+
+    #[test]
+    fn an_mdbook_directive_is_named_as_one() {
+        let e = parse_binding("#include file.rs:2").unwrap_err();
+        assert_eq!((e.at, e.len), (0, 8));
+        assert!(
+            e.message.contains("`{{#include …}}` is an mdBook directive"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

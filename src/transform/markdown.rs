@@ -120,6 +120,8 @@ pub fn render(
     let mut pieces = Vec::new();
     // Code is shown as written: nothing inside it is a binding or reference.
     let mut in_code = false;
+    // Inside raw `<code>`, `<pre>`, `<kbd>` or `<samp>` tags written in prose.
+    let mut html_code = 0usize;
     let mut html_events: Vec<Event> = Vec::new();
     // Footnotes by label: definitions, and each referenced one's number and ids.
     let mut definitions: BTreeMap<String, Vec<Event>> = BTreeMap::new();
@@ -137,6 +139,9 @@ pub fn render(
                 skip_block = false;
             }
             continue;
+        }
+        if let Event::InlineHtml(h) = &ev {
+            html_code = html_code_depth(html_code, h);
         }
         let produced: Vec<Event> = match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) if FIGURE_BLOCKS.contains(&info.trim()) => {
@@ -231,7 +236,7 @@ pub fn render(
                 in_code = false;
                 vec![ev]
             }
-            Event::Text(t) if in_code => vec![Event::Text(unescape_brace(&t).into())],
+            Event::Text(t) if in_code || html_code > 0 => vec![Event::Text(unescape_brace(&t).into())],
             Event::Text(t) => {
                 let run = Run::new(section, &t, segs, &at);
                 text_events(pass, &run, found)?
@@ -446,6 +451,9 @@ fn unescape_brace(s: &str) -> String {
 pub struct Locator<'a> {
     section: &'a Section,
     line_starts: Vec<usize>,
+    /// For each splice, the newlines it added to the body, summed over it
+    /// and every splice before it.
+    added: Vec<usize>,
     /// The last answer: (byte offset, line index, column).
     last: Cell<(usize, usize, usize)>,
 }
@@ -455,21 +463,32 @@ impl<'a> Locator<'a> {
     pub fn new(section: &'a Section) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(section.body.match_indices('\n').map(|(i, _)| i + 1));
+        let added = section
+            .splices
+            .iter()
+            .scan(0, |sum, sp| {
+                *sum += sp.lines.len().saturating_sub(1).saturating_sub(sp.directive_newlines);
+                Some(*sum)
+            })
+            .collect();
         Locator {
             section,
             line_starts,
+            added,
             last: Cell::new((0, 0, 1)),
         }
     }
 
-    /// The file location of byte `offset` of the body.
+    /// The file location of byte `offset` of the body: in the included
+    /// file when `{{#include}}` brought that text in.
     pub fn loc(&self, offset: usize) -> Loc {
         let body = &self.section.body;
         let mut offset = offset.min(body.len());
         while !body.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line_of = |at: usize| self.line_starts.partition_point(|&s| s <= at) - 1;
+        let line = line_of(offset);
         let (last_off, last_line, last_col) = self.last.get();
         let col = if last_line == line && last_off <= offset {
             last_col + body[last_off..offset].chars().count()
@@ -477,8 +496,50 @@ impl<'a> Locator<'a> {
             body[self.line_starts[line]..offset].chars().count() + 1
         };
         self.last.set((offset, line, col));
-        Loc::new(&self.section.file, self.section.body_line_offset + line + 1, col)
+        // Splices before `offset`: the last one may hold it.
+        let before = self.section.splices.partition_point(|sp| sp.range.start <= offset);
+        if let Some(sp) = before.checked_sub(1).map(|i| &self.section.splices[i])
+            && offset < sp.range.end
+        {
+            let k = line - line_of(sp.range.start);
+            let col = if k == 0 {
+                body[sp.range.start..offset].chars().count() + 1
+            } else {
+                col
+            };
+            let (file, l) = &sp.lines[k.min(sp.lines.len() - 1)];
+            return Loc::new(&**file, *l as usize + 1, col);
+        }
+        let added = before.checked_sub(1).map_or(0, |i| self.added[i]);
+        Loc::new(
+            &self.section.file,
+            self.section.body_line_offset + line - added + 1,
+            col,
+        )
     }
+}
+
+/// How deeply raw code tags nest after the inline HTML tag `h`: text in
+/// `<code>…</code>` written as HTML is code too, shown as written.
+fn html_code_depth(depth: usize, h: &str) -> usize {
+    let lower = h.trim().to_ascii_lowercase();
+    let names_code = |rest: &str| {
+        ["code", "pre", "kbd", "samp"].iter().any(|n| {
+            rest.strip_prefix(n)
+                .is_some_and(|r| r.starts_with(|c: char| c == '>' || c.is_whitespace()))
+        })
+    };
+    if let Some(r) = lower.strip_prefix("</") {
+        if names_code(r) {
+            return depth.saturating_sub(1);
+        }
+    } else if let Some(r) = lower.strip_prefix('<')
+        && names_code(r)
+        && !lower.ends_with("/>")
+    {
+        return depth + 1;
+    }
+    depth
 }
 
 /// The file location of a byte offset into the section body.

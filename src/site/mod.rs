@@ -51,6 +51,9 @@ pub(crate) struct Page {
     pub html: String,
     /// Every id on the page.
     pub ids: BTreeSet<String>,
+    /// Its contents list: link rewriting leaves ids and heading text alone,
+    /// so it is read once, before.
+    pub toc: Vec<TocView>,
 }
 
 /// A link in a page's template.
@@ -103,7 +106,7 @@ pub struct SitePageView<'a> {
     /// The sidebar, trusted HTML.
     pub nav_html: String,
     /// The page's headings.
-    pub toc: Vec<TocView>,
+    pub toc: &'a [TocView],
     /// Ancestors, for nested pages.
     pub breadcrumbs: Vec<LinkView>,
     /// Previous page in reading order.
@@ -137,6 +140,7 @@ pub fn render(
     };
     let assets = links::rewrite(report, doc, &mut pages, &urls, root)?;
     let tree = nav::Tree::new(&pages);
+    let sidebars = tree.sidebars(&pages, &urls);
     let words: BTreeMap<&'static str, String> = WORDS
         .iter()
         .map(|(k, v)| {
@@ -166,7 +170,6 @@ pub fn render(
                 title: pages[j].title.clone(),
                 href: urls.href(&from, &urls.full(&pages[j].path)),
             };
-            let toc = html::headings(&p.html);
             let section = p.sec.map(|s| &doc.sections[s]);
             let view = SitePageView {
                 site_title,
@@ -181,7 +184,7 @@ pub fn render(
                 index_href: urls.href(&from, &format!("{}search-index.js", doc.dir)),
                 canonical: urls.canonical(&from),
                 body_html: &p.html,
-                nav_html: tree.sidebar(&pages, i, &urls),
+                nav_html: sidebars.get(i),
                 breadcrumbs: tree.breadcrumbs(&pages, i, &urls),
                 prev: i.checked_sub(1).map(link),
                 next: (i + 1 < pages.len()).then(|| link(i + 1)),
@@ -196,9 +199,9 @@ pub fn render(
                     .collect(),
                 words: words.clone(),
                 generator: generator.clone(),
-                toc,
+                toc: &p.toc,
             };
-            let entry = html::search_entry(&p.title, &urls.search_path(&from), &view.toc, &p.html);
+            let entry = html::search_entry(&p.title, &urls.search_path(&from), view.toc, &p.html);
             let file = render_page(theme, "site/page.html", &view, doc)
                 .and_then(|h| sink.put(&format!("{from}index.html"), h.as_bytes()));
             (entry, file)
@@ -228,7 +231,7 @@ pub fn render(
         canonical: String::new(),
         body_html: "",
         nav_html: String::new(),
-        toc: Vec::new(),
+        toc: &[],
         breadcrumbs: Vec::new(),
         prev: None,
         next: None,
@@ -332,14 +335,23 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
                     Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
                 })
                 .collect();
-            let html = html::localize_heading_ids(&highlight::highlight(&html));
+            let html = highlight::highlight(&html);
+            let mut scan = html::scan(&html);
+            let html = match html::localize_heading_ids(&html, &scan) {
+                Some(renamed) => {
+                    scan = html::scan(&renamed);
+                    renamed
+                }
+                None => html,
+            };
             // A report's flat sections become `framing/`; a site's keep their folders.
             let path = if s.file.starts_with(content::DIR) {
                 content::page_path(&s.file)
             } else {
                 format!("{}/", s.id)
             };
-            let mut ids = html::ids(&html);
+            let toc = html::toc(&scan);
+            let mut ids = scan.ids;
             ids.insert(s.id.clone());
             Page {
                 sec: Some(i),
@@ -347,6 +359,7 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
                 title: s.title.clone(),
                 html,
                 ids,
+                toc,
             }
         })
         .collect();
@@ -357,7 +370,9 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
     }
     if !doc.sources.is_empty() {
         let html = html::sources(&doc.sources);
-        let mut ids = html::ids(&html);
+        let scan = html::scan(&html);
+        let toc = html::toc(&scan);
+        let mut ids = scan.ids;
         ids.insert("sources".into());
         pages.push(Page {
             sec: None,
@@ -365,6 +380,7 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
             title: doc.ui.word("sources").to_string(),
             html,
             ids,
+            toc,
         });
     }
     pages

@@ -229,7 +229,7 @@ pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [St
     // Only the opening words are kept, so a growing prefix of the page is
     // read until it yields more than enough: the words of a prefix cut just
     // before a tag are a prefix of the page's words.
-    let mut want = 2048;
+    let mut want = 512;
     let words = loop {
         let end = cut_before_tag(html, want);
         // Heading anchors (`#`) are not words.

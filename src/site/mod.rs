@@ -156,6 +156,7 @@ pub fn render(
         .collect();
     let site_title = doc.meta.title.as_str();
     let generator = format!("quire {}", env!("CARGO_PKG_VERSION"));
+    let base = base_context(doc);
     // Pages render independently; rayon spreads them over the cores, each
     // page is written as soon as it is rendered (its path is its own, so
     // the order of writes does not matter), and `collect` keeps the search
@@ -202,7 +203,7 @@ pub fn render(
                 toc: &p.toc,
             };
             let entry = html::search_entry(&p.title, &urls.search_path(&from), view.toc, &p.html);
-            let file = render_page(theme, "site/page.html", &view, doc)
+            let file = render_page(theme, "site/page.html", &view, &base)
                 .and_then(|h| sink.put(&format!("{from}index.html"), h.as_bytes()));
             (entry, file)
         })
@@ -239,7 +240,7 @@ pub fn render(
         words: words.clone(),
         generator,
     };
-    match render_page(theme, "site/404.html", &not_found, doc) {
+    match render_page(theme, "site/404.html", &not_found, &base) {
         Ok(h) => out.push(OutFile {
             path: format!("{}404.html", doc.dir),
             bytes: h.into_bytes(),
@@ -307,10 +308,17 @@ pub fn shared_files(theme: &Theme, root: &Path) -> Result<Vec<OutFile>, Diagnost
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-fn render_page(theme: &Theme, template: &str, view: &SitePageView, doc: &Document) -> Result<String, Diagnostic> {
+/// The context every page shares: the interface words, converted once
+/// (tera's values are shared, so each page's copy is cheap).
+fn base_context(doc: &Document) -> tera::Context {
     let mut ctx = tera::Context::new();
-    ctx.insert("page", view);
     ctx.insert("ui", &doc.ui.words);
+    ctx
+}
+
+fn render_page(theme: &Theme, template: &str, view: &SitePageView, base: &tera::Context) -> Result<String, Diagnostic> {
+    let mut ctx = base.clone();
+    ctx.insert("page", view);
     theme
         .tera
         .render(template, &ctx)

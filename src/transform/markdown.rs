@@ -46,6 +46,9 @@ pub struct Block {
 /// is rendered (so `@fig:` can point forward).
 pub fn blocks(section: &Section) -> Vec<Block> {
     let mut out = Vec::new();
+    if !may_hold_figure(&section.body) {
+        return out;
+    }
     let mut cur: Option<Block> = None;
     let at = Locator::new(section);
     for (ev, range) in Parser::new_ext(&section.body, options()).into_offset_iter() {
@@ -67,6 +70,20 @@ pub fn blocks(section: &Section) -> Vec<Block> {
         }
     }
     out
+}
+
+/// Whether some line of `body` could open a figure block: a fence (three
+/// or more backticks or tildes) whose info string starts with a figure
+/// kind. Most pages of a site have none, and are then not parsed again.
+fn may_hold_figure(body: &str) -> bool {
+    body.lines().any(|line| {
+        ["```", "~~~"].iter().any(|fence| {
+            line.match_indices(fence).any(|(i, _)| {
+                let info = line[i..].trim_start_matches(['`', '~']).trim_start();
+                FIGURE_BLOCKS.iter().any(|k| info.starts_with(k))
+            })
+        })
+    })
 }
 
 /// What rendering a section's prose found out, beyond its HTML.
@@ -623,6 +640,10 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
 /// probably a value that should be bound, and would drift if the data changed.
 fn typed_numbers(pass: &Pass, run: &Run, base: usize, s: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Most runs hold no number at all: they are not split into characters.
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {

@@ -131,7 +131,8 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
             Some(format!("{DIR}/{r}"))
         })
         .collect();
-    rels.sort_by_key(|r| sort_key(r));
+    // The key is built once per file, not once per comparison.
+    rels.sort_by_cached_key(|r| sort_key(r));
     // Pages are read and parsed on every core, in order; only recording
     // each text in the source map is serial.
     use rayon::prelude::*;

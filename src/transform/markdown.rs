@@ -103,6 +103,18 @@ pub struct Findings {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Findings {
+    /// Adds what a later section found.
+    pub fn append(&mut self, mut other: Findings) {
+        self.claims.append(&mut other.claims);
+        self.bound.append(&mut other.bound);
+        self.bound_at.append(&mut other.bound_at);
+        self.referenced.append(&mut other.referenced);
+        self.links.append(&mut other.links);
+        self.warnings.append(&mut other.warnings);
+    }
+}
+
 /// Everything the pass reads.
 pub struct Pass<'a> {
     /// Values for bindings.
@@ -110,7 +122,7 @@ pub struct Pass<'a> {
     /// Figures, tables and sections by reference.
     pub refs: &'a Refs<'a>,
     /// The source line of each dataset, for bound values' titles.
-    pub source_of: &'a dyn Fn(&str) -> String,
+    pub source_of: &'a (dyn Fn(&str) -> String + Sync),
     /// The edition's language.
     pub lang: Lang,
     /// Its interface words.

@@ -117,6 +117,12 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
 
 /// Pass 2: each section's prose as HTML pieces, with what it binds; errors
 /// go to `errors` so every section is read in one run.
+///
+/// Sections render on every core, each with its own id set; in order, a
+/// section keeps its result when it looked at no id or base an earlier
+/// section (or the numbering) holds, and is rendered again against the
+/// shared set otherwise. Either way its ids are the ones rendering every
+/// section in order gives, so the output does not depend on the cores.
 fn prose(
     pass: &markdown::Pass,
     first_figure: &[usize],
@@ -125,21 +131,45 @@ fn prose(
     found: &mut markdown::Findings,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<SectionOut> {
+    use rayon::prelude::*;
+    use std::collections::HashSet;
     let (report, lang) = (pass.refs.report, pass.lang);
+    let alone: Vec<_> = report
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut own = IdSet::journaled();
+            let mut f = markdown::Findings::default();
+            let r = markdown::render(pass, s.edition(lang), first_figure[i], &mut own, &mut f);
+            (r, f, own)
+        })
+        .collect();
+    let mut seen: HashSet<String> = ids.keys().map(str::to_string).collect();
     let mut sections = Vec::new();
-    for (i, s) in report.sections.iter().enumerate() {
+    for (i, (s, (r, f, mut own))) in report.sections.iter().zip(alone).enumerate() {
         let written = s.edition(lang);
-        let (bound_from, claims_from) = (found.bound_at.len(), found.claims.len());
-        match markdown::render(pass, written, first_figure[i], ids, found) {
+        let journal = own.take_journal();
+        let (r, f, journal) = if r.is_err() || journal.iter().any(|k| seen.contains(k)) {
+            ids.start_journal();
+            let mut f = markdown::Findings::default();
+            let r = markdown::render(pass, written, first_figure[i], ids, &mut f);
+            (r, f, ids.take_journal())
+        } else {
+            ids.absorb(own);
+            (r, f, journal)
+        };
+        seen.extend(journal);
+        match r {
             Ok(pieces) => {
                 let mut bindings = Bindings {
                     figures: std::mem::take(&mut placed[i]),
                     ..Bindings::default()
                 };
-                for (name, loc) in &found.bound_at[bound_from..] {
+                for (name, loc) in &f.bound_at {
                     bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
                 }
-                for (name, loc) in &found.claims[claims_from..] {
+                for (name, loc) in &f.claims {
                     bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
                 }
                 let summary = if written.summary.is_empty() {
@@ -161,6 +191,7 @@ fn prose(
             }
             Err(d) => errors.push(d),
         }
+        found.append(f);
     }
     sections
 }

@@ -133,14 +133,21 @@ pub fn render(
     sink: &Sink,
 ) -> Result<(), Diagnostics> {
     let (figure_html, mut out) = crate::render::figures(doc, theme)?;
+    let lap = crate::timing::Lap::new("site: highlight and read pages");
     let mut pages = pages(doc, &figure_html);
+    drop(lap);
     let urls = Urls {
         base_url: base_url.to_string(),
         dir: doc.dir.clone(),
     };
+    let lap = crate::timing::Lap::new("site: check and rewrite links");
     let assets = links::rewrite(report, doc, &mut pages, &urls, root)?;
+    drop(lap);
+    let lap = crate::timing::Lap::new("site: navigation");
     let tree = nav::Tree::new(&pages);
     let sidebars = tree.sidebars(&pages, &urls);
+    drop(lap);
+    let lap = crate::timing::Lap::new("site: render and write pages");
     let words: BTreeMap<&'static str, String> = WORDS
         .iter()
         .map(|(k, v)| {
@@ -208,6 +215,7 @@ pub fn render(
             (entry, file)
         })
         .collect();
+    drop(lap);
     let mut search = Vec::new();
     let mut errors = Vec::new();
     for (entry, file) in rendered {

@@ -76,12 +76,16 @@ pub fn blocks(section: &Section) -> Vec<Block> {
 /// or more backticks or tildes) whose info string starts with a figure
 /// kind. Most pages of a site have none, and are then not parsed again.
 fn may_hold_figure(body: &str) -> bool {
-    body.lines().any(|line| {
-        ["```", "~~~"].iter().any(|fence| {
-            line.match_indices(fence).any(|(i, _)| {
-                let info = line[i..].trim_start_matches(['`', '~']).trim_start();
-                FIGURE_BLOCKS.iter().any(|k| info.starts_with(k))
-            })
+    [('`', "```"), ('~', "~~~")].iter().any(|&(c, fence)| {
+        body.match_indices(fence).any(|(i, _)| {
+            // Each run of fence characters is read once, from its start:
+            // linear even in a line of nothing else.
+            if body[..i].ends_with(c) {
+                return false;
+            }
+            // Any white space: a block's kind is its info string trimmed.
+            let info = body[i..].trim_start_matches(c).trim_start();
+            FIGURE_BLOCKS.iter().any(|k| info.starts_with(k))
         })
     })
 }
@@ -699,4 +703,21 @@ fn typed_numbers(pass: &Pass, run: &Run, base: usize, s: &str) -> Vec<Diagnostic
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_figure;
+
+    #[test]
+    fn figure_fences_are_found_wherever_they_are() {
+        assert!(may_hold_figure("Text\n\n```chart\nid: x\n```\n"));
+        assert!(may_hold_figure("- item\n\n  ~~~~ table\n  x\n  ~~~~\n"));
+        assert!(may_hold_figure("> ```stats\n> x\n> ```\n"));
+        assert!(!may_hold_figure("```rust\nfn main() {}\n```\n\nA table of values.\n"));
+        // A run of fence characters is read once from its start (read from
+        // each of its positions, this line alone would take minutes).
+        let long = "`".repeat(300_000);
+        assert!(!may_hold_figure(&long));
+    }
 }

@@ -145,7 +145,8 @@ fn prose(
             (r, f, own)
         })
         .collect();
-    let mut seen: HashSet<String> = ids.keys().map(str::to_string).collect();
+    // Only looked up, never listed: a fast hash, no order needed.
+    let mut seen: HashSet<String, foldhash::fast::FixedState> = ids.keys().map(str::to_string).collect();
     let mut sections = Vec::new();
     for (i, (s, (r, f, mut own))) in report.sections.iter().zip(alone).enumerate() {
         let written = s.edition(lang);

@@ -155,7 +155,8 @@ impl SourceMap {
     /// placed through its line index, so n diagnostics cost O(n + total size).
     pub fn render(&self, diags: &[Diagnostic], format: Format, color: bool) -> String {
         let mut out = String::new();
-        let db = (format == Format::Human).then(|| self.database());
+        // The database indexes every file read: not worth it for no diagnostic.
+        let db = (format == Format::Human && !diags.is_empty()).then(|| self.database());
         for d in diags {
             match (format, &db) {
                 (Format::Human, Some(db)) => out.push_str(&human(db, d, color)),

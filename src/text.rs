@@ -154,11 +154,56 @@ pub struct IdSet {
     taken: BTreeSet<String>,
     next: BTreeMap<String, usize>,
     probes: usize,
+    /// Every key read or written while journaling (see [`IdSet::journaled`]).
+    journal: Option<Vec<String>>,
 }
 
 impl IdSet {
+    /// An empty set that records every id and base it looks at, so a
+    /// section can be given its ids on its own, on any core, and the result
+    /// kept only when it looked at nothing another section holds: then the
+    /// ids are the ones one set shared by every section, in order, gives.
+    /// [`IdSet::contains`] is not recorded: a journaled set is only given
+    /// out from.
+    pub fn journaled() -> IdSet {
+        IdSet {
+            journal: Some(Vec::new()),
+            ..IdSet::default()
+        }
+    }
+
+    /// Starts recording (again) every key looked at.
+    pub fn start_journal(&mut self) {
+        self.journal = Some(Vec::new());
+    }
+
+    /// The keys looked at since journaling started; stops recording.
+    pub fn take_journal(&mut self) -> Vec<String> {
+        self.journal.take().unwrap_or_default()
+    }
+
+    /// Every key the set holds: its ids and the bases it numbers.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.taken.iter().chain(self.next.keys()).map(String::as_str)
+    }
+
+    /// Adds `other`, whose keys are none of this set's (the caller checked
+    /// its journal), as if its ids had been given out here.
+    pub fn absorb(&mut self, other: IdSet) {
+        self.taken.extend(other.taken);
+        self.next.extend(other.next);
+        self.probes += other.probes;
+    }
+
+    fn note(&mut self, key: &str) {
+        if let Some(j) = &mut self.journal {
+            j.push(key.to_string());
+        }
+    }
+
     /// Reserves `id` exactly (e.g. `fig-capex`); false if it was taken.
     pub fn reserve(&mut self, id: &str) -> bool {
+        self.note(id);
         self.taken.insert(id.to_string())
     }
 
@@ -208,6 +253,7 @@ impl IdSet {
     /// `base` itself if free, else `base-N` with the smallest N not yet tried.
     fn unique_slug(&mut self, base: String) -> String {
         self.probes += 1;
+        self.note(&base);
         if !self.next.contains_key(&base) && self.taken.insert(base.clone()) {
             self.next.insert(base.clone(), 1);
             return base;
@@ -217,6 +263,9 @@ impl IdSet {
             self.probes += 1;
             let id = format!("{base}-{n}");
             *n += 1;
+            if let Some(j) = &mut self.journal {
+                j.push(id.clone());
+            }
             if self.taken.insert(id.clone()) {
                 return id;
             }

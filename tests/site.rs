@@ -581,3 +581,72 @@ fn a_report_highlights_its_code_and_inlines_the_colours_only_when_needed() {
     assert!(html.contains("hl-"), "tokens carry classes");
     assert!(html.contains(".hl-"), "the page carries the colours");
 }
+
+/// Sections render on every core, each with its own id set, and keep that
+/// result only when it cannot differ from giving ids section by section:
+/// the ids of headings repeated across many sections (and of a heading
+/// whose own slug is a suffixed one) must be exactly those of one pass in
+/// order, so a section late in the report never takes `examples` first.
+#[test]
+fn heading_ids_are_those_of_one_pass_in_section_order() {
+    let fx = Fixture::new();
+    let mut texts = Vec::new();
+    // The first 300 sections share headings (rendered in order after the
+    // first chunk clashes), the rest have their own but one (rendered
+    // alone again once a chunk in order shows they would not clash).
+    for k in 0..600 {
+        let mut body = format!("---\ntitle: \"Page {k}\"\n---\n");
+        // Every seventh section opens with a heading whose slug is one the
+        // numbering of `Examples` also makes.
+        let mut heads = Vec::new();
+        if k < 300 && k % 7 == 3 {
+            heads.push("Examples 2".to_string());
+        }
+        if k < 300 || k == 450 {
+            heads.push("Examples".to_string());
+        }
+        heads.push(format!("Only in {k}"));
+        if k < 300 && k % 5 == 0 {
+            heads.push("Examples".to_string());
+        }
+        for h in &heads {
+            body.push_str(&format!("## {h}\n\nText.\n\n"));
+        }
+        texts.extend(heads);
+        fx.write(&format!("content/sections/{:04}-page-{k}.md", 10 + k), &body);
+    }
+    built(&fx, &[]);
+    let html = fs::read_to_string(fx.out().join("index.html")).unwrap();
+    let got: Vec<String> = common::elements(&html)
+        .into_iter()
+        .filter(|e| e.tag == "h3" && (e.text.contains("Examples") || e.text.contains("Only in")))
+        .map(|e| e.get("id").unwrap_or_default().to_string())
+        .collect();
+    // One set, in order: the slug if free, else `slug-N` counting on from
+    // the last N tried for that slug.
+    let mut taken = BTreeSet::new();
+    let mut next = std::collections::BTreeMap::new();
+    let want: Vec<String> = texts
+        .iter()
+        .map(|t| {
+            let base = t.to_lowercase().replace(' ', "-");
+            if !next.contains_key(&base) && taken.insert(base.clone()) {
+                next.insert(base.clone(), 2);
+                return base;
+            }
+            let n = next.entry(base.clone()).or_insert(2);
+            loop {
+                let id = format!("{base}-{n}");
+                *n += 1;
+                if taken.insert(id.clone()) {
+                    return id;
+                }
+            }
+        })
+        .collect();
+    assert_eq!(got, want);
+    assert!(
+        got.contains(&"examples-2-2".to_string()),
+        "the clash is exercised: {got:?}"
+    );
+}

@@ -131,17 +131,24 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
             Some(format!("{DIR}/{r}"))
         })
         .collect();
-    rels.sort_by_key(|r| sort_key(r));
-    // Reading records each file in the source map, one at a time; parsing
-    // the pages is independent, on every core, in the same order.
+    // The key is built once per file, not once per comparison.
+    rels.sort_by_cached_key(|r| sort_key(r));
+    // Pages are read and parsed on every core, in order; only recording
+    // each text in the source map is serial.
+    use rayon::prelude::*;
     let read: Vec<(String, Result<String, Diagnostic>)> = rels
-        .into_iter()
+        .into_par_iter()
         .map(|rel| {
-            let text = crate::load::files::read(root, &rel, files);
+            let text = crate::load::files::read_text(root, &rel, crate::load::files::MAX_TEXT_BYTES)
+                .map_err(|e| e.diagnostic(&rel));
             (rel, text)
         })
         .collect();
-    use rayon::prelude::*;
+    for (rel, text) in &read {
+        if let Ok(t) = text {
+            files.add(rel, t);
+        }
+    }
     let parsed: Vec<Result<Section, Diagnostic>> = read
         .into_par_iter()
         .map(|(rel, text)| text.and_then(|t| page(&rel, &t)))
@@ -254,6 +261,15 @@ pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
 
 /// The first block when it is a level-1 heading: its range and plain text.
 fn first_heading(body: &str) -> Option<(std::ops::Range<usize>, String)> {
+    // The parser reads every block of the page before the first event, so
+    // a page that cannot start with one is not parsed: the first block is
+    // an `# …` heading only after a line starting `#` (maybe behind link
+    // definitions, `[…]: …`), or a `===` heading only above a `=` line.
+    let opening = body.trim_start();
+    let setext = body.lines().any(|l| l.trim_start().starts_with('='));
+    if !(opening.starts_with(['#', '[']) || setext) {
+        return None;
+    }
     let mut it = Parser::new_ext(body, super::super::transform::markdown::options()).into_offset_iter();
     let (ev, range) = it.next()?;
     if !matches!(

@@ -9,18 +9,51 @@ use super::links::Urls;
 use crate::transform::SourceOut;
 use std::collections::BTreeSet;
 
-/// Every `id="…"` on a page.
-pub fn ids(html: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(e) = rest.find('"') {
-            out.insert(unescape(&rest[..e]));
-            rest = &rest[e..];
+/// What one scan of a page finds: every `id="…"`, and its `<h3>`–`<h6>`
+/// headings in page order.
+pub struct Scan {
+    /// Every id on the page.
+    pub ids: BTreeSet<String>,
+    /// Its headings: level (3 to 6) and contents entry.
+    pub heads: Vec<(u8, TocView)>,
+}
+
+/// Reads a page's ids and headings in one pass over `html` (a page was
+/// once read five times over for these).
+pub fn scan(html: &str) -> Scan {
+    let mut ids = BTreeSet::new();
+    let mut heads = Vec::new();
+    let mut from = 0;
+    while let Some(i) = html[from..].find(" id=\"").map(|i| from + i) {
+        let start = i + 5;
+        let Some(e) = html[start..].find('"') else { break };
+        let id = unescape(&html[start..start + e]);
+        from = start + e;
+        // A heading quire wrote opens `<hN id="`.
+        let b = html.as_bytes();
+        let level = match i.checked_sub(3).map(|k| &b[k..i]) {
+            Some(&[b'<', b'h', d]) if (b'3'..=b'6').contains(&d) => Some(d - b'0'),
+            _ => None,
+        };
+        if let Some(level) = level {
+            let close = ["</h3>", "</h4>", "</h5>", "</h6>"][usize::from(level - 3)];
+            if let Some(end) = html[from..].find(close).map(|k| from + k) {
+                let inner = html[from..end].split_once('>').map_or("", |(_, x)| x);
+                // The anchor link at the end of every heading is not its title.
+                let inner = inner.rsplit_once("<a class=\"anchor\"").map_or(inner, |(t, _)| t);
+                heads.push((
+                    level,
+                    TocView {
+                        id: id.clone(),
+                        title: strip_tags(inner).trim().to_string(),
+                        level,
+                    },
+                ));
+            }
         }
+        ids.insert(id);
     }
-    out
+    Scan { ids, heads }
 }
 
 /// The HTML entities quire's writers produce, decoded.
@@ -50,59 +83,33 @@ fn strip_tags(html: &str) -> String {
     unescape(&out)
 }
 
-/// The page's `<h3>` and `<h4>` headings (a section's own `##` and `###`).
-pub fn headings(html: &str) -> Vec<TocView> {
-    let mut out = headings_at(html, 3);
-    out.extend(headings_at(html, 4));
-    // Back into page order.
-    out.sort_by_key(|(at, _)| *at);
-    out.into_iter().map(|(_, t)| t).collect()
-}
-
-/// The page's headings of one level.
-fn headings_at(html: &str, want: u8) -> Vec<(usize, TocView)> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("<h") {
-        rest = &rest[i + 2..];
-        let level = match rest.as_bytes().first() {
-            Some(&b) if b == b'0' + want => want,
-            _ => continue,
-        };
-        let Some(after) = rest[1..].strip_prefix(" id=\"") else {
-            continue;
-        };
-        let Some(e) = after.find('"') else { continue };
-        let id = unescape(&after[..e]);
-        let close = format!("</h{level}>");
-        let Some(end) = after.find(&close) else { continue };
-        let inner = after[e..end].split_once('>').map_or("", |(_, x)| x);
-        // The anchor link at the end of every heading is not its title.
-        let inner = inner.rsplit_once("<a class=\"anchor\"").map_or(inner, |(t, _)| t);
-        out.push((
-            html.len() - rest.len(),
-            TocView {
-                id,
-                title: strip_tags(inner).trim().to_string(),
-                level,
-            },
-        ));
-        rest = &after[end..];
-    }
-    out
+/// The page's contents list: its `<h3>` and `<h4>` headings (a section's
+/// own `##` and `###`).
+pub fn toc(scan: &Scan) -> Vec<TocView> {
+    scan.heads
+        .iter()
+        .filter(|(level, _)| *level <= 4)
+        .map(|(_, t)| TocView {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            level: t.level,
+        })
+        .collect()
 }
 
 /// Gives each heading back its natural id (the GitHub-style slug of its text) when the
 /// one-document numbering had to suffix it (`examples-7`) only because
 /// another *page* has the same heading: on its own page it is unique, and
-/// authors link to `page.md#examples`. Links on the page follow.
-pub fn localize_heading_ids(html: &str) -> String {
-    let mut taken = ids(html);
+/// authors link to `page.md#examples`. Links on the page follow. `scan` is
+/// the page's; `None` when every heading keeps its id.
+pub fn localize_heading_ids(html: &str, scan: &Scan) -> Option<String> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut renames: Vec<(String, String)> = Vec::new();
+    // By level, as the ids were first given out.
     for level in 3..=6u8 {
-        for (_, h) in headings_at(html, level) {
-            let natural = crate::text::heading_slug(&html_escape::decode_html_entities(&h.title));
-            if natural.is_empty() || natural == h.id || taken.contains(&natural) {
+        for (_, h) in scan.heads.iter().filter(|(l, _)| *l == level) {
+            let natural = crate::text::heading_slug(&h.title);
+            if natural.is_empty() || natural == h.id || scan.ids.contains(&natural) || taken.contains(&natural) {
                 continue;
             }
             let suffixed =
@@ -111,15 +118,15 @@ pub fn localize_heading_ids(html: &str) -> String {
                     .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
             if suffixed {
                 taken.insert(natural.clone());
-                renames.push((h.id, natural));
+                renames.push((h.id.clone(), natural));
             }
         }
     }
     if renames.is_empty() {
-        return html.to_string();
+        return None;
     }
     let map: std::collections::BTreeMap<String, String> = renames.into_iter().collect();
-    rewrite_attr_values(html, &["id", "href"], |attr, value| {
+    Some(rewrite_attr_values(html, &["id", "href"], |attr, value| {
         let key = if attr == "id" {
             Some(value)
         } else {
@@ -127,7 +134,7 @@ pub fn localize_heading_ids(html: &str) -> String {
         };
         let new = map.get(key?)?;
         Some(if attr == "id" { new.clone() } else { format!("#{new}") })
-    })
+    }))
 }
 
 /// Rewrites the value of every `href="…"` and `src="…"`; `f` gets the
@@ -222,7 +229,7 @@ pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [St
     // Only the opening words are kept, so a growing prefix of the page is
     // read until it yields more than enough: the words of a prefix cut just
     // before a tag are a prefix of the page's words.
-    let mut want = 2048;
+    let mut want = 512;
     let words = loop {
         let end = cut_before_tag(html, want);
         // Heading anchors (`#`) are not words.
@@ -275,17 +282,17 @@ mod tests {
     #[test]
     fn reads_headings_and_ids() {
         let h = "<h3 id=\"a-b\">A <code>b</code> <a class=\"anchor\" href=\"#a-b\">#</a></h3><p id=\"x\">t</p>";
-        let t = headings(h);
+        let t = toc(&scan(h));
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].id.as_str(), t[0].title.as_str()), ("a-b", "A b"));
-        assert_eq!(ids(h).into_iter().collect::<Vec<_>>(), ["a-b", "x"]);
+        assert_eq!(scan(h).ids.into_iter().collect::<Vec<_>>(), ["a-b", "x"]);
     }
 
     #[test]
     fn headings_get_their_natural_ids_back_when_free_on_the_page() {
         let h = "<h3 id=\"examples-3\">Examples <a class=\"anchor\" href=\"#examples-3\">#</a></h3>\
                  <h3 id=\"more-2\">More</h3><p id=\"more\">x</p><a href=\"#examples-3\">e</a>";
-        let out = localize_heading_ids(h);
+        let out = localize_heading_ids(h, &scan(h)).unwrap();
         assert!(out.contains("<h3 id=\"examples\">"), "{out}");
         assert_eq!(out.matches("href=\"#examples\"").count(), 2, "{out}");
         assert!(out.contains("<h3 id=\"more-2\">"), "`more` is taken on the page: {out}");

@@ -53,6 +53,9 @@ pub(crate) struct Page {
     pub html: String,
     /// Every id on the page.
     pub ids: BTreeSet<String>,
+    /// Its contents list: link rewriting leaves ids and heading text alone,
+    /// so it is read once, before.
+    pub toc: Vec<TocView>,
 }
 
 /// A link in a page's template.
@@ -105,7 +108,7 @@ pub struct SitePageView<'a> {
     /// The sidebar, trusted HTML.
     pub nav_html: String,
     /// The page's headings.
-    pub toc: Vec<TocView>,
+    pub toc: &'a [TocView],
     /// Ancestors, for nested pages.
     pub breadcrumbs: Vec<LinkView>,
     /// Previous page in reading order.
@@ -132,13 +135,21 @@ pub fn render(
     sink: &Sink,
 ) -> Result<(), Diagnostics> {
     let (figure_html, mut out) = crate::render::figures(doc, theme)?;
+    let lap = crate::timing::Lap::new("site: highlight and read pages");
     let mut pages = pages(doc, &figure_html);
+    drop(lap);
     let urls = Urls {
         base_url: base_url.to_string(),
         dir: doc.dir.clone(),
     };
+    let lap = crate::timing::Lap::new("site: check and rewrite links");
     let assets = links::rewrite(report, doc, &mut pages, &urls, root)?;
+    drop(lap);
+    let lap = crate::timing::Lap::new("site: navigation");
     let tree = nav::Tree::new(&pages);
+    let sidebars = tree.sidebars(&pages, &urls);
+    drop(lap);
+    let lap = crate::timing::Lap::new("site: render and write pages");
     let words: BTreeMap<&'static str, String> = WORDS
         .iter()
         .map(|(k, v)| {
@@ -154,6 +165,7 @@ pub fn render(
         .collect();
     let site_title = doc.meta.title.as_str();
     let generator = format!("quire {}", env!("CARGO_PKG_VERSION"));
+    let base = base_context(doc);
     // Pages render independently; rayon spreads them over the cores, each
     // page is written as soon as it is rendered (its path is its own, so
     // the order of writes does not matter), and `collect` keeps the search
@@ -168,7 +180,6 @@ pub fn render(
                 title: pages[j].title.clone(),
                 href: urls.href(&from, &urls.full(&pages[j].path)),
             };
-            let toc = html::headings(&p.html);
             let section = p.sec.map(|s| &doc.sections[s]);
             let view = SitePageView {
                 site_title,
@@ -183,7 +194,7 @@ pub fn render(
                 index_href: urls.href(&from, &format!("{}search-index.js", doc.dir)),
                 canonical: urls.canonical(&from),
                 body_html: &p.html,
-                nav_html: tree.sidebar(&pages, i, &urls),
+                nav_html: sidebars.get(i),
                 breadcrumbs: tree.breadcrumbs(&pages, i, &urls),
                 prev: i.checked_sub(1).map(link),
                 next: (i + 1 < pages.len()).then(|| link(i + 1)),
@@ -198,14 +209,15 @@ pub fn render(
                     .collect(),
                 words: words.clone(),
                 generator: generator.clone(),
-                toc,
+                toc: &p.toc,
             };
-            let entry = html::search_entry(&p.title, &urls.search_path(&from), &view.toc, &p.html);
-            let file = render_page(theme, "site/page.html", &view, doc)
+            let entry = html::search_entry(&p.title, &urls.search_path(&from), view.toc, &p.html);
+            let file = render_page(theme, "site/page.html", &view, &base)
                 .and_then(|h| sink.put(&format!("{from}index.html"), h.as_bytes()));
             (entry, file)
         })
         .collect();
+    drop(lap);
     let mut search = Vec::new();
     let mut errors = Vec::new();
     for (entry, file) in rendered {
@@ -230,7 +242,7 @@ pub fn render(
         canonical: String::new(),
         body_html: "",
         nav_html: String::new(),
-        toc: Vec::new(),
+        toc: &[],
         breadcrumbs: Vec::new(),
         prev: None,
         next: None,
@@ -238,7 +250,7 @@ pub fn render(
         words: words.clone(),
         generator,
     };
-    match render_page(theme, "site/404.html", &not_found, doc) {
+    match render_page(theme, "site/404.html", &not_found, &base) {
         Ok(h) => out.push(OutFile {
             path: format!("{}404.html", doc.dir),
             bytes: h.into_bytes(),
@@ -306,10 +318,17 @@ pub fn shared_files(theme: &Theme, root: &Path) -> Result<Vec<OutFile>, Diagnost
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-fn render_page(theme: &Theme, template: &str, view: &SitePageView, doc: &Document) -> Result<String, Diagnostic> {
+/// The context every page shares: the interface words, converted once
+/// (tera's values are shared, so each page's copy is cheap).
+fn base_context(doc: &Document) -> tera::Context {
     let mut ctx = tera::Context::new();
-    ctx.insert("page", view);
     ctx.insert("ui", &doc.ui.words);
+    ctx
+}
+
+fn render_page(theme: &Theme, template: &str, view: &SitePageView, base: &tera::Context) -> Result<String, Diagnostic> {
+    let mut ctx = base.clone();
+    ctx.insert("page", view);
     theme
         .tera
         .render(template, &ctx)
@@ -334,14 +353,23 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
                     Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
                 })
                 .collect();
-            let html = html::localize_heading_ids(&highlight::highlight(&html));
+            let html = highlight::highlight(&html);
+            let mut scan = html::scan(&html);
+            let html = match html::localize_heading_ids(&html, &scan) {
+                Some(renamed) => {
+                    scan = html::scan(&renamed);
+                    renamed
+                }
+                None => html,
+            };
             // A report's flat sections become `framing/`; a site's keep their folders.
             let path = if s.file.starts_with(content::DIR) {
                 content::page_path(&s.file)
             } else {
                 format!("{}/", s.id)
             };
-            let mut ids = html::ids(&html);
+            let toc = html::toc(&scan);
+            let mut ids = scan.ids;
             ids.insert(s.id.clone());
             Page {
                 sec: Some(i),
@@ -349,6 +377,7 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
                 title: s.title.clone(),
                 html,
                 ids,
+                toc,
             }
         })
         .collect();
@@ -359,7 +388,9 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
     }
     if !doc.sources.is_empty() {
         let html = html::sources(&doc.sources);
-        let mut ids = html::ids(&html);
+        let scan = html::scan(&html);
+        let toc = html::toc(&scan);
+        let mut ids = scan.ids;
         ids.insert("sources".into());
         pages.push(Page {
             sec: None,
@@ -367,6 +398,7 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
             title: doc.ui.word("sources").to_string(),
             html,
             ids,
+            toc,
         });
     }
     pages

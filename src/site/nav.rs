@@ -16,12 +16,53 @@ struct Node {
     /// The first page inside it, where a folder without a page links to.
     first: usize,
     children: Vec<usize>,
+    /// The folder holding it (the root is its own).
+    parent: usize,
 }
 
 /// The pages as a tree of folders, in reading order.
 pub struct Tree {
     nodes: Vec<Node>,
     at: HashMap<String, usize>,
+    /// The node of each page.
+    node_of: Vec<usize>,
+}
+
+/// What `aria-current` adds to the current page's link.
+const CURRENT: &str = " aria-current=\"page\"";
+
+/// The sidebar shared by a group of pages, without `aria-current`.
+struct Fragment {
+    html: String,
+    /// (page, offset just after its link's `href="…"`), sorted by page.
+    marks: Vec<(usize, usize)>,
+}
+
+/// Every page's sidebar. Pages in one folder share all of it but the mark
+/// on the current page, so it is rendered once per folder and depth, not
+/// once per page: the work grows with the folders, the copying with the
+/// pages.
+pub(crate) struct Sidebars {
+    frags: Vec<Fragment>,
+    of_page: Vec<usize>,
+}
+
+impl Sidebars {
+    /// The sidebar of page `i` as trusted HTML.
+    pub(crate) fn get(&self, i: usize) -> String {
+        let f = &self.frags[self.of_page[i]];
+        match f.marks.binary_search_by_key(&i, |m| m.0) {
+            Ok(k) => {
+                let at = f.marks[k].1;
+                let mut out = String::with_capacity(f.html.len() + CURRENT.len());
+                out.push_str(&f.html[..at]);
+                out.push_str(CURRENT);
+                out.push_str(&f.html[at..]);
+                out
+            }
+            Err(_) => f.html.clone(),
+        }
+    }
 }
 
 /// A folder name as a title: `getting-started` → "Getting started".
@@ -41,9 +82,11 @@ impl Tree {
             page: None,
             first: 0,
             children: Vec::new(),
+            parent: 0,
         }];
         let mut at: HashMap<String, usize> = HashMap::new();
         at.insert(String::new(), 0);
+        let mut node_of = Vec::with_capacity(pages.len());
         for (i, p) in pages.iter().enumerate() {
             let mut parent = 0;
             let mut prefix = String::new();
@@ -59,6 +102,7 @@ impl Tree {
                             page: None,
                             first: i,
                             children: Vec::new(),
+                            parent,
                         });
                         let n = nodes.len() - 1;
                         nodes[parent].children.push(n);
@@ -70,52 +114,87 @@ impl Tree {
             }
             nodes[parent].page = Some(i);
             nodes[parent].title = p.title.clone();
+            node_of.push(parent);
         }
-        Tree { nodes, at }
+        Tree { nodes, at, node_of }
     }
 
-    /// The sidebar of page `current` as trusted HTML.
-    pub(crate) fn sidebar(&self, pages: &[Page], current: usize, urls: &Urls) -> String {
-        let from = urls.full(&pages[current].path);
-        let mut out = String::from("<ul>");
-        if let Some(home) = self.nodes[0].page {
-            self.item(0, home == current, pages, &from, urls, &mut out);
-            out.push_str("</li>");
-        }
-        self.children(0, pages, current, &from, urls, &mut out);
-        out.push_str("</ul>");
-        out
+    /// Every page's sidebar: the top-level pages and, along the branch to
+    /// the page, each level's pages.
+    pub(crate) fn sidebars(&self, pages: &[Page], urls: &Urls) -> Sidebars {
+        // A page's sidebar opens the folders leading to it (and the page's
+        // own, when it has pages under it); its links depend only on how
+        // deep the page is.
+        let mut keys: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut groups: Vec<(usize, String)> = Vec::new();
+        let of_page = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let n = self.node_of[i];
+                let open = if self.nodes[n].children.is_empty() {
+                    self.nodes[n].parent
+                } else {
+                    n
+                };
+                let from = urls.full(&p.path);
+                *keys.entry((open, from.matches('/').count())).or_insert_with(|| {
+                    groups.push((open, from));
+                    groups.len() - 1
+                })
+            })
+            .collect();
+        use rayon::prelude::*;
+        let frags = groups
+            .par_iter()
+            .map(|(open, from)| {
+                let mut f = Fragment {
+                    html: String::from("<ul>"),
+                    marks: Vec::new(),
+                };
+                if self.nodes[0].page.is_some() {
+                    self.item(0, pages, from, urls, &mut f);
+                    f.html.push_str("</li>");
+                }
+                self.children(0, &self.nodes[*open].path, pages, from, urls, &mut f);
+                f.html.push_str("</ul>");
+                f.marks.sort_unstable();
+                f
+            })
+            .collect();
+        Sidebars { frags, of_page }
     }
 
-    fn children(&self, n: usize, pages: &[Page], current: usize, from: &str, urls: &Urls, out: &mut String) {
-        let cur_path = &pages[current].path;
+    fn children(&self, n: usize, open: &str, pages: &[Page], from: &str, urls: &Urls, f: &mut Fragment) {
         for &c in &self.nodes[n].children {
             let node = &self.nodes[c];
-            self.item(c, node.page == Some(current), pages, from, urls, out);
+            self.item(c, pages, from, urls, f);
             if !node.children.is_empty() {
-                if cur_path.starts_with(&node.path) {
-                    out.push_str("<ul>");
-                    self.children(c, pages, current, from, urls, out);
-                    out.push_str("</ul>");
+                if open.starts_with(&node.path) {
+                    f.html.push_str("<ul>");
+                    self.children(c, open, pages, from, urls, f);
+                    f.html.push_str("</ul>");
                 } else {
-                    out.push_str("<span class=\"more\"></span>");
+                    f.html.push_str("<span class=\"more\"></span>");
                 }
             }
-            out.push_str("</li>");
+            f.html.push_str("</li>");
         }
     }
 
-    fn item(&self, n: usize, is_current: bool, pages: &[Page], from: &str, urls: &Urls, out: &mut String) {
+    fn item(&self, n: usize, pages: &[Page], from: &str, urls: &Urls, f: &mut Fragment) {
         let node = &self.nodes[n];
-        let title = html_escape::encode_text(&node.title);
-        out.push_str("<li>");
         let p = node.page.unwrap_or(node.first);
         let href = urls.href(from, &urls.full(&pages[p].path));
-        let cur = if is_current { " aria-current=\"page\"" } else { "" };
-        out.push_str(&format!(
-            "<a href=\"{}\"{cur}>{title}</a>",
-            html_escape::encode_double_quoted_attribute(&href)
-        ));
+        f.html.push_str("<li><a href=\"");
+        f.html.push_str(&html_escape::encode_double_quoted_attribute(&href));
+        f.html.push('"');
+        if let Some(p) = node.page {
+            f.marks.push((p, f.html.len()));
+        }
+        f.html.push('>');
+        f.html.push_str(&html_escape::encode_text(&node.title));
+        f.html.push_str("</a>");
     }
 
     /// The ancestors of page `current` (home first), for nested pages only.

@@ -40,6 +40,9 @@ pub fn split(s: &str) -> Vec<Inline<'_>> {
     let mut i = 0;
     let bytes = s.as_bytes();
     while i < s.len() {
+        // Only `{` and `@` can start anything: skip straight to the next one.
+        let Some(k) = s[i..].find(['{', '@']) else { break };
+        i += k;
         if s[i..].starts_with("{{") {
             // A `{{` with no `}}`, or another `{{` first, is unclosed.
             let end = s[i + 2..].find("}}").filter(|&e| !s[i + 2..i + 2 + e].contains("{{"));

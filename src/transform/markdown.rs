@@ -46,6 +46,9 @@ pub struct Block {
 /// is rendered (so `@fig:` can point forward).
 pub fn blocks(section: &Section) -> Vec<Block> {
     let mut out = Vec::new();
+    if !may_hold_figure(&section.body) {
+        return out;
+    }
     let mut cur: Option<Block> = None;
     let at = Locator::new(section);
     for (ev, range) in Parser::new_ext(&section.body, options()).into_offset_iter() {
@@ -69,6 +72,24 @@ pub fn blocks(section: &Section) -> Vec<Block> {
     out
 }
 
+/// Whether some line of `body` could open a figure block: a fence (three
+/// or more backticks or tildes) whose info string starts with a figure
+/// kind. Most pages of a site have none, and are then not parsed again.
+fn may_hold_figure(body: &str) -> bool {
+    [('`', "```"), ('~', "~~~")].iter().any(|&(c, fence)| {
+        body.match_indices(fence).any(|(i, _)| {
+            // Each run of fence characters is read once, from its start:
+            // linear even in a line of nothing else.
+            if body[..i].ends_with(c) {
+                return false;
+            }
+            // Any white space: a block's kind is its info string trimmed.
+            let info = body[i..].trim_start_matches(c).trim_start();
+            FIGURE_BLOCKS.iter().any(|k| info.starts_with(k))
+        })
+    })
+}
+
 /// What rendering a section's prose found out, beyond its HTML.
 #[derive(Default)]
 pub struct Findings {
@@ -86,6 +107,18 @@ pub struct Findings {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Findings {
+    /// Adds what a later section found.
+    pub fn append(&mut self, mut other: Findings) {
+        self.claims.append(&mut other.claims);
+        self.bound.append(&mut other.bound);
+        self.bound_at.append(&mut other.bound_at);
+        self.referenced.append(&mut other.referenced);
+        self.links.append(&mut other.links);
+        self.warnings.append(&mut other.warnings);
+    }
+}
+
 /// Everything the pass reads.
 pub struct Pass<'a> {
     /// Values for bindings.
@@ -93,7 +126,7 @@ pub struct Pass<'a> {
     /// Figures, tables and sections by reference.
     pub refs: &'a Refs<'a>,
     /// The source line of each dataset, for bound values' titles.
-    pub source_of: &'a dyn Fn(&str) -> String,
+    pub source_of: &'a (dyn Fn(&str) -> String + Sync),
     /// The edition's language.
     pub lang: Lang,
     /// Its interface words.
@@ -684,6 +717,10 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
 /// probably a value that should be bound, and would drift if the data changed.
 fn typed_numbers(pass: &Pass, run: &Run, base: usize, s: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Most runs hold no number at all: they are not split into characters.
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -727,4 +764,21 @@ fn typed_numbers(pass: &Pass, run: &Run, base: usize, s: &str) -> Vec<Diagnostic
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_figure;
+
+    #[test]
+    fn figure_fences_are_found_wherever_they_are() {
+        assert!(may_hold_figure("Text\n\n```chart\nid: x\n```\n"));
+        assert!(may_hold_figure("- item\n\n  ~~~~ table\n  x\n  ~~~~\n"));
+        assert!(may_hold_figure("> ```stats\n> x\n> ```\n"));
+        assert!(!may_hold_figure("```rust\nfn main() {}\n```\n\nA table of values.\n"));
+        // A run of fence characters is read once from its start (read from
+        // each of its positions, this line alone would take minutes).
+        let long = "`".repeat(300_000);
+        assert!(!may_hold_figure(&long));
+    }
 }

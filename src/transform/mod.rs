@@ -117,6 +117,16 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
 
 /// Pass 2: each section's prose as HTML pieces, with what it binds; errors
 /// go to `errors` so every section is read in one run.
+///
+/// Sections render on every core, each with its own id set; in order, a
+/// section keeps its result when it looked at no id or base an earlier
+/// section (or the numbering) holds, and is rendered again against the
+/// shared set otherwise. Either way its ids are the ones rendering every
+/// section in order gives, so the output does not depend on the cores.
+/// Sections go in chunks: after a chunk where most sections would have
+/// had to be rendered again (pages that all have an "Examples" heading),
+/// the next chunk is rendered in order straight away, so such a document
+/// costs at most one chunk more than rendering in order.
 fn prose(
     pass: &markdown::Pass,
     first_figure: &[usize],
@@ -125,42 +135,88 @@ fn prose(
     found: &mut markdown::Findings,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<SectionOut> {
+    use rayon::prelude::*;
+    use std::collections::HashSet;
+    const CHUNK: usize = 256;
     let (report, lang) = (pass.refs.report, pass.lang);
+    // Only looked up, never listed: a fast hash, no order needed.
+    let mut seen: HashSet<String, foldhash::fast::FixedState> = ids.keys().map(str::to_string).collect();
     let mut sections = Vec::new();
-    for (i, s) in report.sections.iter().enumerate() {
-        let written = s.edition(lang);
-        let (bound_from, claims_from) = (found.bound_at.len(), found.claims.len());
-        match markdown::render(pass, written, first_figure[i], ids, found) {
-            Ok(pieces) => {
-                let mut bindings = Bindings {
-                    figures: std::mem::take(&mut placed[i]),
-                    ..Bindings::default()
-                };
-                for (name, loc) in &found.bound_at[bound_from..] {
-                    bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
-                }
-                for (name, loc) in &found.claims[claims_from..] {
-                    bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
-                }
-                let summary = if written.summary.is_empty() {
-                    &s.summary
-                } else {
-                    &written.summary
-                };
-                sections.push(SectionOut {
-                    id: s.id.clone(),
-                    number: i + 1,
-                    file: written.file.clone(),
-                    bindings,
-                    text_lang: (lang != report.meta.languages[0] && written.file == s.file)
-                        .then(|| report.meta.languages[0].code().to_string()),
-                    title: written.title.get(lang).to_string(),
-                    summary: summary.get(lang).to_string(),
-                    pieces,
+    let mut speculate = true;
+    let all: Vec<(usize, &crate::model::Section)> = report.sections.iter().enumerate().collect();
+    for chunk in all.chunks(CHUNK) {
+        let alone: Vec<_> = if speculate {
+            chunk
+                .par_iter()
+                .map(|&(i, s)| {
+                    let mut own = IdSet::journaled();
+                    let mut f = markdown::Findings::default();
+                    let r = markdown::render(pass, s.edition(lang), first_figure[i], &mut own, &mut f);
+                    Some((r, f, own))
                 })
+                .collect()
+        } else {
+            chunk.iter().map(|_| None).collect()
+        };
+        let mut clashes = 0;
+        for (&(i, s), alone) in chunk.iter().zip(alone) {
+            let written = s.edition(lang);
+            let kept = alone.and_then(|(r, f, mut own)| {
+                let journal = own.take_journal();
+                (r.is_ok() && !journal.iter().any(|k| seen.contains(k))).then(|| {
+                    ids.absorb(own);
+                    (r, f, journal)
+                })
+            });
+            let (r, f, journal) = match kept {
+                Some(k) => k,
+                None => {
+                    ids.start_journal();
+                    let mut f = markdown::Findings::default();
+                    let r = markdown::render(pass, written, first_figure[i], ids, &mut f);
+                    let journal = ids.take_journal();
+                    if journal.iter().any(|k| seen.contains(k)) {
+                        clashes += 1;
+                    }
+                    (r, f, journal)
+                }
+            };
+            seen.extend(journal);
+            match r {
+                Ok(pieces) => {
+                    let mut bindings = Bindings {
+                        figures: std::mem::take(&mut placed[i]),
+                        ..Bindings::default()
+                    };
+                    for (name, loc) in &f.bound_at {
+                        bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
+                    }
+                    for (name, loc) in &f.claims {
+                        bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
+                    }
+                    let summary = if written.summary.is_empty() {
+                        &s.summary
+                    } else {
+                        &written.summary
+                    };
+                    sections.push(SectionOut {
+                        id: s.id.clone(),
+                        number: i + 1,
+                        file: written.file.clone(),
+                        bindings,
+                        text_lang: (lang != report.meta.languages[0] && written.file == s.file)
+                            .then(|| report.meta.languages[0].code().to_string()),
+                        title: written.title.get(lang).to_string(),
+                        summary: summary.get(lang).to_string(),
+                        pieces,
+                    })
+                }
+                Err(d) => errors.push(d),
             }
-            Err(d) => errors.push(d),
+            found.append(f);
         }
+        // Rendering alone pays only when most sections keep their result.
+        speculate = clashes * 2 <= chunk.len();
     }
     sections
 }

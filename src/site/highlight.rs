@@ -14,9 +14,12 @@ use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// syntect's own syntaxes plus bat's (the `two-face` crate), so the
+/// languages docs are written in most — TOML, Dockerfile, TypeScript,
+/// PowerShell … — are highlighted too.
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
 /// The CSS for highlighted code: a light theme, and a dark one under
@@ -44,14 +47,16 @@ pub fn highlight(html: &str) -> String {
             return out;
         };
         let lang = &after[..q];
+        // mdBook writes attributes after the language: `rust,ignore`.
+        let token = lang.split([',', ' ']).next().unwrap_or_default();
         let body_start = after[q..].find('>').map_or(q, |g| q + g + 1);
         let code = super::html::unescape(&after[body_start..end]);
-        match syntaxes().find_syntax_by_token(lang) {
+        match syntaxes().find_syntax_by_token(token) {
             Some(syntax) => {
                 let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
                 let ok = LinesWithEndings::from(&code).all(|l| g.parse_html_for_line_which_includes_newline(l).is_ok());
                 if ok {
-                    out.push_str(&format!("<pre class=\"hl\"><code class=\"language-{lang}\">"));
+                    out.push_str(&format!("<pre class=\"hl\"><code class=\"language-{token}\">"));
                     out.push_str(&g.finalize());
                     out.push_str("</code></pre>");
                 } else {
@@ -76,5 +81,10 @@ mod tests {
         let plain = "<pre><code class=\"language-nosuch\">a &lt; b\n</code></pre>";
         assert_eq!(super::highlight(plain), plain);
         assert!(super::css().contains("prefers-color-scheme: dark"));
+        // TOML (from bat's syntaxes) and mdBook's `rust,ignore`.
+        let toml = super::highlight("<pre><code class=\"language-toml\">[a]\nb = 1\n</code></pre>");
+        assert!(toml.contains("hl-"), "{toml}");
+        let ignore = super::highlight("<pre><code class=\"language-rust,ignore\">fn f() {}\n</code></pre>");
+        assert!(ignore.starts_with("<pre class=\"hl\"><code class=\"language-rust\">"), "{ignore}");
     }
 }

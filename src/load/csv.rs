@@ -12,7 +12,9 @@
 //! diagnostic (with the exact line and column of the bad cell) is built only
 //! when something is wrong.
 
-use super::dataset::{self, Errs, FieldDecl, duplicate_key, field_name, field_unit, parse_date, row_key_problem};
+use super::dataset::{
+    self, Errs, FieldDecl, duplicate_key, field_name, field_unit, parse_date_bytes, row_key_problem,
+};
 use super::files::{self, MAX_CSV_BYTES};
 use crate::diag::{Diagnostic, Loc, SourceMap};
 use crate::model::*;
@@ -317,6 +319,10 @@ fn read_rows(
     let lines = body.iter().filter(|&&b| b == b'\n').count();
     let mut rows = Rows::with_capacity(lines, lines * texts);
     let mut table = Table::with_capacity(lines, lines * numbers);
+    // The keys are part of the file, so its length bounds them: room that
+    // is never written costs no memory.
+    table.reserve_keys(body.len());
+    let whole = Whole::of(body);
     let mut rec = csv::ByteRecord::new();
     let located = |rec: &csv::ByteRecord, j: usize| {
         let p = cell_pos(body, rec, j);
@@ -345,8 +351,8 @@ fn read_rows(
                 break;
             }
         }
-        let simple = is_simple(body, &rec);
-        let Ok(key) = std::str::from_utf8(&rec[key_col]) else {
+        let simple = whole.simple || is_simple(body, &rec);
+        let Some(key) = whole.utf8(&rec[key_col]) else {
             errs.0.push(
                 Diagnostic::error(located(&rec, key_col), "this key is not valid UTF-8").hint("save the file as UTF-8"),
             );
@@ -363,9 +369,9 @@ fn read_rows(
                 Role::Key => {}
                 Role::Label => {
                     if !raw.is_empty() {
-                        match std::str::from_utf8(raw) {
-                            Ok(s) => label = Some(Text::plain(s)),
-                            Err(_) => errs.0.push(
+                        match whole.utf8(raw) {
+                            Some(s) => label = Some(Text::plain(s)),
+                            None => errs.0.push(
                                 Diagnostic::error(located(&rec, j), "this label is not valid UTF-8")
                                     .hint("save the file as UTF-8"),
                             ),
@@ -389,7 +395,7 @@ fn read_rows(
                                 .hint("write a plain number such as 12 or 0.5; infinities and NaN are not data"),
                             ),
                             None if inferred => {
-                                let is_date = std::str::from_utf8(text).ok().and_then(parse_date).is_some();
+                                let is_date = parse_date_bytes(text).is_some();
                                 let column = j;
                                 return Err(Retype {
                                     column,
@@ -408,7 +414,7 @@ fn read_rows(
                                 .hint("write a plain number (no thousands separators or units), or leave the cell empty for a missing value"),
                             ),
                         },
-                        FieldKind::Date => match std::str::from_utf8(text).ok().and_then(parse_date) {
+                        FieldKind::Date => match parse_date_bytes(text) {
                             Some(d) => rows.push_date(index, d),
                             None if inferred => return Err(Retype { column: j, kind: FieldKind::Text }),
                             None => errs.0.push(
@@ -419,9 +425,9 @@ fn read_rows(
                                 .hint("write `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (or with `/`)"),
                             ),
                         },
-                        FieldKind::Text => match std::str::from_utf8(raw) {
-                            Ok(s) => rows.push_text(index, s),
-                            Err(_) => errs.0.push(
+                        FieldKind::Text => match whole.utf8(raw) {
+                            Some(s) => rows.push_text(index, s),
+                            None => errs.0.push(
                                 Diagnostic::error(located(&rec, j), "this cell is not valid UTF-8")
                                     .hint("save the file as UTF-8"),
                             ),
@@ -440,6 +446,37 @@ fn read_rows(
         errs.0.push(duplicate_key(rel, table.key(r), rows.at(r)));
     }
     Ok((errs.0.len() == errors_before).then_some((rows, table)))
+}
+
+/// What one pass over the whole file tells about every record in it.
+struct Whole {
+    /// The file is valid UTF-8, so every cell is: a cell is the file's
+    /// bytes between ASCII commas, quotes and line breaks, less ASCII quotes.
+    utf8: bool,
+    /// The file is ASCII without a quote, so every record is simple
+    /// (see [`is_simple`]).
+    simple: bool,
+}
+
+impl Whole {
+    fn of(body: &[u8]) -> Whole {
+        let ascii = body.is_ascii();
+        Whole {
+            utf8: ascii || std::str::from_utf8(body).is_ok(),
+            simple: ascii && !body.contains(&b'"'),
+        }
+    }
+
+    /// `cell` as text, or `None` when it is not valid UTF-8.
+    fn utf8<'a>(&self, cell: &'a [u8]) -> Option<&'a str> {
+        if self.utf8 {
+            // SAFETY: `cell` comes from a file that is valid UTF-8 as a
+            // whole, cut only next to ASCII bytes (see `Whole::utf8`).
+            Some(unsafe { std::str::from_utf8_unchecked(cell) })
+        } else {
+            std::str::from_utf8(cell).ok()
+        }
+    }
 }
 
 /// ASCII whitespace trimmed from both ends.

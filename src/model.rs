@@ -282,8 +282,14 @@ impl Rows {
     /// Adds a text cell to the row being read; a text already stored is
     /// not stored again.
     pub fn push_text(&mut self, field: usize, text: &str) {
+        let id = self.intern(text);
+        self.cells.push((field as u32, Slot::Text(id)));
+    }
+
+    /// The id of `text`, stored now if it was not already.
+    fn intern(&mut self, text: &str) -> u32 {
         let hash = key_hash(text);
-        let id = match self.interned.get(&hash) {
+        match self.interned.get(&hash) {
             Some(&id) if self.text(id) == text => id,
             found => {
                 self.texts.push_str(text);
@@ -296,8 +302,7 @@ impl Rows {
                 }
                 id
             }
-        };
-        self.cells.push((field as u32, Slot::Text(id)));
+        }
     }
 
     /// Adds a date cell to the row being read.
@@ -318,6 +323,28 @@ impl Rows {
         }
         self.at.push(at);
         self.ends.push(self.cells.len() as u32);
+    }
+
+    /// Adds the rows of `other`, read from the rest of the same file, after
+    /// these; their texts are interned here again. Call before
+    /// [`Rows::finish`].
+    pub fn append(&mut self, other: Rows) {
+        if !self.labels.is_empty() || !other.labels.is_empty() {
+            // Rows past a list's end show their keys: fill those in.
+            self.labels.resize_with(self.len(), Text::default);
+            self.labels.extend(other.labels.iter().cloned());
+            self.labels.resize_with(self.len() + other.at.len(), Text::default);
+        }
+        self.at.extend_from_slice(&other.at);
+        let base = self.cells.len() as u32;
+        self.ends.extend(other.ends.iter().map(|&e| base + e));
+        let texts: Vec<u32> = (0..other.text_ends.len() as u32)
+            .map(|id| self.intern(other.text(id)))
+            .collect();
+        self.cells.extend(other.cells.iter().map(|&(f, slot)| match slot {
+            Slot::Text(id) => (f, Slot::Text(texts[id as usize])),
+            date => (f, date),
+        }));
     }
 
     /// Ends reading: the interning index is no longer needed.
@@ -533,6 +560,27 @@ impl Table {
         self.starts.push(self.cells.len() as u32);
         self.keys.push_str(key);
         self.key_ends.push(self.keys.len() as u32);
+    }
+
+    /// Adds the rows of `other`, read from the rest of the same file, after
+    /// these. Call before [`Table::index_rows`].
+    pub fn append(&mut self, other: Table) {
+        let (cells, rows, keys, extras) = (
+            self.cells.len() as u32,
+            self.rows() as u64,
+            self.keys.len() as u32,
+            self.extras.len() as u32,
+        );
+        self.cells.extend(other.cells.iter().map(|&c| Cell {
+            extra: if c.extra == 0 { 0 } else { c.extra + extras },
+            ..c
+        }));
+        self.starts.extend(other.starts[1..].iter().map(|&s| cells + s));
+        self.extras.extend(other.extras);
+        self.keys.push_str(&other.keys);
+        self.key_ends.extend(other.key_ends.iter().map(|&e| keys + e));
+        // An entry's row is in its low bits, so adding moves it down.
+        self.index.extend(other.index.iter().map(|&e| e + rows));
     }
 
     /// Builds the row-key index, once, after the rows are read: each key's

@@ -401,7 +401,8 @@ fn read_halves(ctx: &Ctx, split: usize) -> Option<ReadRows> {
     // The first half has room for both, so joining copies without regrowing.
     let (mut rows, mut table) = ctx.storage(lines_before + lines_after, ctx.body.len());
     let (second, first) = std::thread::scope(|s| {
-        let second = s.spawn(|| {
+        // A system that will not start a thread gets the one-pass read.
+        let second = std::thread::Builder::new().spawn_scoped(s, || {
             let (mut rows, mut table) = ctx.storage(lines_after, ctx.body.len() - split);
             let mut rdr = csv::ReaderBuilder::new()
                 .has_headers(true)
@@ -415,6 +416,9 @@ fn read_halves(ctx: &Ctx, split: usize) -> Option<ReadRows> {
             read_part(ctx, rdr, &mut rows, &mut table, &mut errs).ok()?;
             errs.is_empty().then_some((rows, table))
         });
+        let Ok(second) = second else {
+            return (None, false);
+        };
         let rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(&ctx.body[..split]);

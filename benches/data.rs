@@ -4,8 +4,8 @@
 //! any loader pays); the target is at most 2×. Then the same for loading and
 //! computing the values, the peak memory (VmHWM) of that, and a full build
 //! of a report with that dataset and one small chart. Each ratio is given
-//! in wall time and in the timing thread's CPU time, the steadier of the two
-//! on a machine shared with other jobs. It also prints the
+//! in wall time and in the process's CPU time (all threads), the steadier of
+//! the two on a machine shared with other jobs. It also prints the
 //! YAML loader's time for 10,000 and 100,000 rows, whose ratio should stay
 //! near 10 (linear).
 //!
@@ -86,12 +86,23 @@ fn load(root: &Path) -> quire::model::Report {
     quire::load::load(root, &mut files).expect("the bench project loads")
 }
 
-/// Time this thread has spent on a CPU (user and system), from
-/// `/proc/thread-self/schedstat`: on a machine shared with other jobs it
-/// varies far less than wall time. `None` where the kernel does not say.
+/// CPU time (user and system) of the whole process, every thread counted
+/// (the loader may read a large file in two halves at once), from
+/// `getrusage`: on a machine shared with other jobs it varies far less than
+/// wall time. `None` where the system does not say.
 fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    Some(Duration::from_nanos(stat.split_whitespace().next()?.parse().ok()?))
+    #[cfg(unix)]
+    {
+        // SAFETY: `getrusage` only writes the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+            return None;
+        }
+        let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+        Some(Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime)))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Runs `f`, returning its wall time and CPU time (zero when unknown).

@@ -15,6 +15,8 @@
 
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
+
+mod fast;
 use serde_yaml::Value;
 
 /// How deeply collections may nest in one YAML text. Real reports nest five
@@ -42,7 +44,7 @@ pub enum Seg {
 }
 
 /// A line and a character column, both 1-based, within the YAML text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Pos {
     line: u32,
     col: u32,
@@ -99,14 +101,29 @@ enum Frame {
 }
 
 impl Index {
-    /// Walks `text`'s events once. Unless the walk reaches the end of the
-    /// stream, the index is left empty: positions are a courtesy, serde_yaml
-    /// decides what is valid.
+    /// Walks `text`'s events once: from the quick scan of [`fast`] when it
+    /// reads the text, else from libyaml. Unless the walk reaches the end of
+    /// the stream, the index is left empty: positions are a courtesy,
+    /// serde_yaml decides what is valid.
     fn build(text: &str) -> Index {
+        match fast::events(text) {
+            Some(events) => {
+                // Every test that parses YAML doubles as a check of the scan.
+                #[cfg(debug_assertions)]
+                fast::assert_same(text, &events);
+                Index::from_events(|f| events.iter().all(|&(ev, pos)| f(ev, pos)))
+            }
+            None => Index::from_events(|f| libyaml_events(text, f)),
+        }
+    }
+
+    /// The index of the events `walk` hands to its callback; `walk` returns
+    /// whether it reached the end of the stream.
+    fn from_events(walk: impl FnOnce(&mut dyn FnMut(Ev, Pos) -> bool) -> bool) -> Index {
         let mut ix = Index::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_seen = false;
-        let complete = libyaml_events(text, |ev, pos| {
+        let complete = walk(&mut |ev, pos| {
             work(1);
             let starts = matches!(ev, Ev::Scalar | Ev::SeqStart | Ev::MapStart | Ev::Alias);
             if let Some(Frame::Skip(depth)) = stack.last_mut() {
@@ -199,7 +216,7 @@ impl Index {
 }
 
 /// The parser events the index needs.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ev {
     Scalar,
     Alias,
@@ -214,7 +231,7 @@ enum Ev {
 /// structure) over `text` and calls `f` with each event's kind and start
 /// position, until `f` returns false. Returns whether the stream ended
 /// normally.
-fn libyaml_events(text: &str, mut f: impl FnMut(Ev, Pos) -> bool) -> bool {
+fn libyaml_events(text: &str, f: &mut dyn FnMut(Ev, Pos) -> bool) -> bool {
     use std::mem::MaybeUninit;
     use unsafe_libyaml as unsafe_y;
     // SAFETY: the parser is initialised before use and deleted once; each

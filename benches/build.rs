@@ -80,6 +80,12 @@ fn main() {
         f.as_secs_f64() / b.as_secs_f64()
     );
     pdf_step(&scratch.path().join(format!("out-{}", runs - 1)));
+    // `QUIRE_BENCH_KEEP=<dir>` keeps the last build's output there (moved,
+    // not copied), to compare it with an earlier one byte for byte.
+    if let Some(keep) = std::env::var_os("QUIRE_BENCH_KEEP") {
+        std::fs::rename(scratch.path().join(format!("out-{}", runs - 1)), &keep)
+            .expect("QUIRE_BENCH_KEEP names a free path on the same file system");
+    }
 }
 
 /// Times printing every edition to PDF once, on its own line: the browser

@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
 use crate::model::*;
 use crate::text::{Lang, Text};
 use crate::yaml::{Doc, Node};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Reads the report under `root`, recording every file's text in `files`
@@ -29,25 +30,37 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     let site = site || crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
-    let (datasets, diags) = dataset::load_all(root, files);
+    // A report's sections are read first and parsed while the datasets load:
+    // the two are independent. Their diagnostics keep the order of a serial load.
+    let listing = (!site).then(|| files::list(root, "content/sections", &["md"], "sections"));
+    let texts: Vec<(&String, Result<String, Diagnostic>)> = listing
+        .iter()
+        .flat_map(|l| &l.files)
+        .map(|rel| (rel, files::read(root, rel, files)))
+        .collect();
+    let ((datasets, diags), parsed) = rayon::join(
+        || dataset::load_all(root, files),
+        || {
+            texts
+                .par_iter()
+                .map(|(rel, t)| t.as_ref().map_err(Clone::clone).and_then(|t| section(rel, t)))
+                .collect::<Vec<_>>()
+        },
+    );
     errors.extend(diags);
     let mut sections = Vec::new();
-    let mut listed = Vec::new();
     if site {
         sections = crate::site::content::sections(root, files, &mut errors);
-    } else {
-        let listing = files::list(root, "content/sections", &["md"], "sections");
-        errors.extend(listing.diagnostics);
-        listed = listing.files;
     }
+    errors.extend(listing.iter().flat_map(|l| l.diagnostics.iter().cloned()));
     // Sections that failed to load: `sections:` may still name them.
     let mut broken = Vec::new();
-    for rel in listed {
-        match files::read(root, &rel, files).and_then(|t| section(&rel, &t)) {
+    for ((rel, _), result) in texts.iter().zip(parsed) {
+        match result {
             Ok(s) => sections.push(s),
             Err(d) => {
                 errors.push(d);
-                broken.push(split_lang(file_stem(&rel)).0.to_string());
+                broken.push(split_lang(file_stem(rel)).0.to_string());
             }
         }
     }

@@ -70,21 +70,22 @@ struct Index {
     sizes: Vec<u32>,
 }
 
-thread_local! {
-    /// Steps taken to index and to locate nodes on this thread; see [`position_work`].
-    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
+/// Steps taken to index and to locate nodes in this process; see
+/// [`position_work`]. One count for all threads: a load spreads its files
+/// over rayon's.
+static WORK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn work(n: u64) {
-    WORK.with(|w| w.set(w.get() + n));
+    WORK.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// How many steps this thread has spent indexing YAML events and walking
+/// How many steps this process has spent indexing YAML events and walking
 /// the index to locate nodes. Tests compare it across input sizes to prove
 /// that locating stays linear, a count that, unlike a timing, does not
-/// depend on how busy the machine is.
+/// depend on how busy the machine is (they must not parse YAML in parallel
+/// with each other while counting).
 pub fn position_work() -> u64 {
-    WORK.with(std::cell::Cell::get)
+    WORK.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A collection being walked while indexing.

@@ -287,7 +287,7 @@ fn libyaml_events(text: &str, f: &mut dyn FnMut(Ev, Pos) -> bool) -> bool {
 fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnostic> {
     let mut flow = 0usize;
     let mut indents: Vec<usize> = Vec::new();
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     // Inside a block scalar (`|` or `>`): lines indented deeper than this are text.
     let mut block_scalar: Option<usize> = None;
     for (n, line) in text.lines().enumerate() {
@@ -310,10 +310,15 @@ fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnos
         // Whether the next character may start a node (and so a flow
         // collection or a quoted scalar).
         let mut node_start = true;
-        let mut prev = ' ';
+        let mut prev = b' ';
         let mut col = 0;
-        for (i, c) in line.char_indices() {
-            col += 1;
+        // Bytes, not chars: every byte that matters here is ASCII, and no
+        // byte of a longer UTF-8 sequence is.
+        let bytes = line.as_bytes();
+        for (i, &c) in bytes.iter().enumerate() {
+            if c & 0xC0 != 0x80 {
+                col += 1;
+            }
             if let Some(q) = quote {
                 if c == q {
                     quote = None;
@@ -322,22 +327,22 @@ fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnos
                 prev = c;
                 continue;
             }
+            let spaced_next = || bytes.get(i + 1).is_none_or(|&n| n == b' ' || n == b'\t');
             match c {
-                '#' if prev == ' ' || prev == '\t' || i == 0 => break,
-                '"' | '\'' if node_start => quote = Some(c),
-                '[' | '{' if node_start || flow > 0 => {
+                b'#' if prev == b' ' || prev == b'\t' || i == 0 => break,
+                b'"' | b'\'' if node_start => quote = Some(c),
+                b'[' | b'{' if node_start || flow > 0 => {
                     flow += 1;
                     node_start = true;
                 }
-                ']' | '}' if flow > 0 => {
+                b']' | b'}' if flow > 0 => {
                     flow -= 1;
                     node_start = false;
                 }
-                ',' if flow > 0 => node_start = true,
-                '-' | '?' | ':' if node_start || prev == ' ' || prev == '\t' || i + 1 == line.len() => {
-                    let next = line[i + 1..].chars().next();
-                    if next.is_none_or(|n| n == ' ' || n == '\t') {
-                        if c == '-' && flow == 0 {
+                b',' if flow > 0 => node_start = true,
+                b'-' | b'?' | b':' if node_start || prev == b' ' || prev == b'\t' || i + 1 == line.len() => {
+                    if spaced_next() {
+                        if c == b'-' && flow == 0 {
                             depth_block += 1;
                         }
                         node_start = true;
@@ -345,12 +350,9 @@ fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnos
                         node_start = false;
                     }
                 }
-                ':' => {
-                    let next = line[i + 1..].chars().next();
-                    node_start = next.is_none_or(|n| n == ' ' || n == '\t') || (flow > 0);
-                }
-                ' ' | '\t' => {}
-                '|' | '>' if node_start && flow == 0 => {
+                b':' => node_start = spaced_next() || (flow > 0),
+                b' ' | b'\t' => {}
+                b'|' | b'>' if node_start && flow == 0 => {
                     block_scalar = Some(ind);
                     break;
                 }

@@ -219,9 +219,16 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
         return out;
     };
-    let mut names: Vec<std::ffi::OsString> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let mut names: Vec<(std::ffi::OsString, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| !t.is_symlink())))
+        .collect();
     names.sort();
-    for os in names {
+    // The folder's real path, when it is inside the root: an entry that is
+    // not a link is then found there without resolving every folder above
+    // it again (links still are, one by one).
+    let real_dir = resolve(root, dir).ok();
+    for (os, plain) in names {
         let name = os.to_string_lossy().into_owned();
         let rel = format!("{dir}/{name}");
         if name == ".gitkeep" {
@@ -230,7 +237,8 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
         let wanted = exts
             .iter()
             .any(|x| name.ends_with(&format!(".{x}")) && name.len() > x.len() + 1);
-        let real = match resolve(root, &rel) {
+        let known = real_dir.as_ref().filter(|_| plain).map(|d| d.join(&os));
+        let real = match known.map_or_else(|| resolve(root, &rel), Ok) {
             Ok(p) => p,
             Err(e @ ReadError::OutsideRoot(_)) => {
                 out.diagnostics.push(e.diagnostic(&rel));

@@ -272,7 +272,7 @@ impl Scan<'_> {
         match c {
             b'-' | b'?' | b':' => {
                 let next = self.peek_at(1);
-                !space_or_end(next) && !(flow && next.is_some_and(flow_indicator))
+                !(space_or_end(next) || flow && next.is_some_and(flow_indicator))
             }
             b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@'
             | b'`' | b' ' | b'\n' => false,

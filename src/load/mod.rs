@@ -30,23 +30,33 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     let site = site || crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
-    // A report's sections are read first and parsed while the datasets load:
-    // the two are independent. Their diagnostics keep the order of a serial load.
+    // A report's sections are read first and parsed on another thread
+    // while the datasets load on this one (a large dataset's allocations stay
+    // in this thread's memory arena); diagnostics keep the order of a serial load.
     let listing = (!site).then(|| files::list(root, "content/sections", &["md"], "sections"));
-    let texts: Vec<(&String, Result<String, Diagnostic>)> = listing
+    let texts: Vec<(String, Result<String, Diagnostic>)> = listing
         .iter()
         .flat_map(|l| &l.files)
-        .map(|rel| (rel, files::read(root, rel, files)))
+        .map(|rel| (rel.clone(), files::read(root, rel, files)))
         .collect();
-    let ((datasets, diags), parsed) = rayon::join(
-        || dataset::load_all(root, files),
-        || {
-            texts
-                .par_iter()
-                .map(|(rel, t)| t.as_ref().map_err(Clone::clone).and_then(|t| section(rel, t)))
-                .collect::<Vec<_>>()
-        },
-    );
+    let rels: Vec<String> = texts.iter().map(|(rel, _)| rel.clone()).collect();
+    let (send, receive) = std::sync::mpsc::channel();
+    // On one of rayon's own threads, waiting for a task could starve the
+    // pool: the sections are parsed after the datasets instead.
+    let mut here = None;
+    if rayon::current_thread_index().is_none() {
+        rayon::spawn(move || {
+            // The receiver waits below, so this cannot fail.
+            let _ = send.send(parse_sections(&texts));
+        });
+    } else {
+        here = Some(texts);
+    }
+    let (datasets, diags) = dataset::load_all(root, files);
+    let parsed = match here {
+        Some(texts) => parse_sections(&texts),
+        None => receive.recv().unwrap_or_default(),
+    };
     errors.extend(diags);
     let mut sections = Vec::new();
     if site {
@@ -55,7 +65,7 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     errors.extend(listing.iter().flat_map(|l| l.diagnostics.iter().cloned()));
     // Sections that failed to load: `sections:` may still name them.
     let mut broken = Vec::new();
-    for ((rel, _), result) in texts.iter().zip(parsed) {
+    for (rel, result) in rels.iter().zip(parsed) {
         match result {
             Ok(s) => sections.push(s),
             Err(d) => {
@@ -109,6 +119,14 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     } else {
         Err(errors)
     }
+}
+
+/// Each section read, parsed (several at a time), in the order given.
+fn parse_sections(texts: &[(String, Result<String, Diagnostic>)]) -> Vec<Result<Section, Diagnostic>> {
+    texts
+        .par_iter()
+        .map(|(rel, t)| t.as_ref().map_err(Clone::clone).and_then(|t| section(rel, t)))
+        .collect()
 }
 
 /// The `sections:` list: each name with where it is written, and the list's own place.

@@ -16,6 +16,19 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Processor time this process has used so far, on all its threads.
+fn cpu() -> Duration {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `ts` is a valid place for the clock to write to.
+        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0 {
+            return Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
+        }
+    }
+    Duration::ZERO
+}
+
 /// Reads every content file and parses it with the same parsers quire uses.
 fn baseline(root: &Path) {
     for entry in walkdir::WalkDir::new(root.join("content")).sort_by_file_name() {
@@ -41,18 +54,24 @@ fn baseline(root: &Path) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let scratch = tempfile::tempdir().expect("temp dir");
-    let runs = 15;
-    let mut base = Vec::new();
-    let mut full = Vec::new();
-    let mut check = Vec::new();
+    // `QUIRE_BENCH_RUNS=<n>`: more runs steady the medians on a busy machine.
+    let runs = std::env::var("QUIRE_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(15);
+    let (mut base, mut full, mut check) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut base_cpu, mut full_cpu, mut check_cpu) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu());
         baseline(root);
         base.push(t.elapsed());
+        base_cpu.push(cpu() - c);
 
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu());
         let outcome = quire::check(root);
         check.push(t.elapsed());
+        check_cpu.push(cpu() - c);
         assert!(
             !outcome.failed(),
             "default report must check clean: {:?}",
@@ -61,9 +80,10 @@ fn main() {
 
         // A fresh output folder each run: nothing is deleted and rewritten.
         let out = scratch.path().join(format!("out-{i}"));
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu());
         let outcome = quire::build(root, &out);
         full.push(t.elapsed());
+        full_cpu.push(cpu() - c);
         assert!(!outcome.failed(), "default report must build");
     }
     let (b, c, f) = (median(base), median(check), median(full));
@@ -79,7 +99,22 @@ fn main() {
         f.as_secs_f64() * 1e3,
         f.as_secs_f64() / b.as_secs_f64()
     );
+    // Processor time on all threads: the work done, which a busy machine
+    // disturbs far less than the wall-clock time above.
+    let (b, c, f) = (median(base_cpu), median(check_cpu), median(full_cpu));
+    println!(
+        "cpu time, all threads:        {:>8.2} ms baseline, check {:.1}×, build {:.1}×",
+        b.as_secs_f64() * 1e3,
+        c.as_secs_f64() / b.as_secs_f64(),
+        f.as_secs_f64() / b.as_secs_f64()
+    );
     pdf_step(&scratch.path().join(format!("out-{}", runs - 1)));
+    // `QUIRE_BENCH_KEEP=<dir>` keeps the last build's output there (moved,
+    // not copied), to compare it with an earlier one byte for byte.
+    if let Some(keep) = std::env::var_os("QUIRE_BENCH_KEEP") {
+        std::fs::rename(scratch.path().join(format!("out-{}", runs - 1)), &keep)
+            .expect("QUIRE_BENCH_KEEP names a free path on the same file system");
+    }
 }
 
 /// Times printing every edition to PDF once, on its own line: the browser

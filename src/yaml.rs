@@ -15,6 +15,8 @@
 
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
+
+mod fast;
 use serde_yaml::Value;
 
 /// How deeply collections may nest in one YAML text. Real reports nest five
@@ -42,7 +44,7 @@ pub enum Seg {
 }
 
 /// A line and a character column, both 1-based, within the YAML text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Pos {
     line: u32,
     col: u32,
@@ -68,21 +70,22 @@ struct Index {
     sizes: Vec<u32>,
 }
 
-thread_local! {
-    /// Steps taken to index and to locate nodes on this thread; see [`position_work`].
-    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
+/// Steps taken to index and to locate nodes in this process; see
+/// [`position_work`]. One count for all threads: a load spreads its files
+/// over rayon's.
+static WORK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn work(n: u64) {
-    WORK.with(|w| w.set(w.get() + n));
+    WORK.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// How many steps this thread has spent indexing YAML events and walking
+/// How many steps this process has spent indexing YAML events and walking
 /// the index to locate nodes. Tests compare it across input sizes to prove
 /// that locating stays linear, a count that, unlike a timing, does not
-/// depend on how busy the machine is.
+/// depend on how busy the machine is (they must not parse YAML in parallel
+/// with each other while counting).
 pub fn position_work() -> u64 {
-    WORK.with(std::cell::Cell::get)
+    WORK.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A collection being walked while indexing.
@@ -99,14 +102,29 @@ enum Frame {
 }
 
 impl Index {
-    /// Walks `text`'s events once. Unless the walk reaches the end of the
-    /// stream, the index is left empty: positions are a courtesy, serde_yaml
-    /// decides what is valid.
+    /// Walks `text`'s events once: from the quick scan of [`fast`] when it
+    /// reads the text, else from libyaml. Unless the walk reaches the end of
+    /// the stream, the index is left empty: positions are a courtesy,
+    /// serde_yaml decides what is valid.
     fn build(text: &str) -> Index {
+        match fast::events(text) {
+            Some(events) => {
+                // Every test that parses YAML doubles as a check of the scan.
+                #[cfg(debug_assertions)]
+                fast::assert_same(text, &events);
+                Index::from_events(|f| events.iter().all(|&(ev, pos)| f(ev, pos)))
+            }
+            None => Index::from_events(|f| libyaml_events(text, f)),
+        }
+    }
+
+    /// The index of the events `walk` hands to its callback; `walk` returns
+    /// whether it reached the end of the stream.
+    fn from_events(walk: impl FnOnce(&mut dyn FnMut(Ev, Pos) -> bool) -> bool) -> Index {
         let mut ix = Index::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_seen = false;
-        let complete = libyaml_events(text, |ev, pos| {
+        let complete = walk(&mut |ev, pos| {
             work(1);
             let starts = matches!(ev, Ev::Scalar | Ev::SeqStart | Ev::MapStart | Ev::Alias);
             if let Some(Frame::Skip(depth)) = stack.last_mut() {
@@ -199,7 +217,7 @@ impl Index {
 }
 
 /// The parser events the index needs.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ev {
     Scalar,
     Alias,
@@ -214,7 +232,7 @@ enum Ev {
 /// structure) over `text` and calls `f` with each event's kind and start
 /// position, until `f` returns false. Returns whether the stream ended
 /// normally.
-fn libyaml_events(text: &str, mut f: impl FnMut(Ev, Pos) -> bool) -> bool {
+fn libyaml_events(text: &str, f: &mut dyn FnMut(Ev, Pos) -> bool) -> bool {
     use std::mem::MaybeUninit;
     use unsafe_libyaml as unsafe_y;
     // SAFETY: the parser is initialised before use and deleted once; each
@@ -269,7 +287,7 @@ fn libyaml_events(text: &str, mut f: impl FnMut(Ev, Pos) -> bool) -> bool {
 fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnostic> {
     let mut flow = 0usize;
     let mut indents: Vec<usize> = Vec::new();
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     // Inside a block scalar (`|` or `>`): lines indented deeper than this are text.
     let mut block_scalar: Option<usize> = None;
     for (n, line) in text.lines().enumerate() {
@@ -292,10 +310,15 @@ fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnos
         // Whether the next character may start a node (and so a flow
         // collection or a quoted scalar).
         let mut node_start = true;
-        let mut prev = ' ';
+        let mut prev = b' ';
         let mut col = 0;
-        for (i, c) in line.char_indices() {
-            col += 1;
+        // Bytes, not chars: every byte that matters here is ASCII, and no
+        // byte of a longer UTF-8 sequence is.
+        let bytes = line.as_bytes();
+        for (i, &c) in bytes.iter().enumerate() {
+            if c & 0xC0 != 0x80 {
+                col += 1;
+            }
             if let Some(q) = quote {
                 if c == q {
                     quote = None;
@@ -304,22 +327,22 @@ fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnos
                 prev = c;
                 continue;
             }
+            let spaced_next = || bytes.get(i + 1).is_none_or(|&n| n == b' ' || n == b'\t');
             match c {
-                '#' if prev == ' ' || prev == '\t' || i == 0 => break,
-                '"' | '\'' if node_start => quote = Some(c),
-                '[' | '{' if node_start || flow > 0 => {
+                b'#' if prev == b' ' || prev == b'\t' || i == 0 => break,
+                b'"' | b'\'' if node_start => quote = Some(c),
+                b'[' | b'{' if node_start || flow > 0 => {
                     flow += 1;
                     node_start = true;
                 }
-                ']' | '}' if flow > 0 => {
+                b']' | b'}' if flow > 0 => {
                     flow -= 1;
                     node_start = false;
                 }
-                ',' if flow > 0 => node_start = true,
-                '-' | '?' | ':' if node_start || prev == ' ' || prev == '\t' || i + 1 == line.len() => {
-                    let next = line[i + 1..].chars().next();
-                    if next.is_none_or(|n| n == ' ' || n == '\t') {
-                        if c == '-' && flow == 0 {
+                b',' if flow > 0 => node_start = true,
+                b'-' | b'?' | b':' if node_start || prev == b' ' || prev == b'\t' || i + 1 == line.len() => {
+                    if spaced_next() {
+                        if c == b'-' && flow == 0 {
                             depth_block += 1;
                         }
                         node_start = true;
@@ -327,12 +350,9 @@ fn check_depth(file: &str, text: &str, line_offset: usize) -> Result<(), Diagnos
                         node_start = false;
                     }
                 }
-                ':' => {
-                    let next = line[i + 1..].chars().next();
-                    node_start = next.is_none_or(|n| n == ' ' || n == '\t') || (flow > 0);
-                }
-                ' ' | '\t' => {}
-                '|' | '>' if node_start && flow == 0 => {
+                b':' => node_start = spaced_next() || (flow > 0),
+                b' ' | b'\t' => {}
+                b'|' | b'>' if node_start && flow == 0 => {
                     block_scalar = Some(ind);
                     break;
                 }

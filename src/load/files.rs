@@ -108,11 +108,18 @@ fn kind_of(ft: std::fs::FileType) -> &'static str {
 /// The real path of `rel` under `root`, refused when a link leads outside.
 fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
     let path = root.join(rel);
-    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
     let real = std::fs::canonicalize(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => ReadError::Missing { broken_link: is_link },
+        std::io::ErrorKind::NotFound => ReadError::Missing {
+            broken_link: std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()),
+        },
         _ => ReadError::Io(e.to_string()),
     })?;
+    // Every leading part of a real path is real too: a root that, made
+    // absolute, leads `real` is its own real path, and resolving it again
+    // (a link lookup per folder, for every file read) would say the same.
+    if std::path::absolute(root).is_ok_and(|r| real.starts_with(r)) {
+        return Ok(real);
+    }
     let real_root = std::fs::canonicalize(root).map_err(|e| ReadError::Io(e.to_string()))?;
     if !real.starts_with(&real_root) {
         return Err(ReadError::OutsideRoot(real));
@@ -212,9 +219,16 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
         return out;
     };
-    let mut names: Vec<std::ffi::OsString> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let mut names: Vec<(std::ffi::OsString, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| !t.is_symlink())))
+        .collect();
     names.sort();
-    for os in names {
+    // The folder's real path, when it is inside the root: an entry that is
+    // not a link is then found there without resolving every folder above
+    // it again (links still are, one by one).
+    let real_dir = resolve(root, dir).ok();
+    for (os, plain) in names {
         let name = os.to_string_lossy().into_owned();
         let rel = format!("{dir}/{name}");
         if name == ".gitkeep" {
@@ -223,7 +237,8 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
         let wanted = exts
             .iter()
             .any(|x| name.ends_with(&format!(".{x}")) && name.len() > x.len() + 1);
-        let real = match resolve(root, &rel) {
+        let known = real_dir.as_ref().filter(|_| plain).map(|d| d.join(&os));
+        let real = match known.map_or_else(|| resolve(root, &rel), Ok) {
             Ok(p) => p,
             Err(e @ ReadError::OutsideRoot(_)) => {
                 out.diagnostics.push(e.diagnostic(&rel));
@@ -327,6 +342,28 @@ mod tests {
             read_bytes(dir.path(), "sub", 10).unwrap_err(),
             ReadError::NotRegular("a folder")
         );
+    }
+
+    /// A root reached through a link, or written with `..`, is resolved
+    /// before files are compared with it; a real root is taken as it is.
+    #[cfg(unix)]
+    #[test]
+    fn roots_behind_links_are_resolved_before_comparing() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("sub")).unwrap();
+        std::fs::write(real.join("a.md"), "a").unwrap();
+        std::fs::write(dir.path().join("secret.md"), "s").unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.md"), real.join("out.md")).unwrap();
+        for root in [real.clone(), dir.path().join("link"), real.join("sub/..")] {
+            assert_eq!(read_bytes(&root, "a.md", 10).unwrap(), b"a", "{}", root.display());
+            assert!(
+                matches!(read_bytes(&root, "out.md", 10), Err(ReadError::OutsideRoot(_))),
+                "{}",
+                root.display()
+            );
+        }
     }
 
     #[cfg(unix)]

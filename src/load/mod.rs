@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
 use crate::model::*;
 use crate::text::{Lang, Text};
 use crate::yaml::{Doc, Node};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Reads the report under `root`, recording every file's text in `files`
@@ -29,25 +30,47 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     let site = site || crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
+    // A report's sections are read first and parsed on another thread
+    // while the datasets load on this one (a large dataset's allocations stay
+    // in this thread's memory arena); diagnostics keep the order of a serial load.
+    let listing = (!site).then(|| files::list(root, "content/sections", &["md"], "sections"));
+    let texts: Vec<(String, Result<String, Diagnostic>)> = listing
+        .iter()
+        .flat_map(|l| &l.files)
+        .map(|rel| (rel.clone(), files::read(root, rel, files)))
+        .collect();
+    let rels: Vec<String> = texts.iter().map(|(rel, _)| rel.clone()).collect();
+    let (send, receive) = std::sync::mpsc::channel();
+    // On one of rayon's own threads, waiting for a task could starve the
+    // pool: the sections are parsed after the datasets instead.
+    let mut here = None;
+    if rayon::current_thread_index().is_none() {
+        rayon::spawn(move || {
+            // The receiver waits below, so this cannot fail.
+            let _ = send.send(parse_sections(&texts));
+        });
+    } else {
+        here = Some(texts);
+    }
     let (datasets, diags) = dataset::load_all(root, files);
+    let parsed = match here {
+        Some(texts) => parse_sections(&texts),
+        None => receive.recv().unwrap_or_default(),
+    };
     errors.extend(diags);
     let mut sections = Vec::new();
-    let mut listed = Vec::new();
     if site {
         sections = crate::site::content::sections(root, files, &mut errors);
-    } else {
-        let listing = files::list(root, "content/sections", &["md"], "sections");
-        errors.extend(listing.diagnostics);
-        listed = listing.files;
     }
+    errors.extend(listing.iter().flat_map(|l| l.diagnostics.iter().cloned()));
     // Sections that failed to load: `sections:` may still name them.
     let mut broken = Vec::new();
-    for rel in listed {
-        match files::read(root, &rel, files).and_then(|t| section(&rel, &t)) {
+    for (rel, result) in rels.iter().zip(parsed) {
+        match result {
             Ok(s) => sections.push(s),
             Err(d) => {
                 errors.push(d);
-                broken.push(split_lang(file_stem(&rel)).0.to_string());
+                broken.push(split_lang(file_stem(rel)).0.to_string());
             }
         }
     }
@@ -98,6 +121,14 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     } else {
         Err(errors)
     }
+}
+
+/// Each section read, parsed (several at a time), in the order given.
+fn parse_sections(texts: &[(String, Result<String, Diagnostic>)]) -> Vec<Result<Section, Diagnostic>> {
+    texts
+        .par_iter()
+        .map(|(rel, t)| t.as_ref().map_err(Clone::clone).and_then(|t| section(rel, t)))
+        .collect()
 }
 
 /// The `sections:` list: each name with where it is written, and the list's own place.

@@ -10,6 +10,7 @@ use crate::chart;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::transform::figures::{Figure, FigureBody, TableData, Tile, UnitFormat};
 use crate::transform::{Document, Piece, SourceLine};
+use rayon::prelude::*;
 pub use templates::{REQUIRED, Theme, tera_error};
 use tera::{Context, Tera};
 use views::*;
@@ -71,7 +72,8 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
         generator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         editions: &doc.editions,
     };
-    let html = render_one(&theme.tera, "report.html", "page", &page, doc).map_err(|d| vec![d])?;
+    let ui = tera::Value::from_serializable(&doc.ui.words);
+    let html = render_one(&theme.tera, "report.html", "page", &page, &ui).map_err(|d| vec![d])?;
     out.insert(
         0,
         OutFile {
@@ -92,13 +94,24 @@ pub fn figures(doc: &Document, theme: &Theme) -> Result<(Vec<String>, Vec<OutFil
         text: String::new(),
         refs: Vec::new(),
     };
-    for f in &doc.figures {
-        let source = f
-            .datasets
-            .first()
-            .and_then(|d| doc.source_lines.get(d))
-            .unwrap_or(&empty);
-        match figure(doc, &theme.tera, f, source) {
+    // The edition's words once, not once per figure.
+    let ui = tera::Value::from_serializable(&doc.ui.words);
+    // Figures are drawn several at a time (a core free after one edition
+    // helps with the other's); results keep the document's order.
+    let rendered: Vec<_> = doc
+        .figures
+        .par_iter()
+        .map(|f| {
+            let source = f
+                .datasets
+                .first()
+                .and_then(|d| doc.source_lines.get(d))
+                .unwrap_or(&empty);
+            figure(doc, &theme.tera, f, source, &ui)
+        })
+        .collect();
+    for (f, r) in doc.figures.iter().zip(rendered) {
+        match r {
             Ok((html, svg)) => {
                 if let Some(svg) = svg {
                     out.push(OutFile {
@@ -120,17 +133,17 @@ pub fn figures(doc: &Document, theme: &Theme) -> Result<(Vec<String>, Vec<OutFil
     Ok((figure_html, out))
 }
 
-/// Renders `template` with `view` under `name`, and the edition's words as `ui`.
+/// Renders `template` with `view` under `name`, and the edition's words `ui`.
 fn render_one<T: serde::Serialize>(
     tera: &Tera,
     template: &str,
     name: &'static str,
     view: &T,
-    doc: &Document,
+    ui: &tera::Value,
 ) -> Result<String, Diagnostic> {
     let mut ctx = Context::new();
     ctx.insert(name, view);
-    ctx.insert("ui", &doc.ui.words);
+    ctx.insert_value("ui", ui.clone());
     tera.render(template, &ctx).map_err(|e| tera_error(&e, template))
 }
 
@@ -140,6 +153,7 @@ fn figure(
     tera: &Tera,
     f: &Figure,
     source: &SourceLine,
+    ui: &tera::Value,
 ) -> Result<(String, Option<String>), Diagnostic> {
     match &f.body {
         FigureBody::Chart { input, unit } => {
@@ -178,11 +192,11 @@ fn figure(
                 chart_file: format!("charts/{}.svg", f.key),
                 data: data_table(doc, f, input, &fmt),
             };
-            let html = render_one(tera, "partials/figure.html", "figure", &view, doc)?;
+            let html = render_one(tera, "partials/figure.html", "figure", &view, ui)?;
             Ok((html, Some(file)))
         }
-        FigureBody::Table(t) => Ok((table(doc, tera, f, t, source)?, None)),
-        FigureBody::Stats(tiles) => Ok((stats(doc, tera, f, tiles)?, None)),
+        FigureBody::Table(t) => Ok((table(doc, tera, f, t, source, ui)?, None)),
+        FigureBody::Stats(tiles) => Ok((stats(tera, f, tiles, ui)?, None)),
     }
 }
 
@@ -219,7 +233,14 @@ fn data_table(doc: &Document, f: &Figure, input: &chart::ChartInput, fmt: &UnitF
     }
 }
 
-fn table(doc: &Document, tera: &Tera, f: &Figure, t: &TableData, source: &SourceLine) -> Result<String, Diagnostic> {
+fn table(
+    doc: &Document,
+    tera: &Tera,
+    f: &Figure,
+    t: &TableData,
+    source: &SourceLine,
+    ui: &tera::Value,
+) -> Result<String, Diagnostic> {
     let view = TableView {
         id: &f.html_id,
         number: f.number,
@@ -234,10 +255,10 @@ fn table(doc: &Document, tera: &Tera, f: &Figure, t: &TableData, source: &Source
         total: t.total.as_ref(),
         has_derived: t.rows.iter().chain(&t.total).any(|r| r.cells.iter().any(|c| c.derived)),
     };
-    render_one(tera, "partials/table.html", "table", &view, doc)
+    render_one(tera, "partials/table.html", "table", &view, ui)
 }
 
-fn stats(doc: &Document, tera: &Tera, f: &Figure, tiles: &[Tile]) -> Result<String, Diagnostic> {
+fn stats(tera: &Tera, f: &Figure, tiles: &[Tile], ui: &tera::Value) -> Result<String, Diagnostic> {
     let view = StatsView {
         id: &f.html_id,
         tiles: tiles
@@ -249,5 +270,5 @@ fn stats(doc: &Document, tera: &Tera, f: &Figure, tiles: &[Tile]) -> Result<Stri
             })
             .collect(),
     };
-    render_one(tera, "partials/stats.html", "stats", &view, doc)
+    render_one(tera, "partials/stats.html", "stats", &view, ui)
 }

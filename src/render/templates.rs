@@ -80,28 +80,12 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
         .filter_map(|e| Some(e.path().strip_prefix(&dir).ok()?.to_string_lossy().replace('\\', "/")))
         .collect();
     names.sort();
-    let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".svg"]);
-    for name in &names {
-        let rel = format!("templates/{name}");
-        match read(root, &rel, files) {
-            Ok(Some(text)) => {
-                if let Err(e) = tera.add_raw_template(name, &text) {
-                    errors.push(tera_error(&e, name));
-                }
-            }
-            Ok(None) => {}
-            Err(d) => errors.push(d),
-        }
-    }
-    // A template the project does not override comes from quire's defaults.
-    for (name, text) in crate::defaults::FILES.iter().filter(|(n, _)| n.ends_with(".html")) {
-        if !names.iter().any(|x| x == name)
-            && let Err(e) = tera.add_raw_template(name, text)
-        {
-            errors.push(tera_error(&e, name));
-        }
-    }
+    // The catalogues are read first and parsed while Tera compiles the
+    // templates: the two are independent and about as long.
+    let catalogue_texts = read_catalogues(root, languages, files);
+    let ((tera, mut errs), (catalogues, catalogue_errors)) =
+        rayon::join(|| compile(root, &names, files), || parse_catalogues(catalogue_texts));
+    errors.append(&mut errs);
     for name in REQUIRED
         .iter()
         .filter(|n| crate::defaults::get(n).is_none() && !names.iter().any(|x| x == *n))
@@ -134,37 +118,7 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
             String::new()
         }
     };
-    let mut catalogues = BTreeMap::new();
-    for &lang in languages {
-        let rel = format!("templates/lang/{}.yaml", lang.code());
-        match read(root, &rel, files) {
-            Ok(Some(text)) => match Catalogue::parse(lang, &rel, &text) {
-                Ok(c) => {
-                    catalogues.insert(lang.code().to_string(), c);
-                }
-                Err(d) => errors.extend(d),
-            },
-            Ok(None) if crate::defaults::get(&rel["templates/".len()..]).is_some() => {
-                let text = crate::defaults::get(&rel["templates/".len()..]).unwrap_or_default();
-                match Catalogue::parse(lang, &rel, text) {
-                    Ok(c) => {
-                        catalogues.insert(lang.code().to_string(), c);
-                    }
-                    Err(d) => errors.extend(d),
-                }
-            }
-            Ok(None) => errors.push(
-                Diagnostic::error(
-                    Loc::file(&rel),
-                    format!("no interface catalogue for the `{lang}` edition"),
-                )
-                .hint(format!(
-                    "add `{rel}` with the interface words, as in quire's templates/lang/en.yaml"
-                )),
-            ),
-            Err(d) => errors.push(d),
-        }
-    }
+    errors.extend(catalogue_errors);
     let mut asset = |rel: &str| match read(root, &format!("templates/{rel}"), files) {
         Ok(Some(t)) => t,
         Ok(None) => crate::defaults::get(rel).unwrap_or_default().to_string(),
@@ -184,6 +138,80 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
     } else {
         Err(errors)
     }
+}
+
+/// Tera with the project's templates `names` (under `templates/`) and the
+/// default ones it does not override, and an error for each that fails.
+fn compile(root: &Path, names: &[String], files: &mut SourceMap) -> (Tera, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".svg"]);
+    for name in names {
+        let rel = format!("templates/{name}");
+        match read(root, &rel, files) {
+            Ok(Some(text)) => {
+                if let Err(e) = tera.add_raw_template(name, &text) {
+                    errors.push(tera_error(&e, name));
+                }
+            }
+            Ok(None) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    for (name, text) in crate::defaults::FILES.iter().filter(|(n, _)| n.ends_with(".html")) {
+        if !names.iter().any(|x| x == name)
+            && let Err(e) = tera.add_raw_template(name, text)
+        {
+            errors.push(tera_error(&e, name));
+        }
+    }
+    (tera, errors)
+}
+
+/// One edition's catalogue as read: its language, file, and its text (the
+/// project's, else quire's default), or why there is none.
+type CatalogueText = (Lang, String, Result<String, Diagnostic>);
+
+/// Reads `templates/lang/<code>.yaml` for each of `languages`, falling back
+/// to quire's default catalogue.
+fn read_catalogues(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Vec<CatalogueText> {
+    languages
+        .iter()
+        .map(|&lang| {
+            let rel = format!("templates/lang/{}.yaml", lang.code());
+            let text = match read(root, &rel, files) {
+                Ok(Some(text)) => Ok(text),
+                Ok(None) => match crate::defaults::get(&rel["templates/".len()..]) {
+                    Some(text) => Ok(text.to_string()),
+                    None => Err(Diagnostic::error(
+                        Loc::file(&rel),
+                        format!("no interface catalogue for the `{lang}` edition"),
+                    )
+                    .hint(format!(
+                        "add `{rel}` with the interface words, as in quire's templates/lang/en.yaml"
+                    ))),
+                },
+                Err(d) => Err(d),
+            };
+            (lang, rel, text)
+        })
+        .collect()
+}
+
+/// The catalogues of [`read_catalogues`], by language code, and every error.
+fn parse_catalogues(texts: Vec<CatalogueText>) -> (BTreeMap<String, Catalogue>, Vec<Diagnostic>) {
+    let mut catalogues = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (lang, rel, text) in texts {
+        match text.map(|t| Catalogue::parse(lang, &rel, &t)) {
+            Ok(Ok(c)) => {
+                catalogues.insert(lang.code().to_string(), c);
+            }
+            Ok(Err(d)) => errors.extend(d),
+            Err(d) => errors.push(d),
+        }
+    }
+    (catalogues, errors)
 }
 
 /// A Tera error as a diagnostic at the template line it names.

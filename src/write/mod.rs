@@ -66,9 +66,12 @@ impl Sink {
         Ok(())
     }
 
-    /// Writes every file of `files`, in order.
+    /// Writes every file of `files`, several at a time; the error reported
+    /// is the first in `files`' order, whichever failed first.
     pub fn put_all(&self, files: &[OutFile]) -> Result<(), Diagnostic> {
-        files.iter().try_for_each(|f| self.put(&f.path, &f.bytes))
+        use rayon::prelude::*;
+        let results: Vec<_> = files.par_iter().map(|f| self.put(&f.path, &f.bytes)).collect();
+        results.into_iter().collect()
     }
 
     /// How many files were put.

@@ -9,17 +9,34 @@
 use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// syntect's own syntaxes plus bat's (the `two-face` crate), so the
-/// languages docs are written in most — TOML, Dockerfile, TypeScript,
-/// PowerShell … — are highlighted too.
+/// syntect's own syntaxes.
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// bat's syntaxes (the `two-face` crate), for the languages docs are
+/// written in that syntect lacks: TOML, Dockerfile, TypeScript … Asked only
+/// after syntect's own: bat's JavaScript runs for minutes on some code that
+/// syntect's reads at once. Loaded on first use.
+fn extra_syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// The syntax for a code block's language, and the set it belongs to.
+fn syntax_for(token: &str) -> Option<(&'static SyntaxReference, &'static SyntaxSet)> {
+    if token.is_empty() {
+        return None;
+    }
+    [syntaxes(), extra_syntaxes()]
+        .into_iter()
+        .find_map(|set| set.find_syntax_by_token(token).map(|s| (s, set)))
 }
 
 /// The CSS for highlighted code: a light theme, and a dark one under
@@ -51,9 +68,9 @@ pub fn highlight(html: &str) -> String {
         let token = lang.split([',', ' ']).next().unwrap_or_default();
         let body_start = after[q..].find('>').map_or(q, |g| q + g + 1);
         let code = super::html::unescape(&after[body_start..end]);
-        match syntaxes().find_syntax_by_token(token) {
-            Some(syntax) => {
-                let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
+        match syntax_for(token) {
+            Some((syntax, set)) => {
+                let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
                 let ok = LinesWithEndings::from(&code).all(|l| g.parse_html_for_line_which_includes_newline(l).is_ok());
                 if ok {
                     out.push_str(&format!("<pre class=\"hl\"><code class=\"language-{token}\">"));
@@ -85,6 +102,9 @@ mod tests {
         let toml = super::highlight("<pre><code class=\"language-toml\">[a]\nb = 1\n</code></pre>");
         assert!(toml.contains("hl-"), "{toml}");
         let ignore = super::highlight("<pre><code class=\"language-rust,ignore\">fn f() {}\n</code></pre>");
-        assert!(ignore.starts_with("<pre class=\"hl\"><code class=\"language-rust\">"), "{ignore}");
+        assert!(
+            ignore.starts_with("<pre class=\"hl\"><code class=\"language-rust\">"),
+            "{ignore}"
+        );
     }
 }

@@ -53,12 +53,19 @@ impl Errs {
 pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagnostic>) {
     let listing = files::list(root, "content/data", &["yaml", "csv"], "datasets");
     let mut diags = listing.diagnostics;
-    let mut out = Vec::new();
-    let has = |rel: &str| listing.files.iter().any(|f| f == rel);
+    let names: std::collections::HashSet<&str> = listing.files.iter().map(String::as_str).collect();
+    /// A dataset loaded, or a YAML text still to parse.
+    enum Item<'a> {
+        Done(Result<Dataset, Vec<Diagnostic>>),
+        Yaml(&'a str, String),
+    }
+    // Files are read in order (the source map records each text); YAML
+    // datasets are then parsed on every core, results kept in that order.
+    let mut items = Vec::new();
     for rel in &listing.files {
-        let result = if let Some(stem) = rel.strip_suffix(".csv") {
+        if let Some(stem) = rel.strip_suffix(".csv") {
             let side = format!("{stem}.yaml");
-            if has(&side) {
+            items.push(Item::Done(if names.contains(side.as_str()) {
                 super::csv::load_csv(root, rel, &side, files)
             } else {
                 Err(vec![
@@ -69,15 +76,27 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
                         ),
                     ),
                 ])
-            }
-        } else if has(&format!("{}.csv", rel.trim_end_matches(".yaml"))) {
+            }));
+        } else if names.contains(format!("{}.csv", rel.trim_end_matches(".yaml")).as_str()) {
             // The side file of a CSV dataset, read with it.
             continue;
         } else {
-            files::read(root, rel, files)
-                .map_err(|d| vec![d])
-                .and_then(|t| dataset(rel, &t))
-        };
+            items.push(match files::read(root, rel, files) {
+                Ok(text) => Item::Yaml(rel, text),
+                Err(d) => Item::Done(Err(vec![d])),
+            });
+        }
+    }
+    use rayon::prelude::*;
+    let results: Vec<Result<Dataset, Vec<Diagnostic>>> = items
+        .into_par_iter()
+        .map(|item| match item {
+            Item::Done(r) => r,
+            Item::Yaml(rel, text) => dataset(rel, &text),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for result in results {
         match result {
             Ok(d) => out.push(d),
             Err(d) => diags.extend(d),

@@ -56,7 +56,7 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
     let names: std::collections::HashSet<&str> = listing.files.iter().map(String::as_str).collect();
     /// A dataset loaded, or a YAML text still to parse.
     enum Item<'a> {
-        Done(Result<Dataset, Vec<Diagnostic>>),
+        Done(Box<Result<Dataset, Vec<Diagnostic>>>),
         Yaml(&'a str, String),
     }
     // Files are read in order (the source map records each text); YAML
@@ -65,7 +65,7 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
     for rel in &listing.files {
         if let Some(stem) = rel.strip_suffix(".csv") {
             let side = format!("{stem}.yaml");
-            items.push(Item::Done(if names.contains(side.as_str()) {
+            items.push(Item::Done(Box::new(if names.contains(side.as_str()) {
                 super::csv::load_csv(root, rel, &side, files)
             } else {
                 Err(vec![
@@ -76,14 +76,14 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
                         ),
                     ),
                 ])
-            }));
+            })));
         } else if names.contains(format!("{}.csv", rel.trim_end_matches(".yaml")).as_str()) {
             // The side file of a CSV dataset, read with it.
             continue;
         } else {
             items.push(match files::read(root, rel, files) {
                 Ok(text) => Item::Yaml(rel, text),
-                Err(d) => Item::Done(Err(vec![d])),
+                Err(d) => Item::Done(Box::new(Err(vec![d]))),
             });
         }
     }
@@ -91,7 +91,7 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
     let results: Vec<Result<Dataset, Vec<Diagnostic>>> = items
         .into_par_iter()
         .map(|item| match item {
-            Item::Done(r) => r,
+            Item::Done(r) => *r,
             Item::Yaml(rel, text) => dataset(rel, &text),
         })
         .collect();

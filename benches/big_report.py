@@ -151,7 +151,8 @@ title: "At real-world size"
 
 Ten years of daily means from a million readings (@fig:daily), eight
 industries over ten years (@fig:industries), the forty states with the most
-airports (@fig:airports), fuel economy against power (@fig:cars) and Seattle's
+airports (@fig:airports), fuel economy against power (@fig:cars), the same by origin
+(@fig:cars-by-origin) and Seattle's
 weather by month (@fig:seattle) and by kind of day (@fig:kinds).
 
 ```chart
@@ -196,6 +197,17 @@ x: horsepower
 series: [mpg]
 title: "Fuel economy against horsepower, 406 cars (mpg)"
 description: "More power, fewer miles per gallon."
+```
+
+```chart
+id: cars-by-origin
+type: scatter
+data: cars
+x: horsepower
+series: [mpg]
+facet: origin
+title: "Fuel economy against horsepower, by where the car was made (mpg)"
+description: "The same fall in every origin; the most powerful cars are all American."
 ```
 
 ```chart

@@ -161,7 +161,7 @@ fn read(
     files: &mut SourceMap,
     at: &dyn Fn() -> Loc,
 ) -> Result<(String, String), Diagnostic> {
-    let path = join(dir, rel).ok_or_else(|| {
+    let path = super::links::join(dir, rel).ok_or_else(|| {
         Diagnostic::error(at(), format!("`{rel}` points outside the project"))
             .hint("include a file inside the project folder")
     })?;
@@ -176,21 +176,6 @@ fn read(
         d
     })?;
     Ok((path, text))
-}
-
-/// `dir` joined with `rel`, `..` resolved; `None` when it climbs out.
-fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn include(

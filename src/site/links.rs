@@ -117,7 +117,7 @@ fn percent_decode(s: &str) -> String {
 
 /// `dir` joined with the relative `rel`, `..` resolved; `None` when it
 /// climbs out of the project.
-fn join(dir: &str, rel: &str) -> Option<String> {
+pub(super) fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for p in rel.split('/') {
         match p {

@@ -249,108 +249,95 @@ fn check_page(
 ) {
     let PageLinks { map, errors, assets } = out;
     let from = urls.full(&p.path);
-    {
-        let dir = section.file.rsplit_once('/').map_or("", |(d, _)| d);
-        for w in written(section) {
-            if is_external(&w.url) || map.contains_key(&w.url) {
-                continue;
+    let dir = section.file.rsplit_once('/').map_or("", |(d, _)| d);
+    for w in written(section) {
+        if is_external(&w.url) || map.contains_key(&w.url) {
+            continue;
+        }
+        let (path, anchor) = w
+            .url
+            .split_once('#')
+            .map_or((w.url.as_str(), None), |(p, a)| (p, Some(a)));
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        if path.is_empty() {
+            let Some(a) = anchor else { continue };
+            if !p.ids.contains(a) && !id_page.contains_key(a) {
+                errors.push(no_anchor(&w, a, &p.ids, "this page"));
             }
-            let (path, anchor) = w
-                .url
-                .split_once('#')
-                .map_or((w.url.as_str(), None), |(p, a)| (p, Some(a)));
-            let path = path.split_once('?').map_or(path, |(p, _)| p);
-            if path.is_empty() {
-                let Some(a) = anchor else { continue };
-                if !p.ids.contains(a) && !id_page.contains_key(a) {
-                    errors.push(no_anchor(&w, a, &p.ids, "this page"));
-                }
-                continue;
-            }
-            // The URL of page `j` from this page, with the anchor when that
-            // page has it; the missing anchor otherwise.
-            let page_href = |j: usize| match anchor {
-                Some(a) if !pages[j].ids.contains(a) => Err(a),
-                Some(a) => Ok(format!("{}#{a}", urls.href(&from, &urls.full(&pages[j].path)))),
-                None => Ok(urls.href(&from, &urls.full(&pages[j].path))),
-            };
-            let Some(target) = join(dir, &percent_decode(path)) else {
-                errors.push(
-                    Diagnostic::error(w.loc.clone(), format!("`{}` points outside the project", w.url))
-                        .hint("link to a file inside the project folder"),
-                );
-                continue;
-            };
-            // mdBook books link to `page.html` as often as to `page.md`.
-            let page_file = html_page_file(&target, by_file).filter(|_| !w.image && !root.join(&target).is_file());
-            if let Some(j) = page_file {
-                match page_href(j) {
-                    Ok(href) => {
-                        map.insert(w.url.clone(), href);
-                    }
-                    Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
-                }
-                continue;
-            }
-            if path.ends_with(".md") && !w.image {
-                let Some(&j) = by_file.get(target.as_str()) else {
-                    let hint = crate::text::suggest(&target, by_file.keys().copied(), "pages");
-                    errors.push(
-                        Diagnostic::error(
-                            w.loc.clone(),
-                            format!("`{}` links to a page that does not exist", w.url),
-                        )
-                        .hint(hint),
-                    );
-                    continue;
-                };
-                match page_href(j) {
-                    Ok(href) => {
-                        map.insert(w.url.clone(), href);
-                    }
-                    Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
-                }
-                continue;
-            }
-            // A link to a folder means the folder's own page.
-            let folder_page = INDEX_NAMES
-                .iter()
-                .find_map(|n| by_file.get(format!("{}/{n}", target.trim_end_matches('/')).as_str()));
-            if let (Some(&j), false) = (folder_page, root.join(&target).is_file()) {
-                match page_href(j) {
-                    Ok(href) => {
-                        map.insert(w.url.clone(), href);
-                    }
-                    Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
-                }
-                continue;
-            }
-            if !root.join(&target).is_file() {
+            continue;
+        }
+        // The URL of page `j` from this page, with the anchor when that
+        // page has it; the missing anchor otherwise.
+        let page_href = |j: usize| match anchor {
+            Some(a) if !pages[j].ids.contains(a) => Err(a),
+            Some(a) => Ok(format!("{}#{a}", urls.href(&from, &urls.full(&pages[j].path)))),
+            None => Ok(urls.href(&from, &urls.full(&pages[j].path))),
+        };
+        let Some(target) = join(dir, &percent_decode(path)) else {
+            errors.push(
+                Diagnostic::error(w.loc.clone(), format!("`{}` points outside the project", w.url))
+                    .hint("link to a file inside the project folder"),
+            );
+            continue;
+        };
+        // The page the link means: `x.md`; or, unless a file of that
+        // name exists, mdBook's `x.html` or a folder's own page.
+        let md = path.ends_with(".md") && !w.image;
+        let exists = !md && root.join(&target).is_file();
+        let page = if md {
+            let Some(&j) = by_file.get(target.as_str()) else {
+                let hint = crate::text::suggest(&target, by_file.keys().copied(), "pages");
                 errors.push(
                     Diagnostic::error(
                         w.loc.clone(),
-                        format!(
-                            "`{}` {} a file that does not exist (`{target}`)",
-                            w.url,
-                            if w.image { "shows" } else { "links to" }
-                        ),
+                        format!("`{}` links to a page that does not exist", w.url),
                     )
-                    .hint("add the file, or correct the path (it is relative to this Markdown file)"),
+                    .hint(hint),
                 );
                 continue;
+            };
+            Some(j)
+        } else if exists {
+            None
+        } else {
+            html_page_file(&target, by_file)
+                .filter(|_| !w.image)
+                .or_else(|| folder_page(&target, by_file))
+        };
+        if let Some(j) = page {
+            match page_href(j) {
+                Ok(href) => {
+                    map.insert(w.url.clone(), href);
+                }
+                Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
             }
-            let out_path = target
-                .strip_prefix(&format!("{}/", super::content::DIR))
-                .or_else(|| target.strip_prefix("content/"))
-                .unwrap_or(&target)
-                .to_string();
-            let mut href = urls.href(&from, &out_path);
-            if let Some(a) = anchor {
-                href = format!("{href}#{a}");
-            }
-            map.insert(w.url.clone(), href);
-            assets.push((target, out_path));
+            continue;
         }
+        if !exists {
+            errors.push(
+                Diagnostic::error(
+                    w.loc.clone(),
+                    format!(
+                        "`{}` {} a file that does not exist (`{target}`)",
+                        w.url,
+                        if w.image { "shows" } else { "links to" }
+                    ),
+                )
+                .hint("add the file, or correct the path (it is relative to this Markdown file)"),
+            );
+            continue;
+        }
+        let out_path = target
+            .strip_prefix(&format!("{}/", super::content::DIR))
+            .or_else(|| target.strip_prefix("content/"))
+            .unwrap_or(&target)
+            .to_string();
+        let mut href = urls.href(&from, &out_path);
+        if let Some(a) = anchor {
+            href = format!("{href}#{a}");
+        }
+        map.insert(w.url.clone(), href);
+        assets.push((target, out_path));
     }
 }
 
@@ -361,10 +348,15 @@ fn html_page_file(target: &str, by_file: &BTreeMap<&str, usize>) -> Option<usize
     if let Some(&j) = by_file.get(format!("{stem}.md").as_str()) {
         return Some(j);
     }
-    let dir = stem.strip_suffix("index")?;
+    folder_page(stem.strip_suffix("index")?, by_file)
+}
+
+/// The folder's own page (`index.md`, `README.md` …) a link to `target` means.
+fn folder_page(target: &str, by_file: &BTreeMap<&str, usize>) -> Option<usize> {
+    let dir = target.trim_end_matches('/');
     INDEX_NAMES
         .iter()
-        .find_map(|n| by_file.get(format!("{dir}{n}").as_str()).copied())
+        .find_map(|n| by_file.get(format!("{dir}/{n}").as_str()).copied())
 }
 
 /// Rewrites every page's links by its map (and in-site anchors to the page

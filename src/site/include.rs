@@ -13,6 +13,7 @@
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
 use crate::model::{Section, Splice};
 use crate::transform::markdown::Locator;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -61,23 +62,41 @@ fn directives(text: &str) -> Vec<Directive<'_>> {
 
 /// Expands the directives in each section's body; problems go to `errors`.
 pub fn expand_all(root: &Path, sections: &mut [Section], files: &mut SourceMap, errors: &mut Diagnostics) {
+    let mut sources = Sources {
+        root,
+        files,
+        texts: HashMap::new(),
+    };
     for s in sections.iter_mut() {
         if s.body.contains("{{") {
-            expand(root, s, files, errors);
+            expand(&mut sources, s, errors);
         }
     }
+}
+
+/// Included files, each read from disk once however many pages include it.
+struct Sources<'a> {
+    root: &'a Path,
+    files: &'a mut SourceMap,
+    /// By path from the project root.
+    texts: HashMap<String, Arc<str>>,
 }
 
 /// The text a directive stands for, and where each of its lines came from.
 type Expansion = (String, Vec<(Arc<str>, u32)>);
 
-fn expand(root: &Path, section: &mut Section, files: &mut SourceMap, errors: &mut Diagnostics) {
+fn expand(sources: &mut Sources, section: &mut Section, errors: &mut Diagnostics) {
     let found = directives(&section.body);
     if found.is_empty() {
         return;
     }
     let locator = Locator::new(section);
-    let code = code_ranges(&section.body);
+    // Only an escaped directive needs to know whether it sits in code.
+    let code = if found.iter().any(|d| d.kind.is_empty()) {
+        code_ranges(&section.body)
+    } else {
+        Vec::new()
+    };
     let dir = section.file.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let (mut body, mut splices, mut title) = (String::new(), Vec::new(), None);
     let mut last = 0;
@@ -100,8 +119,8 @@ fn expand(root: &Path, section: &mut Section, files: &mut SourceMap, errors: &mu
                 title = Some(d.arg.to_string());
                 Ok((String::new(), Vec::new()))
             }
-            "include" | "rustdoc_include" => include(root, &dir, d.arg, files, 0, &at),
-            "playground" | "playpen" => playground(root, &dir, d.arg, files, &at),
+            "include" | "rustdoc_include" => include(sources, &dir, d.arg, 0, &at),
+            "playground" | "playpen" => playground(sources, &dir, d.arg, &at),
             other => Err(Diagnostic::error(at(), format!("unknown mdBook directive `{{{{#{other}}}}}`"))
                 .hint("quire expands `include`, `rustdoc_include`, `playground` and `title`; write `\\{{` to show it as written")),
         };
@@ -152,43 +171,44 @@ fn parse_target(arg: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Reads `rel` (relative to the including file's folder `dir`) through the
-/// project's safe reader, so it cannot leave the project.
-fn read(
-    root: &Path,
-    dir: &str,
-    rel: &str,
-    files: &mut SourceMap,
-    at: &dyn Fn() -> Loc,
-) -> Result<(String, String), Diagnostic> {
-    let path = super::links::join(dir, rel).ok_or_else(|| {
-        Diagnostic::error(at(), format!("`{rel}` points outside the project"))
-            .hint("include a file inside the project folder")
-    })?;
-    if !root.join(&path).is_file() {
-        return Err(
-            Diagnostic::error(at(), format!("cannot include `{rel}`: there is no `{path}`"))
-                .hint("correct the path; it is relative to this Markdown file"),
-        );
+impl Sources<'_> {
+    /// Reads `rel` (relative to the including file's folder `dir`) through
+    /// the project's safe reader, so it cannot leave the project; returns
+    /// its path from the project root and its text.
+    fn read(&mut self, dir: &str, rel: &str, at: &dyn Fn() -> Loc) -> Result<(Arc<str>, Arc<str>), Diagnostic> {
+        let path = super::links::join(dir, rel).ok_or_else(|| {
+            Diagnostic::error(at(), format!("`{rel}` points outside the project"))
+                .hint("include a file inside the project folder")
+        })?;
+        if let Some((p, text)) = self.texts.get_key_value(&path) {
+            return Ok((p.as_str().into(), text.clone()));
+        }
+        if !self.root.join(&path).is_file() {
+            return Err(
+                Diagnostic::error(at(), format!("cannot include `{rel}`: there is no `{path}`"))
+                    .hint("correct the path; it is relative to this Markdown file"),
+            );
+        }
+        let text: Arc<str> = crate::load::files::read(self.root, &path, self.files)
+            .map_err(|mut d| {
+                d.loc = at();
+                d
+            })?
+            .into();
+        self.texts.insert(path.clone(), text.clone());
+        Ok((path.into(), text))
     }
-    let text = crate::load::files::read(root, &path, files).map_err(|mut d| {
-        d.loc = at();
-        d
-    })?;
-    Ok((path, text))
 }
 
 fn include(
-    root: &Path,
+    sources: &mut Sources,
     dir: &str,
     arg: &str,
-    files: &mut SourceMap,
     depth: usize,
     at: &dyn Fn() -> Loc,
 ) -> Result<Expansion, Diagnostic> {
     let (rel, sel) = parse_target(arg);
-    let (path, text) = read(root, dir, rel, files, at)?;
-    let file: Arc<str> = path.as_str().into();
+    let (file, text) = sources.read(dir, rel, at)?;
     let all: Vec<(u32, &str)> = text.lines().enumerate().map(|(i, l)| (i as u32, l)).collect();
     let chosen = select(&all, sel).ok_or_else(|| {
         Diagnostic::error(at(), format!("`{rel}` has no anchor `{}`", sel.unwrap_or_default()))
@@ -196,7 +216,7 @@ fn include(
     })?;
     let mut out = String::new();
     let mut lines = Vec::new();
-    let inner_dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let inner_dir = file.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     for (k, (n, l)) in chosen.iter().enumerate() {
         if k > 0 {
             out.push('\n');
@@ -206,7 +226,7 @@ fn include(
         match nested.first() {
             Some(d) if d.kind == "include" && depth < MAX_DEPTH && d.range == (0..l.trim_end().len()) => {
                 let here = Loc::new(&*file, *n as usize + 1, 1);
-                let (t, ls) = include(root, &inner_dir, d.arg, files, depth + 1, &|| here.clone())?;
+                let (t, ls) = include(sources, &inner_dir, d.arg, depth + 1, &|| here.clone())?;
                 out.push_str(&t);
                 lines.extend(ls);
             }
@@ -261,18 +281,11 @@ fn select<'t>(all: &[(u32, &'t str)], sel: Option<&str>) -> Option<Vec<(u32, &'t
     Some(all[from.min(to)..to].to_vec())
 }
 
-fn playground(
-    root: &Path,
-    dir: &str,
-    arg: &str,
-    files: &mut SourceMap,
-    at: &dyn Fn() -> Loc,
-) -> Result<Expansion, Diagnostic> {
+fn playground(sources: &mut Sources, dir: &str, arg: &str, at: &dyn Fn() -> Loc) -> Result<Expansion, Diagnostic> {
     let mut words = arg.split_whitespace();
     let rel = words.next().unwrap_or_default();
     let attrs: Vec<&str> = words.collect();
-    let (path, text) = read(root, dir, rel, files, at)?;
-    let file: Arc<str> = path.as_str().into();
+    let (file, text) = sources.read(dir, rel, at)?;
     let info = if attrs.is_empty() {
         "rust".to_string()
     } else {
@@ -321,5 +334,35 @@ mod tests {
         let kinds: Vec<(&str, &str)> = found.iter().map(|d| (d.kind, d.arg)).collect();
         assert_eq!(kinds, [("include", "x.rs:2"), ("", "T"), ("title", "Hi")]);
         assert_eq!(found[1].range.start, 24);
+    }
+
+    #[test]
+    fn expansion_is_linear_and_keeps_every_line() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content/sections")).unwrap();
+        std::fs::write(root.path().join("content/sections/part.rs"), "a\nb\nc\n").unwrap();
+        let text = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("Text {i}.\n\n```rust\n{{{{#include part.rs::2}}}}\n```\n\n"))
+                .collect()
+        };
+        let run = |text: &str| {
+            let mut sections = vec![super::super::content::page("content/sections/a.md", text).unwrap()];
+            let mut errors = Vec::new();
+            expand_all(root.path(), &mut sections, &mut SourceMap::default(), &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+            let s = &sections[0];
+            assert_eq!(s.splices.len(), text.matches("{{#").count());
+            // Each include adds a line; the last byte is still on the
+            // author's last line.
+            let at = Locator::new(s).loc(s.body.len() - 1);
+            assert_eq!(
+                (at.file.as_str(), at.line),
+                ("content/sections/a.md", text.lines().count())
+            );
+        };
+        let (small, large) = (text(200), text(2000));
+        let ratio = crate::scaling::time_ratio(|| run(&small), || run(&large));
+        assert!(ratio < 20.0, "10× the includes took {ratio:.1}× the time");
     }
 }

@@ -555,29 +555,25 @@ impl<'a> Locator<'a> {
 /// How deeply raw code tags nest after the inline HTML tag `h`: text in
 /// `<code>…</code>` written as HTML is code too, shown as written.
 fn html_code_depth(depth: usize, h: &str) -> usize {
-    let lower = h.trim().to_ascii_lowercase();
-    let names_code = |rest: &str| {
-        ["code", "pre", "kbd", "samp"].iter().any(|n| {
-            rest.strip_prefix(n)
-                .is_some_and(|r| r.starts_with(|c: char| c == '>' || c.is_whitespace()))
-        })
+    let h = h.trim();
+    let (closing, rest) = match h.strip_prefix("</") {
+        Some(r) => (true, r),
+        None => match h.strip_prefix('<') {
+            Some(r) => (false, r),
+            None => return depth,
+        },
     };
-    if let Some(r) = lower.strip_prefix("</") {
-        if names_code(r) {
-            return depth.saturating_sub(1);
-        }
-    } else if let Some(r) = lower.strip_prefix('<')
-        && names_code(r)
-        && !lower.ends_with("/>")
-    {
-        return depth + 1;
+    // Compared in place: this runs for every inline tag of every page.
+    let names_code = ["code", "pre", "kbd", "samp"].iter().any(|n| {
+        rest.get(..n.len()).is_some_and(|p| p.eq_ignore_ascii_case(n))
+            && rest[n.len()..].starts_with(|c: char| c == '>' || c.is_whitespace())
+    });
+    match (names_code, closing) {
+        (false, _) => depth,
+        (true, true) => depth.saturating_sub(1),
+        (true, false) if h.ends_with("/>") => depth,
+        (true, false) => depth + 1,
     }
-    depth
-}
-
-/// The file location of a byte offset into the section body.
-pub fn offset_loc(section: &Section, offset: usize) -> Loc {
-    Locator::new(section).loc(offset)
 }
 
 /// A merged text run with the map back to its source.
@@ -768,7 +764,19 @@ fn typed_numbers(pass: &Pass, run: &Run, base: usize, s: &str) -> Vec<Diagnostic
 
 #[cfg(test)]
 mod tests {
-    use super::may_hold_figure;
+    use super::{html_code_depth, may_hold_figure};
+
+    #[test]
+    fn raw_code_tags_open_and_close_code() {
+        assert_eq!(html_code_depth(0, "<code>"), 1);
+        assert_eq!(html_code_depth(0, "<CODE\n  class=\"language-html\">"), 1);
+        assert_eq!(html_code_depth(1, "</code>"), 0);
+        assert_eq!(html_code_depth(0, "</code>"), 0);
+        assert_eq!(html_code_depth(0, "<pre/>"), 0);
+        assert_eq!(html_code_depth(0, "<codex>"), 0);
+        assert_eq!(html_code_depth(2, "<b>"), 2);
+        assert_eq!(html_code_depth(0, "<é>"), 0);
+    }
 
     #[test]
     fn figure_fences_are_found_wherever_they_are() {

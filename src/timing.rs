@@ -30,7 +30,7 @@ pub fn mark(name: &str) {
     let now = Instant::now();
     let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(t) = *last {
-        eprintln!("quire-timing: {name} {} ms", (now - t).as_millis());
+        eprintln!("quire-timing: {name} {:.2} ms", (now - t).as_secs_f64() * 1e3);
     }
     *last = Some(now);
 }
@@ -56,7 +56,7 @@ impl Lap {
 impl Drop for Lap {
     fn drop(&mut self) {
         if let Some(t) = self.start {
-            eprintln!("quire-timing: {} {} ms", self.name, t.elapsed().as_millis());
+            eprintln!("quire-timing: {} {:.2} ms", self.name, t.elapsed().as_secs_f64() * 1e3);
         }
     }
 }

@@ -290,18 +290,18 @@ pub fn note(scene: &mut Scene, words: &str, size: f64) {
 /// A chart that travels alone (its own `.svg` file) carries what the page
 /// around it would say: a visible title and the unit above the plot, the
 /// source below it.
-pub fn frame(scene: &mut Scene, input: &ChartInput) {
+pub fn frame(scene: &mut Scene, input: &ChartInput, unit_label: &str, source: &str) {
     let top = scene.bbox().1;
     let max = WIDTH - 2.0 * PAD;
-    if !input.source.is_empty() {
-        note(scene, &input.source, TICK_SIZE);
+    if !source.is_empty() {
+        note(scene, source, TICK_SIZE);
     }
     // Title and unit go first in the document, as a reader meets them.
     let mut head = Scene::default();
     let mut at = top - HEAD_GAP;
     // A title that already names its unit ("… (USD bn)") needs no unit line.
-    if !input.unit_label.is_empty() && !input.title.contains(&input.unit_label) {
-        let lines = text::wrap(&input.unit_label, max, UNIT_SIZE);
+    if !unit_label.is_empty() && !input.title.contains(unit_label) {
+        let lines = text::wrap(unit_label, max, UNIT_SIZE);
         let h = UNIT_SIZE * LINE_HEIGHT * lines.len() as f64;
         head.lines(PAD, at - h / 2.0, &lines, UNIT_SIZE, Anchor::Start, Paint::Muted);
         at -= h + HEAD_LINE_GAP;

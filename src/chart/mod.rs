@@ -405,6 +405,8 @@ mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_both;
+#[cfg(test)]
 mod tests_crowd;
 #[cfg(test)]
 mod tests_facet;
@@ -448,17 +450,37 @@ impl std::error::Error for ChartError {}
 /// donut values, non-positive values on a log scale, ...). Same input, same
 /// bytes.
 pub fn render(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<String, ChartError> {
-    draw(input, fmt, false)
+    let scene = scene(input, fmt)?;
+    finish(scene, input, &describe(input, fmt))
 }
 
 /// Like [`render`], for a chart file that travels alone: it also draws the
 /// title, `input.unit_label` above the plot and `input.source` below it,
 /// so none of them is lost when the SVG leaves the page.
 pub fn render_standalone(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<String, ChartError> {
-    draw(input, fmt, true)
+    let mut scene = scene(input, fmt)?;
+    axis::frame(&mut scene, input, &input.unit_label, &input.source);
+    finish(scene, input, &describe(input, fmt))
 }
 
-fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<String, ChartError> {
+/// [`render`] and [`render_standalone`] (with `unit_label` and `source`
+/// for the file that travels alone) from one layout and one description:
+/// a page needs both, and the two differ only in the frame.
+pub fn render_both(
+    input: &ChartInput,
+    fmt: &dyn ValueFormat,
+    unit_label: &str,
+    source: &str,
+) -> Result<(String, String), ChartError> {
+    let scene = scene(input, fmt)?;
+    let mut alone = scene.clone();
+    axis::frame(&mut alone, input, unit_label, source);
+    let desc = describe(input, fmt);
+    Ok((finish(scene, input, &desc)?, finish(alone, input, &desc)?))
+}
+
+/// The checked chart laid out, with its derived marks keyed.
+fn scene(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<scene::Scene, ChartError> {
     validate::check(input)?;
     let ctx = axis::Ctx::new(input, fmt);
     let mut scene = if input.panels.is_empty() {
@@ -474,11 +496,13 @@ fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<S
     } else if describe::any_derived(input) {
         axis::derived_key(&mut scene, &input.words);
     }
-    if standalone {
-        axis::frame(&mut scene, input);
-    }
+    Ok(scene)
+}
+
+/// The scene as an SVG document, fitted to its viewBox.
+fn finish(mut scene: scene::Scene, input: &ChartInput, desc: &str) -> Result<String, ChartError> {
     let height = axis::fit_to_viewbox(&mut scene);
-    svg::document(&scene, height, &input.id, &input.title, &describe(input, fmt)).map_err(ChartError)
+    svg::document(&scene, height, &input.id, &input.title, desc).map_err(ChartError)
 }
 
 /// The layout of one chart (or one panel) of `ctx.input.kind`.

@@ -172,14 +172,10 @@ fn figure(
                 }
                 svg
             };
-            let svg = with_point(chart::render(input, &fmt).map_err(failed)?);
             // The file in charts/ may travel alone: it draws its own title,
-            // unit and source line.
-            let mut alone = (**input).clone();
-            // A count has no unit to name.
-            alone.unit_label = unit.as_str().to_string();
-            alone.source = source.text.clone();
-            let file = with_point(chart::render_standalone(&alone, &fmt).map_err(failed)?);
+            // unit (a count has none to name) and source line.
+            let (svg, file) = chart::render_both(input, &fmt, unit.as_str(), &source.text).map_err(failed)?;
+            let (svg, file) = (with_point(svg), with_point(file));
             let view = FigureView {
                 id: &f.html_id,
                 number: f.number,

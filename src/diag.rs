@@ -149,6 +149,12 @@ impl SourceMap {
         self.files.insert(file.to_string(), text.to_string());
     }
 
+    /// Takes in every file `other` remembers, for a stage that read its
+    /// files on another thread into a map of its own.
+    pub fn extend(&mut self, other: SourceMap) {
+        self.files.extend(other.files);
+    }
+
     /// Renders `diags` in `format`; `color` only applies to the human format.
     ///
     /// The file database is built once for all diagnostics, and each label is

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod pdf;
+pub mod pending;
 pub mod render;
 pub mod scaffold;
 pub mod scaling;
@@ -83,7 +84,19 @@ pub struct Options {
 /// `None` when anything failed.
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sink) -> Option<()> {
     timing::start();
-    let loaded = load::load_with(root, &mut outcome.files, opts.site);
+    let head = load::head(root, &mut outcome.files, opts.site);
+    let theme = head.as_ref().ok().map(|h| {
+        // The templates need only the editions' languages: they load on
+        // another core while this one reads the sections and datasets.
+        let languages = opts.lang.map_or_else(|| h.meta.languages.clone(), |l| vec![l]);
+        let root = root.to_path_buf();
+        pending::start(move || {
+            let mut files = SourceMap::default();
+            let theme = render::templates::load(&root, &languages, &mut files);
+            (theme, files)
+        })
+    });
+    let loaded = head.and_then(|h| load::rest(root, h, &mut outcome.files));
     timing::mark("load");
     // Invisible control characters are refused where they are (see diag::is_forbidden_control).
     let control = outcome.files.control_chars();
@@ -103,9 +116,16 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
         Some(l) => vec![l],
         None => report.meta.languages.clone(),
     };
-    let theme = render::templates::load(root, &languages, &mut outcome.files);
+    let (theme, template_files) = theme.and_then(pending::Pending::wait)?;
+    outcome.files.extend(template_files);
     timing::mark("templates");
-    let values = match values::Values::compute(&report) {
+    // The figure blocks' YAML is parsed once for every edition, while the
+    // values are computed.
+    let (values, blocks) = rayon::join(
+        || values::Values::compute(&report),
+        || transform::FigureBlocks::parse(&report),
+    );
+    let values = match values {
         Ok(v) => v,
         Err(d) => {
             outcome.diagnostics.extend(d);
@@ -123,7 +143,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     // Editions are independent until they link to each other: one a core.
     let transformed: Vec<_> = languages
         .par_iter()
-        .map(|&lang| transform::transform(&report, &values, lang, theme.catalogue(lang)))
+        .map(|&lang| transform::transform(&report, &values, &blocks, lang, theme.catalogue(lang)))
         .collect();
     let mut docs = Vec::new();
     for t in transformed {
@@ -145,7 +165,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     }
     link_editions(&mut docs);
     timing::mark("transform");
-    match site::settings_for(root, opts) {
+    match site::settings_for(&report.meta, opts) {
         Ok(Some(base_url)) => {
             match site::shared_files(&theme, root) {
                 Ok(f) => outcome.diagnostics.extend(sink.put_all(&f).err()),
@@ -183,7 +203,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     });
     // Freeing what the build made is a few percent of its time and nobody
     // waits for it: it runs on another thread.
-    rayon::spawn(move || drop((report, values, theme, docs)));
+    rayon::spawn(move || drop((report, values, blocks, theme, docs)));
     Some(())
 }
 

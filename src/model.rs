@@ -41,6 +41,10 @@ pub struct Meta {
     pub sources: Vec<SourceEntry>,
     /// What to do with raw HTML written in the Markdown (`html:` in report.yaml).
     pub html: HtmlPolicy,
+    /// Whether to build a site (`mode: site`, or `--site`).
+    pub site: bool,
+    /// The site's `base_url:` as written (empty when not given).
+    pub base_url: String,
 }
 
 /// How raw HTML in sections is treated.

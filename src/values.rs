@@ -772,6 +772,8 @@ mod tests {
                 palette: Vec::new(),
                 sources: Vec::new(),
                 html: Default::default(),
+                site: false,
+                base_url: String::new(),
             },
             warnings: Vec::new(),
             sections: Vec::new(),

@@ -23,11 +23,36 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
 /// matter optional; see [`crate::site::content`]) when `site` is set or
 /// `report.yaml` says `mode: site`.
 pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Report, Diagnostics> {
+    rest(root, head(root, files, site)?, files)
+}
+
+/// `content/report.yaml`, read and checked: what the rest of the load and
+/// the template loader both need first, so that the two can then run side
+/// by side ([`rest`]).
+pub struct Head {
+    /// The report's settings.
+    pub meta: Meta,
+    order: Order,
+}
+
+/// Reads and checks `content/report.yaml`; `site` builds a site whatever
+/// its `mode:` says.
+pub fn head(root: &Path, files: &mut SourceMap, site: bool) -> Result<Head, Diagnostics> {
     let meta_file = "content/report.yaml";
     let text = files::read(root, meta_file, files).map_err(|d| vec![d])?;
     let doc = Doc::parse(meta_file, &text, 0).map_err(|d| vec![d])?;
-    let (meta, order) = meta(&doc.root())?;
-    let site = site || crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?.site;
+    let (mut meta, order) = meta(&doc.root())?;
+    let settings = crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?;
+    meta.site = site || settings.site;
+    meta.base_url = settings.base_url;
+    Ok(Head { meta, order })
+}
+
+/// The rest of the load after [`head`]: sections and datasets.
+pub fn rest(root: &Path, head: Head, files: &mut SourceMap) -> Result<Report, Diagnostics> {
+    let meta_file = "content/report.yaml";
+    let Head { meta, order } = head;
+    let site = meta.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
     // A report's sections are read first and parsed on another thread
@@ -40,23 +65,9 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
         .map(|rel| (rel.clone(), files::read(root, rel, files)))
         .collect();
     let rels: Vec<String> = texts.iter().map(|(rel, _)| rel.clone()).collect();
-    let (send, receive) = std::sync::mpsc::channel();
-    // On one of rayon's own threads, waiting for a task could starve the
-    // pool: the sections are parsed after the datasets instead.
-    let mut here = None;
-    if rayon::current_thread_index().is_none() {
-        rayon::spawn(move || {
-            // The receiver waits below, so this cannot fail.
-            let _ = send.send(parse_sections(&texts));
-        });
-    } else {
-        here = Some(texts);
-    }
+    let parsed = crate::pending::start(move || parse_sections(&texts));
     let (datasets, diags) = dataset::load_all(root, files);
-    let parsed = match here {
-        Some(texts) => parse_sections(&texts),
-        None => receive.recv().unwrap_or_default(),
-    };
+    let parsed = parsed.wait().unwrap_or_default();
     errors.extend(diags);
     let mut sections = Vec::new();
     if site {
@@ -198,6 +209,8 @@ fn meta(root: &Node) -> Result<(Meta, Order), Diagnostics> {
         palette,
         sources,
         html,
+        site: false,
+        base_url: String::new(),
     };
     if errors.is_empty() {
         Ok((meta, order))

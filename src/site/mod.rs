@@ -405,14 +405,10 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
 }
 
 /// Whether to build a site, and its base URL: `Some(base_url)` (maybe
-/// empty) in site mode, `None` for the single-page report. `report.yaml`
-/// was already read and checked by the loader.
-pub fn settings_for(root: &Path, opts: &crate::Options) -> Result<Option<String>, Diagnostic> {
-    let file = "content/report.yaml";
-    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    let doc = crate::yaml::Doc::parse(file, text.trim_start_matches('\u{feff}'), 0)?;
-    let s = content::settings(&doc.root())?;
-    if !(s.site || opts.site) {
+/// empty) in site mode, `None` for the single-page report. The loader read
+/// and checked `report.yaml`'s `mode` and `base_url` into `meta`.
+pub fn settings_for(meta: &crate::model::Meta, opts: &crate::Options) -> Result<Option<String>, Diagnostic> {
+    if !(meta.site || opts.site) {
         return Ok(None);
     }
     let base = match &opts.base_url {
@@ -423,7 +419,7 @@ pub fn settings_for(root: &Path, opts: &crate::Options) -> Result<Option<String>
             })?;
             b.clone()
         }
-        None => s.base_url,
+        None => meta.base_url.clone(),
     };
     Ok(Some(base))
 }

@@ -207,38 +207,17 @@ pub(super) fn row_indices(ds: &Dataset, n: Option<Node>) -> Result<Vec<usize>, D
         .collect()
 }
 
-/// The `id:` a block declares, read even when the rest of it is broken, so a
-/// bad block does not also make every reference to it an error.
-pub fn declared_id(file: &str, body: &str, line_offset: usize) -> Option<String> {
-    let doc = Doc::parse(file, body, line_offset).ok()?;
-    doc.root().get("id")?.str().ok()
-}
-
-/// The id of a block that only places a figure declared elsewhere: its body
-/// is nothing but `id: …`. Translations place the default edition's figures
-/// this way, so a figure is specified once.
-pub fn reference_id(file: &str, body: &str, line_offset: usize) -> Option<String> {
-    let doc = Doc::parse(file, body, line_offset).ok()?;
-    let root = doc.root();
-    let entries = root.entries().ok()?;
-    match entries.as_slice() {
-        [(key, node)] if key == "id" => node.str().ok(),
-        _ => None,
-    }
-}
-
-/// Parses a block body (`kind` is `chart`, `table` or `stats`) whose first
+/// Reads a parsed block (`kind` is `chart`, `table` or `stats`) whose first
 /// line is line `line_offset + 1` of `file`.
 pub fn parse(
     ctx: &Ctx,
     kind: &str,
     file: &str,
-    body: &str,
+    doc: &Result<Doc, Diagnostic>,
     line_offset: usize,
     number: usize,
 ) -> Result<Figure, Diagnostic> {
-    let doc = Doc::parse(file, body, line_offset)?;
-    let root = doc.root();
+    let root = doc.as_ref().map_err(Clone::clone)?.root();
     let loc = Loc::new(file, line_offset, 1);
     match kind {
         "chart" => chart_block(ctx, &root, number, loc),

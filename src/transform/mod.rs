@@ -4,6 +4,7 @@
 //!
 //! Numbering happens here, once, so every output shows the same "Figure 3".
 
+mod blocks;
 mod document;
 pub mod figures;
 pub mod inline;
@@ -14,6 +15,7 @@ mod query;
 mod sources;
 mod tables;
 
+pub use blocks::FigureBlocks;
 pub use document::{Bindings, Document, EditionLink, MetaOut, Piece, SectionOut, SourceLine, SourceOut, SourceRef};
 pub use numbering::Refs;
 
@@ -26,8 +28,15 @@ use figures::{Figure, FigureBody};
 use std::collections::BTreeSet;
 
 /// Transforms the report into its edition in `lang`, with `ui` for every
-/// interface word.
-pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -> Result<Document, Diagnostics> {
+/// interface word; `blocks` are the report's figure blocks, parsed once
+/// for every edition.
+pub fn transform(
+    report: &Report,
+    values: &Values,
+    blocks: &FigureBlocks,
+    lang: Lang,
+    ui: &Catalogue,
+) -> Result<Document, Diagnostics> {
     let ctx = figures::Ctx {
         report,
         values,
@@ -50,7 +59,7 @@ pub fn transform(report: &Report, values: &Values, lang: Lang, ui: &Catalogue) -
         targets,
         mut placed,
         mut errors,
-    } = numbering::number(&ctx, lang, ui, &mut ids);
+    } = numbering::number(&ctx, blocks, lang, ui, &mut ids);
     let refs = Refs { report, targets };
 
     let source_lines = sources::source_lines(report, lang, ui);

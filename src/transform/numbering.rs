@@ -2,8 +2,8 @@
 //! numbered, and every `@fig:`, `@tbl:` and `@sec:` target known, before any
 //! prose is read, so a reference may point forward.
 
+use super::blocks::{FigureBlocks, ParsedBlock};
 use super::figures::{self, Ctx, Figure, FigureBody};
-use super::markdown;
 use crate::diag::{Diagnostic, Loc};
 use crate::i18n::Catalogue;
 use crate::model::Report;
@@ -32,27 +32,20 @@ impl Refs<'_> {
 
 /// A figure block as written, possibly in another file than the section
 /// being transformed (a translation places the default edition's blocks).
+#[derive(Clone, Copy)]
 struct BlockAt<'a> {
-    kind: String,
     file: &'a str,
-    body: String,
-    line_offset: usize,
+    block: &'a ParsedBlock,
 }
 
 /// The default edition's figure blocks by id, for translations that place a
 /// figure by writing only its `id:`.
-fn default_blocks(report: &Report) -> BTreeMap<String, BlockAt<'_>> {
+fn default_blocks<'a>(report: &'a Report, blocks: &'a FigureBlocks) -> BTreeMap<String, BlockAt<'a>> {
     let mut out = BTreeMap::new();
-    for s in &report.sections {
-        for b in markdown::blocks(s) {
-            let id = plain_id(&b.body).or_else(|| figures::declared_id(&s.file, &b.body, b.line_offset));
-            if let Some(id) = id {
-                out.entry(id).or_insert(BlockAt {
-                    kind: b.kind,
-                    file: &s.file,
-                    body: b.body,
-                    line_offset: b.line_offset,
-                });
+    for (i, s) in report.sections.iter().enumerate() {
+        for block in blocks.own(i) {
+            if let Some(id) = plain_id(&block.body).or_else(|| block.declared_id()) {
+                out.entry(id).or_insert(BlockAt { file: &s.file, block });
             }
         }
     }
@@ -81,40 +74,28 @@ fn plain_id(body: &str) -> Option<String> {
 /// The block a translation's block stands for: itself, or the default
 /// edition's block of the same kind and id when it gives only `id:`.
 fn resolve_block<'a>(
-    b: markdown::Block,
+    block: &'a ParsedBlock,
     file: &'a str,
     defaults: &BTreeMap<String, BlockAt<'a>>,
 ) -> Result<BlockAt<'a>, Diagnostic> {
-    let id = match written_lines(&b.body).count() {
-        // Only a one-line block can be a reference; parsing every block to
-        // find out would read each chart's YAML twice.
-        1 => figures::reference_id(file, &b.body, b.line_offset),
+    let id = match written_lines(&block.body).count() {
+        1 => block.reference_id(),
         _ => None,
     };
     let Some(id) = id else {
-        return Ok(BlockAt {
-            kind: b.kind,
-            file,
-            body: b.body,
-            line_offset: b.line_offset,
-        });
+        return Ok(BlockAt { file, block });
     };
     match defaults.get(&id) {
-        Some(d) if d.kind == b.kind => Ok(BlockAt {
-            kind: d.kind.clone(),
-            file: d.file,
-            body: d.body.clone(),
-            line_offset: d.line_offset,
-        }),
+        Some(d) if d.block.kind == block.kind => Ok(*d),
         _ => Err(Diagnostic::error(
-            Loc::new(file, b.line_offset + 1, 1),
-            format!("no `{}` block with the id `{id}` in the default edition", b.kind),
+            Loc::new(file, block.line_offset + 1, 1),
+            format!("no `{}` block with the id `{id}` in the default edition", block.kind),
         )
         .hint(crate::text::suggest(
             &id,
             defaults
                 .iter()
-                .filter(|(_, d)| d.kind == b.kind)
+                .filter(|(_, d)| d.block.kind == block.kind)
                 .map(|(k, _)| k.as_str()),
             "blocks of this kind",
         ))),
@@ -154,12 +135,12 @@ pub(super) struct Numbered {
 
 /// Parses and numbers every block of the `lang` edition, reserving section
 /// and figure ids in `ids`.
-pub(super) fn number(ctx: &Ctx, lang: Lang, ui: &Catalogue, ids: &mut IdSet) -> Numbered {
+pub(super) fn number(ctx: &Ctx, blocks: &FigureBlocks, lang: Lang, ui: &Catalogue, ids: &mut IdSet) -> Numbered {
     let report = ctx.report;
     let defaults = if lang == report.meta.languages[0] {
         BTreeMap::new()
     } else {
-        default_blocks(report)
+        default_blocks(report, blocks)
     };
     let mut out = Numbered::default();
     let (mut n_fig, mut n_tbl, mut n_stats) = (0, 0, 0);
@@ -176,9 +157,9 @@ pub(super) fn number(ctx: &Ctx, lang: Lang, ui: &Catalogue, ids: &mut IdSet) -> 
             .insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
         let written = s.edition(lang);
         out.placed.push(Vec::new());
-        for b in markdown::blocks(written) {
+        for b in blocks.of(i, s, lang) {
             let fence = Loc::new(&written.file, b.line_offset, 1);
-            let b = match resolve_block(b, &written.file, &defaults) {
+            let BlockAt { file, block: b } = match resolve_block(b, &written.file, &defaults) {
                 Ok(b) => b,
                 Err(d) => {
                     out.errors.push(d);
@@ -197,7 +178,7 @@ pub(super) fn number(ctx: &Ctx, lang: Lang, ui: &Catalogue, ids: &mut IdSet) -> 
                 _ => n_stats += 1,
             }
             let kind = if b.kind == "chart" { "fig" } else { "tbl" };
-            match figures::parse(ctx, &b.kind, b.file, &b.body, b.line_offset, number) {
+            match figures::parse(ctx, &b.kind, file, &b.doc, b.line_offset, number) {
                 Ok(f) => {
                     if let Some(first) = first_at.get(&f.html_id) {
                         out.errors.push(
@@ -228,7 +209,7 @@ pub(super) fn number(ctx: &Ctx, lang: Lang, ui: &Catalogue, ids: &mut IdSet) -> 
                 Err(d) => {
                     out.errors.push(d);
                     // The block is broken, but references to it are not.
-                    if let Some(id) = figures::declared_id(b.file, &b.body, b.line_offset) {
+                    if let Some(id) = b.declared_id() {
                         out.targets
                             .insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
                     }

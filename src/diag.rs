@@ -149,6 +149,11 @@ impl SourceMap {
         self.files.insert(file.to_string(), text.to_string());
     }
 
+    /// [`SourceMap::add`] for a text the caller no longer needs.
+    pub fn add_owned(&mut self, file: &str, text: String) {
+        self.files.insert(file.to_string(), text);
+    }
+
     /// Takes in every file `other` remembers, for a stage that read its
     /// files on another thread into a map of its own.
     pub fn extend(&mut self, other: SourceMap) {

@@ -55,19 +55,22 @@ pub fn rest(root: &Path, head: Head, files: &mut SourceMap) -> Result<Report, Di
     let site = meta.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
-    // A report's sections are read first and parsed on another thread
-    // while the datasets load on this one (a large dataset's allocations stay
-    // in this thread's memory arena); diagnostics keep the order of a serial load.
+    // A report's sections are read and parsed on other cores while the
+    // datasets load on this one (a large dataset's allocations stay in this
+    // thread's memory arena); diagnostics keep the order of a serial load.
     let listing = (!site).then(|| files::list(root, "content/sections", &["md"], "sections"));
-    let texts: Vec<(String, Result<String, Diagnostic>)> = listing
-        .iter()
-        .flat_map(|l| &l.files)
-        .map(|rel| (rel.clone(), files::read(root, rel, files)))
-        .collect();
-    let rels: Vec<String> = texts.iter().map(|(rel, _)| rel.clone()).collect();
-    let parsed = crate::pending::start(move || parse_sections(&texts));
+    let rels: Vec<String> = listing.iter().flat_map(|l| l.files.iter().cloned()).collect();
+    let parsed = {
+        let (root, rels) = (root.to_path_buf(), rels.clone());
+        crate::pending::start(move || read_sections(&root, &rels))
+    };
     let (datasets, diags) = dataset::load_all(root, files);
-    let parsed = parsed.wait().unwrap_or_default();
+    let (texts, parsed) = parsed.wait().unwrap_or_default();
+    for (rel, text) in rels.iter().zip(texts) {
+        if let Some(text) = text {
+            files.add_owned(rel, text);
+        }
+    }
     errors.extend(diags);
     let mut sections = Vec::new();
     if site {
@@ -134,12 +137,21 @@ pub fn rest(root: &Path, head: Head, files: &mut SourceMap) -> Result<Report, Di
     }
 }
 
-/// Each section read, parsed (several at a time), in the order given.
-fn parse_sections(texts: &[(String, Result<String, Diagnostic>)]) -> Vec<Result<Section, Diagnostic>> {
-    texts
-        .par_iter()
-        .map(|(rel, t)| t.as_ref().map_err(Clone::clone).and_then(|t| section(rel, t)))
-        .collect()
+/// What reading the sections gave: each file's text (to quote in
+/// messages), and each parsed, in the order given.
+type ReadSections = (Vec<Option<String>>, Vec<Result<Section, Diagnostic>>);
+
+/// Each section read and parsed, several at a time, in the order given.
+fn read_sections(root: &Path, rels: &[String]) -> ReadSections {
+    rels.par_iter()
+        .map(|rel| match files::read_text(root, rel, files::MAX_TEXT_BYTES) {
+            Ok(text) => {
+                let parsed = section(rel, &text);
+                (Some(text), parsed)
+            }
+            Err(e) => (None, Err(e.diagnostic(rel))),
+        })
+        .unzip()
 }
 
 /// The `sections:` list: each name with where it is written, and the list's own place.

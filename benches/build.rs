@@ -87,6 +87,7 @@ fn main() {
         assert!(!outcome.failed(), "default report must build");
     }
     let (b, c, f) = (median(base), median(check), median(full));
+    let (wall_base, wall_full) = (b, f);
     let editions = quire::pdf::editions(&scratch.path().join(format!("out-{}", runs - 1))).len();
     println!("baseline (read + parse only): {:>8.2} ms", b.as_secs_f64() * 1e3);
     println!(
@@ -108,6 +109,7 @@ fn main() {
         c.as_secs_f64() / b.as_secs_f64(),
         f.as_secs_f64() / b.as_secs_f64()
     );
+    write_floor(scratch.path(), runs, wall_base, wall_full);
     pdf_step(&scratch.path().join(format!("out-{}", runs - 1)));
     // `QUIRE_BENCH_KEEP=<dir>` keeps the last build's output there (moved,
     // not copied), to compare it with an earlier one byte for byte.
@@ -133,4 +135,40 @@ fn pdf_step(out: &Path) {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
+}
+
+/// Times writing the files of the last build with nothing but
+/// `fs::create_dir_all` and `fs::write`, into fresh folders: the part of a
+/// build that is the file system's, which the read-and-parse baseline leaves
+/// out. Printed with the build's ratio to the two floors together.
+fn write_floor(scratch: &Path, runs: usize, base: Duration, build: Duration) {
+    let built = scratch.join(format!("out-{}", runs - 1));
+    let files: Vec<(std::path::PathBuf, Vec<u8>)> = walkdir::WalkDir::new(&built)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&built).expect("inside the output").to_path_buf();
+            (rel, std::fs::read(e.path()).expect("a built file reads"))
+        })
+        .collect();
+    let mut times = Vec::new();
+    for i in 0..runs {
+        let dir = scratch.join(format!("floor-{i}"));
+        let t = Instant::now();
+        for (rel, bytes) in &files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("create folder");
+            std::fs::write(&path, bytes).expect("write file");
+        }
+        times.push(t.elapsed());
+    }
+    let w = median(times);
+    println!(
+        "write floor ({} files):         {:>8.2} ms  (build is {:.1}× baseline + write floor)",
+        files.len(),
+        w.as_secs_f64() * 1e3,
+        build.as_secs_f64() / (base + w).as_secs_f64()
+    );
 }

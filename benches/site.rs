@@ -18,7 +18,9 @@
 //!
 //! `QUIRE_BENCH_ROUNDS=N` (default 3) sets the rounds at 5,000 pages;
 //! `QUIRE_BENCH_SIZES=1000,5000` the sizes; `QUIRE_BENCH_KEEP=DIR` keeps
-//! the corpora in `DIR` for profiling.
+//! the corpora in `DIR` for profiling; `QUIRE_BENCH_BASELINE=PATH` also
+//! times another `quire` binary (an earlier build) in every round, so a
+//! change is measured against its baseline in the same run.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -221,6 +223,7 @@ fn main() {
     let base = std::env::var_os("QUIRE_BENCH_KEEP").map_or_else(|| scratch.path().to_path_buf(), PathBuf::from);
     let rounds = env_list("QUIRE_BENCH_ROUNDS", &[3])[0].max(1);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let baseline = std::env::var("QUIRE_BENCH_BASELINE").ok().filter(|b| !b.is_empty());
     let mut sizes = Vec::new();
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -252,15 +255,31 @@ fn main() {
         for r in 0..(if n >= 5_000 { rounds } else { 1 }) {
             let mut q = None;
             let mut h = None;
+            let mut b = None;
             // Alternate who goes first, so neither always meets a warmer cache.
-            for turn in 0..2 {
-                if (turn + r) % 2 == 0 {
-                    q = Some(timed(quire, &["build", "--out", &out(&format!("out-quire-{r}"))], &root));
-                } else if has_hugo {
-                    h = Some(timed("hugo", &["--quiet", "-d", &out(&format!("out-hugo-{r}"))], &root));
+            for turn in 0..3 {
+                match (turn + r) % 3 {
+                    0 => q = Some(timed(quire, &["build", "--out", &out(&format!("out-quire-{r}"))], &root)),
+                    1 if has_hugo => h = Some(timed("hugo", &["--quiet", "-d", &out(&format!("out-hugo-{r}"))], &root)),
+                    2 => {
+                        if let Some(base) = &baseline {
+                            b = Some(timed(base, &["build", "--out", &out(&format!("out-base-{r}"))], &root));
+                        }
+                    }
+                    _ => {}
                 }
             }
             let (q, h) = (q.expect("quire ran"), h);
+            if let Some(b) = b {
+                println!(
+                    "  round {r}: baseline quire {:.2} s ({:.2} s CPU), {:.0} MB; this build is {:.2}× as fast{}",
+                    b.secs,
+                    b.cpu,
+                    b.mb,
+                    b.secs / q.secs,
+                    h.map_or(String::new(), |h| format!(", baseline hugo/quire {:.2}×", h.secs / b.secs))
+                );
+            }
             match h {
                 Some(h) => println!(
                     "  round {r}: quire {:.2} s ({:.2} s CPU), {:.0} MB | hugo {:.2} s ({:.2} s CPU), {:.0} MB | hugo/quire time {:.2}×, CPU {:.2}×; quire/hugo memory {:.2}",

@@ -182,16 +182,13 @@ fn sources_by_file(report: &Report) -> HashMap<&str, &Section> {
 /// Where every id of the edition is: the first page holding it.
 pub(crate) type IdPages = HashMap<String, usize, foldhash::fast::FixedState>;
 
-/// Checks every link on every page and records each page's rewrites in
-/// its [`Page::links`]; returns the files to copy and where each id is,
-/// for [`Rewriter`].
-pub(crate) fn rewrite(
-    report: &Report,
-    doc: &Document,
-    pages: &mut [Page],
-    urls: &Urls,
-    root: &Path,
-) -> Result<(Vec<OutFile>, IdPages), Diagnostics> {
+/// Every page's links checked: the files to copy, where each id is (for
+/// [`Rewriter`]) and each page's rewrites, in page order (for
+/// [`Page::links`]).
+pub(crate) type Checked = (Vec<OutFile>, IdPages, Vec<BTreeMap<String, String>>);
+
+/// Checks every link on every page; see [`Checked`].
+pub(crate) fn rewrite(report: &Report, doc: &Document, pages: &[Page], urls: &Urls, root: &Path) -> Result<Checked, Diagnostics> {
     let mut errors = Vec::new();
     let mut assets: BTreeMap<String, String> = BTreeMap::new();
     let by_file: BTreeMap<&str, usize> = pages
@@ -222,16 +219,16 @@ pub(crate) fn rewrite(
             out
         })
         .collect();
-    drop(by_file);
-    for (p, c) in pages.iter_mut().zip(checked) {
+    let mut maps = Vec::with_capacity(pages.len());
+    for c in checked {
         errors.extend(c.errors);
         assets.extend(c.assets);
-        p.links = c.map;
+        maps.push(c.map);
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok((copy_assets(root, assets)?, id_page))
+    Ok((copy_assets(root, assets)?, id_page, maps))
 }
 
 /// One page's checked links: its URL rewrites, errors and files to copy.

@@ -122,10 +122,10 @@ pub struct SitePageView<'a> {
     pub next: Option<LinkView>,
     /// Other editions.
     pub editions: Vec<LinkView>,
-    /// Site interface words.
-    pub words: BTreeMap<&'static str, String>,
+    /// Site interface words (shared by every page).
+    pub words: &'a BTreeMap<&'static str, String>,
     /// `quire <version>`.
-    pub generator: String,
+    pub generator: &'a str,
 }
 
 /// Renders `doc` as a site under `doc.dir`, putting each file into `sink`
@@ -147,12 +147,21 @@ pub fn render(
         base_url: base_url.to_string(),
         dir: doc.dir.clone(),
     };
-    let lap = crate::timing::Lap::new("site: check links");
-    let (assets, id_page) = links::rewrite(report, doc, &mut pages, &urls, root)?;
-    drop(lap);
-    let lap = crate::timing::Lap::new("site: navigation");
-    let tree = nav::Tree::new(&pages);
-    let sidebars = tree.sidebars(&pages, &urls);
+    // Checking links and laying out the navigation read the pages
+    // independently: one runs beside the other.
+    let lap = crate::timing::Lap::new("site: check links and navigation");
+    let (checked, (tree, sidebars)) = rayon::join(
+        || links::rewrite(report, doc, &pages, &urls, root),
+        || {
+            let tree = nav::Tree::new(&pages);
+            let sidebars = tree.sidebars(&pages, &urls);
+            (tree, sidebars)
+        },
+    );
+    let (assets, id_page, maps) = checked?;
+    for (p, m) in pages.iter_mut().zip(maps) {
+        p.links = m;
+    }
     drop(lap);
     let lap = crate::timing::Lap::new("site: highlight, render and write pages");
     let words: BTreeMap<&'static str, String> = WORDS
@@ -222,13 +231,15 @@ pub fn render(
                         href: urls.href(from, e.href.trim_start_matches("../").trim_end_matches("index.html")),
                     })
                     .collect(),
-                words: words.clone(),
-                generator: generator.clone(),
+                words: &words,
+                generator: &generator,
                 toc: &p.toc,
             };
             let entry = html::search_entry(&p.title, &urls.search_path(from), view.toc, &html);
-            let file = render_page(theme, "site/page.html", &view, &base)
-                .and_then(|h| sink.put(&format!("{from}index.html"), h.as_bytes()));
+            // The page is the template's markup around its body and sidebar.
+            let size = html.len() + view.nav_html.len() + 4096;
+            let file = render_page(theme, "site/page.html", &view, &base, size)
+                .and_then(|h| sink.put(&format!("{from}index.html"), &h));
             (entry, file)
         })
         .collect();
@@ -262,13 +273,13 @@ pub fn render(
         prev: None,
         next: None,
         editions: Vec::new(),
-        words: words.clone(),
-        generator,
+        words: &words,
+        generator: &generator,
     };
-    match render_page(theme, "site/404.html", &not_found, &base) {
-        Ok(h) => out.push(OutFile {
+    match render_page(theme, "site/404.html", &not_found, &base, 8192) {
+        Ok(bytes) => out.push(OutFile {
             path: format!("{}404.html", doc.dir),
-            bytes: h.into_bytes(),
+            bytes,
         }),
         Err(d) => errors.push(d),
     }
@@ -353,13 +364,24 @@ fn base_context(doc: &Document) -> tera::Context {
     ctx
 }
 
-fn render_page(theme: &Theme, template: &str, view: &SitePageView, base: &tera::Context) -> Result<String, Diagnostic> {
+/// Fills `template` for `view` into a buffer of `size` bytes, about the
+/// page's size, so the page is not copied each time the buffer grows (tera
+/// guesses from the template alone, without the body).
+fn render_page(
+    theme: &Theme,
+    template: &str,
+    view: &SitePageView,
+    base: &tera::Context,
+    size: usize,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut ctx = base.clone();
     ctx.insert("page", view);
+    let mut out = Vec::with_capacity(size);
     theme
         .tera
-        .render(template, &ctx)
-        .map_err(|e| crate::render::tera_error(&e, template))
+        .render_to(template, &ctx, &mut out)
+        .map_err(|e| crate::render::tera_error(&e, template))?;
+    Ok(out)
 }
 
 /// A page's body as the document has it (figures in place, heading ids

@@ -259,7 +259,13 @@ fn main() {
             // Alternate who goes first, so neither always meets a warmer cache.
             for turn in 0..3 {
                 match (turn + r) % 3 {
-                    0 => q = Some(timed(quire, &["build", "--out", &out(&format!("out-quire-{r}"))], &root)),
+                    0 => {
+                        q = Some(timed(
+                            quire,
+                            &["build", "--out", &out(&format!("out-quire-{r}"))],
+                            &root,
+                        ))
+                    }
                     1 if has_hugo => h = Some(timed("hugo", &["--quiet", "-d", &out(&format!("out-hugo-{r}"))], &root)),
                     2 => {
                         if let Some(base) = &baseline {
@@ -277,7 +283,10 @@ fn main() {
                     b.cpu,
                     b.mb,
                     b.secs / q.secs,
-                    h.map_or(String::new(), |h| format!(", baseline hugo/quire {:.2}×", h.secs / b.secs))
+                    h.map_or(String::new(), |h| format!(
+                        ", baseline hugo/quire {:.2}×",
+                        h.secs / b.secs
+                    ))
                 );
             }
             match h {

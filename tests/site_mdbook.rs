@@ -201,14 +201,14 @@ fn an_include_cycle_is_an_error_at_the_directive_that_closes_it() {
         "content/sections/zeta.md",
         "# Zeta\n\nBefore.\n\n{{#include guide/a.txt}}\n",
     );
-    fx.write("content/sections/SUMMARY.md", "# Summary\n\n[Introduction](index.md)\n\n- [Zeta](zeta.md)\n");
+    fx.write(
+        "content/sections/SUMMARY.md",
+        "# Summary\n\n[Introduction](index.md)\n\n- [Zeta](zeta.md)\n",
+    );
     for f in ["content/sections/guide/index.md", "content/sections/guide/alpha.md"] {
         std::fs::remove_file(fx.root().join(f)).unwrap();
     }
-    fx.write(
-        "content/sections/index.md",
-        "# Introduction\n\nRead [zeta](zeta.md).\n",
-    );
+    fx.write("content/sections/index.md", "# Introduction\n\nRead [zeta](zeta.md).\n");
     // The page's include is the first level; the tenth is in b.txt, whose
     // directive would open the eleventh.
     let d = fx.expect_error(
@@ -217,7 +217,12 @@ fn an_include_cycle_is_an_error_at_the_directive_that_closes_it() {
     );
     assert!(d.message.contains("includes itself"), "{d}");
     let r = fx.build(&["--format", "json"]);
-    assert_eq!(r.errors().len(), 1, "one error, not a later one about a leftover directive: {:?}", r.diags());
+    assert_eq!(
+        r.errors().len(),
+        1,
+        "one error, not a later one about a leftover directive: {:?}",
+        r.diags()
+    );
     assert!(
         r.diags().iter().all(|d| !d.message.contains("only in a site")),
         "{:?}",

@@ -188,7 +188,13 @@ pub(crate) type IdPages = HashMap<String, usize, foldhash::fast::FixedState>;
 pub(crate) type Checked = (Vec<OutFile>, IdPages, Vec<BTreeMap<String, String>>);
 
 /// Checks every link on every page; see [`Checked`].
-pub(crate) fn rewrite(report: &Report, doc: &Document, pages: &[Page], urls: &Urls, root: &Path) -> Result<Checked, Diagnostics> {
+pub(crate) fn rewrite(
+    report: &Report,
+    doc: &Document,
+    pages: &[Page],
+    urls: &Urls,
+    root: &Path,
+) -> Result<Checked, Diagnostics> {
     let mut errors = Vec::new();
     let mut assets: BTreeMap<String, String> = BTreeMap::new();
     let by_file: BTreeMap<&str, usize> = pages

@@ -168,11 +168,14 @@ impl Dir {
         #[cfg(unix)]
         {
             use rustix::fs::{Mode, OFlags, open};
-            let fd = open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).map_err(|e| {
-                Fail {
-                    what: "open the staging folder".into(),
-                    err: e.into(),
-                }
+            let fd = open(
+                path,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(|e| Fail {
+                what: "open the staging folder".into(),
+                err: e.into(),
             })?;
             Ok(Dir {
                 path: path.to_path_buf(),

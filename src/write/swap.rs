@@ -550,6 +550,27 @@ mod tests {
     }
 
     #[test]
+    fn the_open_folder_writes_nested_files_and_reports_what_is_in_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = Dir::open(dir.path()).unwrap();
+        d.put("a/b/c/index.html", b"page").unwrap();
+        d.put("a/b/d/index.html", b"next").unwrap();
+        d.put("top.css", b"css").unwrap();
+        // A later put of the same path replaces the file, shorter or not.
+        d.put("a/b/c/index.html", b"p").unwrap();
+        assert_eq!(fs::read(dir.path().join("a/b/c/index.html")).unwrap(), b"p");
+        assert_eq!(fs::read(dir.path().join("a/b/d/index.html")).unwrap(), b"next");
+        assert_eq!(fs::read(dir.path().join("top.css")).unwrap(), b"css");
+        // A file where a folder should be: an error naming the path, no panic.
+        let f = d.put("top.css/x.html", b"x").unwrap_err();
+        assert!(f.what.contains("top.css/x.html"), "{}", f.what);
+        // A path the fast route does not take (an empty part) is joined
+        // and written as before.
+        d.put("e//f.txt", b"f").unwrap();
+        assert_eq!(fs::read(dir.path().join("e/f.txt")).unwrap(), b"f");
+    }
+
+    #[test]
     fn every_method_leaves_exactly_the_new_files_and_nothing_else() {
         for method in [Method::Exchange, Method::TwoRenames, Method::InPlace] {
             let dir = tempfile::tempdir().unwrap();

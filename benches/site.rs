@@ -18,7 +18,9 @@
 //!
 //! `QUIRE_BENCH_ROUNDS=N` (default 3) sets the rounds at 5,000 pages;
 //! `QUIRE_BENCH_SIZES=1000,5000` the sizes; `QUIRE_BENCH_KEEP=DIR` keeps
-//! the corpora in `DIR` for profiling.
+//! the corpora in `DIR` for profiling; `QUIRE_BENCH_BASELINE=PATH` also
+//! times another `quire` binary (an earlier build) in every round, so a
+//! change is measured against its baseline in the same run.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -221,19 +223,28 @@ fn main() {
     let base = std::env::var_os("QUIRE_BENCH_KEEP").map_or_else(|| scratch.path().to_path_buf(), PathBuf::from);
     let rounds = env_list("QUIRE_BENCH_ROUNDS", &[3])[0].max(1);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let baseline = std::env::var("QUIRE_BENCH_BASELINE").ok().filter(|b| !b.is_empty());
     let mut sizes = Vec::new();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
     for n in env_list("QUIRE_BENCH_SIZES", &[1_000, 5_000]) {
         let root: PathBuf = base.join(format!("corpus-{n}"));
         if !root.join("content/report.yaml").is_file() {
             corpus(&root, n);
         }
         let has_hugo = hugo_setup(&root);
+        // Every output of this run goes into a folder of its own, so a kept
+        // corpus (`QUIRE_BENCH_KEEP`) never has an old tree replaced (and
+        // deleted) during a timed build.
+        let run = root.join(format!("run-{stamp}"));
+        let out = |name: &str| run.join(name).to_string_lossy().into_owned();
         // A first, untimed build of each warms the page cache for the corpus.
-        let _ = timed(quire, &["build", "--out", "warm-quire"], &root);
+        let _ = timed(quire, &["build", "--out", &out("warm-quire")], &root);
         if has_hugo {
-            let _ = timed("hugo", &["--quiet", "-d", "warm-hugo"], &root);
+            let _ = timed("hugo", &["--quiet", "-d", &out("warm-hugo")], &root);
         }
-        let bytes = bytes_under(&root.join("warm-quire"));
+        let bytes = bytes_under(&run.join("warm-quire"));
         sizes.push(bytes);
         println!(
             "{n:>5} pages: {:.1} MB written by quire ({:.1} KB a page)",
@@ -244,15 +255,40 @@ fn main() {
         for r in 0..(if n >= 5_000 { rounds } else { 1 }) {
             let mut q = None;
             let mut h = None;
+            let mut b = None;
             // Alternate who goes first, so neither always meets a warmer cache.
-            for turn in 0..2 {
-                if (turn + r) % 2 == 0 {
-                    q = Some(timed(quire, &["build", "--out", &format!("out-quire-{r}")], &root));
-                } else if has_hugo {
-                    h = Some(timed("hugo", &["--quiet", "-d", &format!("out-hugo-{r}")], &root));
+            for turn in 0..3 {
+                match (turn + r) % 3 {
+                    0 => {
+                        q = Some(timed(
+                            quire,
+                            &["build", "--out", &out(&format!("out-quire-{r}"))],
+                            &root,
+                        ))
+                    }
+                    1 if has_hugo => h = Some(timed("hugo", &["--quiet", "-d", &out(&format!("out-hugo-{r}"))], &root)),
+                    2 => {
+                        if let Some(base) = &baseline {
+                            b = Some(timed(base, &["build", "--out", &out(&format!("out-base-{r}"))], &root));
+                        }
+                    }
+                    _ => {}
                 }
             }
             let (q, h) = (q.expect("quire ran"), h);
+            if let Some(b) = b {
+                println!(
+                    "  round {r}: baseline quire {:.2} s ({:.2} s CPU), {:.0} MB; this build is {:.2}× as fast{}",
+                    b.secs,
+                    b.cpu,
+                    b.mb,
+                    b.secs / q.secs,
+                    h.map_or(String::new(), |h| format!(
+                        ", baseline hugo/quire {:.2}×",
+                        h.secs / b.secs
+                    ))
+                );
+            }
             match h {
                 Some(h) => println!(
                     "  round {r}: quire {:.2} s ({:.2} s CPU), {:.0} MB | hugo {:.2} s ({:.2} s CPU), {:.0} MB | hugo/quire time {:.2}×, CPU {:.2}×; quire/hugo memory {:.2}",
@@ -276,10 +312,10 @@ fn main() {
             }
         }
         // The floor: the same files from memory, into fresh folders.
-        let files = files_under(&root.join("warm-quire"));
+        let files = files_under(&run.join("warm-quire"));
         std::thread::sleep(Duration::from_millis(200));
-        let serial = floor(&files, &root.join("floor-1"), 1);
-        let parallel = floor(&files, &root.join(format!("floor-{threads}")), threads);
+        let serial = floor(&files, &run.join("floor-1"), 1);
+        let parallel = floor(&files, &run.join(format!("floor-{threads}")), threads);
         if let Some(q) = best {
             println!(
                 "  floor: creating quire's {} files takes {serial:.2} s on one thread, {parallel:.2} s on {threads}; quire's best {:.2} s is {:.2} s over it",

@@ -189,3 +189,43 @@ fn errors_inside_and_after_an_include_name_their_own_file_and_line() {
     let at = fx.pos("content/sections/guide/alpha.md", "{{#include code.rs:nosuch");
     fx.expect_error(at, "no anchor `nosuch`");
 }
+
+#[test]
+fn an_include_cycle_is_an_error_at_the_directive_that_closes_it() {
+    let fx = book();
+    // a.txt includes b.txt, which includes a.txt again: the chain never
+    // ends. (Not `.md`, so they are not pages of their own.)
+    fx.write("content/sections/guide/a.txt", "Text of a.\n{{#include b.txt}}\n");
+    fx.write("content/sections/guide/b.txt", "Text of b.\n{{#include a.txt}}\n");
+    fx.write(
+        "content/sections/zeta.md",
+        "# Zeta\n\nBefore.\n\n{{#include guide/a.txt}}\n",
+    );
+    fx.write(
+        "content/sections/SUMMARY.md",
+        "# Summary\n\n[Introduction](index.md)\n\n- [Zeta](zeta.md)\n",
+    );
+    for f in ["content/sections/guide/index.md", "content/sections/guide/alpha.md"] {
+        std::fs::remove_file(fx.root().join(f)).unwrap();
+    }
+    fx.write("content/sections/index.md", "# Introduction\n\nRead [zeta](zeta.md).\n");
+    // The page's include is the first level; the tenth is in b.txt, whose
+    // directive would open the eleventh.
+    let d = fx.expect_error(
+        fx.pos("content/sections/guide/b.txt", "{{#include a.txt}}"),
+        "include nesting deeper than 10",
+    );
+    assert!(d.message.contains("includes itself"), "{d}");
+    let r = fx.build(&["--format", "json"]);
+    assert_eq!(
+        r.errors().len(),
+        1,
+        "one error, not a later one about a leftover directive: {:?}",
+        r.diags()
+    );
+    assert!(
+        r.diags().iter().all(|d| !d.message.contains("only in a site")),
+        "{:?}",
+        r.diags()
+    );
+}

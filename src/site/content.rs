@@ -145,15 +145,25 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
             (rel, text)
         })
         .collect();
-    for (rel, text) in &read {
-        if let Ok(t) = text {
-            files.add(rel, t);
-        }
-    }
-    let parsed: Vec<Result<Section, Diagnostic>> = read
-        .into_par_iter()
-        .map(|(rel, text)| text.and_then(|t| page(&rel, &t)))
-        .collect();
+    // Recording the texts (serial) runs beside parsing them (on the other
+    // cores): neither waits for the other.
+    let ((), parsed) = rayon::join(
+        || {
+            for (rel, text) in &read {
+                if let Ok(t) = text {
+                    files.add(rel, t);
+                }
+            }
+        },
+        || -> Vec<Result<Section, Diagnostic>> {
+            read.par_iter()
+                .map(|(rel, text)| match text {
+                    Ok(t) => page(rel, t),
+                    Err(d) => Err(d.clone()),
+                })
+                .collect()
+        },
+    );
     let mut out = Vec::new();
     for p in parsed {
         match p {

@@ -224,8 +224,21 @@ fn include(
         // An included file's own includes are expanded too, to mdBook's depth.
         let nested = directives(l);
         match nested.first() {
-            Some(d) if d.kind == "include" && depth < MAX_DEPTH && d.range == (0..l.trim_end().len()) => {
+            Some(d) if d.kind == "include" && d.range == (0..l.trim_end().len()) => {
                 let here = Loc::new(&*file, *n as usize + 1, 1);
+                // Deeper than mdBook goes is almost always a cycle; left as
+                // text it would only surface later, far from its cause.
+                if depth + 1 >= MAX_DEPTH {
+                    return Err(Diagnostic::error(
+                        here,
+                        format!("include nesting deeper than {MAX_DEPTH}: a file includes itself?"),
+                    )
+                    .hint(format!(
+                        "`{}` is reached again through its own includes, or the chain is too long: \
+                         break the cycle, or include the innermost file directly",
+                        d.arg.split_whitespace().next().unwrap_or_default()
+                    )));
+                }
                 let (t, ls) = include(sources, &inner_dir, d.arg, depth + 1, &|| here.clone())?;
                 out.push_str(&t);
                 lines.extend(ls);

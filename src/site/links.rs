@@ -179,14 +179,22 @@ fn sources_by_file(report: &Report) -> HashMap<&str, &Section> {
         .collect()
 }
 
-/// Checks and rewrites every link on every page; returns the files to copy.
+/// Where every id of the edition is: the first page holding it.
+pub(crate) type IdPages = HashMap<String, usize, foldhash::fast::FixedState>;
+
+/// Every page's links checked: the files to copy, where each id is (for
+/// [`Rewriter`]) and each page's rewrites, in page order (for
+/// [`Page::links`]).
+pub(crate) type Checked = (Vec<OutFile>, IdPages, Vec<BTreeMap<String, String>>);
+
+/// Checks every link on every page; see [`Checked`].
 pub(crate) fn rewrite(
     report: &Report,
     doc: &Document,
-    pages: &mut [Page],
+    pages: &[Page],
     urls: &Urls,
     root: &Path,
-) -> Result<Vec<OutFile>, Diagnostics> {
+) -> Result<Checked, Diagnostics> {
     let mut errors = Vec::new();
     let mut assets: BTreeMap<String, String> = BTreeMap::new();
     let by_file: BTreeMap<&str, usize> = pages
@@ -194,10 +202,12 @@ pub(crate) fn rewrite(
         .enumerate()
         .filter_map(|(i, p)| Some((doc.sections[p.sec?].file.as_str(), i)))
         .collect();
-    let mut id_page: BTreeMap<String, usize> = BTreeMap::new();
+    let mut id_page = IdPages::default();
     for (i, p) in pages.iter().enumerate() {
         for id in &p.ids {
-            id_page.entry(id.clone()).or_insert(i);
+            if !id_page.contains_key(id) {
+                id_page.insert(id.clone(), i);
+            }
         }
     }
     let sources = sources_by_file(report);
@@ -215,7 +225,7 @@ pub(crate) fn rewrite(
             out
         })
         .collect();
-    let mut maps: Vec<BTreeMap<String, String>> = Vec::with_capacity(pages.len());
+    let mut maps = Vec::with_capacity(pages.len());
     for c in checked {
         errors.extend(c.errors);
         assets.extend(c.assets);
@@ -224,7 +234,7 @@ pub(crate) fn rewrite(
     if !errors.is_empty() {
         return Err(errors);
     }
-    rewrite_pages(pages, maps, urls, &id_page, root, assets)
+    Ok((copy_assets(root, assets)?, id_page, maps))
 }
 
 /// One page's checked links: its URL rewrites, errors and files to copy.
@@ -242,7 +252,7 @@ fn check_page(
     section: &Section,
     pages: &[Page],
     by_file: &BTreeMap<&str, usize>,
-    id_page: &BTreeMap<String, usize>,
+    id_page: &IdPages,
     urls: &Urls,
     root: &Path,
     out: &mut PageLinks,
@@ -359,24 +369,23 @@ fn folder_page(target: &str, by_file: &BTreeMap<&str, usize>) -> Option<usize> {
         .find_map(|n| by_file.get(format!("{dir}/{n}").as_str()).copied())
 }
 
-/// Rewrites every page's links by its map (and in-site anchors to the page
-/// holding them); returns the files to copy.
-fn rewrite_pages(
-    pages: &mut [Page],
-    maps: Vec<BTreeMap<String, String>>,
-    urls: &Urls,
-    id_page: &BTreeMap<String, usize>,
-    root: &Path,
-    assets: BTreeMap<String, String>,
-) -> Result<Vec<OutFile>, Diagnostics> {
-    let mut errors = Vec::new();
-    let paths: Vec<String> = pages.iter().map(|p| urls.full(&p.path)).collect();
-    use rayon::prelude::*;
-    pages.par_iter_mut().enumerate().for_each(|(i, p)| {
-        let map = &maps[i];
-        let from = &paths[i];
-        let ids = &p.ids;
-        p.html = html::rewrite_attrs(&p.html, |v| {
+/// Rewrites a page's links when it is rendered: by its [`Page::links`],
+/// and in-site anchors to the page holding them.
+pub(crate) struct Rewriter<'a> {
+    /// How URLs are written.
+    pub urls: &'a Urls,
+    /// Every page's path from the site root, in page order.
+    pub paths: &'a [String],
+    /// Where every id is.
+    pub id_page: &'a IdPages,
+}
+
+impl Rewriter<'_> {
+    /// `html`, page `i`'s (`p`'s) body, with every `href` and `src` rewritten.
+    pub(crate) fn rewrite(&self, i: usize, p: &Page, html: &str) -> String {
+        let from = &self.paths[i];
+        let (map, ids, urls) = (&p.links, &p.ids, self.urls);
+        html::rewrite_attrs(html, |v| {
             if let Some(new) = map.get(v) {
                 return Some(new.clone());
             }
@@ -384,16 +393,21 @@ fn rewrite_pages(
                 if ids.contains(a) {
                     return None;
                 }
-                let j = *id_page.get(a)?;
-                return Some(format!("{}#{a}", urls.href(from, &paths[j])));
+                let j = *self.id_page.get(a)?;
+                return Some(format!("{}#{a}", urls.href(from, &self.paths[j])));
             }
             if is_external(v) {
                 return None;
             }
             // Links quire generated (`charts/x.svg`) are relative to the edition's root.
             Some(urls.href(from, &urls.full(v)))
-        });
-    });
+        })
+    }
+}
+
+/// The files the pages link to or show, read to be copied.
+fn copy_assets(root: &Path, assets: BTreeMap<String, String>) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut errors = Vec::new();
     let mut out = Vec::new();
     for (src, dest) in assets {
         match std::fs::read(root.join(&src)) {

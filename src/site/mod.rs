@@ -41,7 +41,9 @@ const WORDS: [(&str, &str); 7] = [
 /// stays under 2 MB and loads only when the reader starts typing.
 pub const SEARCH_BUDGET_PER_PAGE: usize = 400;
 
-/// One page of the site, before rendering.
+/// One page of the site, before rendering. Its HTML is not kept: each
+/// page's is put together again from the document when the page is
+/// rendered, so a build holds a few pages' HTML at a time, not every one.
 pub(crate) struct Page {
     /// Index into `doc.sections`, or `None` for the Sources page.
     pub sec: Option<usize>,
@@ -49,13 +51,16 @@ pub(crate) struct Page {
     pub path: String,
     /// Its title.
     pub title: String,
-    /// Body HTML, figures in place, links not yet rewritten.
-    pub html: String,
     /// Every id on the page.
     pub ids: BTreeSet<String>,
     /// Its contents list: link rewriting leaves ids and heading text alone,
     /// so it is read once, before.
     pub toc: Vec<TocView>,
+    /// Whether headings get their natural ids back on this page (see
+    /// [`html::localize_heading_ids`]); rare, so redone when rendering.
+    pub localized: bool,
+    /// Its links as written → as rewritten, from [`links::rewrite`].
+    pub links: BTreeMap<String, String>,
 }
 
 /// A link in a page's template.
@@ -117,10 +122,10 @@ pub struct SitePageView<'a> {
     pub next: Option<LinkView>,
     /// Other editions.
     pub editions: Vec<LinkView>,
-    /// Site interface words.
-    pub words: BTreeMap<&'static str, String>,
+    /// Site interface words (shared by every page).
+    pub words: &'a BTreeMap<&'static str, String>,
     /// `quire <version>`.
-    pub generator: String,
+    pub generator: &'a str,
 }
 
 /// Renders `doc` as a site under `doc.dir`, putting each file into `sink`
@@ -135,21 +140,30 @@ pub fn render(
     sink: &Sink,
 ) -> Result<(), Diagnostics> {
     let (figure_html, mut out) = crate::render::figures(doc, theme)?;
-    let lap = crate::timing::Lap::new("site: highlight and read pages");
+    let lap = crate::timing::Lap::new("site: read pages");
     let mut pages = pages(doc, &figure_html);
     drop(lap);
     let urls = Urls {
         base_url: base_url.to_string(),
         dir: doc.dir.clone(),
     };
-    let lap = crate::timing::Lap::new("site: check and rewrite links");
-    let assets = links::rewrite(report, doc, &mut pages, &urls, root)?;
+    // Checking links and laying out the navigation read the pages
+    // independently: one runs beside the other.
+    let lap = crate::timing::Lap::new("site: check links and navigation");
+    let (checked, (tree, sidebars)) = rayon::join(
+        || links::rewrite(report, doc, &pages, &urls, root),
+        || {
+            let tree = nav::Tree::new(&pages);
+            let sidebars = tree.sidebars(&pages, &urls);
+            (tree, sidebars)
+        },
+    );
+    let (assets, id_page, maps) = checked?;
+    for (p, m) in pages.iter_mut().zip(maps) {
+        p.links = m;
+    }
     drop(lap);
-    let lap = crate::timing::Lap::new("site: navigation");
-    let tree = nav::Tree::new(&pages);
-    let sidebars = tree.sidebars(&pages, &urls);
-    drop(lap);
-    let lap = crate::timing::Lap::new("site: render and write pages");
+    let lap = crate::timing::Lap::new("site: highlight, render and write pages");
     let words: BTreeMap<&'static str, String> = WORDS
         .iter()
         .map(|(k, v)| {
@@ -166,19 +180,29 @@ pub fn render(
     let site_title = doc.meta.title.as_str();
     let generator = format!("quire {}", env!("CARGO_PKG_VERSION"));
     let base = base_context(doc);
-    // Pages render independently; rayon spreads them over the cores, each
-    // page is written as soon as it is rendered (its path is its own, so
-    // the order of writes does not matter), and `collect` keeps the search
-    // index in reading order, so the output is the same bytes.
+    let paths: Vec<String> = pages.iter().map(|p| urls.full(&p.path)).collect();
+    let rewriter = links::Rewriter {
+        urls: &urls,
+        paths: &paths,
+        id_page: &id_page,
+    };
+    // Pages render independently; rayon spreads them over the cores. Each
+    // page goes through every step at once (its HTML put together, links
+    // rewritten, code highlighted, the template filled, the file written:
+    // its path is its own, so the order of writes does not matter) and is
+    // then dropped; `collect` keeps the search index in reading order, so
+    // the output is the same bytes.
     use rayon::prelude::*;
     let rendered: Vec<([String; 4], Result<(), Diagnostic>)> = (0..pages.len())
         .into_par_iter()
         .map(|i| {
             let p = &pages[i];
-            let from = urls.full(&p.path);
+            let from = &paths[i];
+            let html = rewriter.rewrite(i, p, &body(doc, &figure_html, p));
+            let html = highlight::highlight(&html);
             let link = |j: usize| LinkView {
                 title: pages[j].title.clone(),
-                href: urls.href(&from, &urls.full(&pages[j].path)),
+                href: urls.href(from, &paths[j]),
             };
             let section = p.sec.map(|s| &doc.sections[s]);
             let view = SitePageView {
@@ -187,13 +211,13 @@ pub fn render(
                 title: &p.title,
                 summary: section.map_or("", |s| s.summary.as_str()),
                 lang_tag: doc.ui.word("lang_tag"),
-                root: urls.root(&from),
-                home_href: urls.href(&from, &urls.full("")),
-                css_href: urls.href(&from, "style.css"),
-                search_href: urls.href(&from, "search.js"),
-                index_href: urls.href(&from, &format!("{}search-index.js", doc.dir)),
-                canonical: urls.canonical(&from),
-                body_html: &p.html,
+                root: urls.root(from),
+                home_href: urls.href(from, &urls.full("")),
+                css_href: urls.href(from, "style.css"),
+                search_href: urls.href(from, "search.js"),
+                index_href: urls.href(from, &format!("{}search-index.js", doc.dir)),
+                canonical: urls.canonical(from),
+                body_html: &html,
                 nav_html: sidebars.get(i),
                 breadcrumbs: tree.breadcrumbs(&pages, i, &urls),
                 prev: i.checked_sub(1).map(link),
@@ -204,16 +228,18 @@ pub fn render(
                     .map(|e| LinkView {
                         title: e.name.clone(),
                         // `e.href` leads from one edition's root to the other's.
-                        href: urls.href(&from, e.href.trim_start_matches("../").trim_end_matches("index.html")),
+                        href: urls.href(from, e.href.trim_start_matches("../").trim_end_matches("index.html")),
                     })
                     .collect(),
-                words: words.clone(),
-                generator: generator.clone(),
+                words: &words,
+                generator: &generator,
                 toc: &p.toc,
             };
-            let entry = html::search_entry(&p.title, &urls.search_path(&from), view.toc, &p.html);
-            let file = render_page(theme, "site/page.html", &view, &base)
-                .and_then(|h| sink.put(&format!("{from}index.html"), h.as_bytes()));
+            let entry = html::search_entry(&p.title, &urls.search_path(from), view.toc, &html);
+            // The page is the template's markup around its body and sidebar.
+            let size = html.len() + view.nav_html.len() + 4096;
+            let file = render_page(theme, "site/page.html", &view, &base, size)
+                .and_then(|h| sink.put(&format!("{from}index.html"), &h));
             (entry, file)
         })
         .collect();
@@ -247,13 +273,13 @@ pub fn render(
         prev: None,
         next: None,
         editions: Vec::new(),
-        words: words.clone(),
-        generator,
+        words: &words,
+        generator: &generator,
     };
-    match render_page(theme, "site/404.html", &not_found, &base) {
-        Ok(h) => out.push(OutFile {
+    match render_page(theme, "site/404.html", &not_found, &base, 8192) {
+        Ok(bytes) => out.push(OutFile {
             path: format!("{}404.html", doc.dir),
-            bytes: h.into_bytes(),
+            bytes,
         }),
         Err(d) => errors.push(d),
     }
@@ -262,18 +288,30 @@ pub fn render(
     }
     out.push(OutFile {
         path: format!("{}search-index.js", doc.dir),
-        bytes: format!(
-            "window.QUIRE_SEARCH={};\n",
-            serde_json::to_string(&search).unwrap_or_else(|_| "[]".into())
-        )
-        .into_bytes(),
+        bytes: search_index(&search),
     });
     out.push(OutFile {
         path: format!("{}sitemap.xml", doc.dir),
         bytes: html::sitemap(&pages, &urls).into_bytes(),
     });
     out.extend(assets);
+    // Freeing every page's HTML, ids and sidebar is serial work nobody
+    // waits for: another thread does it while the files go out.
+    rayon::spawn(move || drop((pages, sidebars, tree, search)));
     sink.put_all(&out).map_err(|d| vec![d])
+}
+
+/// `search-index.js`: the entries as one JSON array, written straight into
+/// the file's bytes.
+fn search_index(search: &[[String; 4]]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(search.len() * SEARCH_BUDGET_PER_PAGE / 2 + 32);
+    bytes.extend_from_slice(b"window.QUIRE_SEARCH=");
+    if serde_json::to_writer(&mut bytes, search).is_err() {
+        bytes.truncate("window.QUIRE_SEARCH=".len());
+        bytes.extend_from_slice(b"[]");
+    }
+    bytes.extend_from_slice(b";\n");
+    bytes
 }
 
 /// Files every edition shares, written once at the site root: the
@@ -326,59 +364,83 @@ fn base_context(doc: &Document) -> tera::Context {
     ctx
 }
 
-fn render_page(theme: &Theme, template: &str, view: &SitePageView, base: &tera::Context) -> Result<String, Diagnostic> {
+/// Fills `template` for `view` into a buffer of `size` bytes, about the
+/// page's size, so the page is not copied each time the buffer grows (tera
+/// guesses from the template alone, without the body).
+fn render_page(
+    theme: &Theme,
+    template: &str,
+    view: &SitePageView,
+    base: &tera::Context,
+    size: usize,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut ctx = base.clone();
     ctx.insert("page", view);
+    let mut out = Vec::with_capacity(size);
     theme
         .tera
-        .render(template, &ctx)
-        .map_err(|e| crate::render::tera_error(&e, template))
+        .render_to(template, &ctx, &mut out)
+        .map_err(|e| crate::render::tera_error(&e, template))?;
+    Ok(out)
+}
+
+/// A page's body as the document has it (figures in place, heading ids
+/// localized), before its links are rewritten and its code highlighted.
+fn body(doc: &Document, figure_html: &[String], p: &Page) -> String {
+    let html = match p.sec {
+        Some(i) => doc.sections[i]
+            .pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Html(h) => h.as_str(),
+                Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
+            })
+            .collect(),
+        None => html::sources(&doc.sources),
+    };
+    if p.localized {
+        html::localize_heading_ids(&html, &html::scan(&html)).unwrap_or(html)
+    } else {
+        html
+    }
 }
 
 /// The pages in reading order: one per section (the first at the edition's
 /// root unless a page is already there), then Sources when there are any.
+/// Highlighting adds no ids or headings (its spans carry classes only), so
+/// a page is read for them before its code is highlighted.
 fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
     use rayon::prelude::*;
-    // Highlighting dominates; sections are independent, order is kept.
+    // Sections are independent, order is kept.
     let mut pages: Vec<Page> = doc
         .sections
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            let html: String = s
-                .pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Html(h) => h.as_str(),
-                    Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
-                })
-                .collect();
-            let html = highlight::highlight(&html);
-            let mut scan = html::scan(&html);
-            let html = match html::localize_heading_ids(&html, &scan) {
-                Some(renamed) => {
-                    scan = html::scan(&renamed);
-                    renamed
-                }
-                None => html,
-            };
-            // A report's flat sections become `framing/`; a site's keep their folders.
-            let path = if s.file.starts_with(content::DIR) {
-                content::page_path(&s.file)
-            } else {
-                format!("{}/", s.id)
-            };
-            let toc = html::toc(&scan);
-            let mut ids = scan.ids;
-            ids.insert(s.id.clone());
-            Page {
+            let mut page = Page {
                 sec: Some(i),
-                path,
+                // A report's flat sections become `framing/`; a site's keep their folders.
+                path: if s.file.starts_with(content::DIR) {
+                    content::page_path(&s.file)
+                } else {
+                    format!("{}/", s.id)
+                },
                 title: s.title.clone(),
-                html,
-                ids,
-                toc,
+                ids: BTreeSet::new(),
+                toc: Vec::new(),
+                localized: false,
+                links: BTreeMap::new(),
+            };
+            let html = body(doc, figure_html, &page);
+            let mut scan = html::scan(&html);
+            if let Some(renamed) = html::localize_heading_ids(&html, &scan) {
+                scan = html::scan(&renamed);
+                page.localized = true;
             }
+            page.toc = html::toc(&scan);
+            page.ids = scan.ids;
+            page.ids.insert(s.id.clone());
+            page
         })
         .collect();
     if !pages.iter().any(|p| p.path.is_empty())
@@ -396,9 +458,10 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
             sec: None,
             path: "sources/".into(),
             title: doc.ui.word("sources").to_string(),
-            html,
             ids,
             toc,
+            localized: false,
+            links: BTreeMap::new(),
         });
     }
     pages

@@ -19,7 +19,7 @@ pub mod swap;
 use crate::diag::{Diagnostic, Loc};
 use crate::render::OutFile;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The file that marks a folder as quire's own, safe to replace.
@@ -40,7 +40,7 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 /// from many threads at once, so no build holds every page in memory.
 #[derive(Debug)]
 pub struct Sink {
-    dir: Option<PathBuf>,
+    dir: Option<swap::Dir>,
     shown: String,
     count: AtomicUsize,
 }
@@ -60,7 +60,7 @@ impl Sink {
     /// the same path replaces the earlier file.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         if let Some(dir) = &self.dir {
-            swap::put(dir, path, bytes).map_err(|f| fail(&self.shown, f))?;
+            dir.put(path, bytes).map_err(|f| fail(&self.shown, f))?;
         }
         self.count.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -131,8 +131,15 @@ pub fn write_with<T>(
     }
     let method = hooks::forced_method().unwrap_or(hooks::Method::Exchange);
     let staging = swap::begin(&target.path, method).map_err(fail)?;
+    let dir = match swap::Dir::open(&staging.dir) {
+        Ok(d) => d,
+        Err(f) => {
+            swap::abandon(staging);
+            return Err(fail(f));
+        }
+    };
     let sink = Sink {
-        dir: Some(staging.dir.clone()),
+        dir: Some(dir),
         shown: shown.clone(),
         count: AtomicUsize::new(0),
     };

@@ -172,7 +172,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
                 Err(d) => outcome.diagnostics.extend(d),
             }
             for doc in &docs {
-                if let Err(d) = site::render(&report, doc, &theme, root, &base_url, sink) {
+                if let Err(d) = site::render(doc, &theme, root, &base_url, sink) {
                     outcome.diagnostics.extend(d);
                 }
             }

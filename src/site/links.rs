@@ -8,10 +8,8 @@ use super::Page;
 use super::content::INDEX_NAMES;
 use super::html;
 use crate::diag::{Diagnostic, Diagnostics, Loc};
-use crate::model::{Report, Section};
 use crate::render::OutFile;
-use crate::transform::Document;
-use pulldown_cmark::{Event, LinkType, Parser, Tag};
+use crate::transform::{Document, SectionOut, WrittenLink};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -131,54 +129,6 @@ pub(super) fn join(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// A link as written: its URL and where.
-struct Written {
-    url: String,
-    loc: Loc,
-    image: bool,
-}
-
-/// Every link and image an author wrote in `section`, in order.
-fn written(section: &Section) -> Vec<Written> {
-    let mut out = Vec::new();
-    // One line index per section: a fresh one per link made a long page
-    // with many links quadratic.
-    let locator = crate::transform::markdown::Locator::new(section);
-    for (ev, range) in Parser::new_ext(&section.body, crate::transform::markdown::options()).into_offset_iter() {
-        let (url, image) = match ev {
-            // `<help@example.org>` is rendered as a `mailto:` link.
-            Event::Start(Tag::Link {
-                link_type: LinkType::Email,
-                ..
-            }) => continue,
-            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
-            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-            _ => continue,
-        };
-        // Point at the URL itself, not the link text.
-        let src = &section.body[range.clone()];
-        let at = src.rfind(&*url).map_or(range.start, |i| range.start + i);
-        out.push(Written {
-            url: url.to_string(),
-            loc: locator.loc(at),
-            image,
-        });
-    }
-    out
-}
-
-/// Every section as written (each edition's translation and the section
-/// itself) by its file, so each page finds its own in one look-up rather
-/// than a scan of every section (which made link checking quadratic).
-fn sources_by_file(report: &Report) -> HashMap<&str, &Section> {
-    report
-        .sections
-        .iter()
-        .flat_map(|s| std::iter::once(s).chain(s.translations.iter().map(|(_, t)| t)))
-        .map(|s| (s.file.as_str(), s))
-        .collect()
-}
-
 /// Where every id of the edition is: the first page holding it.
 pub(crate) type IdPages = HashMap<String, usize, foldhash::fast::FixedState>;
 
@@ -188,13 +138,7 @@ pub(crate) type IdPages = HashMap<String, usize, foldhash::fast::FixedState>;
 pub(crate) type Checked = (Vec<OutFile>, IdPages, Vec<BTreeMap<String, String>>);
 
 /// Checks every link on every page; see [`Checked`].
-pub(crate) fn rewrite(
-    report: &Report,
-    doc: &Document,
-    pages: &[Page],
-    urls: &Urls,
-    root: &Path,
-) -> Result<Checked, Diagnostics> {
+pub(crate) fn rewrite(doc: &Document, pages: &[Page], urls: &Urls, root: &Path) -> Result<Checked, Diagnostics> {
     let mut errors = Vec::new();
     let mut assets: BTreeMap<String, String> = BTreeMap::new();
     let by_file: BTreeMap<&str, usize> = pages
@@ -210,7 +154,6 @@ pub(crate) fn rewrite(
             }
         }
     }
-    let sources = sources_by_file(report);
     // Pages are checked independently, on every core; errors and assets are
     // gathered afterwards in page order, so messages and output keep theirs.
     use rayon::prelude::*;
@@ -218,7 +161,8 @@ pub(crate) fn rewrite(
         .par_iter()
         .map(|p| {
             let mut out = PageLinks::default();
-            let Some(section) = p.sec.and_then(|s| sources.get(doc.sections[s].file.as_str())) else {
+            // The links the transform found in the page's text, with where.
+            let Some(section) = p.sec.map(|s| &doc.sections[s]) else {
                 return out;
             };
             check_page(p, section, pages, &by_file, &id_page, urls, root, &mut out);
@@ -249,7 +193,7 @@ struct PageLinks {
 #[allow(clippy::too_many_arguments)]
 fn check_page(
     p: &Page,
-    section: &Section,
+    section: &SectionOut,
     pages: &[Page],
     by_file: &BTreeMap<&str, usize>,
     id_page: &IdPages,
@@ -260,7 +204,7 @@ fn check_page(
     let PageLinks { map, errors, assets } = out;
     let from = urls.full(&p.path);
     let dir = section.file.rsplit_once('/').map_or("", |(d, _)| d);
-    for w in written(section) {
+    for w in &section.links {
         if is_external(&w.url) || map.contains_key(&w.url) {
             continue;
         }
@@ -421,7 +365,7 @@ fn copy_assets(root: &Path, assets: BTreeMap<String, String>) -> Result<Vec<OutF
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-fn no_anchor(w: &Written, a: &str, ids: &std::collections::BTreeSet<String>, on: &str) -> Diagnostic {
+fn no_anchor(w: &WrittenLink, a: &str, ids: &std::collections::BTreeSet<String>, on: &str) -> Diagnostic {
     Diagnostic::error(w.loc.clone(), format!("`{}`: there is no `#{a}` on {on}", w.url)).hint(crate::text::suggest(
         a,
         ids.iter().map(String::as_str),

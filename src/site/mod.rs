@@ -16,7 +16,6 @@ mod nav;
 pub mod summary;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::Report;
 use crate::render::{OutFile, Theme};
 use crate::transform::{Document, Piece};
 use crate::write::Sink;
@@ -129,16 +128,10 @@ pub struct SitePageView<'a> {
 }
 
 /// Renders `doc` as a site under `doc.dir`, putting each file into `sink`
-/// as soon as it is rendered. `report` gives the Markdown as written, for
-/// locating links; `root` is the project folder, for assets.
-pub fn render(
-    report: &Report,
-    doc: &Document,
-    theme: &Theme,
-    root: &Path,
-    base_url: &str,
-    sink: &Sink,
-) -> Result<(), Diagnostics> {
+/// as soon as it is rendered; `root` is the project folder, for assets.
+/// Like the report renderer, it reads the document and nothing else: links
+/// come with where they are written.
+pub fn render(doc: &Document, theme: &Theme, root: &Path, base_url: &str, sink: &Sink) -> Result<(), Diagnostics> {
     let (figure_html, mut out) = crate::render::figures(doc, theme)?;
     let lap = crate::timing::Lap::new("site: read pages");
     let mut pages = pages(doc, &figure_html);
@@ -151,7 +144,7 @@ pub fn render(
     // independently: one runs beside the other.
     let lap = crate::timing::Lap::new("site: check links and navigation");
     let (checked, (tree, sidebars)) = rayon::join(
-        || links::rewrite(report, doc, &pages, &urls, root),
+        || links::rewrite(doc, &pages, &urls, root),
         || {
             let tree = nav::Tree::new(&pages);
             let sidebars = tree.sidebars(&pages, &urls);

@@ -36,6 +36,20 @@ pub struct SectionOut {
     pub summary: String,
     /// Content.
     pub pieces: Vec<Piece>,
+    /// Every link and image written in the text, in order.
+    pub links: Vec<WrittenLink>,
+}
+
+/// A link or image address as the author wrote it, and where: a site
+/// checks and rewrites each without parsing the page again.
+#[derive(Debug, Clone)]
+pub struct WrittenLink {
+    /// The address as written.
+    pub url: String,
+    /// Where the address itself is written.
+    pub loc: Loc,
+    /// An image rather than a link.
+    pub image: bool,
 }
 
 /// What a section's text binds: values, claims and figures, each with where

@@ -8,14 +8,14 @@
 //! policy says. Everything else passes through to pulldown's HTML writer.
 
 use super::inline::{self, Inline};
-use super::{Piece, Refs};
+use super::{Piece, Refs, WrittenLink};
 use crate::diag::{Diagnostic, Loc};
 use crate::model::HtmlPolicy;
 use crate::model::Section;
 use crate::text::{IdSet, Lang, slug};
 use crate::url::{UrlUse, safe_url};
 use crate::values::Values;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -103,6 +103,8 @@ pub struct Findings {
     pub referenced: Vec<String>,
     /// Internal links `#id` with where they are.
     pub links: Vec<(String, Loc)>,
+    /// Every link and image as written, in order (the site checks them).
+    pub written: Vec<WrittenLink>,
     /// Warnings, e.g. typed numbers that match a dataset value.
     pub warnings: Vec<Diagnostic>,
 }
@@ -135,6 +137,24 @@ pub struct Pass<'a> {
 
 /// Renders `section` into pieces; `first_figure` is the index of its first
 /// figure block in the document's figure list.
+/// A link's or image's address as written, located at the address itself
+/// rather than at the link text.
+fn written_link(
+    section: &Section,
+    range: &std::ops::Range<usize>,
+    url: &str,
+    image: bool,
+    at: &Locator,
+) -> WrittenLink {
+    let src = &section.body[range.clone()];
+    let start = src.rfind(url).map_or(range.start, |i| range.start + i);
+    WrittenLink {
+        url: url.to_string(),
+        loc: at.loc(start),
+        image,
+    }
+}
+
 pub fn render(
     pass: &Pass,
     section: &Section,
@@ -283,6 +303,10 @@ pub fn render(
                 if let Some(anchor) = dest_url.strip_prefix('#') {
                     found.links.push((anchor.to_string(), loc_at(range.start)));
                 }
+                // `<help@example.org>` is rendered as a `mailto:` link.
+                if link_type != LinkType::Email {
+                    found.written.push(written_link(section, &range, &dest_url, false, &at));
+                }
                 let dest_url = checked_url(&dest_url, UrlUse::Link, loc_at(range.start), found);
                 vec![Event::Start(Tag::Link {
                     link_type,
@@ -297,6 +321,7 @@ pub fn render(
                 title,
                 id,
             }) => {
+                found.written.push(written_link(section, &range, &dest_url, true, &at));
                 let dest_url = checked_url(&dest_url, UrlUse::Image, loc_at(range.start), found);
                 vec![Event::Start(Tag::Image {
                     link_type,

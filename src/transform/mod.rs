@@ -16,7 +16,9 @@ mod sources;
 mod tables;
 
 pub use blocks::FigureBlocks;
-pub use document::{Bindings, Document, EditionLink, MetaOut, Piece, SectionOut, SourceLine, SourceOut, SourceRef};
+pub use document::{
+    Bindings, Document, EditionLink, MetaOut, Piece, SectionOut, SourceLine, SourceOut, SourceRef, WrittenLink,
+};
 pub use numbering::Refs;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc};
@@ -177,7 +179,7 @@ fn prose(
                     (r, f, journal)
                 })
             });
-            let (r, f, journal) = match kept {
+            let (r, mut f, journal) = match kept {
                 Some(k) => k,
                 None => {
                     ids.start_journal();
@@ -218,6 +220,7 @@ fn prose(
                         title: written.title.get(lang).to_string(),
                         summary: summary.get(lang).to_string(),
                         pieces,
+                        links: std::mem::take(&mut f.written),
                     })
                 }
                 Err(d) => errors.push(d),

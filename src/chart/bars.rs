@@ -241,7 +241,8 @@ fn grouped_rows(ctx: &Ctx) -> Vec<Row> {
 
 /// Round ticks for the value axis, `len` px long: shares in percent for
 /// normalised stacks (always 0–100 %), the chart's unit otherwise. Tick
-/// labels sit along a horizontal value axis and across a vertical one.
+/// labels sit along a horizontal value axis and across a vertical one; a
+/// panel's shared axis ends as close beyond the data as labels allow.
 pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) -> (Scale, Vec<Tick>) {
     let input = ctx.input;
     let share_fmt = axis::ShareFmt(ctx.fmt, &input.words);
@@ -251,7 +252,13 @@ pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) 
         (ctx.frame.domain.unwrap_or_else(|| domain(rows)), ctx.fmt)
     };
     let log = input.scale == AxisScale::Log;
-    ticks::fit(log, domain, len, orientation == Orientation::Horizontal, true, fmt)
+    let how = ticks::Fit {
+        log,
+        along: orientation == Orientation::Horizontal,
+        zero: true,
+        tight: ctx.frame.panel,
+    };
+    ticks::fit(how, domain, len, fmt)
 }
 
 /// The value range every piece covers (`None` ends at the axis base are

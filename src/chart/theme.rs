@@ -139,6 +139,9 @@ pub const TICK_STACK: f64 = 1.6;
 pub const TICK_SPACING_ALONG: f64 = 110.0;
 /// A vertical value axis starts its search at one tick per this many px.
 pub const TICK_SPACING_UP: f64 = 55.0;
+/// Most intervals on a panel's value axis, which takes the shortest round
+/// axis that fits rather than the theme's tick spacing.
+pub const TIGHT_TICKS: usize = 6;
 /// A continuous x axis keeps about this many px per numeric tick.
 pub const X_TICK_SPACING: f64 = 90.0;
 /// Distance from the plot's bottom edge to the top of x tick labels.

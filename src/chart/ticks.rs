@@ -149,26 +149,42 @@ pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<T
     (Scale::Log { lo: e_lo, hi: e_hi }, ticks)
 }
 
-/// The densest ticks whose labels fit along an axis `len` px long. `along`
-/// says whether labels sit along the axis (horizontal: widths must not touch)
-/// or stack across it (vertical: line heights must not touch). `zero`
-/// makes a linear axis include zero (bars, lines); scatter plots need not.
-pub fn fit(
-    log_scale: bool,
-    (lo, hi): (f64, f64),
-    len: f64,
-    along: bool,
-    zero: bool,
-    fmt: &dyn ValueFormat,
-) -> (Scale, Vec<Tick>) {
+/// How a value axis is fitted (see [`fit`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fit {
+    /// Decades on a log scale instead of a linear one.
+    pub log: bool,
+    /// Labels sit along the axis (horizontal: widths must not touch), not
+    /// stacked across it (vertical: line heights must not touch).
+    pub along: bool,
+    /// A linear axis includes zero (bars, lines); scatter plots need not.
+    pub zero: bool,
+    /// Small multiples: of the round steps whose labels fit, take the one
+    /// whose axis ends closest beyond the data (the coarsest of equals).
+    /// A short panel axis would otherwise get a step of twice the data
+    /// (0–400 for a largest value of 211), leaving most of it empty.
+    pub tight: bool,
+}
+
+/// The densest ticks whose labels fit along an axis `len` px long (see
+/// [`Fit`] for the choices).
+pub fn fit(how: Fit, (lo, hi): (f64, f64), len: f64, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
+    let Fit {
+        log: log_scale,
+        along,
+        zero,
+        tight,
+    } = how;
     let (lo, hi) = if zero || log_scale { (lo, hi) } else { widen(lo, hi) };
     let (lo, hi) = if zero && !log_scale {
         (lo.min(0.0), hi.max(0.0))
     } else {
         (lo, hi)
     };
+    // Unlabelled ticks (a thinned panel axis) only draw their gridline.
     let fits = |scale: Scale, ticks: &[Tick]| {
-        ticks.windows(2).all(|w| {
+        let labelled: Vec<&Tick> = ticks.iter().filter(|t| !t.label.is_empty()).collect();
+        labelled.windows(2).all(|w| {
             let gap = (scale.frac(w[1].value) - scale.frac(w[0].value)) * len;
             let need = if along {
                 (text::width(&w[0].label, super::theme::TICK_SIZE, false)
@@ -203,6 +219,9 @@ pub fn fit(
             .windows(2)
             .all(|w| (scale.frac(w[1]) - scale.frac(w[0])) * len >= super::theme::TICK_SIZE * super::theme::TICK_STACK)
     };
+    if tight {
+        return tightest(lo, hi, along, fmt, fits, apart);
+    }
     for target in (1..=start).rev() {
         let (scale, values, decimals) = linear_values(lo, hi, target);
         if !along {
@@ -217,6 +236,53 @@ pub fn fit(
         }
     }
     linear_over(lo, hi, 1, fmt)
+}
+
+/// The round ticks of [`Fit::tight`]: every step up to
+/// [`super::theme::TIGHT_TICKS`] intervals is tried, and the shortest axis
+/// whose labels fit wins. Along the axis, labels too wide for every tick
+/// go on every k-th one, both ends included (0, 250 over gridlines every
+/// 50), so wide unit labels do not force a coarse axis.
+fn tightest(
+    lo: f64,
+    hi: f64,
+    along: bool,
+    fmt: &dyn ValueFormat,
+    fits: impl Fn(Scale, &[Tick]) -> bool,
+    apart: impl Fn(Scale, &[f64]) -> bool,
+) -> (Scale, Vec<Tick>) {
+    let length = |s: Scale| match s {
+        Scale::Linear { lo, hi } => hi - lo,
+        Scale::Log { .. } => f64::MAX,
+    };
+    let mut best: Option<(Scale, Vec<Tick>)> = None;
+    // Fewer intervals first: a later, denser step wins only when it ends
+    // the axis strictly closer to the data.
+    for target in 1..=super::theme::TIGHT_TICKS {
+        let (scale, values, decimals) = linear_values(lo, hi, target);
+        if best.as_ref().is_some_and(|(b, _)| length(scale) >= length(*b) * (1.0 - 1e-9)) {
+            continue;
+        }
+        let ticks = if along {
+            let ticks = label(values, decimals, fmt);
+            let intervals = ticks.len() - 1;
+            (1..=intervals).filter(|k| intervals % k == 0).find_map(|k| {
+                let mut thinned = ticks.clone();
+                for (i, t) in thinned.iter_mut().enumerate() {
+                    if i % k != 0 {
+                        t.label.clear();
+                    }
+                }
+                fits(scale, &thinned).then_some(thinned)
+            })
+        } else {
+            apart(scale, &values).then(|| label(values, decimals, fmt))
+        };
+        if let Some(ticks) = ticks {
+            best = Some((scale, ticks));
+        }
+    }
+    best.unwrap_or_else(|| linear_over(lo, hi, 1, fmt))
 }
 
 /// A span around one repeated value, so its axis still has a length.

@@ -398,6 +398,8 @@ mod donut;
 mod facet;
 mod hbar;
 mod line;
+#[cfg(test)]
+mod read;
 mod scatter;
 mod scene;
 mod svg;

@@ -85,7 +85,7 @@ fn one_panel_per_value_each_a_labelled_group() {
         }
         for k in KINDS {
             assert_eq!(
-                els.iter().filter(|e| e.tag == "text" && e.content == k).count(),
+                els.iter().filter(|e| e.tag == "text" && e.text == k).count(),
                 1,
                 "{kind:?} {k}"
             );
@@ -172,7 +172,7 @@ fn panels_keep_labels_apart_and_fit_a_page() {
 fn one_legend_only_for_several_series() {
     let single = elements(&svg(&faceted(ChartKind::Line, &KINDS, days)));
     assert!(
-        !single.iter().any(|e| e.content == "Series days"),
+        !single.iter().any(|e| e.text == "Series days"),
         "no legend for one series"
     );
     let mut two = faceted(ChartKind::Line, &KINDS, days);
@@ -182,7 +182,7 @@ fn one_legend_only_for_several_series() {
     two.series.push(other);
     let els = elements(&svg(&two));
     for label in ["Series days", "Series b"] {
-        assert_eq!(els.iter().filter(|e| e.content == label).count(), 1, "{label} once");
+        assert_eq!(els.iter().filter(|e| e.text == label).count(), 1, "{label} once");
     }
 }
 
@@ -268,8 +268,8 @@ fn first_panel_axis(s: &str) -> (Vec<f64>, usize) {
         .iter()
         .filter(|e| e.tag == "text" && e.get("font-size") == Some("12") && e.get("fill-opacity") == Some("0.72"))
         .map(|e| {
-            let n: String = e.content.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
-            n.parse().unwrap_or_else(|_| panic!("tick `{}`", e.content))
+            let n: String = e.text.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+            n.parse().unwrap_or_else(|_| panic!("tick `{}`", e.text))
         })
         .collect();
     let grid = panel.iter().filter(|e| e.get("stroke-opacity") == Some("0.16")).count();
@@ -308,17 +308,20 @@ fn axis_titles_are_written_once_for_the_grid() {
         input.unit_label = "Rainy days".into();
         let s = render_standalone(&input, &Unit("")).unwrap();
         let els = elements(&s);
-        let texts = |t: &str| els.iter().filter(|e| e.tag == "text" && e.content == t).count();
+        let texts = |t: &str| els.iter().filter(|e| e.tag == "text" && e.text == t).count();
         assert_eq!(texts("Year of the reading"), 1, "{kind:?}: one x axis title");
         assert_eq!(texts("Rainy days"), 1, "{kind:?}: one unit (y axis) title");
         // Under the bottom row (below every tick label) and centred on the grid.
-        let title = els.iter().find(|e| e.content == "Year of the reading").unwrap();
+        let title = els.iter().find(|e| e.text == "Year of the reading").unwrap();
         let lowest_tick = els
             .iter()
-            .filter(|e| e.tag == "text" && e.get("font-size") == Some("12") && e.content.starts_with("201"))
+            .filter(|e| e.tag == "text" && e.get("font-size") == Some("12") && e.text.starts_with("201"))
             .map(|e| e.num("y"))
             .fold(f64::MIN, f64::max);
         assert!(title.num("y") > lowest_tick, "{kind:?}: title above a tick label");
-        assert!((title.num("x") - theme::WIDTH / 2.0).abs() < 1.0, "{kind:?}: not centred");
+        assert!(
+            (title.num("x") - theme::WIDTH / 2.0).abs() < 1.0,
+            "{kind:?}: not centred"
+        );
     }
 }

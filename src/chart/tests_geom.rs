@@ -23,7 +23,7 @@ pub(super) fn unescape(s: &str) -> String {
 /// The text's estimated box, as the layout estimated it (before any rotation).
 pub(super) fn text_box(e: &El) -> (f64, f64, f64, f64) {
     let size = e.num("font-size");
-    let w = text::width(&unescape(&e.content), size, e.get("font-weight") == Some("bold"));
+    let w = text::width(&unescape(&e.text), size, e.get("font-weight") == Some("bold"));
     let x = e.num("x");
     let x0 = match e.get("text-anchor") {
         Some("middle") => x - w / 2.0,
@@ -93,7 +93,7 @@ fn normalized_stacks_fill_the_same_length() {
 fn ticks(els: &[El]) -> Vec<String> {
     els.iter()
         .filter(|e| e.tag == "text" && e.get("font-size") == Some("12"))
-        .map(|e| e.content.clone())
+        .map(|e| e.text.clone())
         .collect()
 }
 

@@ -260,7 +260,10 @@ fn tightest(
     // the axis strictly closer to the data.
     for target in 1..=super::theme::TIGHT_TICKS {
         let (scale, values, decimals) = linear_values(lo, hi, target);
-        if best.as_ref().is_some_and(|(b, _)| length(scale) >= length(*b) * (1.0 - 1e-9)) {
+        if best
+            .as_ref()
+            .is_some_and(|(b, _)| length(scale) >= length(*b) * (1.0 - 1e-9))
+        {
             continue;
         }
         let ticks = if along {

@@ -6,8 +6,10 @@
 //! from the chart kind; [`Orientation`] maps (along, across) to (x, y), so
 //! the same pieces draw as columns or as horizontal bars, along one band
 //! axis ([`super::band::BandAxis`]) that sets category labels for either
-//! orientation. What stays apart, in `hbar` and `vbar`, is how value labels
-//! find room (beside a bar's end, or above a column).
+//! orientation, and one routine draws them with their value labels
+//! ([`super::barmarks`]). What stays apart, in `hbar` and `vbar`, is the
+//! axes: a label column and margins that grow to fit, or a plot of fixed
+//! height with labels under it.
 
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Shape, rect_shape};

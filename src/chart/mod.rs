@@ -392,6 +392,7 @@ impl Default for ChartInput {
 
 mod axis;
 mod band;
+mod barmarks;
 mod bars;
 mod describe;
 mod donut;

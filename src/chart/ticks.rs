@@ -160,7 +160,8 @@ pub struct Fit {
     /// A linear axis includes zero (bars, lines); scatter plots need not.
     pub zero: bool,
     /// Small multiples: of the round steps whose labels fit, take the one
-    /// whose axis ends closest beyond the data (the coarsest of equals).
+    /// whose axis ends closest beyond the data (of equals, the one with the
+    /// most labels).
     /// A short panel axis would otherwise get a step of twice the data
     /// (0–400 for a largest value of 211), leaving most of it empty.
     pub tight: bool,
@@ -240,7 +241,7 @@ pub fn fit(how: Fit, (lo, hi): (f64, f64), len: f64, fmt: &dyn ValueFormat) -> (
 
 /// The round ticks of [`Fit::tight`]: every step up to
 /// [`super::theme::TIGHT_TICKS`] intervals is tried, and the shortest axis
-/// whose labels fit wins. Along the axis, labels too wide for every tick
+/// whose labels fit wins (of equals, the one with the most labels). Along the axis, labels too wide for every tick
 /// go on every k-th one, both ends included (0, 250 over gridlines every
 /// 50), so wide unit labels do not force a coarse axis.
 fn tightest(
@@ -255,14 +256,13 @@ fn tightest(
         Scale::Linear { lo, hi } => hi - lo,
         Scale::Log { .. } => f64::MAX,
     };
+    let labelled = |t: &[Tick]| t.iter().filter(|t| !t.label.is_empty()).count();
     let mut best: Option<(Scale, Vec<Tick>)> = None;
-    // Fewer intervals first: a later, denser step wins only when it ends
-    // the axis strictly closer to the data.
     for target in 1..=super::theme::TIGHT_TICKS {
         let (scale, values, decimals) = linear_values(lo, hi, target);
         if best
             .as_ref()
-            .is_some_and(|(b, _)| length(scale) >= length(*b) * (1.0 - 1e-9))
+            .is_some_and(|(b, _)| length(scale) > length(*b) * (1.0 + 1e-9))
         {
             continue;
         }
@@ -281,7 +281,12 @@ fn tightest(
         } else {
             apart(scale, &values).then(|| label(values, decimals, fmt))
         };
-        if let Some(ticks) = ticks {
+        let Some(ticks) = ticks else { continue };
+        // A shorter axis wins; of equal ones, the one with more labels.
+        let better = best
+            .as_ref()
+            .is_none_or(|(b, bt)| length(scale) < length(*b) * (1.0 - 1e-9) || labelled(&ticks) > labelled(bt));
+        if better {
             best = Some((scale, ticks));
         }
     }
@@ -327,6 +332,36 @@ mod tests {
         let labels: Vec<&str> = t.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["2014", "2016", "2018", "2020", "2022", "2024"]);
         assert_eq!(span(0.5, 0.5, 4)[0].value, 0.5);
+    }
+
+    #[test]
+    fn tight_axes_end_close_beyond_the_data_with_the_most_labels() {
+        let tight = |along, zero| Fit {
+            log: false,
+            along,
+            zero,
+            tight: true,
+        };
+        let values = |t: &[Tick]| t.iter().map(|t| t.value).collect::<Vec<_>>();
+        // A 240 px panel axis: 0–250 by 50s, where the theme's spacing
+        // alone would give 0–400 by 200s.
+        let (s, t) = fit(tight(true, true), (0.0, 211.0), 240.0, &Plain);
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 250.0 });
+        assert_eq!(values(&t), [0.0, 50.0, 100.0, 150.0, 200.0, 250.0]);
+        let (s, _) = fit(
+            Fit {
+                tight: false,
+                ..tight(true, true)
+            },
+            (0.0, 211.0),
+            240.0,
+            &Plain,
+        );
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 400.0 });
+        // Of axes equally long (0–50), the one with the most labels.
+        let (s, t) = fit(tight(false, false), (9.0, 46.6), 140.0, &Plain);
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 50.0 });
+        assert_eq!(t.len(), 6, "{t:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::axis::{self, Ctx};
 use super::band::BandAxis;
 use super::barmarks::Bars;
 use super::bars::{self, Orientation, Row};
-use super::scene::Scene;
+use super::scene::{Scene, Shape, item_bbox};
 use super::theme::{BAR_H, BAR_SHARE, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LEGEND_GAP, PAD, STACK_H, VALUE_SIZE};
 use super::ticks::{self, Scale};
 
@@ -106,8 +106,13 @@ fn draw(
     let x0 = left + scale.frac(0.0) * (right - left);
     axis::baseline(&mut sc, scale, (x0, 0.0), (x0, plot_h));
     sc.items.extend(drawn.labels.items);
-    let (_, _, max_x, _) = sc.bbox();
-    let tick_min = sc.text_boxes().iter().map(|b| b.0).fold(f64::MAX, f64::min);
+    // One pass measures both: how far anything reaches right, and how far
+    // any text reaches left.
+    let (max_x, tick_min) = sc.items.iter().fold((f64::MIN, f64::MAX), |(r, l), i| {
+        let b = item_bbox(&i.shape);
+        let text = matches!(i.shape, Shape::Text { .. });
+        (r.max(b.2), if text { l.min(b.0) } else { l })
+    });
     let over_l = drawn.ends.iter().map(|b| left - b.0).fold(PAD - tick_min, f64::max);
     (sc, over_l, max_x - (ctx.frame.width - PAD))
 }

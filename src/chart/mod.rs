@@ -399,6 +399,7 @@ mod donut;
 mod facet;
 mod hbar;
 mod line;
+mod memo;
 #[cfg(test)]
 mod read;
 mod scatter;
@@ -463,6 +464,8 @@ pub fn render_standalone(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<St
 
 fn draw(input: &ChartInput, fmt: &dyn ValueFormat, standalone: bool) -> Result<String, ChartError> {
     validate::check(input)?;
+    let memo = memo::Memo::new(fmt);
+    let fmt = &memo;
     let ctx = axis::Ctx::new(input, fmt);
     let mut scene = if input.panels.is_empty() {
         layout(&ctx)

@@ -269,10 +269,10 @@ fn tightest(
         let ticks = if along {
             let ticks = label(values, decimals, fmt);
             let intervals = ticks.len() - 1;
-            (1..=intervals).filter(|k| intervals % k == 0).find_map(|k| {
+            (1..=intervals).filter(|k| intervals.is_multiple_of(*k)).find_map(|k| {
                 let mut thinned = ticks.clone();
                 for (i, t) in thinned.iter_mut().enumerate() {
-                    if i % k != 0 {
+                    if !i.is_multiple_of(k) {
                         t.label.clear();
                     }
                 }

@@ -24,6 +24,8 @@
 /// source file).
 #[path = "../../src/chart/read.rs"]
 mod read;
+// Not every test crate reads markup.
+#[allow(unused_imports)]
 pub use read::{El, elements};
 
 use std::collections::BTreeMap;

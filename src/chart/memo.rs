@@ -20,7 +20,11 @@ impl<'a> Memo<'a> {
     pub fn new(inner: &'a dyn ValueFormat) -> Memo<'a> {
         Memo {
             inner,
-            seen: RefCell::new(HashMap::with_hasher(foldhash::fast::FixedState::with_seed(0))),
+            // Room for a typical chart's labels and ticks without regrowing.
+            seen: RefCell::new(HashMap::with_capacity_and_hasher(
+                64,
+                foldhash::fast::FixedState::with_seed(0),
+            )),
         }
     }
 }

@@ -92,7 +92,13 @@ impl<'a> Ctx<'a> {
     pub fn vertical_ticks(&self, zero: bool) -> (Scale, Vec<Tick>) {
         let domain = self.frame.domain.unwrap_or_else(|| self.series_domain());
         let log = self.input.scale == super::Scale::Log;
-        super::ticks::fit(log, domain, self.frame.plot_h, false, zero, self.fmt)
+        let how = super::ticks::Fit {
+            log,
+            along: false,
+            zero,
+            tight: self.frame.panel,
+        };
+        super::ticks::fit(how, domain, self.frame.plot_h, self.fmt)
     }
 
     /// `y` of value fraction `f` up a vertical value axis.
@@ -160,13 +166,18 @@ impl ValueFormat for ShareFmt<'_> {
 }
 
 /// Horizontal value axis (bars run left to right): light vertical gridlines
-/// over `y0..y1` and tick labels below. The zero line is left to
-/// [`baseline`] so it can be drawn over the bars.
+/// over `y0..y1` and tick labels below (none for a tick whose label is
+/// empty). The zero line is left to [`baseline`] so it can be drawn over
+/// the bars.
 pub fn x_axis(scene: &mut Scene, scale: Scale, ticks: &[Tick], (left, right): (f64, f64), (y0, y1): (f64, f64)) {
     for t in ticks {
         let x = left + scale.frac(t.value) * (right - left);
         if !(matches!(scale, Scale::Linear { .. }) && t.value == 0.0) {
             scene.line((x, y0), (x, y1), 1.0, Paint::Grid);
+        }
+        if t.label.is_empty() {
+            // A thinned panel axis: the gridline alone.
+            continue;
         }
         scene.text(
             x,

@@ -6,8 +6,10 @@
 //! from the chart kind; [`Orientation`] maps (along, across) to (x, y), so
 //! the same pieces draw as columns or as horizontal bars, along one band
 //! axis ([`super::band::BandAxis`]) that sets category labels for either
-//! orientation. What stays apart, in `hbar` and `vbar`, is how value labels
-//! find room (beside a bar's end, or above a column).
+//! orientation, and one routine draws them with their value labels
+//! ([`super::barmarks`]). What stays apart, in `hbar` and `vbar`, is the
+//! axes: a label column and margins that grow to fit, or a plot of fixed
+//! height with labels under it.
 
 use super::axis::{self, Ctx};
 use super::scene::{Mark, Shape, rect_shape};
@@ -241,7 +243,8 @@ fn grouped_rows(ctx: &Ctx) -> Vec<Row> {
 
 /// Round ticks for the value axis, `len` px long: shares in percent for
 /// normalised stacks (always 0–100 %), the chart's unit otherwise. Tick
-/// labels sit along a horizontal value axis and across a vertical one.
+/// labels sit along a horizontal value axis and across a vertical one; a
+/// panel's shared axis ends as close beyond the data as labels allow.
 pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) -> (Scale, Vec<Tick>) {
     let input = ctx.input;
     let share_fmt = axis::ShareFmt(ctx.fmt, &input.words);
@@ -251,7 +254,13 @@ pub fn value_ticks(ctx: &Ctx, rows: &[Row], len: f64, orientation: Orientation) 
         (ctx.frame.domain.unwrap_or_else(|| domain(rows)), ctx.fmt)
     };
     let log = input.scale == AxisScale::Log;
-    ticks::fit(log, domain, len, orientation == Orientation::Horizontal, true, fmt)
+    let how = ticks::Fit {
+        log,
+        along: orientation == Orientation::Horizontal,
+        zero: true,
+        tight: ctx.frame.panel,
+    };
+    ticks::fit(how, domain, len, fmt)
 }
 
 /// The value range every piece covers (`None` ends at the axis base are

@@ -4,21 +4,24 @@
 //! Every panel is the ordinary layout of its kind, drawn in a smaller
 //! [`Frame`] that carries what the panels share: one value range (so a
 //! value lies at one height, or one bar length, in every panel), one x
-//! range, and for horizontal bars one value-axis span. The figure keeps one
-//! title, one legend (only for several series) and one source line; each
-//! panel is a labelled `<g>` titled with its value. Columns follow from the
-//! width a panel needs, and panel height from the page: the whole grid
-//! stays within [`PANELS_MAX_H`], so a faceted figure never splits in print.
+//! range, and for horizontal bars one value-axis span. The shared value
+//! axis ends as close beyond the data as its labels allow (a narrow panel
+//! would otherwise get a step of twice the data). The figure keeps one
+//! title, one unit line, one legend (only for several series), one x axis
+//! title under the grid and one source line; each panel is a labelled
+//! `<g>` titled with its value. Columns follow from the width a panel
+//! needs, and panel height from the page: the whole grid stays within
+//! [`PANELS_MAX_H`], so a faceted figure never splits in print.
 
 use super::axis::{self, Ctx, Frame};
 use super::bars::{self, Orientation};
 use super::scene::{Anchor, Scene, Shape};
 use super::text;
 use super::theme::{
-    Colors, LEGEND_GAP, PAD, PANEL_CHROME, PANEL_GAP, PANEL_MIN_W, PANEL_MIN_W_HBAR, PANEL_PLOT_H, PANEL_PLOT_MIN,
+    Colors, GAP, LEGEND_GAP, PAD, PANEL_CHROME, PANEL_GAP, PANEL_MIN_W, PANEL_MIN_W_HBAR, PANEL_PLOT_H, PANEL_PLOT_MIN,
     PANEL_ROW_GAP, PANEL_TITLE_GAP, PANEL_TITLE_SIZE, PANELS_MAX_H, Paint, TITLE_WRAP, WIDTH,
 };
-use super::{ChartInput, ChartKind, describe, hbar};
+use super::{ChartInput, ChartKind, describe, hbar, xaxis};
 
 fn is_bar(kind: ChartKind) -> bool {
     matches!(
@@ -93,7 +96,7 @@ pub fn layout(ctx: &Ctx) -> Scene {
     }
     let all_derived = describe::all_derived(input);
     let mut out = Scene::default();
-    let mut top = 0.0;
+    let (mut top, mut grid_bottom) = (0.0, 0.0);
     for (r, chunk) in input.panels.chunks(cols).enumerate() {
         let scenes: Vec<Scene> = subs[r * cols..r * cols + chunk.len()]
             .iter()
@@ -130,6 +133,11 @@ pub fn layout(ctx: &Ctx) -> Scene {
             out.append_group(sc, &p.key, &p.label);
         }
         top = bottom + PANEL_ROW_GAP;
+        grid_bottom = bottom;
+    }
+    if input.x.is_some() {
+        // One x axis title for the grid, under its bottom row.
+        xaxis::title(&mut out, &input.x_label, (PAD, WIDTH - PAD), grid_bottom + GAP);
     }
     if input.series.len() >= 2 {
         axis::series_legend(&mut out, ctx, LEGEND_GAP);

@@ -1,31 +1,18 @@
 //! Horizontal bars: `hbar` (one series, or floating ranges) and
 //! `stacked-bar` (series stacked along each row, optionally to 100 %).
 //! Category labels sit left of the bars in the band axis' label column
-//! ([`BandAxis::down`]), so long and Chinese labels are never cut.
+//! ([`BandAxis::down`]), so long and Chinese labels are never cut; the bars
+//! and their value labels are drawn by [`super::barmarks`], as for columns,
+//! and the margins widen until no label leaves the chart.
 
 use super::ChartKind;
 use super::axis::{self, Ctx};
 use super::band::BandAxis;
+use super::barmarks::Bars;
 use super::bars::{self, Orientation, Row};
-use super::scene::{Anchor, Scene};
-use super::text;
-use super::theme::{
-    BAR_H, BAR_SHARE, GAP, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LEGEND_GAP, PAD, Paint, STACK_H, VALUE_SIZE,
-};
+use super::scene::{Scene, Shape, item_bbox};
+use super::theme::{BAR_H, BAR_SHARE, LABEL_COLUMN_GAP, LABEL_COLUMN_SHARE, LEGEND_GAP, PAD, STACK_H, VALUE_SIZE};
 use super::ticks::{self, Scale};
-
-/// What is written beyond a row's bars: a stack's total, a single bar's
-/// value (inside its end when it fits), or "no data".
-fn end_text<'a>(ctx: &'a Ctx, row: &'a Row) -> Option<&'a str> {
-    if row.missing {
-        return Some(ctx.missing());
-    }
-    match (&row.total, row.segs.as_slice()) {
-        (Some(t), _) => Some(t),
-        (None, [seg]) => seg.label.as_deref(),
-        _ => None,
-    }
-}
 
 /// Bar thickness and value-label size for rows of `cats`: roomy rows
 /// take the theme's bars, squeezed rows thinner ones and smaller text.
@@ -99,63 +86,33 @@ fn draw(
     ticks: &[ticks::Tick],
     (left, right): (f64, f64),
 ) -> (Scene, f64, f64) {
-    let (row_h, bar_h, vs) = (cats.band, geo.bar_h, geo.value_size);
     let mut sc = Scene::default();
-    let plot_h = row_h * rows.len() as f64;
-    let x = |v: f64| left + scale.frac(v) * (right - left);
+    let plot_h = cats.band * rows.len() as f64;
     axis::x_axis(&mut sc, scale, ticks, (left, right), (0.0, plot_h));
-    let mut value_boxes: Vec<f64> = Vec::new();
-    let mut labels = Scene::default();
-    for (i, row) in rows.iter().enumerate() {
-        let yc = cats.centre(i);
-        cats.draw_one(&mut labels, i, left);
-        let labelled = cats.labelled(i);
-        let mut far = x(scale.base());
-        let mut dir = 1.0;
-        for seg in &row.segs {
-            let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
-            let shape = Orientation::Horizontal.rect((b, e), bars::slot_span(yc, bar_h, 0.0, 1, 0));
-            sc.mark(shape, Paint::Color(seg.color), seg.mark.clone());
-            let room = (e - b).abs() - 2.0 * GAP;
-            let tall = bar_h >= vs + 2.0;
-            if let Some(t) = seg.inside.iter().find(|t| tall && text::width(t, vs, false) <= room) {
-                let on = Paint::Color(seg.color.text_on());
-                labels.text((b + e) / 2.0, yc, t, vs, Anchor::Middle, on).halo = seg.mark.derived.then_some(seg.color);
-            }
-            dir = if e < b { -1.0 } else { 1.0 };
-            far = if dir > 0.0 { far.max(e) } else { far.min(e) };
-        }
-        let Some(t) = end_text(ctx, row).filter(|_| labelled) else {
-            continue;
-        };
-        let w = text::width(t, vs, false);
-        let item = match row.segs.as_slice() {
-            // A computed bar keeps its number outside, clear of the hatching.
-            [seg]
-                if bar_h >= vs
-                    && !seg.mark.derived
-                    && (x(seg.to) - x(seg.from.unwrap_or(scale.base()))).abs() >= w + 2.0 * GAP =>
-            {
-                let (b, e) = (x(seg.from.unwrap_or(scale.base())), x(seg.to));
-                let on = Paint::Color(seg.color.text_on());
-                if row.centre {
-                    labels.text((b + e) / 2.0, yc, t, vs, Anchor::Middle, on)
-                } else if dir > 0.0 {
-                    labels.text(e - GAP, yc, t, vs, Anchor::End, on)
-                } else {
-                    labels.text(e + GAP, yc, t, vs, Anchor::Start, on)
-                }
-            }
-            _ if dir > 0.0 => labels.text(far + GAP, yc, t, vs, Anchor::Start, Paint::Ink),
-            _ => labels.text(far - GAP, yc, t, vs, Anchor::End, Paint::Ink),
-        };
-        let b = super::scene::item_bbox(&item.shape);
-        value_boxes.push(b.0);
-    }
-    axis::baseline(&mut sc, scale, (x(0.0), 0.0), (x(0.0), plot_h));
-    sc.items.extend(labels.items);
-    let (_, _, max_x, _) = sc.bbox();
-    let tick_min = sc.text_boxes().iter().map(|b| b.0).fold(f64::MAX, f64::min);
-    let over_l = value_boxes.iter().map(|x0| left - x0).fold(PAD - tick_min, f64::max);
+    let bars = Bars {
+        orientation: Orientation::Horizontal,
+        scale,
+        along: (left, right),
+        cats,
+        thickness: geo.bar_h,
+        gap: 0.0,
+        slots: 1,
+        value_size: geo.value_size,
+        thin_numbers: true,
+    };
+    // Each row reads label, bar, value.
+    let drawn = bars.draw(ctx, rows, &mut |labels, i| cats.draw_one(labels, i, left));
+    sc.items.extend(drawn.marks.items);
+    let x0 = left + scale.frac(0.0) * (right - left);
+    axis::baseline(&mut sc, scale, (x0, 0.0), (x0, plot_h));
+    sc.items.extend(drawn.labels.items);
+    // One pass measures both: how far anything reaches right, and how far
+    // any text reaches left.
+    let (max_x, tick_min) = sc.items.iter().fold((f64::MIN, f64::MAX), |(r, l), i| {
+        let b = item_bbox(&i.shape);
+        let text = matches!(i.shape, Shape::Text { .. });
+        (r.max(b.2), if text { l.min(b.0) } else { l })
+    });
+    let over_l = drawn.ends.iter().map(|b| left - b.0).fold(PAD - tick_min, f64::max);
     (sc, over_l, max_x - (ctx.frame.width - PAD))
 }

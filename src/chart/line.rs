@@ -42,7 +42,15 @@ pub fn layout(ctx: &Ctx) -> Scene {
         Some(xa) => {
             let xv = xa.numbers();
             let domain = ctx.frame.x_domain.unwrap_or((xv[0], xv[xv.len() - 1]));
-            let scale = xaxis::draw(&mut sc, input, xa, domain, (plot_left, right, width), plot_h);
+            let scale = xaxis::draw(
+                &mut sc,
+                input,
+                xa,
+                domain,
+                (plot_left, right, width),
+                plot_h,
+                !ctx.frame.panel,
+            );
             let xs: Vec<f64> = xv.iter().map(|v| scale.at(*v)).collect();
             let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::MAX, f64::min);
             (scale.left, scale.right, xs, spacing)

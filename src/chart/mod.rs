@@ -392,12 +392,16 @@ impl Default for ChartInput {
 
 mod axis;
 mod band;
+mod barmarks;
 mod bars;
 mod describe;
 mod donut;
 mod facet;
 mod hbar;
 mod line;
+mod memo;
+#[cfg(test)]
+mod read;
 mod scatter;
 mod scene;
 mod svg;
@@ -482,6 +486,8 @@ pub fn render_both(
 /// The checked chart laid out, with its derived marks keyed.
 fn scene(input: &ChartInput, fmt: &dyn ValueFormat) -> Result<scene::Scene, ChartError> {
     validate::check(input)?;
+    let memo = memo::Memo::new(fmt);
+    let fmt = &memo;
     let ctx = axis::Ctx::new(input, fmt);
     let mut scene = if input.panels.is_empty() {
         layout(&ctx)

@@ -23,7 +23,15 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let plot_left = PAD + axis::tick_width(&yticks) + TICK_GAP;
     let xdom = xv.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     let xdom = ctx.frame.x_domain.unwrap_or(xdom);
-    let xs = xaxis::draw(&mut sc, input, xa, xdom, (plot_left, width - PAD, width), plot_h);
+    let xs = xaxis::draw(
+        &mut sc,
+        input,
+        xa,
+        xdom,
+        (plot_left, width - PAD, width),
+        plot_h,
+        !ctx.frame.panel,
+    );
     axis::y_axis(&mut sc, scale, &yticks, (xs.left, xs.right), (0.0, plot_h));
     if matches!(scale, Scale::Linear { .. }) {
         let y0 = ctx.y_of(scale.frac(0.0));

@@ -232,7 +232,9 @@ impl DrawingBackend for SvgWriter<'_> {
             HPos::Center => "middle",
             HPos::Right => "end",
         };
-        let _ = write!(self.out, " dy=\"0.35em\" text-anchor=\"{anchor}\" font-size=\"");
+        self.out.push_str(" dy=\"0.35em\" text-anchor=\"");
+        self.out.push_str(anchor);
+        self.out.push_str("\" font-size=\"");
         push_coord(self.out, style.size().round() as i64);
         self.out.push('"');
         if matches!(style.style(), FontStyle::Bold) {

@@ -128,69 +128,7 @@ pub fn gallery() -> Vec<(ChartInput, Unit)> {
     out
 }
 
-/// One SVG element: tag, attributes, text content.
-pub struct El {
-    pub tag: String,
-    pub attrs: Vec<(String, String)>,
-    pub content: String,
-}
-
-impl El {
-    /// The `points` of a polyline or polygon, as (x, y) pairs.
-    pub fn points(&self) -> Vec<(f64, f64)> {
-        self.get("points")
-            .unwrap_or_default()
-            .split_whitespace()
-            .filter_map(|p| p.split_once(','))
-            .map(|(x, y)| (x.parse().unwrap(), y.parse().unwrap()))
-            .collect()
-    }
-
-    pub fn get(&self, k: &str) -> Option<&str> {
-        self.attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
-    }
-    pub fn num(&self, k: &str) -> f64 {
-        self.get(k)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("{} has no numeric {k}", self.tag))
-    }
-}
-
-/// The root's viewBox as numbers: `[0, 0, width, height]`.
-pub fn view_box(els: &[El]) -> Vec<f64> {
-    els[0]
-        .get("viewBox")
-        .expect("a viewBox")
-        .split(' ')
-        .map(|v| v.parse().expect("a number"))
-        .collect()
-}
-
-/// Parses the one-element-per-line SVG this module writes.
-pub fn elements(svg: &str) -> Vec<El> {
-    svg.lines()
-        .filter(|l| l.starts_with('<') && !l.starts_with("</"))
-        .map(|l| {
-            let (head, content) = match l.split_once('>') {
-                Some((h, rest)) if !h.ends_with('/') => (h, rest.split("</").next().unwrap_or("")),
-                _ => (l.trim_end_matches("/>"), ""),
-            };
-            let head = head.trim_start_matches('<').trim_end_matches('/');
-            let (tag, mut rest) = head.split_once(' ').unwrap_or((head, ""));
-            let mut attrs = Vec::new();
-            while let Some((k, r)) = rest.split_once("=\"") {
-                let (v, r) = r.split_once('"').expect("closing quote");
-                attrs.push((k.trim().to_string(), v.to_string()));
-                rest = r;
-            }
-            El {
-                tag: tag.into(),
-                attrs,
-                content: content.into(),
-            }
-        })
-        .collect()
-}
+pub use super::read::{El, elements, view_box};
 
 fn ok(input: &ChartInput, fmt: &dyn ValueFormat) -> String {
     render(input, fmt).unwrap_or_else(|e| panic!("{e}"))
@@ -211,7 +149,7 @@ fn root_is_accessible_and_responsive() {
         assert_eq!(root.get("aria-labelledby"), Some("fig-x-title fig-x-desc"));
         assert_eq!((els[1].tag.as_str(), els[1].get("id")), ("title", Some("fig-x-title")));
         assert_eq!(
-            els[1].content,
+            els[1].text,
             "Capex &lt;US &amp; China&gt; &quot;2025&quot; &apos;AI&apos;"
         );
         assert_eq!((els[2].tag.as_str(), els[2].get("id")), ("desc", Some("fig-x-desc")));

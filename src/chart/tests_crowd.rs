@@ -75,7 +75,7 @@ pub(super) fn assert_clear(name: &str, svg: &str) {
         assert!(
             pa.0 >= -0.01 && pa.1 >= -0.01 && pa.2 <= vb[2] + 0.01 && pa.3 <= vb[3] + 0.01,
             "{name}: `{}` {pa:?} leaves the viewBox {vb:?}",
-            a.content
+            a.text
         );
         for b in &texts[i + 1..] {
             let clash = if angle(a) == angle(b) {
@@ -83,13 +83,13 @@ pub(super) fn assert_clear(name: &str, svg: &str) {
             } else {
                 overlap(pa, page_box(b))
             };
-            assert!(!clash, "{name}: `{}` and `{}` overlap", a.content, b.content);
+            assert!(!clash, "{name}: `{}` and `{}` overlap", a.text, b.text);
         }
         for r in &bars {
             assert!(
                 !overlap(pa, *r) || inside(pa, *r),
                 "{name}: `{}` {pa:?} covers part of a bar {r:?}",
-                a.content
+                a.text
             );
         }
     }
@@ -198,13 +198,13 @@ fn words_are_never_split() {
     for (name, input) in crowded() {
         let els = elements(&render(&input, &Unit("USD bn")).unwrap());
         for t in els.iter().filter(|e| e.tag == "text") {
-            for w in t.content.split(' ') {
+            for w in t.text.split(' ') {
                 let partial = words
                     .iter()
                     .any(|whole| whole != &w && whole.starts_with(w) && !w.is_empty())
                     && !words.contains(&w)
                     && !w.chars().all(|c| c.is_ascii_digit());
-                assert!(!partial, "{name}: `{w}` is part of a word (in `{}`)", t.content);
+                assert!(!partial, "{name}: `{w}` is part of a word (in `{}`)", t.text);
             }
         }
     }
@@ -266,8 +266,8 @@ fn monthly_axes_label_whole_years() {
     let els = elements(&render(line, &Unit("USD bn")).unwrap());
     let months: Vec<&str> = els
         .iter()
-        .filter(|e| MONTHS.contains(&e.content.as_str()))
-        .map(|e| e.content.as_str())
+        .filter(|e| MONTHS.contains(&e.text.as_str()))
+        .map(|e| e.text.as_str())
         .collect();
     assert!(months.len() >= 5, "{months:?}");
     assert!(months.iter().all(|m| *m == "Jan"), "{months:?}");

@@ -85,7 +85,7 @@ fn one_panel_per_value_each_a_labelled_group() {
         }
         for k in KINDS {
             assert_eq!(
-                els.iter().filter(|e| e.tag == "text" && e.content == k).count(),
+                els.iter().filter(|e| e.tag == "text" && e.text == k).count(),
                 1,
                 "{kind:?} {k}"
             );
@@ -172,7 +172,7 @@ fn panels_keep_labels_apart_and_fit_a_page() {
 fn one_legend_only_for_several_series() {
     let single = elements(&svg(&faceted(ChartKind::Line, &KINDS, days)));
     assert!(
-        !single.iter().any(|e| e.content == "Series days"),
+        !single.iter().any(|e| e.text == "Series days"),
         "no legend for one series"
     );
     let mut two = faceted(ChartKind::Line, &KINDS, days);
@@ -182,7 +182,7 @@ fn one_legend_only_for_several_series() {
     two.series.push(other);
     let els = elements(&svg(&two));
     for label in ["Series days", "Series b"] {
-        assert_eq!(els.iter().filter(|e| e.content == label).count(), 1, "{label} once");
+        assert_eq!(els.iter().filter(|e| e.text == label).count(), 1, "{label} once");
     }
 }
 
@@ -255,4 +255,73 @@ fn facets_grow_linearly_with_the_data() {
     };
     let ratio = crate::scaling::time_ratio(|| draw(&small), || draw(&large));
     assert!(ratio < 30.0, "10x the data took {ratio:.1}x the time");
+}
+
+/// The first panel's value axis: the numbers of its tick labels (the only
+/// muted text at the tick size) and how many gridlines it draws (one per
+/// tick but zero's, labelled or not).
+fn first_panel_axis(s: &str) -> (Vec<f64>, usize) {
+    let els = elements(s);
+    let first = els.iter().position(|e| e.tag == "g").expect("a panel");
+    let panel: Vec<&El> = els[first + 1..].iter().take_while(|e| e.tag != "g").collect();
+    let labels = panel
+        .iter()
+        .filter(|e| e.tag == "text" && e.get("font-size") == Some("12") && e.get("fill-opacity") == Some("0.72"))
+        .map(|e| {
+            let n: String = e.text.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+            n.parse().unwrap_or_else(|_| panic!("tick `{}`", e.text))
+        })
+        .collect();
+    let grid = panel.iter().filter(|e| e.get("stroke-opacity") == Some("0.16")).count();
+    (labels, grid)
+}
+
+#[test]
+fn a_shared_value_axis_ends_close_beyond_the_largest_value() {
+    let top = 211.0;
+    let values = |p: usize, y: usize| if (p, y) == (1, 2) { top } else { days(p, y) };
+    for kind in [ChartKind::HBar, ChartKind::Bar] {
+        for unit in ["", "USD m"] {
+            let s = render(&faceted(kind, &KINDS, values), &Unit(unit)).unwrap();
+            let (labels, grid) = first_panel_axis(&s);
+            let what = format!("{kind:?} {unit:?}: labels {labels:?}, {grid} gridlines");
+            assert!(labels.len() >= 2 && labels[0] == 0.0 && grid >= 2, "{what}");
+            let end = labels[labels.len() - 1];
+            let step = end / grid as f64;
+            // The axis ends, labelled, on the first round tick at or beyond
+            // the data, and that tick is not a coarse step of twice the data.
+            assert!(end >= top && end - top < step, "{what}");
+            assert!(end <= 1.5 * top, "{what}: coarse axis");
+        }
+    }
+    // Unitless, the panels tick like a single chart of the same data.
+    let s = svg(&faceted(ChartKind::HBar, &KINDS, values));
+    assert_eq!(first_panel_axis(&s), (vec![0.0, 50.0, 100.0, 150.0, 200.0, 250.0], 5));
+}
+
+#[test]
+fn axis_titles_are_written_once_for_the_grid() {
+    for kind in [ChartKind::Line, ChartKind::Scatter] {
+        let mut input = faceted(kind, &KINDS, days);
+        input.x = Some(XAxis::Number((0..20).map(|i| f64::from(2012 + i % 4)).collect()));
+        input.x_label = "Year of the reading".into();
+        input.unit_label = "Rainy days".into();
+        let s = render_standalone(&input, &Unit("")).unwrap();
+        let els = elements(&s);
+        let texts = |t: &str| els.iter().filter(|e| e.tag == "text" && e.text == t).count();
+        assert_eq!(texts("Year of the reading"), 1, "{kind:?}: one x axis title");
+        assert_eq!(texts("Rainy days"), 1, "{kind:?}: one unit (y axis) title");
+        // Under the bottom row (below every tick label) and centred on the grid.
+        let title = els.iter().find(|e| e.text == "Year of the reading").unwrap();
+        let lowest_tick = els
+            .iter()
+            .filter(|e| e.tag == "text" && e.get("font-size") == Some("12") && e.text.starts_with("201"))
+            .map(|e| e.num("y"))
+            .fold(f64::MIN, f64::max);
+        assert!(title.num("y") > lowest_tick, "{kind:?}: title above a tick label");
+        assert!(
+            (title.num("x") - theme::WIDTH / 2.0).abs() < 1.0,
+            "{kind:?}: not centred"
+        );
+    }
 }

@@ -23,7 +23,7 @@ pub(super) fn unescape(s: &str) -> String {
 /// The text's estimated box, as the layout estimated it (before any rotation).
 pub(super) fn text_box(e: &El) -> (f64, f64, f64, f64) {
     let size = e.num("font-size");
-    let w = text::width(&unescape(&e.content), size, e.get("font-weight") == Some("bold"));
+    let w = text::width(&unescape(&e.text), size, e.get("font-weight") == Some("bold"));
     let x = e.num("x");
     let x0 = match e.get("text-anchor") {
         Some("middle") => x - w / 2.0,
@@ -93,7 +93,7 @@ fn normalized_stacks_fill_the_same_length() {
 fn ticks(els: &[El]) -> Vec<String> {
     els.iter()
         .filter(|e| e.tag == "text" && e.get("font-size") == Some("12"))
-        .map(|e| e.content.clone())
+        .map(|e| e.text.clone())
         .collect()
 }
 
@@ -217,5 +217,61 @@ fn everything_inside_the_viewbox_and_texts_apart() {
                 );
             }
         }
+    }
+}
+
+/// Where each number went: inside its bar (text in the bar's contrast
+/// colour) or beyond it (page ink), and "no data" muted; the same rule in
+/// both orientations, one bar layout serving both.
+#[test]
+fn both_orientations_place_numbers_by_one_rule() {
+    let cats = [("big", "Big"), ("tiny", "Tiny"), ("calc", "Computed"), ("none", "None")];
+    for kind in [ChartKind::Bar, ChartKind::HBar] {
+        let mut input = chart(kind, &cats, &[("v", &[100.0, 2.0, 90.0, 0.0])]);
+        input.series[0].values[3] = None;
+        input.series[0].derived = vec![false, false, true, false];
+        let els = svg(&input, &Unit(""));
+        let number = |t: &str| {
+            els.iter()
+                .find(|e| e.tag == "text" && e.text == t && e.get("font-size") == Some("13"))
+                .unwrap_or_else(|| panic!("{kind:?}: no value label `{t}`"))
+        };
+        let ink = |e: &El| e.get("fill") == Some("currentColor");
+        assert!(!ink(number("100")), "{kind:?}: a long bar holds its number");
+        assert!(ink(number("2")), "{kind:?}: a short bar's number goes beyond it");
+        assert!(
+            ink(number("90")),
+            "{kind:?}: a computed bar's number stays clear of the hatching"
+        );
+        let none = number("no data");
+        assert!(
+            ink(none) && none.get("fill-opacity").is_some(),
+            "{kind:?}: `no data` is muted"
+        );
+        // Beyond means beyond: past the bar's end along the value axis.
+        let bar = marks(&els)
+            .into_iter()
+            .find(|m| m.get("data-key") == Some("tiny"))
+            .unwrap();
+        let (b, t) = (text_box(number("2")), (bar.num("x"), bar.num("y")));
+        match kind {
+            ChartKind::HBar => assert!(b.0 >= t.0 + bar.num("width"), "{kind:?}: {b:?} over the bar"),
+            _ => assert!(b.3 <= t.1, "{kind:?}: {b:?} over the bar"),
+        }
+    }
+    // A stack of one piece still writes its total beyond the stack.
+    for kind in [ChartKind::StackedBar, ChartKind::StackedColumn] {
+        let mut input = chart(kind, &cats[..2], &[("a", &[60.0, 20.0]), ("b", &[30.0, 10.0])]);
+        input.series[1].values[0] = None;
+        let els = svg(&input, &Unit(""));
+        let totals: Vec<&El> = els
+            .iter()
+            .filter(|e| e.tag == "text" && e.text == "60" && e.get("font-size") == Some("13"))
+            .collect();
+        assert_eq!(totals.len(), 2, "{kind:?}: the piece and its total");
+        assert_eq!(
+            totals.iter().filter(|e| e.get("fill") == Some("currentColor")).count(),
+            1
+        );
     }
 }

@@ -54,15 +54,12 @@ fn computed_values_are_hatched_outlined_and_explained() {
         .filter_map(|e| e.get("stroke"))
         .collect();
     assert_eq!(strokes, ["#FFFFFF", "#000000"]);
-    let key = els
-        .iter()
-        .find(|e| e.content.starts_with("Hatched:"))
-        .expect("key text");
+    let key = els.iter().find(|e| e.text.starts_with("Hatched:")).expect("key text");
     assert!(
         key.num("y") > marks[1].num("y") + marks[1].num("height"),
         "key under the bars"
     );
-    let desc = &els[2].content;
+    let desc = &els[2].text;
     assert!(desc.contains("China: USD 42 bn (computed by quire)"), "{desc}");
     assert!(
         desc.ends_with("Hatched: computed by quire, not stated by the source."),
@@ -118,8 +115,7 @@ fn a_chart_of_computed_values_only_says_so_once() {
         );
         let note = &input.words.all_derived_key;
         assert!(
-            els.iter()
-                .any(|e| e.tag == "text" && note.starts_with(e.content.as_str())),
+            els.iter().any(|e| e.tag == "text" && note.starts_with(e.text.as_str())),
             "{:?}",
             input.kind
         );
@@ -138,7 +134,7 @@ fn standalone_files_carry_title_unit_and_source() {
     c.unit_label = "USD bn".into();
     c.source = "Source: Toutiao commentary; UK report".into();
     let alone = elements(&render_standalone(&c, &Unit("USD bn")).unwrap());
-    let text = |s: &str| alone.iter().find(|e| e.tag == "text" && e.content == s);
+    let text = |s: &str| alone.iter().find(|e| e.tag == "text" && e.text == s);
     let title = text("AI capital expenditure, 2025").expect("visible title");
     assert_eq!(title.get("font-weight"), Some("bold"));
     let unit = text("USD bn").expect("unit line");
@@ -156,21 +152,17 @@ fn standalone_files_carry_title_unit_and_source() {
     let mut named = c.clone();
     named.title = "AI capital expenditure (USD bn)".into();
     let named = elements(&render_standalone(&named, &Unit("USD bn")).unwrap());
-    assert!(!named.iter().any(|e| e.tag == "text" && e.content == "USD bn"));
+    assert!(!named.iter().any(|e| e.tag == "text" && e.text == "USD bn"));
     // Same accessible structure as the inline chart.
     assert_eq!(alone[0].get("role"), Some("img"));
     assert_eq!(alone[1].get("id"), Some("fig-x-title"));
     // The inline chart leaves title and source to the page.
     let (_, inline) = svg(&c);
+    assert!(inline.iter().all(|e| e.tag != "text" || !e.text.starts_with("Source:")));
     assert!(
         inline
             .iter()
-            .all(|e| e.tag != "text" || !e.content.starts_with("Source:"))
-    );
-    assert!(
-        inline
-            .iter()
-            .all(|e| e.tag != "text" || e.content != "AI capital expenditure, 2025")
+            .all(|e| e.tag != "text" || e.text != "AI capital expenditure, 2025")
     );
 }
 
@@ -185,9 +177,9 @@ fn words_come_from_the_caller() {
     }
     .into();
     let (_, els) = svg(&c);
-    assert!(els[2].content.starts_with("Diagramme à barres."), "{}", els[2].content);
-    assert!(els[2].content.contains("USD 42 bn (calculé)"));
-    assert!(els.iter().any(|e| e.content == "Hachuré : calculé par quire"));
+    assert!(els[2].text.starts_with("Diagramme à barres."), "{}", els[2].text);
+    assert!(els[2].text.contains("USD 42 bn (calculé)"));
+    assert!(els.iter().any(|e| e.text == "Hachuré : calculé par quire"));
 }
 
 #[test]
@@ -264,15 +256,15 @@ fn stacked_columns_stack_proportional_pieces() {
         assert_eq!(piece[0].num("x"), piece[1].num("x"));
     }
     assert!(
-        els.iter().any(|e| e.content == "USD 120 bn"),
+        els.iter().any(|e| e.text == "USD 120 bn"),
         "the total of 2025 above its column"
     );
     assert!(
         els[2]
-            .content
+            .text
             .starts_with("Stacked column chart. 2023: Series dc USD 40 bn")
     );
-    assert!(els[2].content.contains("Series chips USD 30 bn (computed by quire)"));
+    assert!(els[2].text.contains("Series chips USD 30 bn (computed by quire)"));
     c.normalize = true;
     let (_, els) = svg(&c);
     let total = |key: &str| -> f64 {
@@ -282,7 +274,7 @@ fn stacked_columns_stack_proportional_pieces() {
             .sum()
     };
     assert!((total("y1") - total("y3")).abs() < 0.05);
-    assert!(els[2].content.starts_with("100 % stacked column chart."));
+    assert!(els[2].text.starts_with("100 % stacked column chart."));
 }
 
 #[test]
@@ -311,18 +303,18 @@ fn area_charts_tint_down_to_the_axis() {
         assert_eq!((a[3].0, a[4].0), (l[2].0, l[0].0));
     }
     assert_eq!(areas[0].get("fill-opacity"), Some("0.22"));
-    assert!(els[2].content.starts_with("Area chart. Series us: 2023 USD 40 bn"));
+    assert!(els[2].text.starts_with("Area chart. Series us: 2023 USD 40 bn"));
 }
 
 #[test]
 fn numbers_stay_readable_on_computed_marks() {
     let (_, els) = svg(&capex());
     let marks: Vec<&El> = els.iter().filter(|e| e.get("class") == Some("mark")).collect();
-    let value = els.iter().find(|e| e.content == "USD 42 bn").expect("China's value");
+    let value = els.iter().find(|e| e.text == "USD 42 bn").expect("China's value");
     let bar_end = marks[1].num("x") + marks[1].num("width");
     assert!(value.num("x") > bar_end, "the number sits outside the hatched bar");
     assert_eq!(value.get("fill"), Some("currentColor"));
-    let us = els.iter().find(|e| e.content == "USD 155 bn").expect("US value");
+    let us = els.iter().find(|e| e.text == "USD 155 bn").expect("US value");
     assert!(
         us.num("x") < marks[0].num("x") + marks[0].num("width"),
         "a stated bar keeps its number inside"
@@ -337,12 +329,12 @@ fn numbers_stay_readable_on_computed_marks() {
     let (_, els) = svg(&st);
     let piece = els
         .iter()
-        .find(|e| e.tag == "text" && e.content == "USD 50 bn" && e.get("font-size") == Some("13"))
+        .find(|e| e.tag == "text" && e.text == "USD 50 bn" && e.get("font-size") == Some("13"))
         .expect("piece value");
     assert_eq!(piece.get("paint-order"), Some("stroke"), "{:?}", piece.attrs);
     let plain = els
         .iter()
-        .find(|e| e.tag == "text" && e.content == "USD 70 bn" && e.get("font-size") == Some("13"))
+        .find(|e| e.tag == "text" && e.text == "USD 70 bn" && e.get("font-size") == Some("13"))
         .expect("piece value");
     assert_eq!(plain.get("paint-order"), None);
 }
@@ -371,14 +363,14 @@ fn numeric_x_places_points_by_value() {
     }
     let years: Vec<&str> = els
         .iter()
-        .filter(|e| e.tag == "text" && e.content.len() == 4 && e.content.starts_with("20"))
-        .map(|e| e.content.as_str())
+        .filter(|e| e.tag == "text" && e.text.len() == 4 && e.text.starts_with("20"))
+        .map(|e| e.text.as_str())
         .collect();
     assert_eq!(years, ["2014", "2016", "2018", "2020", "2022", "2024"]);
     let vb = super::tests::view_box(&els)[2];
     for t in els.iter().filter(|e| e.tag == "text") {
-        let w = text::width(&t.content, t.num("font-size"), false);
-        assert!(t.num("x") + w / 2.0 <= vb, "`{}` leaves the chart", t.content);
+        let w = text::width(&t.text, t.num("font-size"), false);
+        assert!(t.num("x") + w / 2.0 <= vb, "`{}` leaves the chart", t.text);
     }
     c.x = Some(super::XAxis::Number(vec![2013.0, 2014.0, 2012.0, 2020.0, 2025.0]));
     let e = render(&c, &Unit("USD bn")).unwrap_err().0;

@@ -84,17 +84,17 @@ fn ticks_proportional(c: &ChartInput) -> Vec<String> {
     let mut year = 0;
     let mut labels = Vec::new();
     for t in els.iter().filter(|e| e.tag == "text") {
-        let Some(day) = tick_day(&t.content, &mut year) else {
+        let Some(day) = tick_day(&t.text, &mut year) else {
             continue;
         };
         let want = x0 + (day as f64 - d0) / (d1 - d0) * (x1 - x0);
         assert!(
             (t.num("x") - want).abs() < 0.05,
             "tick `{}` at x {} but its date falls at {want:.2}",
-            t.content,
+            t.text,
             t.num("x")
         );
-        labels.push(t.content.clone());
+        labels.push(t.text.clone());
     }
     assert!(labels.len() >= 3, "too few date ticks: {labels:?}");
     labels
@@ -125,7 +125,7 @@ fn date_ticks_speak_the_chart_language() {
     let texts: Vec<&str> = els
         .iter()
         .filter(|e| e.tag == "text")
-        .map(|e| e.content.as_str())
+        .map(|e| e.text.as_str())
         .collect();
     assert!(texts.contains(&"2012年3月"), "{texts:?}");
     assert!(texts.contains(&"4月"), "{texts:?}");
@@ -156,13 +156,10 @@ fn continuous_x_axis_has_its_title_under_the_ticks() {
     c.x = Some(XAxis::Number(years));
     c.x_label = "Year of release".into();
     let (_, els) = render_els(&c);
-    let title = els
-        .iter()
-        .find(|e| e.content == "Year of release")
-        .expect("x title drawn");
+    let title = els.iter().find(|e| e.text == "Year of release").expect("x title drawn");
     let lowest_tick = els
         .iter()
-        .filter(|e| e.tag == "text" && e.content.starts_with("200"))
+        .filter(|e| e.tag == "text" && e.text.starts_with("200"))
         .map(|e| e.num("y"))
         .fold(f64::MIN, f64::max);
     assert!(title.num("y") > lowest_tick + 10.0, "the title sits under the ticks");
@@ -211,7 +208,7 @@ fn scatter_dots_sit_at_x_and_value() {
     let texts: Vec<&str> = els
         .iter()
         .filter(|e| e.tag == "text")
-        .map(|e| e.content.as_str())
+        .map(|e| e.text.as_str())
         .collect();
     assert!(
         texts.contains(&"Group 0") && texts.contains(&"Group 1"),
@@ -229,7 +226,7 @@ fn ten_thousand_dots_stay_small_and_summed_up() {
     assert_eq!(paths.len(), 1);
     assert_eq!(paths[0].get("d").unwrap().matches('M').count(), 10_000);
     assert_eq!(paths[0].get("data-series"), Some("s0"));
-    let desc = &els[2].content;
+    let desc = &els[2].text;
     assert!(desc.len() < 600 && desc.contains("10000 values"), "{desc}");
 }
 

@@ -123,6 +123,12 @@ pub const CAT_LABEL_DROP: f64 = 10.0;
 /// A value label goes inside a column only with this much to spare
 /// beyond its text height and gaps.
 pub const INSIDE_SPARE: f64 = 4.0;
+/// Room a value label needs inside a horizontal bar beyond its own size:
+/// (along the bar, a gap at either end; across it, a pixel above and below).
+pub const INSIDE_ROOM_HBAR: (f64, f64) = (2.0 * GAP, 2.0);
+/// Room a value label needs inside a column beyond its own size: (along
+/// it, a gap at either end and [`INSIDE_SPARE`]; across it, a gap each side).
+pub const INSIDE_ROOM_COLUMN: (f64, f64) = (2.0 * GAP + INSIDE_SPARE, 2.0 * GAP);
 
 /// Direct labels at line ends: space between the plot and the key stroke.
 pub const END_LABEL_GAP: f64 = 8.0;
@@ -139,6 +145,9 @@ pub const TICK_STACK: f64 = 1.6;
 pub const TICK_SPACING_ALONG: f64 = 110.0;
 /// A vertical value axis starts its search at one tick per this many px.
 pub const TICK_SPACING_UP: f64 = 55.0;
+/// Most intervals on a panel's value axis, which takes the shortest round
+/// axis that fits rather than the theme's tick spacing.
+pub const TIGHT_TICKS: usize = 6;
 /// A continuous x axis keeps about this many px per numeric tick.
 pub const X_TICK_SPACING: f64 = 90.0;
 /// Distance from the plot's bottom edge to the top of x tick labels.

@@ -149,26 +149,43 @@ pub fn log(lo: f64, hi: f64, every: i32, fmt: &dyn ValueFormat) -> (Scale, Vec<T
     (Scale::Log { lo: e_lo, hi: e_hi }, ticks)
 }
 
-/// The densest ticks whose labels fit along an axis `len` px long. `along`
-/// says whether labels sit along the axis (horizontal: widths must not touch)
-/// or stack across it (vertical: line heights must not touch). `zero`
-/// makes a linear axis include zero (bars, lines); scatter plots need not.
-pub fn fit(
-    log_scale: bool,
-    (lo, hi): (f64, f64),
-    len: f64,
-    along: bool,
-    zero: bool,
-    fmt: &dyn ValueFormat,
-) -> (Scale, Vec<Tick>) {
+/// How a value axis is fitted (see [`fit`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fit {
+    /// Decades on a log scale instead of a linear one.
+    pub log: bool,
+    /// Labels sit along the axis (horizontal: widths must not touch), not
+    /// stacked across it (vertical: line heights must not touch).
+    pub along: bool,
+    /// A linear axis includes zero (bars, lines); scatter plots need not.
+    pub zero: bool,
+    /// Small multiples: of the round steps whose labels fit, take the one
+    /// whose axis ends closest beyond the data (of equals, the one with the
+    /// most labels).
+    /// A short panel axis would otherwise get a step of twice the data
+    /// (0–400 for a largest value of 211), leaving most of it empty.
+    pub tight: bool,
+}
+
+/// The densest ticks whose labels fit along an axis `len` px long (see
+/// [`Fit`] for the choices).
+pub fn fit(how: Fit, (lo, hi): (f64, f64), len: f64, fmt: &dyn ValueFormat) -> (Scale, Vec<Tick>) {
+    let Fit {
+        log: log_scale,
+        along,
+        zero,
+        tight,
+    } = how;
     let (lo, hi) = if zero || log_scale { (lo, hi) } else { widen(lo, hi) };
     let (lo, hi) = if zero && !log_scale {
         (lo.min(0.0), hi.max(0.0))
     } else {
         (lo, hi)
     };
+    // Unlabelled ticks (a thinned panel axis) only draw their gridline.
     let fits = |scale: Scale, ticks: &[Tick]| {
-        ticks.windows(2).all(|w| {
+        let labelled: Vec<&Tick> = ticks.iter().filter(|t| !t.label.is_empty()).collect();
+        labelled.windows(2).all(|w| {
             let gap = (scale.frac(w[1].value) - scale.frac(w[0].value)) * len;
             let need = if along {
                 (text::width(&w[0].label, super::theme::TICK_SIZE, false)
@@ -203,6 +220,9 @@ pub fn fit(
             .windows(2)
             .all(|w| (scale.frac(w[1]) - scale.frac(w[0])) * len >= super::theme::TICK_SIZE * super::theme::TICK_STACK)
     };
+    if tight {
+        return tightest(lo, hi, along, fmt, fits, apart);
+    }
     for target in (1..=start).rev() {
         let (scale, values, decimals) = linear_values(lo, hi, target);
         if !along {
@@ -217,6 +237,60 @@ pub fn fit(
         }
     }
     linear_over(lo, hi, 1, fmt)
+}
+
+/// The round ticks of [`Fit::tight`]: every step up to
+/// [`super::theme::TIGHT_TICKS`] intervals is tried, and the shortest axis
+/// whose labels fit wins (of equals, the one with the most labels). Along the axis, labels too wide for every tick
+/// go on every k-th one, both ends included (0, 250 over gridlines every
+/// 50), so wide unit labels do not force a coarse axis.
+fn tightest(
+    lo: f64,
+    hi: f64,
+    along: bool,
+    fmt: &dyn ValueFormat,
+    fits: impl Fn(Scale, &[Tick]) -> bool,
+    apart: impl Fn(Scale, &[f64]) -> bool,
+) -> (Scale, Vec<Tick>) {
+    let length = |s: Scale| match s {
+        Scale::Linear { lo, hi } => hi - lo,
+        Scale::Log { .. } => f64::MAX,
+    };
+    let labelled = |t: &[Tick]| t.iter().filter(|t| !t.label.is_empty()).count();
+    let mut best: Option<(Scale, Vec<Tick>)> = None;
+    for target in 1..=super::theme::TIGHT_TICKS {
+        let (scale, values, decimals) = linear_values(lo, hi, target);
+        if best
+            .as_ref()
+            .is_some_and(|(b, _)| length(scale) > length(*b) * (1.0 + 1e-9))
+        {
+            continue;
+        }
+        let ticks = if along {
+            let ticks = label(values, decimals, fmt);
+            let intervals = ticks.len() - 1;
+            (1..=intervals).filter(|k| intervals.is_multiple_of(*k)).find_map(|k| {
+                let mut thinned = ticks.clone();
+                for (i, t) in thinned.iter_mut().enumerate() {
+                    if !i.is_multiple_of(k) {
+                        t.label.clear();
+                    }
+                }
+                fits(scale, &thinned).then_some(thinned)
+            })
+        } else {
+            apart(scale, &values).then(|| label(values, decimals, fmt))
+        };
+        let Some(ticks) = ticks else { continue };
+        // A shorter axis wins; of equal ones, the one with more labels.
+        let better = best
+            .as_ref()
+            .is_none_or(|(b, bt)| length(scale) < length(*b) * (1.0 - 1e-9) || labelled(&ticks) > labelled(bt));
+        if better {
+            best = Some((scale, ticks));
+        }
+    }
+    best.unwrap_or_else(|| linear_over(lo, hi, 1, fmt))
 }
 
 /// A span around one repeated value, so its axis still has a length.
@@ -258,6 +332,36 @@ mod tests {
         let labels: Vec<&str> = t.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["2014", "2016", "2018", "2020", "2022", "2024"]);
         assert_eq!(span(0.5, 0.5, 4)[0].value, 0.5);
+    }
+
+    #[test]
+    fn tight_axes_end_close_beyond_the_data_with_the_most_labels() {
+        let tight = |along, zero| Fit {
+            log: false,
+            along,
+            zero,
+            tight: true,
+        };
+        let values = |t: &[Tick]| t.iter().map(|t| t.value).collect::<Vec<_>>();
+        // A 240 px panel axis: 0–250 by 50s, where the theme's spacing
+        // alone would give 0–400 by 200s.
+        let (s, t) = fit(tight(true, true), (0.0, 211.0), 240.0, &Plain);
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 250.0 });
+        assert_eq!(values(&t), [0.0, 50.0, 100.0, 150.0, 200.0, 250.0]);
+        let (s, _) = fit(
+            Fit {
+                tight: false,
+                ..tight(true, true)
+            },
+            (0.0, 211.0),
+            240.0,
+            &Plain,
+        );
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 400.0 });
+        // Of axes equally long (0–50), the one with the most labels.
+        let (s, t) = fit(tight(false, false), (9.0, 46.6), 140.0, &Plain);
+        assert_eq!(s, Scale::Linear { lo: 0.0, hi: 50.0 });
+        assert_eq!(t.len(), 6, "{t:?}");
     }
 
     #[test]

@@ -1,16 +1,18 @@
-//! Vertical bars: `bar` (one series, or floating ranges) and `grouped-bar`
-//! (series side by side in each category). Category labels wrap under
-//! their band; value labels sit inside the bar top or just above it.
+//! Vertical bars: `bar` (one series, or floating ranges), `grouped-bar`
+//! (series side by side in each category) and `stacked-column`. Category
+//! labels wrap under their band; the bars and their value labels are drawn
+//! by [`super::barmarks`], as for horizontal bars; when value labels would
+//! cover a neighbour, the chart drops them all (the axis and the
+//! description still carry every value).
 
 use super::ChartKind;
 use super::axis::{self, Ctx};
 use super::band::BandAxis;
+use super::barmarks::{Bars, Drawn};
 use super::bars::{self, Orientation};
-use super::scene::{Anchor, BBox, Scene, item_bbox, overlaps};
-use super::text;
+use super::scene::{BBox, Scene, item_bbox, overlaps};
 use super::theme::{
-    COLUMN_MAX, COLUMN_SHARE, GAP, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, INSIDE_SPARE, LEGEND_GAP, PAD, Paint,
-    TICK_GAP, VALUE_SIZE,
+    COLUMN_MAX, COLUMN_SHARE, GROUP_BAR_MAX, GROUP_GAP, GROUP_SHARE, LEGEND_GAP, PAD, TICK_GAP, VALUE_SIZE,
 };
 use super::ticks::Scale;
 
@@ -28,70 +30,29 @@ pub fn layout(ctx: &Ctx) -> Scene {
     let mut sc = Scene::default();
     axis::y_axis(&mut sc, scale, &ticks, (left, right), (0.0, plot_h));
 
-    let gap = GROUP_GAP;
     let bw = if slots == 1 {
         (band * COLUMN_SHARE).min(COLUMN_MAX)
     } else {
-        ((band * GROUP_SHARE - gap * (slots - 1) as f64) / slots as f64).min(GROUP_BAR_MAX)
+        ((band * GROUP_SHARE - GROUP_GAP * (slots - 1) as f64) / slots as f64).min(GROUP_BAR_MAX)
     };
-    let mut rects: Vec<BBox> = Vec::new();
-    let mut labels = Scene::default();
-    for (i, row) in rows.iter().enumerate() {
-        for b in &row.segs {
-            let (x0, x1) = bars::slot_span(cat.centre(i), bw, gap, slots, b.slot);
-            let (yb, ye) = (y(b.from.unwrap_or(scale.base())), y(b.to));
-            let shape = Orientation::Vertical.rect((yb, ye), (x0, x1));
-            rects.push(item_bbox(&shape));
-            sc.mark(shape, Paint::Color(b.color), b.mark.clone());
-            let inside_only = b.label.is_none();
-            let h = (yb - ye).abs();
-            // Stack pieces take the first of their labels that fits.
-            let room = |t: &str| {
-                h >= VALUE_SIZE + 2.0 * GAP + INSIDE_SPARE && text::width(t, VALUE_SIZE, false) <= bw - 2.0 * GAP
-            };
-            let (label, room) = match &b.label {
-                Some(l) => (l.as_str(), room(l)),
-                None => match b.inside.iter().find(|t| room(t)) {
-                    Some(t) => (t.as_str(), true),
-                    None => continue,
-                },
-            };
-            // A computed bar keeps its number outside, clear of the hatching;
-            // stack pieces have no outside, so theirs gets a halo instead.
-            let fits = room && (!b.mark.derived || inside_only);
-            let centre = row.centre || inside_only;
-            let xc = (x0 + x1) / 2.0;
-            let up = if ye <= yb { 1.0 } else { -1.0 };
-            let on = Paint::Color(b.color.text_on());
-            let half = GAP + VALUE_SIZE / 2.0;
-            let item = match (fits, centre) {
-                (true, true) => labels.text(xc, (yb + ye) / 2.0, label, VALUE_SIZE, Anchor::Middle, on),
-                (true, false) => labels.text(xc, ye + up * half, label, VALUE_SIZE, Anchor::Middle, on),
-                (false, _) => labels.text(xc, ye - up * half, label, VALUE_SIZE, Anchor::Middle, Paint::Ink),
-            };
-            if fits && b.mark.derived {
-                item.halo = Some(b.color);
-            }
-        }
-        if let (Some(total), Some(top)) = (&row.total, row.segs.last()) {
-            // Each stack's total above it.
-            let yt = y(top.to) - GAP - VALUE_SIZE / 2.0;
-            labels.text(cat.centre(i), yt, total, VALUE_SIZE, Anchor::Middle, Paint::Ink);
-        }
-    }
-    let base_y = y(scale.base());
-    for (i, row) in rows.iter().enumerate() {
-        if row.missing {
-            labels.text(
-                cat.centre(i),
-                base_y - VALUE_SIZE,
-                ctx.missing(),
-                VALUE_SIZE,
-                Anchor::Middle,
-                Paint::Muted,
-            );
-        }
-    }
+    let bars = Bars {
+        orientation: Orientation::Vertical,
+        scale,
+        along: (plot_h, 0.0),
+        cats: &cat,
+        thickness: bw,
+        gap: GROUP_GAP,
+        slots,
+        value_size: VALUE_SIZE,
+        thin_numbers: false,
+    };
+    let Drawn {
+        marks,
+        mut labels,
+        rects,
+        ..
+    } = bars.draw(ctx, &rows, &mut |_, _| {});
+    sc.items.extend(marks.items);
     cat.draw(&mut sc, plot_h);
     if clash(&labels, &rects, &sc.text_boxes(), width) {
         // Labels wider than their bars would cover a neighbour; the axis and

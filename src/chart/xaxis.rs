@@ -41,7 +41,9 @@ fn axis_ticks(xa: &XAxis, lo: f64, hi: f64, len: f64, input: &ChartInput) -> Vec
 
 /// Draws the x axis of `input` for data `lo..=hi` under a plot whose
 /// bottom is at `bottom`, between `plot_left` and `right` (narrowed so the
-/// end labels stay inside `0..width`), with `input.x_label` under it.
+/// end labels stay inside `0..width`), with `input.x_label` under it when
+/// `titled` (a panel of small multiples leaves it to the figure, which
+/// writes it once under the grid).
 pub fn draw(
     sc: &mut Scene,
     input: &ChartInput,
@@ -49,6 +51,7 @@ pub fn draw(
     (lo, hi): (f64, f64),
     (plot_left, right, width): (f64, f64, f64),
     bottom: f64,
+    titled: bool,
 ) -> XScale {
     let x_ticks = axis_ticks(xa, lo, hi, right - plot_left, input);
     // Room for the end labels to centre on the plot's edges.
@@ -62,19 +65,27 @@ pub fn draw(
         sc.line((tx, bottom), (tx, bottom + X_TICK_LEN), 1.0, Paint::Muted);
         sc.text(tx, label_y, &t.label, TICK_SIZE, Anchor::Middle, Paint::Muted);
     }
-    if !input.x_label.trim().is_empty() {
-        // Wrapped to the plot's width, so a long title never leaves the chart.
-        let lines = text::wrap(&input.x_label, right - left, AXIS_TITLE_SIZE);
-        let h = AXIS_TITLE_SIZE * LINE_HEIGHT * lines.len() as f64;
-        let y = label_y + TICK_SIZE / 2.0 + GAP + h / 2.0;
-        sc.lines(
-            (left + right) / 2.0,
-            y,
-            &lines,
-            AXIS_TITLE_SIZE,
-            Anchor::Middle,
-            Paint::Muted,
-        );
+    if titled {
+        title(sc, &input.x_label, (left, right), label_y + TICK_SIZE / 2.0 + GAP);
     }
     xs
+}
+
+/// The x axis title `words`, centred over `left..right` with its top at
+/// `top`; nothing when it is blank.
+pub fn title(sc: &mut Scene, words: &str, (left, right): (f64, f64), top: f64) {
+    if words.trim().is_empty() {
+        return;
+    }
+    // Wrapped to the plot's width, so a long title never leaves the chart.
+    let lines = text::wrap(words, right - left, AXIS_TITLE_SIZE);
+    let h = AXIS_TITLE_SIZE * LINE_HEIGHT * lines.len() as f64;
+    sc.lines(
+        (left + right) / 2.0,
+        top + h / 2.0,
+        &lines,
+        AXIS_TITLE_SIZE,
+        Anchor::Middle,
+        Paint::Muted,
+    );
 }

@@ -216,7 +216,7 @@ fn check_page(
         if path.is_empty() {
             let Some(a) = anchor else { continue };
             if !p.ids.contains(a) && !id_page.contains_key(a) {
-                errors.push(no_anchor(&w, a, &p.ids, "this page"));
+                errors.push(no_anchor(w, a, &p.ids, "this page"));
             }
             continue;
         }
@@ -263,7 +263,7 @@ fn check_page(
                 Ok(href) => {
                     map.insert(w.url.clone(), href);
                 }
-                Err(a) => errors.push(no_anchor(&w, a, &pages[j].ids, &format!("`{path}`"))),
+                Err(a) => errors.push(no_anchor(w, a, &pages[j].ids, &format!("`{path}`"))),
             }
             continue;
         }

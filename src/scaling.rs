@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// How long one sample runs at least.
 const SAMPLE: Duration = Duration::from_millis(4);
 /// Samples per input; the best counts.
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 11;
 
 /// How many times longer one call of `large` takes than one call of `small`.
 /// Linear work over 10× the input gives about 10, quadratic about 100, so
@@ -74,7 +74,9 @@ mod tests {
         };
         let lin = time_ratio(linear(20_000), linear(200_000));
         let quad = time_ratio(quadratic(300), quadratic(3_000));
-        assert!(lin < 20.0, "linear work measured {lin:.1}×");
+        // Linear is about 10 and quadratic about 100: the bounds leave room
+        // for a neighbouring test stealing the core during a sample.
+        assert!(lin < 25.0, "linear work measured {lin:.1}×");
         assert!(quad > 40.0, "quadratic work measured {quad:.1}×");
     }
 }

@@ -249,7 +249,7 @@ mod tests {
             seed
         };
         let mut shortcuts = 0;
-        for i in 0..50_000 {
+        for i in 0..20_000 {
             let r = next();
             let v = match i % 5 {
                 0 => (r % 2_000_000_000_000) as f64 - 1e12,

@@ -26,6 +26,9 @@ pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Repor
     rest(root, head(root, files, site)?, files)
 }
 
+/// The report's settings file.
+const META_FILE: &str = "content/report.yaml";
+
 /// `content/report.yaml`, read and checked: what the rest of the load and
 /// the template loader both need first, so that the two can then run side
 /// by side ([`rest`]).
@@ -38,9 +41,8 @@ pub struct Head {
 /// Reads and checks `content/report.yaml`; `site` builds a site whatever
 /// its `mode:` says.
 pub fn head(root: &Path, files: &mut SourceMap, site: bool) -> Result<Head, Diagnostics> {
-    let meta_file = "content/report.yaml";
-    let text = files::read(root, meta_file, files).map_err(|d| vec![d])?;
-    let doc = Doc::parse(meta_file, &text, 0).map_err(|d| vec![d])?;
+    let text = files::read(root, META_FILE, files).map_err(|d| vec![d])?;
+    let doc = Doc::parse(META_FILE, &text, 0).map_err(|d| vec![d])?;
     let (mut meta, order) = meta(&doc.root())?;
     let settings = crate::site::content::settings(&doc.root()).map_err(|d| vec![d])?;
     meta.site = site || settings.site;
@@ -50,7 +52,6 @@ pub fn head(root: &Path, files: &mut SourceMap, site: bool) -> Result<Head, Diag
 
 /// The rest of the load after [`head`]: sections and datasets.
 pub fn rest(root: &Path, head: Head, files: &mut SourceMap) -> Result<Report, Diagnostics> {
-    let meta_file = "content/report.yaml";
     let Head { meta, order } = head;
     let site = meta.site;
     // Errors and warnings together, in the order found.
@@ -119,7 +120,7 @@ pub fn rest(root: &Path, head: Head, files: &mut SourceMap) -> Result<Report, Di
     }
     if sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
-            Diagnostic::error(Loc::file(meta_file), "the report has no sections")
+            Diagnostic::error(Loc::file(META_FILE), "the report has no sections")
                 .hint("add Markdown files such as content/sections/01-introduction.md"),
         );
     }

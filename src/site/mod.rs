@@ -462,9 +462,10 @@ fn pages(doc: &Document, figure_html: &[String]) -> Vec<Page> {
 
 /// Whether to build a site, and its base URL: `Some(base_url)` (maybe
 /// empty) in site mode, `None` for the single-page report. The loader read
-/// and checked `report.yaml`'s `mode` and `base_url` into `meta`.
+/// and checked `report.yaml`'s `mode` (or `--site`) and `base_url` into
+/// `meta`; `opts.base_url` overrides the latter.
 pub fn settings_for(meta: &crate::model::Meta, opts: &crate::Options) -> Result<Option<String>, Diagnostic> {
-    if !(meta.site || opts.site) {
+    if !meta.site {
         return Ok(None);
     }
     let base = match &opts.base_url {

@@ -46,9 +46,9 @@ impl ParsedBlock {
 /// The figure blocks of each section, as written in its own file and in
 /// each translation's.
 pub struct FigureBlocks {
-    /// Per section (in report order): its own blocks, then its translations'
-    /// in the order of [`Section::translations`].
-    sections: Vec<(Vec<ParsedBlock>, Vec<Vec<ParsedBlock>>)>,
+    /// Per section (in report order): its own blocks, and each
+    /// translation's by language.
+    sections: Vec<(Vec<ParsedBlock>, Vec<(Lang, Vec<ParsedBlock>)>)>,
 }
 
 impl FigureBlocks {
@@ -69,7 +69,7 @@ impl FigureBlocks {
                 let translated = s
                     .translations
                     .iter()
-                    .map(|_| parsed.next().unwrap_or_default())
+                    .map(|(lang, _)| (*lang, parsed.next().unwrap_or_default()))
                     .collect();
                 (own, translated)
             })
@@ -82,13 +82,11 @@ impl FigureBlocks {
         self.sections.get(i).map_or(&[], |s| &s.0)
     }
 
-    /// Section `i`'s blocks as written for `lang`: in its translation
-    /// (`section` is section `i`), or its own, as [`Section::edition`] picks.
-    pub fn of(&self, i: usize, section: &Section, lang: Lang) -> &[ParsedBlock] {
-        match section.translations.iter().position(|(l, _)| *l == lang) {
-            Some(t) => self.sections.get(i).and_then(|s| s.1.get(t)).map_or(&[], Vec::as_slice),
-            None => self.own(i),
-        }
+    /// Section `i`'s blocks as written for `lang`: in its translation, or
+    /// its own, as [`Section::edition`] picks.
+    pub fn of(&self, i: usize, lang: Lang) -> &[ParsedBlock] {
+        let translated = self.sections.get(i).and_then(|s| s.1.iter().find(|(l, _)| *l == lang));
+        translated.map_or_else(|| self.own(i), |(_, blocks)| blocks)
     }
 }
 

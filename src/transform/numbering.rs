@@ -157,7 +157,7 @@ pub(super) fn number(ctx: &Ctx, blocks: &FigureBlocks, lang: Lang, ui: &Catalogu
             .insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
         let written = s.edition(lang);
         out.placed.push(Vec::new());
-        for b in blocks.of(i, s, lang) {
+        for b in blocks.of(i, lang) {
             let fence = Loc::new(&written.file, b.line_offset, 1);
             let BlockAt { file, block: b } = match resolve_block(b, &written.file, &defaults) {
                 Ok(b) => b,

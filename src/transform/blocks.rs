@@ -46,9 +46,14 @@ impl ParsedBlock {
 /// The figure blocks of each section, as written in its own file and in
 /// each translation's.
 pub struct FigureBlocks {
-    /// Per section (in report order): its own blocks, and each
-    /// translation's by language.
-    sections: Vec<(Vec<ParsedBlock>, Vec<(Lang, Vec<ParsedBlock>)>)>,
+    /// Per section, in report order.
+    sections: Vec<SectionBlocks>,
+}
+
+/// One section's blocks: its own file's, and each translation's.
+struct SectionBlocks {
+    own: Vec<ParsedBlock>,
+    translated: Vec<(Lang, Vec<ParsedBlock>)>,
 }
 
 impl FigureBlocks {
@@ -71,7 +76,7 @@ impl FigureBlocks {
                     .iter()
                     .map(|(lang, _)| (*lang, parsed.next().unwrap_or_default()))
                     .collect();
-                (own, translated)
+                SectionBlocks { own, translated }
             })
             .collect();
         FigureBlocks { sections }
@@ -79,13 +84,16 @@ impl FigureBlocks {
 
     /// Section `i`'s blocks in its default-edition file.
     pub fn own(&self, i: usize) -> &[ParsedBlock] {
-        self.sections.get(i).map_or(&[], |s| &s.0)
+        self.sections.get(i).map_or(&[], |s| &s.own)
     }
 
     /// Section `i`'s blocks as written for `lang`: in its translation, or
     /// its own, as [`Section::edition`] picks.
     pub fn of(&self, i: usize, lang: Lang) -> &[ParsedBlock] {
-        let translated = self.sections.get(i).and_then(|s| s.1.iter().find(|(l, _)| *l == lang));
+        let translated = self
+            .sections
+            .get(i)
+            .and_then(|s| s.translated.iter().find(|(l, _)| *l == lang));
         translated.map_or_else(|| self.own(i), |(_, blocks)| blocks)
     }
 }

@@ -84,20 +84,27 @@ pub struct Options {
 /// `None` when anything failed.
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sink) -> Option<()> {
     timing::start();
+    // The templates need nothing from the content: they compile on another
+    // core from the start, the catalogues once report.yaml names the
+    // editions' languages, while this core reads the sections and datasets.
+    let look = {
+        let root = root.to_path_buf();
+        pending::start(move || {
+            let mut files = SourceMap::default();
+            (render::templates::load_look(&root, &mut files), files)
+        })
+    };
     let head = load::head(root, &mut outcome.files, opts.site);
     let languages = match (&head, opts.lang) {
         (_, Some(l)) => vec![l],
         (Ok(h), None) => h.meta.languages.clone(),
         (Err(_), None) => Vec::new(),
     };
-    let theme = head.is_ok().then(|| {
-        // The templates need only the editions' languages: they load on
-        // another core while this one reads the sections and datasets.
+    let catalogues = head.is_ok().then(|| {
         let (root, languages) = (root.to_path_buf(), languages.clone());
         pending::start(move || {
             let mut files = SourceMap::default();
-            let theme = render::templates::load(&root, &languages, &mut files);
-            (theme, files)
+            (render::templates::load_catalogues(&root, &languages, &mut files), files)
         })
     });
     let loaded = head.and_then(|h| load::rest(root, h, &mut outcome.files));
@@ -116,8 +123,11 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
         }
     };
     outcome.diagnostics.extend(report.warnings.iter().cloned());
-    let (theme, template_files) = theme.and_then(pending::Pending::wait)?;
-    outcome.files.extend(template_files);
+    let (look, look_files) = look.wait()?;
+    let (catalogues, catalogue_files) = catalogues.and_then(pending::Pending::wait)?;
+    outcome.files.extend(look_files);
+    outcome.files.extend(catalogue_files);
+    let theme = render::templates::Theme::new(look, catalogues);
     timing::mark("templates");
     // The figure blocks' YAML is parsed once for every edition, while the
     // values are computed.

@@ -32,6 +32,23 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The theme made of a look and its catalogues, or every error either
+    /// of them found (the look's first).
+    pub fn new(
+        look: Result<Look, Diagnostics>,
+        catalogues: Result<BTreeMap<String, Catalogue>, Diagnostics>,
+    ) -> Result<Theme, Diagnostics> {
+        match (look, catalogues) {
+            (Ok(look), Ok(catalogues)) => Ok(Theme {
+                tera: look.tera,
+                css: look.css,
+                site_assets: look.site_assets,
+                catalogues,
+            }),
+            (look, catalogues) => Err(look.err().into_iter().chain(catalogues.err()).flatten().collect()),
+        }
+    }
+
     /// The catalogue for `lang` (loading checked that every edition has one).
     pub fn catalogue(&self, lang: Lang) -> &Catalogue {
         &self.catalogues[lang.code()]
@@ -70,8 +87,27 @@ fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<Option<String>,
 /// Loads `templates/`: every `.html` file, `style.css`, and
 /// `lang/<code>.yaml` for each of `languages`. Reports every problem at once.
 pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Theme, Diagnostics> {
+    let mut catalogue_files = SourceMap::default();
+    let (look, catalogues) = rayon::join(
+        || load_look(root, files),
+        || load_catalogues(root, languages, &mut catalogue_files),
+    );
+    files.extend(catalogue_files);
+    Theme::new(look, catalogues)
+}
+
+/// Everything of a [`Theme`] but its catalogues: what does not depend on
+/// the editions' languages, so it can load before `report.yaml` names them.
+pub struct Look {
+    tera: Tera,
+    css: String,
+    site_assets: (String, String),
+}
+
+/// Loads the templates, the stylesheet and the site's assets: a project's
+/// own, else quire's.
+pub fn load_look(root: &Path, files: &mut SourceMap) -> Result<Look, Diagnostics> {
     let dir = root.join("templates");
-    let mut errors = Vec::new();
     let mut names: Vec<String> = WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
@@ -80,12 +116,7 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
         .filter_map(|e| Some(e.path().strip_prefix(&dir).ok()?.to_string_lossy().replace('\\', "/")))
         .collect();
     names.sort();
-    // The catalogues are read first and parsed while Tera compiles the
-    // templates: the two are independent and about as long.
-    let catalogue_texts = read_catalogues(root, languages, files);
-    let ((tera, mut errs), (catalogues, catalogue_errors)) =
-        rayon::join(|| compile(root, &names, files), || parse_catalogues(catalogue_texts));
-    errors.append(&mut errs);
+    let (tera, mut errors) = compile(root, &names, files);
     for name in REQUIRED
         .iter()
         .filter(|n| crate::defaults::get(n).is_none() && !names.iter().any(|x| x == *n))
@@ -118,7 +149,6 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
             String::new()
         }
     };
-    errors.extend(catalogue_errors);
     let mut asset = |rel: &str| match read(root, &format!("templates/{rel}"), files) {
         Ok(Some(t)) => t,
         Ok(None) => crate::defaults::get(rel).unwrap_or_default().to_string(),
@@ -129,15 +159,21 @@ pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Th
     };
     let site_assets = (asset("site/site.css"), asset("site/search.js"));
     if errors.is_empty() {
-        Ok(Theme {
-            tera,
-            css,
-            catalogues,
-            site_assets,
-        })
+        Ok(Look { tera, css, site_assets })
     } else {
         Err(errors)
     }
+}
+
+/// Loads `templates/lang/<code>.yaml` for each of `languages` (quire's own
+/// catalogue where a project has none), by language code.
+pub fn load_catalogues(
+    root: &Path,
+    languages: &[Lang],
+    files: &mut SourceMap,
+) -> Result<BTreeMap<String, Catalogue>, Diagnostics> {
+    let (catalogues, errors) = parse_catalogues(read_catalogues(root, languages, files));
+    if errors.is_empty() { Ok(catalogues) } else { Err(errors) }
 }
 
 /// Tera with the project's templates `names` (under `templates/`) and the

@@ -199,7 +199,11 @@ impl SourceMap {
     /// at their place rather than dropping them silently.
     pub fn control_chars(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for (name, text) in &self.files {
+        // A byte scan clears almost every file (UTF-8 never uses bytes below
+        // 0x80 inside other characters); only a file that has such a
+        // character is then read line by line for its place.
+        let suspect = |text: &str| text.bytes().any(|b| is_forbidden_control(char::from(b)));
+        for (name, text) in self.files.iter().filter(|(_, t)| suspect(t)) {
             for (i, line) in text.split('\n').enumerate() {
                 let Some((col, c)) = line.chars().enumerate().find(|(_, c)| is_forbidden_control(*c)) else {
                     continue;

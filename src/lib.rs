@@ -188,12 +188,16 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
             }
         }
         Ok(None) => {
-            let rendered: Vec<_> = docs.par_iter().map(|doc| render::render(doc, &theme)).collect();
-            for r in rendered {
-                match r {
-                    Ok(f) => outcome.diagnostics.extend(sink.put_all(&f).err()),
-                    Err(d) => outcome.diagnostics.extend(d),
-                }
+            // Each edition writes its files as soon as they are rendered, from
+            // its own core: the editions' files lie in folders of their own,
+            // so the writes overlap the other edition's rendering instead of
+            // waiting on each other's folder locks.
+            let written: Vec<_> = docs
+                .par_iter()
+                .map(|doc| render::render(doc, &theme).and_then(|f| sink.put_all(&f).map_err(|d| vec![d])))
+                .collect();
+            for w in written {
+                outcome.diagnostics.extend(w.err().into_iter().flatten());
             }
         }
         Err(d) => outcome.diagnostics.push(d),

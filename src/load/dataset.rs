@@ -54,13 +54,13 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
     let listing = files::list(root, "content/data", &["yaml", "csv"], "datasets");
     let mut diags = listing.diagnostics;
     let names: std::collections::HashSet<&str> = listing.files.iter().map(String::as_str).collect();
-    /// A dataset loaded, or a YAML text still to parse.
+    /// A dataset loaded, or a YAML file still to read and parse.
     enum Item<'a> {
         Done(Box<Result<Dataset, Vec<Diagnostic>>>),
-        Yaml(&'a str, String),
+        Yaml(&'a str),
     }
-    // Files are read in order (the source map records each text); YAML
-    // datasets are then parsed on every core, results kept in that order.
+    // YAML datasets are read and parsed on every core; their texts join the
+    // source map, and their results the list, in the listing's order.
     let mut items = Vec::new();
     for rel in &listing.files {
         if let Some(stem) = rel.strip_suffix(".csv") {
@@ -81,22 +81,28 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
             // The side file of a CSV dataset, read with it.
             continue;
         } else {
-            items.push(match files::read(root, rel, files) {
-                Ok(text) => Item::Yaml(rel, text),
-                Err(d) => Item::Done(Box::new(Err(vec![d]))),
-            });
+            items.push(Item::Yaml(rel));
         }
     }
     use rayon::prelude::*;
-    let results: Vec<Result<Dataset, Vec<Diagnostic>>> = items
+    let results: Vec<(Option<(&str, String)>, Result<Dataset, Vec<Diagnostic>>)> = items
         .into_par_iter()
         .map(|item| match item {
-            Item::Done(r) => *r,
-            Item::Yaml(rel, text) => dataset(rel, &text),
+            Item::Done(r) => (None, *r),
+            Item::Yaml(rel) => match files::read_text(root, rel, files::MAX_TEXT_BYTES) {
+                Ok(text) => {
+                    let parsed = dataset(rel, &text);
+                    (Some((rel, text)), parsed)
+                }
+                Err(e) => (None, Err(vec![e.diagnostic(rel)])),
+            },
         })
         .collect();
     let mut out = Vec::new();
-    for result in results {
+    for (text, result) in results {
+        if let Some((rel, text)) = text {
+            files.add_owned(rel, text);
+        }
         match result {
             Ok(d) => out.push(d),
             Err(d) => diags.extend(d),

@@ -15,6 +15,7 @@
 
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
+use std::sync::Arc;
 
 mod fast;
 use serde_yaml::Value;
@@ -431,7 +432,7 @@ impl Doc {
         Node {
             doc: self,
             value: &self.root,
-            path: Vec::new(),
+            path: None,
             id: Some(0),
             near: 0,
         }
@@ -497,11 +498,28 @@ fn key_start(line: &str) -> (usize, &str) {
 pub struct Node<'a> {
     doc: &'a Doc,
     value: &'a Value,
-    path: Vec<Seg>,
+    /// The last step of the path from the root; `None` at the root.
+    path: Option<Arc<Step<'a>>>,
     /// Its entry in the position index, when the indexer saw it.
     id: Option<u32>,
     /// The nearest indexed node on its path (itself when `id` is set).
     near: u32,
+}
+
+/// One step of a [`Node`]'s path, linked to the steps before it: a child
+/// costs one small allocation, not a copy of its parent's whole path, and
+/// keys are borrowed from the document. The path is only read to name a
+/// node in a message.
+#[derive(Debug)]
+struct Step<'a> {
+    parent: Option<Arc<Step<'a>>>,
+    seg: StepSeg<'a>,
+}
+
+#[derive(Debug)]
+enum StepSeg<'a> {
+    Key(std::borrow::Cow<'a, str>),
+    Index(usize),
 }
 
 impl<'a> Node<'a> {
@@ -530,29 +548,35 @@ impl<'a> Node<'a> {
 
     /// The dotted path, for messages (`rows[1].usd`).
     pub fn path_str(&self) -> String {
+        let mut steps = Vec::new();
+        let mut at = self.path.as_deref();
+        while let Some(step) = at {
+            steps.push(&step.seg);
+            at = step.parent.as_deref();
+        }
         let mut s = String::new();
-        for seg in &self.path {
+        for seg in steps.into_iter().rev() {
             match seg {
-                Seg::Key(k) if s.is_empty() => s.push_str(k),
-                Seg::Key(k) => {
+                StepSeg::Key(k) if s.is_empty() => s.push_str(k),
+                StepSeg::Key(k) => {
                     s.push('.');
                     s.push_str(k);
                 }
-                Seg::Index(i) => s.push_str(&format!("[{i}]")),
+                StepSeg::Index(i) => s.push_str(&format!("[{i}]")),
             }
         }
         s
     }
 
     /// The child reached by `seg`, indexed as node `id`.
-    fn child(&self, seg: Seg, value: &'a Value, id: Option<u32>) -> Node<'a> {
-        let mut path = Vec::with_capacity(self.path.len() + 1);
-        path.extend_from_slice(&self.path);
-        path.push(seg);
+    fn child(&self, seg: StepSeg<'a>, value: &'a Value, id: Option<u32>) -> Node<'a> {
         Node {
             doc: self.doc,
             value,
-            path,
+            path: Some(Arc::new(Step {
+                parent: self.path.clone(),
+                seg,
+            })),
             id,
             near: id.unwrap_or(self.near),
         }
@@ -571,10 +595,11 @@ impl<'a> Node<'a> {
     /// The value under `key`, if this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
         let map = self.value.as_mapping()?;
-        let v = map.get(key)?;
-        let k = map.keys().position(|k| k.as_str() == Some(key));
-        let id = self.id.zip(k).and_then(|(p, k)| self.doc.index.nth_child(p, k));
-        Some(self.child(Seg::Key(key.to_string()), v, id))
+        // The key's place among the entries finds its position too.
+        let (k, (written, v)) = map.iter().enumerate().find(|(_, (k, _))| k.as_str() == Some(key))?;
+        let id = self.id.and_then(|p| self.doc.index.nth_child(p, k));
+        let written = written.as_str().map_or_else(|| key.to_string().into(), Into::into);
+        Some(self.child(StepSeg::Key(written), v, id))
     }
 
     /// The value under `key`, or an error saying it is missing.
@@ -582,7 +607,7 @@ impl<'a> Node<'a> {
         self.get(key).ok_or_else(|| {
             // At the mapping that lacks it: its first key for the whole
             // document or block, else the key that holds the mapping.
-            let at = if self.path.is_empty() {
+            let at = if self.path.is_none() {
                 self.start_loc()
             } else {
                 self.loc()
@@ -600,13 +625,13 @@ impl<'a> Node<'a> {
         let mut out = Vec::with_capacity(map.len());
         let mut id = self.id.and_then(|p| self.doc.index.first_child(p));
         for (k, v) in map {
-            let key = match k {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
+            let key: std::borrow::Cow<'a, str> = match k {
+                Value::String(s) => s.as_str().into(),
+                Value::Number(n) => n.to_string().into(),
+                Value::Bool(b) => b.to_string().into(),
                 _ => return Err(self.error("a mapping key must be a plain word")),
             };
-            out.push((key.clone(), self.child(Seg::Key(key), v, id)));
+            out.push((key.to_string(), self.child(StepSeg::Key(key), v, id)));
             id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
         }
         Ok(out)
@@ -621,7 +646,7 @@ impl<'a> Node<'a> {
         let mut out = Vec::with_capacity(seq.len());
         let mut id = self.id.and_then(|p| self.doc.index.first_child(p));
         for (i, v) in seq.iter().enumerate() {
-            out.push(self.child(Seg::Index(i), v, id));
+            out.push(self.child(StepSeg::Index(i), v, id));
             id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
         }
         Ok(out)

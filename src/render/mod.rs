@@ -36,14 +36,16 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
             title: &s.title,
             summary: &s.summary,
             text_lang: s.text_lang.as_deref(),
-            html: s
-                .pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Html(h) => crate::site::highlight::highlight(h),
-                    Piece::Figure(i) => figure_html[*i].clone(),
-                })
-                .collect(),
+            html: s.pieces.iter().fold(String::new(), |mut html, p| {
+                match p {
+                    Piece::Html(h) if crate::site::highlight::has_code(h) => {
+                        html.push_str(&crate::site::highlight::highlight(h))
+                    }
+                    Piece::Html(h) => html.push_str(h),
+                    Piece::Figure(i) => html.push_str(&figure_html[*i]),
+                }
+                html
+            }),
         })
         .collect();
     // The code colours are inlined only into a page that has highlighted code.

@@ -48,6 +48,12 @@ pub fn css() -> String {
     format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
 }
 
+/// Whether `html` has a fenced block [`highlight`] may colour: a page
+/// without one is used as it is, without a copy.
+pub fn has_code(html: &str) -> bool {
+    html.contains("<pre><code class=\"language-")
+}
+
 /// Every fenced block with a known language in `html`, highlighted.
 pub fn highlight(html: &str) -> String {
     const OPEN: &str = "<pre><code class=\"language-";

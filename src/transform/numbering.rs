@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Loc};
 use crate::i18n::Catalogue;
 use crate::model::Report;
 use crate::text::{IdSet, Lang};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// What `@fig:`, `@tbl:` and `@sec:` can point to.
@@ -133,8 +134,22 @@ pub(super) struct Numbered {
     pub errors: Vec<Diagnostic>,
 }
 
+/// One block of the edition, resolved and numbered, ready to parse.
+struct Job<'a> {
+    /// Where its fence is in the file being transformed.
+    fence: Loc,
+    /// The block it stands for, or why there is none.
+    block: Result<BlockAt<'a>, Diagnostic>,
+    number: usize,
+}
+
 /// Parses and numbers every block of the `lang` edition, reserving section
 /// and figure ids in `ids`.
+///
+/// The blocks are numbered in page order first, then parsed several at a
+/// time (the longer edition's blocks go to a core the other has freed),
+/// then their ids are reserved in page order again: the result, errors and
+/// warnings included, is the same as one pass in order.
 pub(super) fn number(ctx: &Ctx, blocks: &FigureBlocks, lang: Lang, ui: &Catalogue, ids: &mut IdSet) -> Numbered {
     let report = ctx.report;
     let defaults = if lang == report.meta.languages[0] {
@@ -142,10 +157,66 @@ pub(super) fn number(ctx: &Ctx, blocks: &FigureBlocks, lang: Lang, ui: &Catalogu
     } else {
         default_blocks(report, blocks)
     };
-    let mut out = Numbered::default();
     let (mut n_fig, mut n_tbl, mut n_stats) = (0, 0, 0);
+    let jobs: Vec<Vec<Job>> = report
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let written = s.edition(lang);
+            blocks
+                .of(i, lang)
+                .iter()
+                .map(|b| {
+                    let fence = Loc::new(&written.file, b.line_offset, 1);
+                    let block = resolve_block(b, &written.file, &defaults);
+                    let counter = match block.as_ref().map(|at| at.block.kind.as_str()) {
+                        Ok("chart") => &mut n_fig,
+                        Ok("table") => &mut n_tbl,
+                        Ok(_) => &mut n_stats,
+                        Err(_) => {
+                            return Job {
+                                fence,
+                                block,
+                                number: 0,
+                            };
+                        }
+                    };
+                    *counter += 1;
+                    Job {
+                        fence,
+                        block,
+                        number: *counter,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // Each parse records its untranslated texts in a context of its own, so
+    // the warnings keep the page's order.
+    let (values, edition_ui) = (ctx.values, ctx.ui);
+    let parsed: Vec<Option<(Result<Figure, Diagnostic>, Vec<Diagnostic>)>> = jobs
+        .iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|job| {
+            let BlockAt { file, block: b } = *job.block.as_ref().ok()?;
+            let own = Ctx {
+                report,
+                values,
+                lang,
+                ui: edition_ui,
+                untranslated: Default::default(),
+            };
+            let figure = figures::parse(&own, &b.kind, file, &b.doc, b.line_offset, job.number);
+            Some((figure, own.untranslated.take()))
+        })
+        .collect();
+    let mut parsed = parsed.into_iter();
+    let mut out = Numbered::default();
     let mut first_at: BTreeMap<String, Loc> = BTreeMap::new();
-    for (i, s) in report.sections.iter().enumerate() {
+    for (i, (s, jobs)) in report.sections.iter().zip(jobs).enumerate() {
         out.first_figure.push(out.figs.len());
         if !ids.reserve(&s.id) {
             out.errors.push(
@@ -155,69 +226,75 @@ pub(super) fn number(ctx: &Ctx, blocks: &FigureBlocks, lang: Lang, ui: &Catalogu
         }
         out.targets
             .insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
-        let written = s.edition(lang);
         out.placed.push(Vec::new());
-        for b in blocks.of(i, lang) {
-            let fence = Loc::new(&written.file, b.line_offset, 1);
-            let BlockAt { file, block: b } = match resolve_block(b, &written.file, &defaults) {
-                Ok(b) => b,
+        for (job, result) in jobs.into_iter().zip(parsed.by_ref()) {
+            let b = match job.block {
+                Ok(at) => at.block,
                 Err(d) => {
                     out.errors.push(d);
                     out.figs.push(placeholder("chart"));
                     continue;
                 }
             };
-            let number = match b.kind.as_str() {
-                "chart" => n_fig + 1,
-                "table" => n_tbl + 1,
-                _ => n_stats + 1,
-            };
-            match b.kind.as_str() {
-                "chart" => n_fig += 1,
-                "table" => n_tbl += 1,
-                _ => n_stats += 1,
-            }
-            let kind = if b.kind == "chart" { "fig" } else { "tbl" };
-            match figures::parse(ctx, &b.kind, file, &b.doc, b.line_offset, number) {
-                Ok(f) => {
-                    if let Some(first) = first_at.get(&f.html_id) {
-                        out.errors.push(
-                            Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is used twice", f.key))
-                                .hint("give every chart and table its own `id`")
-                                .related(first.clone(), "first used here"),
-                        );
-                    } else if !ids.reserve(&f.html_id) {
-                        out.errors.push(
-                            Diagnostic::error(
-                                f.id_loc.clone(),
-                                format!("the id `{}` is already taken on the page", f.html_id),
-                            )
-                            .hint("choose another `id`"),
-                        );
-                    }
-                    first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
-                    out.placed
-                        .last_mut()
-                        .into_iter()
-                        .for_each(|p| p.push((f.key.clone(), fence.clone())));
-                    if b.kind != "stats" {
-                        out.targets
-                            .insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
-                    }
-                    out.figs.push(f);
-                }
-                Err(d) => {
-                    out.errors.push(d);
-                    // The block is broken, but references to it are not.
-                    if let Some(id) = b.declared_id() {
-                        out.targets
-                            .insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
-                    }
-                    // Keep indices aligned with the blocks so later placeholders stay right.
-                    out.figs.push(placeholder(&b.kind));
-                }
-            }
+            // Every resolved block was parsed.
+            let Some((result, untranslated)) = result else { continue };
+            ctx.untranslated.borrow_mut().extend(untranslated);
+            place(&mut out, ids, &mut first_at, b, job.number, &job.fence, result, ui);
         }
     }
     out
+}
+
+/// Records one parsed block in `out`: its figure, its id and its target.
+#[allow(clippy::too_many_arguments)]
+fn place(
+    out: &mut Numbered,
+    ids: &mut IdSet,
+    first_at: &mut BTreeMap<String, Loc>,
+    b: &ParsedBlock,
+    number: usize,
+    fence: &Loc,
+    result: Result<Figure, Diagnostic>,
+    ui: &Catalogue,
+) {
+    let kind = if b.kind == "chart" { "fig" } else { "tbl" };
+    match result {
+        Ok(f) => {
+            if let Some(first) = first_at.get(&f.html_id) {
+                out.errors.push(
+                    Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is used twice", f.key))
+                        .hint("give every chart and table its own `id`")
+                        .related(first.clone(), "first used here"),
+                );
+            } else if !ids.reserve(&f.html_id) {
+                out.errors.push(
+                    Diagnostic::error(
+                        f.id_loc.clone(),
+                        format!("the id `{}` is already taken on the page", f.html_id),
+                    )
+                    .hint("choose another `id`"),
+                );
+            }
+            first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
+            out.placed
+                .last_mut()
+                .into_iter()
+                .for_each(|p| p.push((f.key.clone(), fence.clone())));
+            if b.kind != "stats" {
+                out.targets
+                    .insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
+            }
+            out.figs.push(f);
+        }
+        Err(d) => {
+            out.errors.push(d);
+            // The block is broken, but references to it are not.
+            if let Some(id) = b.declared_id() {
+                out.targets
+                    .insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
+            }
+            // Keep indices aligned with the blocks so later placeholders stay right.
+            out.figs.push(placeholder(&b.kind));
+        }
+    }
 }

@@ -85,7 +85,10 @@ pub fn load_all(root: &Path, files: &mut SourceMap) -> (Vec<Dataset>, Vec<Diagno
         }
     }
     use rayon::prelude::*;
-    let results: Vec<(Option<(&str, String)>, Result<Dataset, Vec<Diagnostic>>)> = items
+    /// A dataset file's text (to quote in messages), when it was read, and
+    /// what loading it gave.
+    type Loaded<'a> = (Option<(&'a str, String)>, Result<Dataset, Vec<Diagnostic>>);
+    let results: Vec<Loaded> = items
         .into_par_iter()
         .map(|item| match item {
             Item::Done(r) => (None, *r),

@@ -134,6 +134,9 @@ pub(super) struct Numbered {
     pub errors: Vec<Diagnostic>,
 }
 
+/// A block's figure, or why it has none, and the texts it left untranslated.
+type Parsed = (Result<Figure, Diagnostic>, Vec<Diagnostic>);
+
 /// One block of the edition, resolved and numbered, ready to parse.
 struct Job<'a> {
     /// Where its fence is in the file being transformed.
@@ -195,7 +198,7 @@ pub(super) fn number(ctx: &Ctx, blocks: &FigureBlocks, lang: Lang, ui: &Catalogu
     // Each parse records its untranslated texts in a context of its own, so
     // the warnings keep the page's order.
     let (values, edition_ui) = (ctx.values, ctx.ui);
-    let parsed: Vec<Option<(Result<Figure, Diagnostic>, Vec<Diagnostic>)>> = jobs
+    let parsed: Vec<Option<Parsed>> = jobs
         .iter()
         .flatten()
         .collect::<Vec<_>>()
@@ -214,87 +217,101 @@ pub(super) fn number(ctx: &Ctx, blocks: &FigureBlocks, lang: Lang, ui: &Catalogu
         })
         .collect();
     let mut parsed = parsed.into_iter();
-    let mut out = Numbered::default();
-    let mut first_at: BTreeMap<String, Loc> = BTreeMap::new();
+    let mut placer = Placer {
+        out: Numbered::default(),
+        ids,
+        first_at: BTreeMap::new(),
+        ui,
+    };
     for (i, (s, jobs)) in report.sections.iter().zip(jobs).enumerate() {
-        out.first_figure.push(out.figs.len());
-        if !ids.reserve(&s.id) {
-            out.errors.push(
-                Diagnostic::error(Loc::file(&s.file), format!("two sections have the id `{}`", s.id))
-                    .hint("rename one of the files"),
-            );
-        }
-        out.targets
-            .insert(format!("sec:{}", s.id), (s.id.clone(), ui.label("sec", i + 1)));
-        out.placed.push(Vec::new());
+        placer.section(i, s);
         for (job, result) in jobs.into_iter().zip(parsed.by_ref()) {
             let b = match job.block {
                 Ok(at) => at.block,
                 Err(d) => {
-                    out.errors.push(d);
-                    out.figs.push(placeholder("chart"));
+                    placer.out.errors.push(d);
+                    placer.out.figs.push(placeholder("chart"));
                     continue;
                 }
             };
             // Every resolved block was parsed.
             let Some((result, untranslated)) = result else { continue };
             ctx.untranslated.borrow_mut().extend(untranslated);
-            place(&mut out, ids, &mut first_at, b, job.number, &job.fence, result, ui);
+            placer.place(b, job.number, &job.fence, result);
         }
     }
-    out
+    placer.out
 }
 
-/// Records one parsed block in `out`: its figure, its id and its target.
-#[allow(clippy::too_many_arguments)]
-fn place(
-    out: &mut Numbered,
-    ids: &mut IdSet,
-    first_at: &mut BTreeMap<String, Loc>,
-    b: &ParsedBlock,
-    number: usize,
-    fence: &Loc,
-    result: Result<Figure, Diagnostic>,
-    ui: &Catalogue,
-) {
-    let kind = if b.kind == "chart" { "fig" } else { "tbl" };
-    match result {
-        Ok(f) => {
-            if let Some(first) = first_at.get(&f.html_id) {
-                out.errors.push(
-                    Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is used twice", f.key))
-                        .hint("give every chart and table its own `id`")
-                        .related(first.clone(), "first used here"),
-                );
-            } else if !ids.reserve(&f.html_id) {
-                out.errors.push(
-                    Diagnostic::error(
-                        f.id_loc.clone(),
-                        format!("the id `{}` is already taken on the page", f.html_id),
-                    )
-                    .hint("choose another `id`"),
-                );
-            }
-            first_at.entry(f.html_id.clone()).or_insert_with(|| f.id_loc.clone());
-            out.placed
-                .last_mut()
-                .into_iter()
-                .for_each(|p| p.push((f.key.clone(), fence.clone())));
-            if b.kind != "stats" {
-                out.targets
-                    .insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
-            }
-            out.figs.push(f);
+/// Pass 1's results as they are gathered in page order.
+struct Placer<'i, 'u> {
+    out: Numbered,
+    ids: &'i mut IdSet,
+    /// Where each figure id was first used.
+    first_at: BTreeMap<String, Loc>,
+    ui: &'u Catalogue,
+}
+
+impl Placer<'_, '_> {
+    /// Starts section `i`: reserves its id and makes it a target.
+    fn section(&mut self, i: usize, s: &crate::model::Section) {
+        let out = &mut self.out;
+        out.first_figure.push(out.figs.len());
+        if !self.ids.reserve(&s.id) {
+            out.errors.push(
+                Diagnostic::error(Loc::file(&s.file), format!("two sections have the id `{}`", s.id))
+                    .hint("rename one of the files"),
+            );
         }
-        Err(d) => {
-            out.errors.push(d);
-            // The block is broken, but references to it are not.
-            if let Some(id) = b.declared_id() {
-                out.targets
-                    .insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
+        out.targets
+            .insert(format!("sec:{}", s.id), (s.id.clone(), self.ui.label("sec", i + 1)));
+        out.placed.push(Vec::new());
+    }
+
+    /// Records one parsed block: its figure, its id and its target.
+    fn place(&mut self, b: &ParsedBlock, number: usize, fence: &Loc, result: Result<Figure, Diagnostic>) {
+        let (out, ui) = (&mut self.out, self.ui);
+        let kind = if b.kind == "chart" { "fig" } else { "tbl" };
+        match result {
+            Ok(f) => {
+                if let Some(first) = self.first_at.get(&f.html_id) {
+                    out.errors.push(
+                        Diagnostic::error(f.id_loc.clone(), format!("the id `{}` is used twice", f.key))
+                            .hint("give every chart and table its own `id`")
+                            .related(first.clone(), "first used here"),
+                    );
+                } else if !self.ids.reserve(&f.html_id) {
+                    out.errors.push(
+                        Diagnostic::error(
+                            f.id_loc.clone(),
+                            format!("the id `{}` is already taken on the page", f.html_id),
+                        )
+                        .hint("choose another `id`"),
+                    );
+                }
+                self.first_at
+                    .entry(f.html_id.clone())
+                    .or_insert_with(|| f.id_loc.clone());
+                out.placed
+                    .last_mut()
+                    .into_iter()
+                    .for_each(|p| p.push((f.key.clone(), fence.clone())));
+                if b.kind != "stats" {
+                    out.targets
+                        .insert(format!("{kind}:{}", f.key), (f.html_id.clone(), ui.label(kind, number)));
+                }
+                out.figs.push(f);
             }
-            // Keep indices aligned with the blocks so later placeholders stay right.
-            out.figs.push(placeholder(&b.kind));
+            Err(d) => {
+                out.errors.push(d);
+                // The block is broken, but references to it are not.
+                if let Some(id) = b.declared_id() {
+                    out.targets
+                        .insert(format!("{kind}:{id}"), (format!("{kind}-{id}"), ui.label(kind, number)));
+                }
+                // Keep indices aligned with the blocks so later placeholders stay right.
+                out.figs.push(placeholder(&b.kind));
+            }
         }
     }
 }

@@ -5,7 +5,6 @@
 mod common;
 
 use common::{At, El, Fixture, elements};
-use std::fs;
 
 const INTRO: &str = "content/sections/01-intro.md";
 
@@ -31,22 +30,18 @@ fields:
 
 /// The good fixture with the `shops` dataset and `block` as a chart.
 fn with_chart(block: &str) -> Fixture {
-    let fx = Fixture::new();
-    fx.write("content/data/shops.csv", SHOPS_CSV);
-    fx.write("content/data/shops.yaml", SHOPS_SIDE);
-    let text = fx.read(INTRO);
-    fx.write(
-        INTRO,
-        &format!("{text}\nSee @fig:shops.\n\n```chart\nid: shops\ndata: shops\ntitle: \"Sales\"\ndescription: \"Sales.\"\n{block}```\n"),
-    );
-    fx
+    let head = "title: \"Sales\"\ndescription: \"Sales.\"\n";
+    Fixture::with_csv_chart(
+        "shops",
+        SHOPS_CSV,
+        SHOPS_SIDE,
+        "See @fig:shops.",
+        &format!("{head}{block}"),
+    )
 }
 
 fn svg(fx: &Fixture) -> String {
-    let r = fx.build(&["--format", "json"]);
-    r.assert_no_panic("build");
-    r.assert_code(0, "build");
-    fs::read_to_string(fx.out().join("charts/shops.svg")).unwrap()
+    fx.built_chart("shops")
 }
 
 /// Each panel's key and its marks, in order.

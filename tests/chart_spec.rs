@@ -33,20 +33,13 @@ fields:
 /// The good fixture plus the CSV dataset `days` and `block` as a chart
 /// appended to the intro section.
 fn with_chart(block: &str) -> Fixture {
-    let fx = Fixture::new();
-    fx.write("content/data/days.csv", DAYS_CSV);
-    fx.write("content/data/days.yaml", DAYS_SIDE);
-    let text = fx.read(INTRO);
-    fx.write(INTRO, &format!("{text}\nSee @fig:days.\n\n```chart\nid: days\ndata: days\ntitle: \"Days\"\ndescription: \"Days.\"\n{block}```\n"));
-    fx
+    let head = "title: \"Days\"\ndescription: \"Days.\"\n";
+    Fixture::with_csv_chart("days", DAYS_CSV, DAYS_SIDE, "See @fig:days.", &format!("{head}{block}"))
 }
 
 /// Builds and returns the marks of `charts/days.svg`.
 fn marks(fx: &Fixture) -> Vec<El> {
-    let r = fx.build(&["--format", "json"]);
-    r.assert_no_panic("build");
-    r.assert_code(0, "build");
-    let svg = fs::read_to_string(fx.out().join("charts/days.svg")).unwrap();
+    let svg = fx.built_chart("days");
     elements(&svg).into_iter().filter(|e| e.has_class("mark")).collect()
 }
 

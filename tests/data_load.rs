@@ -43,17 +43,13 @@ fields:
 
 /// The good fixture plus the CSV dataset `gdp`, bound in prose and charted.
 fn with_gdp() -> Fixture {
-    let fx = Fixture::new();
-    fx.write("content/data/gdp.csv", GDP_CSV);
-    fx.write("content/data/gdp.yaml", GDP_SIDE);
-    let text = fx.read(INTRO);
-    fx.write(
-        INTRO,
-        &format!(
-            "{text}\nOutput was {{{{gdp.1971.usd}}}} in 1971 (@fig:gdp).\n\n```chart\nid: gdp\ntype: bar\ndata: gdp\nseries: [usd]\nrows: [\"1971\", \"1973\"]\ntitle: \"Output (USD bn)\"\ndescription: \"Output grew.\"\n```\n"
-        ),
-    );
-    fx
+    Fixture::with_csv_chart(
+        "gdp",
+        GDP_CSV,
+        GDP_SIDE,
+        "Output was {{gdp.1971.usd}} in 1971 (@fig:gdp).",
+        "type: bar\nseries: [usd]\nrows: [\"1971\", \"1973\"]\ntitle: \"Output (USD bn)\"\ndescription: \"Output grew.\"\n",
+    )
 }
 
 /// Runs `check` with a deadline, so a loader that blocks fails the test

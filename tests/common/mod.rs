@@ -424,6 +424,30 @@ impl Fixture {
         fx
     }
 
+    /// The good report plus a CSV dataset `id` (`csv` with its side file
+    /// `side`) and, appended to the intro section, `prose` and a chart block
+    /// on it: `id`, `data` and `title` set, then the lines of `block`.
+    pub fn with_csv_chart(id: &str, csv: &str, side: &str, prose: &str, block: &str) -> Fixture {
+        const INTRO: &str = "content/sections/01-intro.md";
+        let fx = Fixture::new();
+        fx.write(&format!("content/data/{id}.csv"), csv);
+        fx.write(&format!("content/data/{id}.yaml"), side);
+        let text = fx.read(INTRO);
+        fx.write(
+            INTRO,
+            &format!("{text}\n{prose}\n\n```chart\nid: {id}\ndata: {id}\n{block}```\n"),
+        );
+        fx
+    }
+
+    /// Builds (asserted to succeed) and returns the chart file `charts/<id>.svg`.
+    pub fn built_chart(&self, id: &str) -> String {
+        let r = self.build(&["--format", "json"]);
+        r.assert_no_panic("build");
+        r.assert_code(0, "build");
+        fs::read_to_string(self.out().join(format!("charts/{id}.svg"))).unwrap()
+    }
+
     /// A project holding a copy of the repository's own `content/` and `templates/`.
     pub fn default_report() -> Fixture {
         let dir = tempfile::Builder::new().prefix("quire-default-").tempdir().unwrap();

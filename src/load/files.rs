@@ -142,13 +142,30 @@ fn open(path: &Path) -> std::io::Result<File> {
 /// The bytes of `rel` under `root`: a regular file inside the root, at most
 /// `limit` bytes.
 pub fn read_bytes(root: &Path, rel: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let real = resolve(root, rel)?;
+    read_real(&resolve(root, rel)?, limit)
+}
+
+/// The real path of the folder `rel` under `root`, refused when a link
+/// leads outside: a walk below it that follows no links finds real paths
+/// by joining, without resolving every folder above each file again.
+pub fn real_dir(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
+    resolve(root, rel)
+}
+
+/// [`read_text`] of a file whose real path inside the root is already
+/// known (see [`real_dir`]).
+pub fn read_text_real(real: &Path, limit: u64) -> Result<String, ReadError> {
+    utf8(read_real(real, limit)?)
+}
+
+/// The bytes of the file at its real path `real`, at most `limit` bytes.
+fn read_real(real: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     // Refuse pipes and devices before opening: opening a FIFO may block.
-    let meta = std::fs::metadata(&real).map_err(|e| ReadError::Io(e.to_string()))?;
+    let meta = std::fs::metadata(real).map_err(|e| ReadError::Io(e.to_string()))?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));
     }
-    let file = open(&real).map_err(|e| ReadError::Io(e.to_string()))?;
+    let file = open(real).map_err(|e| ReadError::Io(e.to_string()))?;
     // Checked again on the open file, in case the path changed in between.
     let meta = file.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
     if !meta.is_file() {

@@ -136,11 +136,21 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
     rels.sort_by_cached_key(|r| sort_key(r));
     // Pages are read and parsed on every core, in order; only recording
     // each text in the source map is serial.
+    use crate::load::files::{MAX_TEXT_BYTES, read_text, read_text_real, real_dir};
     use rayon::prelude::*;
+    // The walk followed no links below the folder, so a page's real path is
+    // the folder's joined with its own: the folder is resolved once, not
+    // every folder above every page (a link look-up each, 8 a page here).
+    // Anything unusual takes the full route, for its own message.
+    let real_base = real_dir(root, DIR).ok();
     let read: Vec<(String, Result<String, Diagnostic>)> = rels
         .into_par_iter()
         .map(|rel| {
-            let text = crate::load::files::read_text(root, &rel, crate::load::files::MAX_TEXT_BYTES)
+            let known = real_base.as_ref().and_then(|b| {
+                read_text_real(&b.join(rel.strip_prefix(DIR)?.trim_start_matches('/')), MAX_TEXT_BYTES).ok()
+            });
+            let text = known
+                .map_or_else(|| read_text(root, &rel, MAX_TEXT_BYTES), Ok)
                 .map_err(|e| e.diagnostic(&rel));
             (rel, text)
         })
@@ -277,7 +287,7 @@ fn first_heading(body: &str) -> Option<(std::ops::Range<usize>, String)> {
     // an `# …` heading only after a line starting `#` (maybe behind link
     // definitions, `[…]: …`), or a `===` heading only above a `=` line.
     let opening = body.trim_start();
-    let setext = body.lines().any(|l| l.trim_start().starts_with('='));
+    let setext = setext_underline(body);
     if !(opening.starts_with(['#', '[']) || setext) {
         return None;
     }
@@ -301,6 +311,25 @@ fn first_heading(body: &str) -> Option<(std::ops::Range<usize>, String)> {
         }
     }
     Some((range, text))
+}
+
+/// Whether a line of `body` starts with `=` (after white space): jumps
+/// from one `=` to the next, reading only the lines holding one.
+fn setext_underline(body: &str) -> bool {
+    let mut from = 0;
+    while let Some(k) = body[from..].find('=') {
+        let i = from + k;
+        let start = body[..i].rfind('\n').map_or(0, |n| n + 1);
+        if body[start..i].chars().all(char::is_whitespace) {
+            return true;
+        }
+        // The rest of this line cannot start it.
+        match body[i..].find('\n') {
+            Some(n) => from = i + n + 1,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// `02-getting_started.md` → "Getting started".
@@ -413,6 +442,30 @@ pub fn reorder(sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_setext_underline_is_found_as_reading_every_line_would() {
+        let cases = [
+            "",
+            "=",
+            "a\n=",
+            "a\n  ==\n",
+            "a = b\nc == d",
+            "a\r\n=\r\n",
+            "a\r=",
+            "x\n\u{3000}=",
+            "a=\n=b",
+            "a\nb = c = d\n",
+            "\n\n",
+            "==\n",
+            "a\n\t=",
+            "é=\né",
+        ];
+        for body in cases {
+            let want = body.lines().any(|l| l.trim_start().starts_with('='));
+            assert_eq!(setext_underline(body), want, "{body:?}");
+        }
+    }
 
     #[test]
     fn nested_sections_order() {

@@ -225,16 +225,20 @@ pub fn sitemap(pages: &[Page], urls: &Urls) -> String {
 /// page's opening words, cut so the index keeps to its budget.
 pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [String; 4] {
     const TEXT_MAX: usize = 140;
-    let heads: Vec<&str> = toc.iter().map(|t| t.title.as_str()).collect();
+    let mut heads = String::new();
+    for (k, t) in toc.iter().enumerate() {
+        if k > 0 {
+            heads.push_str(" · ");
+        }
+        heads.push_str(&t.title);
+    }
     // Only the opening words are kept, so a growing prefix of the page is
     // read until it yields more than enough: the words of a prefix cut just
     // before a tag are a prefix of the page's words.
     let mut want = 512;
     let words = loop {
         let end = cut_before_tag(html, want);
-        // Heading anchors (`#`) are not words.
-        let text = strip_tags(&html[..end].replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
-        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let words = words(&html[..end]);
         if end == html.len() || words.len() > TEXT_MAX {
             break words;
         }
@@ -243,9 +247,37 @@ pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [St
     [
         title.to_string(),
         path.to_string(),
-        cut(&heads.join(" · "), 120),
+        cut(&heads, 120),
         cut(&words, TEXT_MAX),
     ]
+}
+
+/// The text of `html` without tags, entities decoded, its words joined by
+/// one space. A heading's anchor (`aria-hidden="true">#</a>`) is not a word.
+fn words(html: &str) -> String {
+    const ANCHOR: &str = "aria-hidden=\"true\">";
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for (i, c) in html.char_indices() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '#' if html[..i].ends_with(ANCHOR) && html[i..].starts_with("#</a>") => {}
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    if text.contains('&') {
+        text = unescape(&text);
+    }
+    let mut words = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(w);
+    }
+    words
 }
 
 /// The first offset at or after `want` just before a tag other than
@@ -308,6 +340,24 @@ mod tests {
             let want = cut(&text.split_whitespace().collect::<Vec<_>>().join(" "), 140);
             assert_eq!(got, want, "{n} paragraphs");
         }
+        // The words are those of the tags stripped after the anchors' `#`,
+        // entities decoded, white space collapsed.
+        let odd = "<p>a&am<b>p;</b>b &lt;c&gt; #</a> <a aria-hidden=\"true\">#</a><a x=\"aria-hidden=\"true\">#</a>\u{3000}ü #\n</p>";
+        let old = |h: &str| {
+            let text = strip_tags(&h.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for h in [
+            odd,
+            "",
+            "#",
+            "<a aria-hidden=\"true\">#</a>",
+            "aria-hidden=\"true\">#</a>",
+            " x  y\t",
+        ] {
+            assert_eq!(words(h), old(h), "{h:?}");
+        }
+        assert_eq!(words(odd), "a&b <c> # ü #");
     }
 
     #[test]

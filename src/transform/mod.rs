@@ -96,6 +96,8 @@ pub fn transform(
         ids.reserve(&s.id);
     }
     let mut warnings = warnings(report, &figs, &found, &used, &ids);
+    // Every id of a large site, freed one by one: nobody waits for that.
+    rayon::spawn(move || drop(ids));
     if lang != report.meta.languages[0] {
         warnings.extend(parity::untranslated(report, lang));
     }

@@ -254,17 +254,31 @@ pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [St
 
 /// The text of `html` without tags, entities decoded, its words joined by
 /// one space. A heading's anchor (`aria-hidden="true">#</a>`) is not a word.
+/// As [`strip_tags`] reads it (a `>` outside a tag is dropped too), but a
+/// run of text at a time instead of a character at a time.
 fn words(html: &str) -> String {
     const ANCHOR: &str = "aria-hidden=\"true\">";
+    let b = html.as_bytes();
     let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for (i, c) in html.char_indices() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            '#' if html[..i].ends_with(ANCHOR) && html[i..].starts_with("#</a>") => {}
-            c if !in_tag => text.push(c),
-            _ => {}
+    let mut at = 0;
+    while at < b.len() {
+        // Outside a tag: text up to the next `<` or `>`.
+        let Some(k) = b[at..].iter().position(|&c| c == b'<' || c == b'>') else {
+            text.push_str(&html[at..]);
+            break;
+        };
+        text.push_str(&html[at..at + k]);
+        let mut gt = at + k;
+        if b[gt] == b'<' {
+            // Inside a tag: up to its `>`.
+            match b[gt..].iter().position(|&c| c == b'>') {
+                Some(e) => gt += e,
+                None => break,
+            }
+        }
+        at = gt + 1;
+        if html[..at].ends_with(ANCHOR) && html[at..].starts_with("#</a>") {
+            at += 1;
         }
     }
     if text.contains('&') {

@@ -165,7 +165,15 @@ fn rewrite_attr_values(html: &str, names: &[&str], mut f: impl FnMut(&str, &str)
         let Some(e) = html[start..].find('"') else { break };
         out.push_str(&html[copied..start]);
         let value = &html[start..start + e];
-        match f(name, &unescape(value)) {
+        // Most values hold no entity: read in place, not copied.
+        let decoded;
+        let plain = if value.contains('&') {
+            decoded = unescape(value);
+            decoded.as_str()
+        } else {
+            value
+        };
+        match f(name, plain) {
             Some(new) => out.push_str(&html_escape::encode_double_quoted_attribute(&new)),
             None => out.push_str(value),
         }

@@ -263,7 +263,10 @@ const FOREIGN_KEYS: [&str; 17] = [
 /// title is the front matter's, else the first heading's (which is then
 /// not shown again), else made from the file name.
 pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
-    let (mut title, mut summary, mut body, mut offset) = (None, Text::default(), text.to_string(), 0);
+    let (mut title, mut summary, mut offset) = (None, Text::default(), 0);
+    // The body is the front matter's when there is one: the whole text is
+    // copied only when there is not.
+    let mut body = None;
     if let Some(fm) = crate::load::front_matter(rel, text)? {
         let root = fm.doc.root();
         if root.is_map() {
@@ -274,9 +277,10 @@ pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
                 summary = crate::load::opt_text(&root, "description")?;
             }
         }
-        body = fm.body;
+        body = Some(fm.body);
         offset = fm.body_line_offset;
     }
+    let mut body = body.unwrap_or_else(|| text.to_string());
     if let Some((range, heading)) = first_heading(&body)
         && title
             .as_ref()

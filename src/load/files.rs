@@ -166,17 +166,37 @@ fn open(path: &Path) -> std::io::Result<File> {
 pub fn read_bytes(root: &Path, rel: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = match open_beneath(root, rel) {
         Some(file) => file,
-        None => {
-            let real = resolve(root, rel)?;
-            // Refuse pipes and devices before opening: opening a FIFO may block.
-            let meta = std::fs::metadata(&real).map_err(|e| ReadError::Io(e.to_string()))?;
-            if !meta.is_file() {
-                return Err(ReadError::NotRegular(kind_of(meta.file_type())));
-            }
-            open(&real).map_err(|e| ReadError::Io(e.to_string()))?
-        }
+        None => open_real(&resolve(root, rel)?)?,
     };
-    // Checked on the open file, in case the path changed in between.
+    read_open(file, limit)
+}
+
+/// The real path of the folder `rel` under `root`, refused when a link
+/// leads outside: a walk below it that follows no links finds real paths
+/// by joining, without resolving every folder above each file again.
+pub fn real_dir(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
+    resolve(root, rel)
+}
+
+/// [`read_text`] of a file whose real path inside the root is already
+/// known (see [`real_dir`]).
+pub fn read_text_real(real: &Path, limit: u64) -> Result<String, ReadError> {
+    utf8(read_open(open_real(real)?, limit)?)
+}
+
+/// The file at its real path `real`, opened once it is known to be a
+/// regular file: opening a FIFO may block.
+fn open_real(real: &Path) -> Result<File, ReadError> {
+    let meta = std::fs::metadata(real).map_err(|e| ReadError::Io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    open(real).map_err(|e| ReadError::Io(e.to_string()))
+}
+
+/// The bytes of an open file, at most `limit`; its kind is checked on the
+/// open file, in case the path changed since it was looked at.
+fn read_open(file: File, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = file.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));

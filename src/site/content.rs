@@ -122,25 +122,56 @@ fn sort_key(rel: &str) -> Vec<String> {
 /// (an mdBook table of contents) is not a page. Errors go to `errors`.
 pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) -> Vec<Section> {
     let base = root.join(DIR);
-    let mut rels: Vec<String> = WalkDir::new(&base)
+    let page_rel = |e: &walkdir::DirEntry| {
+        let md = e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md");
+        if !md || e.file_name() == "SUMMARY.md" {
+            return None;
+        }
+        let r = e.path().strip_prefix(&base).ok()?.to_string_lossy().replace('\\', "/");
+        Some(format!("{DIR}/{r}"))
+    };
+    // Each top-level folder is walked on its own core (the walk is a few
+    // thousand directory reads); the sort below fixes the order.
+    let top: Vec<walkdir::DirEntry> = WalkDir::new(&base)
+        .max_depth(1)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .filter(|e| e.file_name() != "SUMMARY.md")
-        .filter_map(|e| {
-            let r = e.path().strip_prefix(&base).ok()?.to_string_lossy().replace('\\', "/");
-            Some(format!("{DIR}/{r}"))
-        })
         .collect();
+    let mut rels: Vec<String> = top.iter().filter_map(page_rel).collect();
+    let nested: Vec<Vec<String>> = {
+        use rayon::prelude::*;
+        top.par_iter()
+            .filter(|e| e.depth() == 1 && e.file_type().is_dir())
+            .map(|d| {
+                WalkDir::new(d.path())
+                    .min_depth(1)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter_map(|e| page_rel(&e))
+                    .collect()
+            })
+            .collect()
+    };
+    rels.extend(nested.into_iter().flatten());
     // The key is built once per file, not once per comparison.
     rels.sort_by_cached_key(|r| sort_key(r));
     // Pages are read and parsed on every core, in order; only recording
     // each text in the source map is serial.
+    use crate::load::files::{MAX_TEXT_BYTES, read_text, read_text_real, real_dir};
     use rayon::prelude::*;
+    // The walk followed no links below the folder, so a page's real path is
+    // the folder's joined with its own: the folder is resolved once, not
+    // every folder above every page (a link look-up each, 8 a page here).
+    // Anything unusual takes the full route, for its own message.
+    let real_base = real_dir(root, DIR).ok();
     let read: Vec<(String, Result<String, Diagnostic>)> = rels
         .into_par_iter()
         .map(|rel| {
-            let text = crate::load::files::read_text(root, &rel, crate::load::files::MAX_TEXT_BYTES)
+            let known = real_base.as_ref().and_then(|b| {
+                read_text_real(&b.join(rel.strip_prefix(DIR)?.trim_start_matches('/')), MAX_TEXT_BYTES).ok()
+            });
+            let text = known
+                .map_or_else(|| read_text(root, &rel, MAX_TEXT_BYTES), Ok)
                 .map_err(|e| e.diagnostic(&rel));
             (rel, text)
         })
@@ -232,7 +263,10 @@ const FOREIGN_KEYS: [&str; 17] = [
 /// title is the front matter's, else the first heading's (which is then
 /// not shown again), else made from the file name.
 pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
-    let (mut title, mut summary, mut body, mut offset) = (None, Text::default(), text.to_string(), 0);
+    let (mut title, mut summary, mut offset) = (None, Text::default(), 0);
+    // The body is the front matter's when there is one: the whole text is
+    // copied only when there is not.
+    let mut body = None;
     if let Some(fm) = crate::load::front_matter(rel, text)? {
         let root = fm.doc.root();
         if root.is_map() {
@@ -243,9 +277,10 @@ pub fn page(rel: &str, text: &str) -> Result<Section, Diagnostic> {
                 summary = crate::load::opt_text(&root, "description")?;
             }
         }
-        body = fm.body;
+        body = Some(fm.body);
         offset = fm.body_line_offset;
     }
+    let mut body = body.unwrap_or_else(|| text.to_string());
     if let Some((range, heading)) = first_heading(&body)
         && title
             .as_ref()
@@ -277,7 +312,7 @@ fn first_heading(body: &str) -> Option<(std::ops::Range<usize>, String)> {
     // an `# …` heading only after a line starting `#` (maybe behind link
     // definitions, `[…]: …`), or a `===` heading only above a `=` line.
     let opening = body.trim_start();
-    let setext = body.lines().any(|l| l.trim_start().starts_with('='));
+    let setext = setext_underline(body);
     if !(opening.starts_with(['#', '[']) || setext) {
         return None;
     }
@@ -301,6 +336,25 @@ fn first_heading(body: &str) -> Option<(std::ops::Range<usize>, String)> {
         }
     }
     Some((range, text))
+}
+
+/// Whether a line of `body` starts with `=` (after white space): jumps
+/// from one `=` to the next, reading only the lines holding one.
+fn setext_underline(body: &str) -> bool {
+    let mut from = 0;
+    while let Some(k) = body[from..].find('=') {
+        let i = from + k;
+        let start = body[..i].rfind('\n').map_or(0, |n| n + 1);
+        if body[start..i].chars().all(char::is_whitespace) {
+            return true;
+        }
+        // The rest of this line cannot start it.
+        match body[i..].find('\n') {
+            Some(n) => from = i + n + 1,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// `02-getting_started.md` → "Getting started".
@@ -413,6 +467,38 @@ pub fn reorder(sections: Vec<Section>, order: &[(String, Loc)], loc: &Loc) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_setext_underline_is_found_as_reading_every_line_would() {
+        let cases = [
+            "",
+            "=",
+            "a\n=",
+            "a\n  ==\n",
+            "a = b\nc == d",
+            "a\r\n=\r\n",
+            "a\r=",
+            "x\n\u{3000}=",
+            "a=\n=b",
+            "a\nb = c = d\n",
+            "\n\n",
+            "==\n",
+            "a\n\t=",
+            "é=\né",
+        ];
+        for body in cases {
+            let want = body.lines().any(|l| l.trim_start().starts_with('='));
+            assert_eq!(setext_underline(body), want, "{body:?}");
+        }
+        // Lines full of `=` that start with text: each is read once.
+        let line = format!("x {}\n", "a = b ".repeat(50));
+        let (small, large) = (line.repeat(200), line.repeat(2000));
+        let ratio = crate::scaling::time_ratio(
+            || assert!(!setext_underline(&small)),
+            || assert!(!setext_underline(&large)),
+        );
+        assert!(ratio < 25.0, "10× the lines took {ratio:.1}× the time");
+    }
 
     #[test]
     fn nested_sections_order() {

@@ -12,6 +12,9 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+/// How a fenced block with a language starts, as pulldown-cmark writes it.
+const OPEN: &str = "<pre><code class=\"language-";
+
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// syntect's own syntaxes.
@@ -29,14 +32,40 @@ fn extra_syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
+/// A language's syntax and the set it belongs to, or `None` when unknown.
+type Found = Option<(&'static SyntaxReference, &'static SyntaxSet)>;
+
 /// The syntax for a code block's language, and the set it belongs to.
-fn syntax_for(token: &str) -> Option<(&'static SyntaxReference, &'static SyntaxSet)> {
+/// syntect finds a language by comparing it with every syntax's file
+/// extensions and then its name; a site names a few languages thousands
+/// of times, so each thread keeps the answers it found.
+fn syntax_for(token: &str) -> Found {
+    use std::cell::RefCell;
+    thread_local! {
+        static FOUND: RefCell<Vec<(String, Found)>> = const { RefCell::new(Vec::new()) };
+    }
     if token.is_empty() {
         return None;
     }
-    [syntaxes(), extra_syntaxes()]
-        .into_iter()
-        .find_map(|set| set.find_syntax_by_token(token).map(|s| (s, set)))
+    FOUND.with_borrow_mut(|found| {
+        if let Some((_, f)) = found.iter().find(|(t, _)| t == token) {
+            return *f;
+        }
+        // bat's set loads only when syntect's lacks the language.
+        let find = |set: &'static SyntaxSet| set.find_syntax_by_token(token).map(|s| (s, set));
+        let f = find(syntaxes()).or_else(|| find(extra_syntaxes()));
+        // A page may name any number of made-up languages: the list stays short.
+        if found.len() < 64 {
+            found.push((token.to_string(), f));
+        }
+        f
+    })
+}
+
+/// Whether `html` holds a code block with a language, which [`highlight`]
+/// may change.
+pub fn has_code(html: &str) -> bool {
+    html.contains(OPEN)
 }
 
 /// The CSS for highlighted code: a light theme, and a dark one under
@@ -48,16 +77,9 @@ pub fn css() -> String {
     format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
 }
 
-/// Whether `html` has a fenced block [`highlight`] may colour: a page
-/// without one is used as it is, without a copy.
-pub fn has_code(html: &str) -> bool {
-    html.contains("<pre><code class=\"language-")
-}
-
 /// Every fenced block with a known language in `html`, highlighted.
 pub fn highlight(html: &str) -> String {
-    const OPEN: &str = "<pre><code class=\"language-";
-    if !html.contains(OPEN) {
+    if !has_code(html) {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() * 2);
@@ -79,7 +101,9 @@ pub fn highlight(html: &str) -> String {
                 let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
                 let ok = LinesWithEndings::from(&code).all(|l| g.parse_html_for_line_which_includes_newline(l).is_ok());
                 if ok {
-                    out.push_str(&format!("<pre class=\"hl\"><code class=\"language-{token}\">"));
+                    out.push_str("<pre class=\"hl\"><code class=\"language-");
+                    out.push_str(token);
+                    out.push_str("\">");
                     out.push_str(&g.finalize());
                     out.push_str("</code></pre>");
                 } else {

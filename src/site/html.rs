@@ -165,7 +165,15 @@ fn rewrite_attr_values(html: &str, names: &[&str], mut f: impl FnMut(&str, &str)
         let Some(e) = html[start..].find('"') else { break };
         out.push_str(&html[copied..start]);
         let value = &html[start..start + e];
-        match f(name, &unescape(value)) {
+        // Most values hold no entity: read in place, not copied.
+        let decoded;
+        let plain = if value.contains('&') {
+            decoded = unescape(value);
+            decoded.as_str()
+        } else {
+            value
+        };
+        match f(name, plain) {
             Some(new) => out.push_str(&html_escape::encode_double_quoted_attribute(&new)),
             None => out.push_str(value),
         }
@@ -225,16 +233,20 @@ pub fn sitemap(pages: &[Page], urls: &Urls) -> String {
 /// page's opening words, cut so the index keeps to its budget.
 pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [String; 4] {
     const TEXT_MAX: usize = 140;
-    let heads: Vec<&str> = toc.iter().map(|t| t.title.as_str()).collect();
+    let mut heads = String::new();
+    for (k, t) in toc.iter().enumerate() {
+        if k > 0 {
+            heads.push_str(" · ");
+        }
+        heads.push_str(&t.title);
+    }
     // Only the opening words are kept, so a growing prefix of the page is
     // read until it yields more than enough: the words of a prefix cut just
     // before a tag are a prefix of the page's words.
     let mut want = 512;
     let words = loop {
         let end = cut_before_tag(html, want);
-        // Heading anchors (`#`) are not words.
-        let text = strip_tags(&html[..end].replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
-        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let words = words(&html[..end]);
         if end == html.len() || words.len() > TEXT_MAX {
             break words;
         }
@@ -243,9 +255,51 @@ pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [St
     [
         title.to_string(),
         path.to_string(),
-        cut(&heads.join(" · "), 120),
+        cut(&heads, 120),
         cut(&words, TEXT_MAX),
     ]
+}
+
+/// The text of `html` without tags, entities decoded, its words joined by
+/// one space. A heading's anchor (`aria-hidden="true">#</a>`) is not a word.
+/// As [`strip_tags`] reads it (a `>` outside a tag is dropped too), but a
+/// run of text at a time instead of a character at a time.
+fn words(html: &str) -> String {
+    const ANCHOR: &str = "aria-hidden=\"true\">";
+    let b = html.as_bytes();
+    let mut text = String::with_capacity(html.len());
+    let mut at = 0;
+    while at < b.len() {
+        // Outside a tag: text up to the next `<` or `>`.
+        let Some(k) = b[at..].iter().position(|&c| c == b'<' || c == b'>') else {
+            text.push_str(&html[at..]);
+            break;
+        };
+        text.push_str(&html[at..at + k]);
+        let mut gt = at + k;
+        if b[gt] == b'<' {
+            // Inside a tag: up to its `>`.
+            match b[gt..].iter().position(|&c| c == b'>') {
+                Some(e) => gt += e,
+                None => break,
+            }
+        }
+        at = gt + 1;
+        if html[..at].ends_with(ANCHOR) && html[at..].starts_with("#</a>") {
+            at += 1;
+        }
+    }
+    if text.contains('&') {
+        text = unescape(&text);
+    }
+    let mut words = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(w);
+    }
+    words
 }
 
 /// The first offset at or after `want` just before a tag other than
@@ -308,6 +362,24 @@ mod tests {
             let want = cut(&text.split_whitespace().collect::<Vec<_>>().join(" "), 140);
             assert_eq!(got, want, "{n} paragraphs");
         }
+        // The words are those of the tags stripped after the anchors' `#`,
+        // entities decoded, white space collapsed.
+        let odd = "<p>a&am<b>p;</b>b &lt;c&gt; #</a> <a aria-hidden=\"true\">#</a><a x=\"aria-hidden=\"true\">#</a>\u{3000}ü #\n</p>";
+        let old = |h: &str| {
+            let text = strip_tags(&h.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for h in [
+            odd,
+            "",
+            "#",
+            "<a aria-hidden=\"true\">#</a>",
+            "aria-hidden=\"true\">#</a>",
+            " x  y\t",
+        ] {
+            assert_eq!(words(h), old(h), "{h:?}");
+        }
+        assert_eq!(words(odd), "a&b <c> # ü #");
     }
 
     #[test]

@@ -31,21 +31,28 @@ impl Urls {
     /// to `to` (a folder, ending in `/` or empty, or a file). Relative links
     /// name `index.html` so the site works from `file://`.
     pub fn href(&self, from: &str, to: &str) -> String {
-        if !self.base_url.is_empty() {
-            return format!("{}{to}", self.base_url);
-        }
-        let up = "../".repeat(from.matches('/').count());
-        if to.is_empty() || to.ends_with('/') {
-            format!("{up}{to}index.html")
+        // Built in one buffer of the right size: a page asks for a dozen
+        // and every link on it asks again.
+        let (prefix, up) = if self.base_url.is_empty() {
+            ("", depth(from))
         } else {
-            format!("{up}{to}")
+            (self.base_url.as_str(), 0)
+        };
+        let index = self.base_url.is_empty() && (to.is_empty() || to.ends_with('/'));
+        let mut url = String::with_capacity(prefix.len() + 3 * up + to.len() + if index { 10 } else { 0 });
+        url.push_str(prefix);
+        (0..up).for_each(|_| url.push_str("../"));
+        url.push_str(to);
+        if index {
+            url.push_str("index.html");
         }
+        url
     }
 
     /// The prefix that leads from the page at `from` to the site root.
     pub fn root(&self, from: &str) -> String {
         if self.base_url.is_empty() {
-            "../".repeat(from.matches('/').count())
+            "../".repeat(depth(from))
         } else {
             self.base_url.clone()
         }
@@ -74,6 +81,11 @@ impl Urls {
             full.to_string()
         }
     }
+}
+
+/// How many folders deep the page at `from` (a folder path) is.
+fn depth(from: &str) -> usize {
+    from.bytes().filter(|&b| b == b'/').count()
 }
 
 /// Whether a URL leaves the site: it has a scheme, or is protocol-relative
@@ -391,6 +403,12 @@ mod tests {
             dir: String::new(),
         };
         assert_eq!(b.href("a/", "guide/"), "https://e.org/docs/guide/");
+        assert_eq!(b.href("a/", ""), "https://e.org/docs/");
+        assert_eq!(u.href("a/b/", "x/y.css"), "../../x/y.css");
+        assert_eq!(
+            (u.root("a/b/"), b.root("a/b/")),
+            ("../../".into(), "https://e.org/docs/".into())
+        );
     }
 
     #[test]

@@ -192,7 +192,11 @@ pub fn render(doc: &Document, theme: &Theme, root: &Path, base_url: &str, sink: 
             let p = &pages[i];
             let from = &paths[i];
             let html = rewriter.rewrite(i, p, &body(doc, &figure_html, p));
-            let html = highlight::highlight(&html);
+            let html = if highlight::has_code(&html) {
+                highlight::highlight(&html)
+            } else {
+                html
+            };
             let link = |j: usize| LinkView {
                 title: pages[j].title.clone(),
                 href: urls.href(from, &paths[j]),
@@ -381,14 +385,18 @@ fn render_page(
 /// localized), before its links are rewritten and its code highlighted.
 fn body(doc: &Document, figure_html: &[String], p: &Page) -> String {
     let html = match p.sec {
-        Some(i) => doc.sections[i]
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Html(h) => h.as_str(),
-                Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
-            })
-            .collect(),
+        Some(i) => {
+            let parts = || {
+                doc.sections[i].pieces.iter().map(|p| match p {
+                    Piece::Html(h) => h.as_str(),
+                    Piece::Figure(f) => figure_html.get(*f).map_or("", String::as_str),
+                })
+            };
+            // Sized once: the pieces are copied, never moved as it grows.
+            let mut html = String::with_capacity(parts().map(str::len).sum());
+            parts().for_each(|p| html.push_str(p));
+            html
+        }
         None => html::sources(&doc.sources),
     };
     if p.localized {

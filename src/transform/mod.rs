@@ -96,6 +96,8 @@ pub fn transform(
         ids.reserve(&s.id);
     }
     let mut warnings = warnings(report, &figs, &found, &used, &ids);
+    // Every id of a large site, freed one by one: nobody waits for that.
+    rayon::spawn(move || drop(ids));
     if lang != report.meta.languages[0] {
         warnings.extend(parity::untranslated(report, lang));
     }
@@ -136,8 +138,9 @@ pub fn transform(
 /// section in order gives, so the output does not depend on the cores.
 /// Sections go in chunks: after a chunk where most sections would have
 /// had to be rendered again (pages that all have an "Examples" heading),
-/// the next chunk is rendered in order straight away, so such a document
-/// costs at most one chunk more than rendering in order.
+/// the chunk after next is rendered in order straight away (the next one
+/// was already rendered alone, beside it), so such a document costs at
+/// most two chunks more than rendering in order.
 fn prose(
     pass: &markdown::Pass,
     first_figure: &[usize],
@@ -155,78 +158,90 @@ fn prose(
     let mut sections = Vec::new();
     let mut speculate = true;
     let all: Vec<(usize, &crate::model::Section)> = report.sections.iter().enumerate().collect();
-    for chunk in all.chunks(CHUNK) {
-        let alone: Vec<_> = if speculate {
-            chunk
-                .par_iter()
-                .map(|&(i, s)| {
-                    let mut own = IdSet::journaled();
-                    let mut f = markdown::Findings::default();
-                    let r = markdown::render(pass, s.edition(lang), first_figure[i], &mut own, &mut f);
-                    Some((r, f, own))
-                })
-                .collect()
-        } else {
-            chunk.iter().map(|_| None).collect()
-        };
-        let mut clashes = 0;
-        for (&(i, s), alone) in chunk.iter().zip(alone) {
-            let written = s.edition(lang);
-            let kept = alone.and_then(|(r, f, mut own)| {
-                let journal = own.take_journal();
-                (r.is_ok() && !journal.iter().any(|k| seen.contains(k))).then(|| {
-                    ids.absorb(own);
-                    (r, f, journal)
-                })
-            });
-            let (r, mut f, journal) = match kept {
-                Some(k) => k,
-                None => {
-                    ids.start_journal();
-                    let mut f = markdown::Findings::default();
-                    let r = markdown::render(pass, written, first_figure[i], ids, &mut f);
-                    let journal = ids.take_journal();
-                    if journal.iter().any(|k| seen.contains(k)) {
-                        clashes += 1;
-                    }
-                    (r, f, journal)
-                }
-            };
-            seen.extend(journal);
-            match r {
-                Ok(pieces) => {
-                    let mut bindings = Bindings {
-                        figures: std::mem::take(&mut placed[i]),
-                        ..Bindings::default()
+    let chunks: Vec<_> = all.chunks(CHUNK).collect();
+    let alone_all = |chunk: &[(usize, &crate::model::Section)]| -> Vec<_> {
+        chunk
+            .par_iter()
+            .map(|&(i, s)| {
+                let mut own = IdSet::journaled();
+                let mut f = markdown::Findings::default();
+                let r = markdown::render(pass, s.edition(lang), first_figure[i], &mut own, &mut f);
+                Some((r, f, own))
+            })
+            .collect()
+    };
+    let mut ahead = chunks.first().map(|c| alone_all(c));
+    for (k, &chunk) in chunks.iter().enumerate() {
+        let alone = ahead.take().unwrap_or_else(|| chunk.iter().map(|_| None).collect());
+        // The next chunk renders alone (on the other cores) while this one
+        // is taken in order (on one): the in-order step would otherwise
+        // leave every other core idle.
+        let next = chunks.get(k + 1).filter(|_| speculate);
+        let (clashes, next) = rayon::join(
+            || {
+                let mut clashes = 0;
+                for (&(i, s), alone) in chunk.iter().zip(alone) {
+                    let written = s.edition(lang);
+                    let kept = alone.and_then(|(r, f, mut own)| {
+                        let journal = own.take_journal();
+                        (r.is_ok() && !journal.iter().any(|k| seen.contains(k))).then(|| {
+                            ids.absorb(own);
+                            (r, f, journal)
+                        })
+                    });
+                    let (r, mut f, journal) = match kept {
+                        Some(k) => k,
+                        None => {
+                            ids.start_journal();
+                            let mut f = markdown::Findings::default();
+                            let r = markdown::render(pass, written, first_figure[i], ids, &mut f);
+                            let journal = ids.take_journal();
+                            if journal.iter().any(|k| seen.contains(k)) {
+                                clashes += 1;
+                            }
+                            (r, f, journal)
+                        }
                     };
-                    for (name, loc) in &f.bound_at {
-                        bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
+                    seen.extend(journal);
+                    match r {
+                        Ok(pieces) => {
+                            let mut bindings = Bindings {
+                                figures: std::mem::take(&mut placed[i]),
+                                ..Bindings::default()
+                            };
+                            for (name, loc) in &f.bound_at {
+                                bindings.values.entry(name.clone()).or_insert_with(|| loc.clone());
+                            }
+                            for (name, loc) in &f.claims {
+                                bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
+                            }
+                            let summary = if written.summary.is_empty() {
+                                &s.summary
+                            } else {
+                                &written.summary
+                            };
+                            sections.push(SectionOut {
+                                id: s.id.clone(),
+                                number: i + 1,
+                                file: written.file.clone(),
+                                bindings,
+                                text_lang: (lang != report.meta.languages[0] && written.file == s.file)
+                                    .then(|| report.meta.languages[0].code().to_string()),
+                                title: written.title.get(lang).to_string(),
+                                summary: summary.get(lang).to_string(),
+                                pieces,
+                                links: std::mem::take(&mut f.written),
+                            })
+                        }
+                        Err(d) => errors.push(d),
                     }
-                    for (name, loc) in &f.claims {
-                        bindings.claims.entry(name.clone()).or_insert_with(|| loc.clone());
-                    }
-                    let summary = if written.summary.is_empty() {
-                        &s.summary
-                    } else {
-                        &written.summary
-                    };
-                    sections.push(SectionOut {
-                        id: s.id.clone(),
-                        number: i + 1,
-                        file: written.file.clone(),
-                        bindings,
-                        text_lang: (lang != report.meta.languages[0] && written.file == s.file)
-                            .then(|| report.meta.languages[0].code().to_string()),
-                        title: written.title.get(lang).to_string(),
-                        summary: summary.get(lang).to_string(),
-                        pieces,
-                        links: std::mem::take(&mut f.written),
-                    })
+                    found.append(f);
                 }
-                Err(d) => errors.push(d),
-            }
-            found.append(f);
-        }
+                clashes
+            },
+            || next.map(|c| alone_all(c)),
+        );
+        ahead = next;
         // Rendering alone pays only when most sections keep their result.
         speculate = clashes * 2 <= chunk.len();
     }

@@ -84,18 +84,6 @@ fn read(root: &Path, rel: &str, files: &mut SourceMap) -> Result<Option<String>,
     }
 }
 
-/// Loads `templates/`: every `.html` file, `style.css`, and
-/// `lang/<code>.yaml` for each of `languages`. Reports every problem at once.
-pub fn load(root: &Path, languages: &[Lang], files: &mut SourceMap) -> Result<Theme, Diagnostics> {
-    let mut catalogue_files = SourceMap::default();
-    let (look, catalogues) = rayon::join(
-        || load_look(root, files),
-        || load_catalogues(root, languages, &mut catalogue_files),
-    );
-    files.extend(catalogue_files);
-    Theme::new(look, catalogues)
-}
-
 /// Everything of a [`Theme`] but its catalogues: what does not depend on
 /// the editions' languages, so it can load before `report.yaml` names them.
 pub struct Look {

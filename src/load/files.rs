@@ -171,19 +171,6 @@ pub fn read_bytes(root: &Path, rel: &str, limit: u64) -> Result<Vec<u8>, ReadErr
     read_open(file, limit)
 }
 
-/// The real path of the folder `rel` under `root`, refused when a link
-/// leads outside: a walk below it that follows no links finds real paths
-/// by joining, without resolving every folder above each file again.
-pub fn real_dir(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
-    resolve(root, rel)
-}
-
-/// [`read_text`] of a file whose real path inside the root is already
-/// known (see [`real_dir`]).
-pub fn read_text_real(real: &Path, limit: u64) -> Result<String, ReadError> {
-    utf8(read_open(open_real(real)?, limit)?)
-}
-
 /// The file at its real path `real`, opened once it is known to be a
 /// regular file: opening a FIFO may block.
 fn open_real(real: &Path) -> Result<File, ReadError> {

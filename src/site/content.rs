@@ -157,22 +157,12 @@ pub fn sections(root: &Path, files: &mut SourceMap, errors: &mut Diagnostics) ->
     rels.sort_by_cached_key(|r| sort_key(r));
     // Pages are read and parsed on every core, in order; only recording
     // each text in the source map is serial.
-    use crate::load::files::{MAX_TEXT_BYTES, read_text, read_text_real, real_dir};
+    use crate::load::files::{MAX_TEXT_BYTES, read_text};
     use rayon::prelude::*;
-    // The walk followed no links below the folder, so a page's real path is
-    // the folder's joined with its own: the folder is resolved once, not
-    // every folder above every page (a link look-up each, 8 a page here).
-    // Anything unusual takes the full route, for its own message.
-    let real_base = real_dir(root, DIR).ok();
     let read: Vec<(String, Result<String, Diagnostic>)> = rels
         .into_par_iter()
         .map(|rel| {
-            let known = real_base.as_ref().and_then(|b| {
-                read_text_real(&b.join(rel.strip_prefix(DIR)?.trim_start_matches('/')), MAX_TEXT_BYTES).ok()
-            });
-            let text = known
-                .map_or_else(|| read_text(root, &rel, MAX_TEXT_BYTES), Ok)
-                .map_err(|e| e.diagnostic(&rel));
+            let text = read_text(root, &rel, MAX_TEXT_BYTES).map_err(|e| e.diagnostic(&rel));
             (rel, text)
         })
         .collect();

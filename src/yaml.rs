@@ -9,9 +9,10 @@
 //! is then found by stepping over its earlier siblings, never by searching
 //! the text, so loading stays linear in the size of the file.
 //!
-//! Before either parser sees the text, a cheap scan limits how deeply it
-//! nests ([`MAX_DEPTH`]): 100,000 nested `[` would otherwise take the parsers
-//! into deep recursion.
+//! Before serde_yaml sees the text, its depth is limited ([`MAX_DEPTH`]):
+//! 100,000 nested `[` would otherwise cost libyaml most of a second. The
+//! quick scan of [`fast`] proves it for the texts it reads; the others get
+//! a pre-scan of their own.
 
 use crate::diag::{Diagnostic, Loc};
 use crate::text::Text;
@@ -107,8 +108,8 @@ impl Index {
     /// reads the text, else from libyaml. Unless the walk reaches the end of
     /// the stream, the index is left empty: positions are a courtesy,
     /// serde_yaml decides what is valid.
-    fn build(text: &str) -> Index {
-        match fast::events(text) {
+    fn build(text: &str, scanned: Option<Vec<(Ev, Pos)>>) -> Index {
+        match scanned {
             Some(events) => {
                 // Every test that parses YAML doubles as a check of the scan.
                 #[cfg(debug_assertions)]
@@ -125,8 +126,9 @@ impl Index {
         let mut ix = Index::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_seen = false;
+        let mut steps = 0;
         let complete = walk(&mut |ev, pos| {
-            work(1);
+            steps += 1;
             let starts = matches!(ev, Ev::Scalar | Ev::SeqStart | Ev::MapStart | Ev::Alias);
             if let Some(Frame::Skip(depth)) = stack.last_mut() {
                 match ev {
@@ -188,6 +190,7 @@ impl Index {
             }
             true
         });
+        work(steps);
         if !complete {
             // A partial index could pair a value with the wrong place.
             return Index::default();
@@ -201,8 +204,9 @@ impl Index {
     }
 
     /// The sibling after `id` within `parent`.
+    /// Uncounted: callers add their steps to [`work`] once per walk, since a
+    /// shared counter touched per step would pass between the cores.
     fn next_sibling(&self, parent: u32, id: u32) -> Option<u32> {
-        work(1);
         let next = id + *self.sizes.get(id as usize)?;
         (next < parent + self.sizes[parent as usize]).then_some(next)
     }
@@ -210,6 +214,7 @@ impl Index {
     /// The `k`-th child of `parent`.
     fn nth_child(&self, parent: u32, k: usize) -> Option<u32> {
         let mut id = self.first_child(parent)?;
+        work(k as u64);
         for _ in 0..k {
             id = self.next_sibling(parent, id)?;
         }
@@ -383,7 +388,12 @@ impl Doc {
     /// Parses `text` from `file`, whose first line is line `line_offset + 1`
     /// of that file. A syntax error names the line and column.
     pub fn parse(file: &str, text: &str, line_offset: usize) -> Result<Doc, Diagnostic> {
-        check_depth(file, text, line_offset)?;
+        // A text the quick scan reads nests no deeper than the limit (the
+        // scan stops there), so only the others need the depth pre-scan.
+        let scanned = fast::events(text);
+        if scanned.is_none() {
+            check_depth(file, text, line_offset)?;
+        }
         let root: Value = match serde_yaml::from_str(text) {
             Ok(v) => v,
             Err(e) => {
@@ -418,7 +428,7 @@ impl Doc {
                     .hint("check the indentation and quoting on this line; quote strings that contain `:` or start with `{`, `[`, `%` or `@`"));
             }
         };
-        let index = Index::build(text);
+        let index = Index::build(text, scanned);
         Ok(Doc {
             file: file.to_string(),
             line_offset,
@@ -634,6 +644,7 @@ impl<'a> Node<'a> {
             out.push((key.to_string(), self.child(StepSeg::Key(key), v, id)));
             id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
         }
+        work(out.len() as u64);
         Ok(out)
     }
 
@@ -649,6 +660,7 @@ impl<'a> Node<'a> {
             out.push(self.child(StepSeg::Index(i), v, id));
             id = self.id.zip(id).and_then(|(p, c)| self.doc.index.next_sibling(p, c));
         }
+        work(out.len() as u64);
         Ok(out)
     }
 

@@ -253,11 +253,12 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
         return out;
     };
-    let mut names: Vec<(std::ffi::OsString, bool)> = entries
+    // An entry's type comes with the listing; only a link needs looking up.
+    let mut names: Vec<(std::ffi::OsString, Option<std::fs::FileType>)> = entries
         .filter_map(Result::ok)
-        .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| !t.is_symlink())))
+        .map(|e| (e.file_name(), e.file_type().ok().filter(|t| !t.is_symlink())))
         .collect();
-    names.sort();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
     // The folder's real path, when it is inside the root: an entry that is
     // not a link is then found there without resolving every folder above
     // it again (links still are, one by one).
@@ -271,7 +272,7 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
         let wanted = exts
             .iter()
             .any(|x| name.ends_with(&format!(".{x}")) && name.len() > x.len() + 1);
-        let known = real_dir.as_ref().filter(|_| plain).map(|d| d.join(&os));
+        let known = real_dir.as_ref().filter(|_| plain.is_some()).map(|d| d.join(&os));
         let real = match known.map_or_else(|| resolve(root, &rel), Ok) {
             Ok(p) => p,
             Err(e @ ReadError::OutsideRoot(_)) => {
@@ -288,7 +289,10 @@ pub fn list(root: &Path, dir: &str, exts: &[&str], what: &str) -> Listing {
                 continue;
             }
         };
-        let is_dir = std::fs::metadata(&real).is_ok_and(|m| m.is_dir());
+        let is_dir = match plain {
+            Some(t) => t.is_dir(),
+            None => std::fs::metadata(&real).is_ok_and(|m| m.is_dir()),
+        };
         if is_dir {
             out.diagnostics.push(not_used(
                 &rel,

@@ -75,12 +75,22 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
         editions: &doc.editions,
     };
     let ui = tera::Value::from_serializable(&doc.ui.words);
-    let html = render_one(&theme.tera, "report.html", "page", &page, &ui).map_err(|d| vec![d])?;
+    // The page goes to its file as bytes: rendered straight into a buffer
+    // of about its size, it is neither regrown nor checked again as text.
+    let size = page.sections.iter().map(|s| s.html.len()).sum::<usize>() + css.len() + (16 << 10);
+    let mut ctx = Context::new();
+    ctx.insert("page", &page);
+    ctx.insert_value("ui", ui);
+    let mut html = Vec::with_capacity(size);
+    theme
+        .tera
+        .render_to("report.html", &ctx, &mut html)
+        .map_err(|e| vec![tera_error(&e, "report.html")])?;
     out.insert(
         0,
         OutFile {
             path: format!("{}index.html", doc.dir),
-            bytes: html.into_bytes(),
+            bytes: html,
         },
     );
     Ok(out)

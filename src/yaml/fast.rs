@@ -2,8 +2,11 @@
 //! plain YAML reports are written in, so the index need not parse every
 //! text a second time with libyaml.
 //!
-//! serde_yaml has already accepted the text when this runs, so the scan only
-//! has to find where each node starts, not judge validity. It covers block
+//! The scan runs before serde_yaml judges the text, and only finds where
+//! each node starts: its events are used once serde_yaml has accepted the
+//! text, and dropped otherwise. It stops at [`super::MAX_DEPTH`] levels of
+//! nesting, so a text it reads is known to nest no deeper, and hostile
+//! nesting never takes it into deep recursion. It covers block
 //! mappings and sequences (indentless ones too), flow collections over any
 //! number of lines, quoted and single-line plain scalars, block scalars and
 //! comments. Anything else (anchors, aliases, tags, `?` keys, document
@@ -31,6 +34,8 @@ struct Scan<'a> {
     b: &'a [u8],
     at: At,
     out: Vec<(Ev, Pos)>,
+    /// Collections open around the scan.
+    depth: usize,
 }
 
 /// The events of `text` (kind and start, in libyaml's order and with its
@@ -43,6 +48,7 @@ pub(super) fn events(text: &str) -> Option<Vec<(Ev, Pos)>> {
         b: text.as_bytes(),
         at: At { i: 0, line: 1, col: 1 },
         out: Vec::with_capacity(text.len() / 8 + 8),
+        depth: 0,
     };
     s.document().ok()?;
     Some(s.out)
@@ -53,19 +59,23 @@ pub(super) fn events(text: &str) -> Option<Vec<(Ev, Pos)>> {
 /// mark, and lines starting a document marker or a directive.
 fn plain_text(text: &str) -> bool {
     let b = text.as_bytes();
-    if b.iter().any(|&c| c == b'\t' || c == b'\r') {
+    if memchr::memchr2(b'\t', b'\r', b).is_some() {
         return false;
     }
-    // U+0085 (C2 85), U+2028/U+2029 (E2 80 A8/A9), U+FEFF (EF BB BF).
-    if b.windows(2).any(|w| w == [0xC2, 0x85])
-        || b.windows(3)
-            .any(|w| w == [0xE2, 0x80, 0xA8] || w == [0xE2, 0x80, 0xA9] || w == [0xEF, 0xBB, 0xBF])
-    {
+    // U+0085 (C2 85), U+2028/U+2029 (E2 80 A8/A9), U+FEFF (EF BB BF): their
+    // lead bytes are found by one search; dashes and quotes share E2 80.
+    let odd_break = memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| {
+        matches!(
+            &b[i..b.len().min(i + 3)],
+            [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9] | [0xEF, 0xBB, 0xBF]
+        )
+    });
+    if odd_break {
         return false;
     }
-    !text
-        .split('\n')
-        .any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%'))
+    let line_start =
+        |i: usize| matches!(b.get(i), Some(b'%')) || b[i..].starts_with(b"---") || b[i..].starts_with(b"...");
+    !(line_start(0) || memchr::memchr_iter(b'\n', b).any(|i| line_start(i + 1)))
 }
 
 fn space_or_end(c: Option<u8>) -> bool {
@@ -111,21 +121,51 @@ impl Scan<'_> {
         self.at.col += 1;
     }
 
+    /// Steps to byte `j` of the same line (a character boundary), counting
+    /// the characters passed: one pass a search found the end of, instead
+    /// of a step per character.
+    fn advance_to(&mut self, j: usize) {
+        let passed = &self.b[self.at.i..j];
+        self.at.col += passed.iter().filter(|&&c| c & 0xC0 != 0x80).count() as u32;
+        self.at.i = j;
+    }
+
+    /// The next of the bytes `a`, `b`, `c` from here, or the end of the text.
+    fn find3(&self, a: u8, b: u8, c: u8) -> usize {
+        memchr::memchr3(a, b, c, &self.b[self.at.i..]).map_or(self.b.len(), |k| self.at.i + k)
+    }
+
     fn emit(&mut self, ev: Ev, pos: Pos) {
         self.out.push((ev, pos));
     }
 
-    fn skip_spaces(&mut self) {
-        while self.peek() == Some(b' ') {
-            self.bump();
+    /// A collection's start, one level deeper; past the limit the scan
+    /// bails, and the caller's own depth check names the line.
+    fn open(&mut self, ev: Ev) -> R {
+        self.depth += 1;
+        if self.depth > super::MAX_DEPTH {
+            return Err(Bail);
         }
+        self.emit(ev, self.pos());
+        Ok(())
+    }
+
+    /// A collection's end, one level back out.
+    fn close(&mut self, ev: Ev) {
+        self.depth -= 1;
+        self.emit(ev, self.pos());
+    }
+
+    fn skip_spaces(&mut self) {
+        let n = self.b[self.at.i..].iter().take_while(|&&c| c == b' ').count();
+        self.at.i += n;
+        self.at.col += n as u32;
     }
 
     /// Steps to the end of the line (not over the break).
     fn skip_line(&mut self) {
-        while !matches!(self.peek(), None | Some(b'\n')) {
-            self.bump();
-        }
+        let end = memchr::memchr(b'\n', &self.b[self.at.i..]).map_or(self.b.len(), |k| self.at.i + k);
+        self.advance_to(end);
     }
 
     /// Spaces and a comment up to the end of the line; anything else there bails.
@@ -231,6 +271,7 @@ impl Scan<'_> {
             b: self.b,
             at: self.at,
             out: Vec::new(),
+            depth: self.depth,
         };
         probe.key().is_ok()
     }
@@ -249,11 +290,15 @@ impl Scan<'_> {
             c if self.plain_start(c, false) => {
                 // A plain key runs to `: ` (or `:` at the end of the line).
                 loop {
-                    match self.peek() {
+                    let j = self.find3(b'\n', b':', b'#');
+                    match self.b.get(j) {
                         None | Some(b'\n') => return Err(Bail),
-                        Some(b':') if space_or_end(self.peek_at(1)) => break,
-                        Some(b' ') if self.peek_at(1) == Some(b'#') => return Err(Bail),
-                        Some(_) => self.bump(),
+                        Some(b'#') if j > self.at.i && self.b[j - 1] == b' ' => return Err(Bail),
+                        Some(b':') if space_or_end(self.b.get(j + 1).copied()) => {
+                            self.advance_to(j);
+                            break;
+                        }
+                        Some(_) => self.advance_to(j + 1),
                     }
                 }
             }
@@ -282,7 +327,7 @@ impl Scan<'_> {
 
     /// A block mapping whose keys are at column `c`.
     fn block_map(&mut self, c: u32) -> R {
-        self.emit(Ev::MapStart, self.pos());
+        self.open(Ev::MapStart)?;
         loop {
             self.emit(Ev::Scalar, self.pos());
             self.key()?;
@@ -310,13 +355,13 @@ impl Scan<'_> {
                 _ => return Err(Bail),
             }
         }
-        self.emit(Ev::MapEnd, self.pos());
+        self.close(Ev::MapEnd);
         Ok(())
     }
 
     /// A block sequence whose `-` are at column `c`.
     fn block_seq(&mut self, c: u32) -> R {
-        self.emit(Ev::SeqStart, self.pos());
+        self.open(Ev::SeqStart)?;
         loop {
             self.bump(); // the `-`
             self.skip_spaces();
@@ -336,7 +381,7 @@ impl Scan<'_> {
                 _ => return Err(Bail),
             }
         }
-        self.emit(Ev::SeqEnd, self.pos());
+        self.close(Ev::SeqEnd);
         Ok(())
     }
 
@@ -365,11 +410,18 @@ impl Scan<'_> {
             return Err(Bail);
         }
         loop {
-            match self.peek() {
-                None | Some(b'\n') => break,
-                Some(b':') if space_or_end(self.peek_at(1)) => return Err(Bail),
-                Some(b' ') if self.peek_at(1) == Some(b'#') => break,
-                Some(_) => self.bump(),
+            let j = self.find3(b'\n', b':', b'#');
+            match self.b.get(j) {
+                None | Some(b'\n') => {
+                    self.advance_to(j);
+                    break;
+                }
+                Some(b':') if space_or_end(self.b.get(j + 1).copied()) => return Err(Bail),
+                Some(b'#') if j > self.at.i && self.b[j - 1] == b' ' => {
+                    self.advance_to(j - 1);
+                    break;
+                }
+                Some(_) => self.advance_to(j + 1),
             }
         }
         self.line_end()?;
@@ -424,6 +476,9 @@ impl Scan<'_> {
         let q = self.peek().ok_or(Bail)?;
         self.bump();
         loop {
+            // Straight to the next byte that may matter.
+            let j = self.find3(q, b'\\', b'\n');
+            self.advance_to(j);
             match self.peek().ok_or(Bail)? {
                 b'\\' if q == b'"' => {
                     self.bump();
@@ -463,7 +518,7 @@ impl Scan<'_> {
         let c = self.peek().ok_or(Bail)?;
         match c {
             b'[' => {
-                self.emit(Ev::SeqStart, self.pos());
+                self.open(Ev::SeqStart)?;
                 self.bump();
                 loop {
                     self.flow_space()?;
@@ -479,11 +534,11 @@ impl Scan<'_> {
                     }
                 }
                 self.bump();
-                self.emit(Ev::SeqEnd, self.pos());
+                self.close(Ev::SeqEnd);
                 Ok(())
             }
             b'{' => {
-                self.emit(Ev::MapStart, self.pos());
+                self.open(Ev::MapStart)?;
                 self.bump();
                 loop {
                     self.flow_space()?;
@@ -512,7 +567,7 @@ impl Scan<'_> {
                     }
                 }
                 self.bump();
-                self.emit(Ev::MapEnd, self.pos());
+                self.close(Ev::MapEnd);
                 Ok(())
             }
             _ => self.flow_scalar(),

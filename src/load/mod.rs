@@ -534,18 +534,26 @@ pub(crate) struct FrontMatter {
 /// Splits `text` at its front matter (between `---` lines at the top):
 /// `None` when it has none, an error when it is not closed or not YAML.
 pub(crate) fn front_matter(rel: &str, text: &str) -> Result<Option<FrontMatter>, Diagnostic> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    if lines.first().map(|l| l.trim_end()) != Some("---") {
+    // Each line with the byte it starts at: the YAML and the body are then
+    // slices of the text, not lines collected and joined again.
+    let mut lines = text.split_inclusive('\n').scan(0, |at, line| {
+        let start = *at;
+        *at += line.len();
+        Some((start, line))
+    });
+    let Some((_, first)) = lines.next().filter(|(_, l)| l.trim_end() == "---") else {
         return Ok(None);
-    }
-    let close = (1..lines.len())
-        .find(|&i| lines[i].trim_end() == "---")
+    };
+    let (close, (at, line)) = lines
+        .enumerate()
+        .find(|(_, (_, l))| l.trim_end() == "---")
+        .map(|(i, found)| (i + 1, found))
         .ok_or_else(|| {
             Diagnostic::error(Loc::file(rel), "the front matter is not closed").hint("end it with a line `---`")
         })?;
     Ok(Some(FrontMatter {
-        doc: Doc::parse(rel, &lines[1..close].concat(), 1)?,
-        body: lines[close + 1..].concat(),
+        doc: Doc::parse(rel, &text[first.len()..at], 1)?,
+        body: text[at + line.len()..].to_string(),
         body_line_offset: close + 1,
     }))
 }

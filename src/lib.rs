@@ -94,6 +94,15 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
             (render::templates::load_look(&root, &mut files), files)
         })
     };
+    // The datasets need nothing from report.yaml either: they load on the
+    // other cores while this one reads it.
+    let datasets = {
+        let root = root.to_path_buf();
+        pending::start(move || {
+            let mut files = SourceMap::default();
+            (load::datasets(&root, &mut files), files)
+        })
+    };
     let head = load::head(root, &mut outcome.files, opts.site);
     let languages = match (&head, opts.lang) {
         (_, Some(l)) => vec![l],
@@ -107,7 +116,13 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
             (render::templates::load_catalogues(&root, &languages, &mut files), files)
         })
     });
-    let loaded = head.and_then(|h| load::rest(root, h, &mut outcome.files));
+    // Waited for even when report.yaml failed: its messages are only
+    // dropped then, as a load that stops at report.yaml never reads them.
+    let (datasets, dataset_files) = datasets.wait()?;
+    let loaded = head.and_then(|h| {
+        outcome.files.extend(dataset_files);
+        load::rest(root, h, datasets, &mut outcome.files)
+    });
     timing::mark("load");
     // Invisible control characters are refused where they are (see diag::is_forbidden_control).
     let control = outcome.files.control_chars();
@@ -150,15 +165,40 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
         }
     };
     timing::mark("values");
-    // Editions are independent until they link to each other: one a core.
-    let transformed: Vec<_> = languages
+    let site = match site::settings_for(&report.meta, opts) {
+        Ok(s) => s,
+        Err(d) => {
+            outcome.diagnostics.push(d);
+            return None;
+        }
+    };
+    // Each edition goes from transform to written files on its own core: a
+    // report page needs nothing from the other edition but where it lies,
+    // known from the languages alone, so neither waits for the other at a
+    // stage's end. What does need every edition (the checks they agree on)
+    // comes after; nothing written reaches the output unless all is well.
+    let placed = edition_places(&languages, &theme);
+    let pipelines: Vec<_> = languages
         .par_iter()
-        .map(|&lang| transform::transform(&report, &values, &blocks, lang, theme.catalogue(lang)))
+        .enumerate()
+        .map(|(i, &lang)| -> Result<_, Diagnostics> {
+            let mut doc = transform::transform(&report, &values, &blocks, lang, theme.catalogue(lang))?;
+            place_edition(&mut doc, i, &placed);
+            let written = match site {
+                Some(_) => Ok(()),
+                None => render::render(&doc, &theme).and_then(|f| sink.put_all(&f).map_err(|d| vec![d])),
+            };
+            Ok((doc, written))
+        })
         .collect();
     let mut docs = Vec::new();
-    for t in transformed {
-        match t {
-            Ok(d) => docs.push(d),
+    let mut rendered = Vec::new();
+    for p in pipelines {
+        match p {
+            Ok((d, w)) => {
+                docs.push(d);
+                rendered.push(w);
+            }
             Err(d) => outcome.diagnostics.extend(d),
         }
     }
@@ -173,10 +213,10 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     if outcome.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
-    link_editions(&mut docs);
-    timing::mark("transform");
-    match site::settings_for(&report.meta, opts) {
-        Ok(Some(base_url)) => {
+    // A report's editions are rendered and written by now; a site's next.
+    timing::mark("transform (a report: render and write too)");
+    match site {
+        Some(base_url) => {
             match site::shared_files(&theme, root) {
                 Ok(f) => outcome.diagnostics.extend(sink.put_all(&f).err()),
                 Err(d) => outcome.diagnostics.extend(d),
@@ -187,22 +227,13 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
                 }
             }
         }
-        Ok(None) => {
-            // Each edition writes its files as soon as they are rendered, from
-            // its own core: the editions' files lie in folders of their own,
-            // so the writes overlap the other edition's rendering instead of
-            // waiting on each other's folder locks.
-            let written: Vec<_> = docs
-                .par_iter()
-                .map(|doc| render::render(doc, &theme).and_then(|f| sink.put_all(&f).map_err(|d| vec![d])))
-                .collect();
-            for w in written {
+        None => {
+            for w in rendered {
                 outcome.diagnostics.extend(w.err().into_iter().flatten());
             }
         }
-        Err(d) => outcome.diagnostics.push(d),
     }
-    timing::mark("render and write");
+    timing::mark("site pages");
     if outcome.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -237,40 +268,51 @@ fn failed_checks(values: &values::Values, docs: &[transform::Document], out: &mu
     }
 }
 
-/// Places the first edition at the top of the output and the others in a
-/// folder named by their language, each linking to all the others.
-fn link_editions(docs: &mut [transform::Document]) {
-    for (i, d) in docs.iter_mut().enumerate() {
-        d.dir = if i == 0 {
-            String::new()
-        } else {
-            format!("{}/", d.lang.code())
-        };
-    }
-    let all: Vec<(String, String, String, String)> = docs
+/// Where each edition lies, by language code: the first at the top of the
+/// output, the others in a folder named by their language.
+struct EditionPlace {
+    code: String,
+    tag: String,
+    name: String,
+    dir: String,
+}
+
+/// Every edition's place, in the order of `languages`, with its words for
+/// the links to it.
+fn edition_places(languages: &[text::Lang], theme: &render::templates::Theme) -> Vec<EditionPlace> {
+    languages
         .iter()
-        .map(|d| {
-            (
-                d.lang.code().to_string(),
-                d.ui.word("lang_tag").to_string(),
-                d.ui.word("edition_name").to_string(),
-                d.dir.clone(),
-            )
+        .enumerate()
+        .map(|(i, &lang)| {
+            let ui = theme.catalogue(lang);
+            EditionPlace {
+                code: lang.code().to_string(),
+                tag: ui.word("lang_tag").to_string(),
+                name: ui.word("edition_name").to_string(),
+                dir: if i == 0 {
+                    String::new()
+                } else {
+                    format!("{}/", lang.code())
+                },
+            }
+        })
+        .collect()
+}
+
+/// Puts edition `i` in its place, linking it to all the others.
+fn place_edition(doc: &mut transform::Document, i: usize, places: &[EditionPlace]) {
+    doc.dir = places[i].dir.clone();
+    let up = if doc.dir.is_empty() { "" } else { "../" };
+    doc.editions = places
+        .iter()
+        .filter(|p| p.code != doc.lang.code())
+        .map(|p| transform::EditionLink {
+            code: p.code.clone(),
+            tag: p.tag.clone(),
+            name: p.name.clone(),
+            href: format!("{up}{}index.html", p.dir),
         })
         .collect();
-    for d in docs.iter_mut() {
-        let up = if d.dir.is_empty() { "" } else { "../" };
-        d.editions = all
-            .iter()
-            .filter(|(code, ..)| code != d.lang.code())
-            .map(|(code, tag, name, dir)| transform::EditionLink {
-                code: code.clone(),
-                tag: tag.clone(),
-                name: name.clone(),
-                href: format!("{up}{dir}index.html"),
-            })
-            .collect();
-    }
 }
 
 /// Checks the project under `root` as a build would, writing nothing.

@@ -23,7 +23,19 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
 /// matter optional; see [`crate::site::content`]) when `site` is set or
 /// `report.yaml` says `mode: site`.
 pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Report, Diagnostics> {
-    rest(root, head(root, files, site)?, files)
+    let head = head(root, files, site)?;
+    let datasets = datasets(root, files);
+    rest(root, head, datasets, files)
+}
+
+/// The datasets of `content/data`, and what loading them found wrong.
+pub type Datasets = (Vec<Dataset>, Vec<Diagnostic>);
+
+/// Loads every dataset under `content/data`, several at a time. It needs
+/// nothing from `report.yaml`, so a build starts it at once, beside
+/// [`head`]; [`rest`] then checks the sources they cite.
+pub fn datasets(root: &Path, files: &mut SourceMap) -> Datasets {
+    dataset::load_all(root, files)
 }
 
 /// The report's settings file.
@@ -50,23 +62,19 @@ pub fn head(root: &Path, files: &mut SourceMap, site: bool) -> Result<Head, Diag
     Ok(Head { meta, order })
 }
 
-/// The rest of the load after [`head`]: sections and datasets.
-pub fn rest(root: &Path, head: Head, files: &mut SourceMap) -> Result<Report, Diagnostics> {
+/// The rest of the load after [`head`] and [`datasets`]: the sections,
+/// and the checks that need everything.
+pub fn rest(root: &Path, head: Head, datasets: Datasets, files: &mut SourceMap) -> Result<Report, Diagnostics> {
     let Head { meta, order } = head;
     let site = meta.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
-    // A report's sections are read and parsed on other cores while the
-    // datasets load on this one (a large dataset's allocations stay in this
-    // thread's memory arena); diagnostics keep the order of a serial load.
+    // A report's sections are read and parsed several at a time;
+    // diagnostics keep the order of a serial load.
     let listing = (!site).then(|| files::list(root, "content/sections", &["md"], "sections"));
     let rels: Vec<String> = listing.iter().flat_map(|l| l.files.iter().cloned()).collect();
-    let parsed = {
-        let (root, rels) = (root.to_path_buf(), rels.clone());
-        crate::pending::start(move || read_sections(&root, &rels))
-    };
-    let (datasets, diags) = dataset::load_all(root, files);
-    let (texts, parsed) = parsed.wait().unwrap_or_default();
+    let (datasets, diags) = datasets;
+    let (texts, parsed) = read_sections(root, &rels);
     for (rel, text) in rels.iter().zip(texts) {
         if let Some(text) = text {
             files.add_owned(rel, text);

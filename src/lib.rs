@@ -142,7 +142,8 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     let (catalogues, catalogue_files) = catalogues.and_then(pending::Pending::wait)?;
     outcome.files.extend(look_files);
     outcome.files.extend(catalogue_files);
-    let theme = render::templates::Theme::new(look, catalogues);
+    let site_mode = report.meta.site;
+    let theme = render::templates::Theme::new(look, catalogues, site_mode);
     timing::mark("templates");
     // The figure blocks' YAML is parsed once for every edition, while the
     // values are computed.

@@ -589,6 +589,17 @@ fn template_syntax_error() {
 }
 
 #[test]
+fn a_site_template_error_stops_a_report_build_too() {
+    // A report never renders the site's templates; an edited one is still
+    // compiled, so its mistake is found before the project turns into a site.
+    let fx = Fixture::built();
+    let t = "templates/site/404.html";
+    fx.insert_line(t, 2, "  {{ page.title | }}");
+    let d = fx.expect_error(fx.pos_plus(t, "| }}", 2), "template");
+    assert_eq!(d.line, 2);
+}
+
+#[test]
 fn template_uses_an_undefined_variable() {
     let fx = Fixture::built();
     let t = "templates/partials/figure.html";

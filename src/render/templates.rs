@@ -34,17 +34,26 @@ pub struct Theme {
 impl Theme {
     /// The theme made of a look and its catalogues, or every error either
     /// of them found (the look's first).
+    /// A `site` also gets the site templates a report leaves out.
     pub fn new(
         look: Result<Look, Diagnostics>,
         catalogues: Result<BTreeMap<String, Catalogue>, Diagnostics>,
+        site: bool,
     ) -> Result<Theme, Diagnostics> {
         match (look, catalogues) {
-            (Ok(look), Ok(catalogues)) => Ok(Theme {
-                tera: look.tera,
-                css: look.css,
-                site_assets: look.site_assets,
-                catalogues,
-            }),
+            (Ok(mut look), Ok(catalogues)) => {
+                if site && !look.site_only.is_empty() {
+                    look.tera
+                        .add_raw_templates(look.site_only.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                        .map_err(|e| vec![tera_error(&e, "site/")])?;
+                }
+                Ok(Theme {
+                    tera: look.tera,
+                    css: look.css,
+                    site_assets: look.site_assets,
+                    catalogues,
+                })
+            }
             (look, catalogues) => Err(look.err().into_iter().chain(catalogues.err()).flatten().collect()),
         }
     }
@@ -90,6 +99,15 @@ pub struct Look {
     tera: Tera,
     css: String,
     site_assets: (String, String),
+    /// Site templates exactly as quire ships them, by name: known to
+    /// compile, so a report, which never renders them, does not compile
+    /// them ([`Theme::new`] adds them for a site).
+    site_only: Vec<(String, String)>,
+}
+
+/// Whether `name` is rendered only in site mode.
+fn site_only(name: &str) -> bool {
+    name.starts_with("site/")
 }
 
 /// Loads the templates, the stylesheet and the site's assets: a project's
@@ -104,7 +122,7 @@ pub fn load_look(root: &Path, files: &mut SourceMap) -> Result<Look, Diagnostics
         .filter_map(|e| Some(e.path().strip_prefix(&dir).ok()?.to_string_lossy().replace('\\', "/")))
         .collect();
     names.sort();
-    let (tera, mut errors) = compile(root, &names, files);
+    let (tera, site_only, mut errors) = compile(root, &names, files);
     for name in REQUIRED
         .iter()
         .filter(|n| crate::defaults::get(n).is_none() && !names.iter().any(|x| x == *n))
@@ -147,7 +165,12 @@ pub fn load_look(root: &Path, files: &mut SourceMap) -> Result<Look, Diagnostics
     };
     let site_assets = (asset("site/site.css"), asset("site/search.js"));
     if errors.is_empty() {
-        Ok(Look { tera, css, site_assets })
+        Ok(Look {
+            tera,
+            css,
+            site_assets,
+            site_only,
+        })
     } else {
         Err(errors)
     }
@@ -165,14 +188,20 @@ pub fn load_catalogues(
 }
 
 /// Tera with the project's templates `names` (under `templates/`) and the
-/// default ones it does not override, and an error for each that fails.
-fn compile(root: &Path, names: &[String], files: &mut SourceMap) -> (Tera, Vec<Diagnostic>) {
+/// default ones it does not override, and an error for each that fails;
+/// site templates a project left as quire ships them are set apart
+/// uncompiled, by name.
+fn compile(root: &Path, names: &[String], files: &mut SourceMap) -> (Tera, Vec<(String, String)>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
+    let mut set_apart = Vec::new();
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".svg"]);
     for name in names {
         let rel = format!("templates/{name}");
         match read(root, &rel, files) {
+            Ok(Some(text)) if site_only(name) && crate::defaults::get(name) == Some(text.as_str()) => {
+                set_apart.push((name.clone(), text));
+            }
             Ok(Some(text)) => {
                 if let Err(e) = tera.add_raw_template(name, &text) {
                     errors.push(tera_error(&e, name));
@@ -183,13 +212,16 @@ fn compile(root: &Path, names: &[String], files: &mut SourceMap) -> (Tera, Vec<D
         }
     }
     for (name, text) in crate::defaults::FILES.iter().filter(|(n, _)| n.ends_with(".html")) {
-        if !names.iter().any(|x| x == name)
-            && let Err(e) = tera.add_raw_template(name, text)
-        {
+        if names.iter().any(|x| x == name) {
+            continue;
+        }
+        if site_only(name) {
+            set_apart.push((name.to_string(), text.to_string()));
+        } else if let Err(e) = tera.add_raw_template(name, text) {
             errors.push(tera_error(&e, name));
         }
     }
-    (tera, errors)
+    (tera, set_apart, errors)
 }
 
 /// One edition's catalogue as read: its language, file, and its text (the

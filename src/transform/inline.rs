@@ -40,8 +40,12 @@ pub fn split(s: &str) -> Vec<Inline<'_>> {
     let mut i = 0;
     let bytes = s.as_bytes();
     while i < s.len() {
-        // Only `{` and `@` can start anything: skip straight to the next one.
-        let Some(k) = s[i..].find(['{', '@']) else { break };
+        // Only `{` and `@` can start anything: skip straight to the next one,
+        // byte by byte (both are ASCII, so never part of another character;
+        // a search for chars would decode every character of every text).
+        let Some(k) = bytes[i..].iter().position(|&b| b == b'{' || b == b'@') else {
+            break;
+        };
         i += k;
         if s[i..].starts_with("{{") {
             // A `{{` with no `}}`, or another `{{` first, is unclosed.

@@ -185,6 +185,10 @@ pub fn render(
     let mut next_figure = first_figure;
     let mut skip_block = false;
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
+    // What each event becomes, in one buffer for the whole section: most
+    // events become one event, and a fresh `Vec` each would cost a page
+    // hundreds of allocations.
+    let mut produced: Vec<Event> = Vec::new();
 
     for (ev, range, segs) in events {
         if skip_block {
@@ -196,7 +200,7 @@ pub fn render(
         if let Event::InlineHtml(h) = &ev {
             html_code = html_code_depth(html_code, h);
         }
-        let produced: Vec<Event> = match ev {
+        match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) if FIGURE_BLOCKS.contains(&info.trim()) => {
                 flush(&mut html_events, &mut pieces);
                 pieces.push(Piece::Figure(next_figure));
@@ -226,12 +230,11 @@ pub fn render(
                 let id = html_escape::encode_double_quoted_attribute(&id);
                 // Section titles are h2; a section's own headings sit below them.
                 let n = (level as usize + 1).min(6);
-                let mut evs = vec![Event::Html(format!("<h{n} id=\"{id}\">").into())];
-                evs.extend(inner);
-                evs.push(Event::Html(
+                produced.push(Event::Html(format!("<h{n} id=\"{id}\">").into()));
+                produced.extend(inner);
+                produced.push(Event::Html(
                     format!(" <a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\">#</a></h{n}>\n").into(),
                 ));
-                evs
             }
             Event::FootnoteReference(label) => {
                 let label = label.to_string();
@@ -261,7 +264,7 @@ pub fn render(
                 } else {
                     ids.unique_from(&format!("{}-{}", f.back, f.refs))
                 };
-                vec![Event::InlineHtml(
+                produced.push(Event::InlineHtml(
                     format!(
                         "<sup class=\"fn-ref\" id=\"{}\"><a href=\"#{}\">{}</a></sup>",
                         html_escape::encode_double_quoted_attribute(&ref_id),
@@ -269,7 +272,7 @@ pub fn render(
                         f.number
                     )
                     .into(),
-                )]
+                ));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 in_footnote = Some((label.to_string(), Vec::new()));
@@ -283,16 +286,16 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
-                vec![ev]
+                produced.push(ev);
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                vec![ev]
+                produced.push(ev);
             }
-            Event::Text(t) if in_code || html_code > 0 => vec![Event::Text(unescape_brace(&t).into())],
+            Event::Text(t) if in_code || html_code > 0 => produced.push(Event::Text(unescape_brace_cow(t))),
             Event::Text(t) => {
                 let run = Run::new(section, &t, segs, &at);
-                text_events(pass, &run, found)?
+                text_events(pass, &run, found, &mut produced)?;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -308,12 +311,12 @@ pub fn render(
                     found.written.push(written_link(section, &range, &dest_url, false, &at));
                 }
                 let dest_url = checked_url(&dest_url, UrlUse::Link, loc_at(range.start), found);
-                vec![Event::Start(Tag::Link {
+                produced.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })]
+                }));
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -323,12 +326,12 @@ pub fn render(
             }) => {
                 found.written.push(written_link(section, &range, &dest_url, true, &at));
                 let dest_url = checked_url(&dest_url, UrlUse::Image, loc_at(range.start), found);
-                vec![Event::Start(Tag::Image {
+                produced.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })]
+                }));
             }
             // Raw HTML: kept as written when trusted; otherwise a whole block
             // is cleaned at once, and inline tags one by one.
@@ -344,24 +347,24 @@ pub fn render(
             }
             Event::End(TagEnd::HtmlBlock) if raw_block.is_some() => {
                 let block = raw_block.take().unwrap_or_default();
-                vec![Event::Html(ammonia::clean(&block).into())]
+                produced.push(Event::Html(ammonia::clean(&block).into()));
             }
             Event::InlineHtml(h) if policy == HtmlPolicy::Sanitize => {
-                vec![Event::InlineHtml(sanitize_inline(&h).into())]
+                produced.push(Event::InlineHtml(sanitize_inline(&h).into()));
             }
-            other => vec![other],
-        };
+            other => produced.push(other),
+        }
         if let Some((_, _, inner, plain)) = heading.as_mut() {
             for e in &produced {
                 if let Event::Text(t) | Event::Code(t) = e {
                     plain.push_str(t);
                 }
             }
-            inner.extend(produced);
+            inner.append(&mut produced);
         } else if let Some((_, buf)) = in_footnote.as_mut() {
-            buf.extend(produced);
+            buf.append(&mut produced);
         } else {
-            html_events.extend(produced);
+            html_events.append(&mut produced);
         }
     }
     flush(&mut html_events, &mut pieces);
@@ -499,7 +502,25 @@ fn escaped_brace<'a>(body: &str, ev: Event<'a>, r: Range<usize>) -> (Event<'a>, 
 
 /// The text with escaped braces written as `{` again.
 fn unescape_brace(s: &str) -> String {
-    s.replace(ESCAPED_BRACE, "{")
+    if has_escaped_brace(s) {
+        s.replace(ESCAPED_BRACE, "{")
+    } else {
+        s.to_string()
+    }
+}
+
+/// [`unescape_brace`] for text that is already an event's: kept as it is
+/// (not copied) when it holds no escaped brace, as nearly all text does.
+fn unescape_brace_cow(t: CowStr<'_>) -> CowStr<'_> {
+    if has_escaped_brace(&t) { unescape_brace(&t).into() } else { t }
+}
+
+/// Whether `s` holds an [`ESCAPED_BRACE`]: its UTF-8 form starts with the
+/// byte 0xEE, looked for first, byte by byte (a `char` search decodes every
+/// character, and this runs for every text of every page).
+fn has_escaped_brace(s: &str) -> bool {
+    let lead = ESCAPED_BRACE.encode_utf8(&mut [0; 4]).as_bytes()[0];
+    s.as_bytes().contains(&lead) && s.contains(ESCAPED_BRACE)
 }
 
 /// Turns byte offsets of a section body into file locations. Lines are
@@ -633,15 +654,16 @@ impl<'r> Run<'r> {
     }
 }
 
-fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<Event<'a>>, Diagnostic> {
+/// Pushes the events of a merged text run onto `out`: its plain text,
+/// bindings, claims and references.
+fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings, out: &mut Vec<Event<'a>>) -> Result<(), Diagnostic> {
     let t = run.text;
-    let mut out = Vec::new();
     for part in inline::split(t) {
         match part {
             Inline::Text(s) => {
                 let base = s.as_ptr() as usize - t.as_ptr() as usize;
                 // pulldown-cmark leaves a reference to an undefined footnote as text.
-                if let Some(i) = s.find("[^").filter(|&i| {
+                if let Some(i) = find_footnote_open(s).filter(|&i| {
                     s[i..]
                         .find(']')
                         .is_some_and(|e| e > 2 && !s[i + 2..i + e].contains(' '))
@@ -731,7 +753,14 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
             }
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Where `s` first holds `[^`. Found byte by byte: a `str` search builds
+/// its searcher first, which costs more than the scan on the short runs of
+/// text it is asked about thousands of times a page.
+fn find_footnote_open(s: &str) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w == b"[^")
 }
 
 /// Numbers typed in prose that equal a dataset value as it would be shown:

@@ -165,10 +165,12 @@ pub fn render(
     let at = Locator::new(section);
     let loc_at = |offset: usize| at.loc(offset);
     let policy = pass.refs.report.meta.html;
+    let mut segments = Vec::new();
     let events = merged(
         Parser::new_ext(&section.body, options())
             .into_offset_iter()
             .map(|(ev, r)| escaped_brace(&section.body, ev, r)),
+        &mut segments,
     );
     let mut pieces = Vec::new();
     // Code is shown as written: nothing inside it is a binding or reference.
@@ -294,7 +296,11 @@ pub fn render(
             }
             Event::Text(t) if in_code || html_code > 0 => produced.push(Event::Text(unescape_brace_cow(t))),
             Event::Text(t) => {
-                let run = Run::new(section, &t, segs, &at);
+                let run = Run {
+                    text: &t,
+                    segs: &segments[segs],
+                    at: &at,
+                };
                 text_events(pass, &run, found, &mut produced)?;
             }
             Event::Start(Tag::Link {
@@ -457,30 +463,53 @@ fn flush(events: &mut Vec<Event>, pieces: &mut Vec<Piece>) {
     pieces.push(Piece::Html(html));
 }
 
-/// Where the pieces of a merged text run come from: (offset in the run,
-/// source range) per original text event, in order.
-type Segments = Vec<(usize, Range<usize>)>;
+/// Where a piece of a merged text run comes from: (offset in the run,
+/// source range), one per original text event.
+type Segment = (usize, Range<usize>);
+
+/// A text run being merged: its first event's text, the rest appended to
+/// a copy only when a second piece comes, its source range, and where its
+/// segments start.
+type Merging<'a> = (CowStr<'a>, Option<String>, Range<usize>, usize);
 
 /// Joins adjacent text events (pulldown splits runs at `[`, `*` and the like)
-/// so a `{{binding}}` is always seen whole. Linear: each piece is copied once.
-fn merged<'a>(it: impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>, Segments)> {
-    let mut out: Vec<(Event<'a>, Range<usize>, Segments)> = Vec::new();
-    let mut run: Option<(String, Range<usize>, Segments)> = None;
+/// so a `{{binding}}` is always seen whole. Linear: each piece is copied once,
+/// and a run of one piece (most are) not at all. Each event comes with its
+/// source range and the range of its run's pieces in `segments` (all the
+/// section's in one list, so a run costs no list of its own).
+fn merged<'a>(
+    it: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    segments: &mut Vec<Segment>,
+) -> Vec<(Event<'a>, Range<usize>, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut run: Option<Merging<'a>> = None;
+    let finish = |(first, joined, whole, from): Merging<'a>, segments: &Vec<Segment>| {
+        let text = joined.map_or(first, CowStr::from);
+        (Event::Text(text), whole, from..segments.len())
+    };
     for (ev, range) in it {
-        if let Event::Text(t) = &ev {
-            let (text, whole, segs) = run.get_or_insert_with(|| (String::new(), range.clone(), Vec::new()));
-            segs.push((text.len(), range.clone()));
-            text.push_str(t);
-            whole.end = range.end;
+        if let Event::Text(t) = ev {
+            match &mut run {
+                None => {
+                    segments.push((0, range.clone()));
+                    run = Some((t, None, range, segments.len() - 1));
+                }
+                Some((first, joined, whole, _)) => {
+                    let text = joined.get_or_insert_with(|| first.to_string());
+                    segments.push((text.len(), range.clone()));
+                    text.push_str(&t);
+                    whole.end = range.end;
+                }
+            }
             continue;
         }
-        if let Some((text, whole, segs)) = run.take() {
-            out.push((Event::Text(text.into()), whole, segs));
+        if let Some(r) = run.take() {
+            out.push(finish(r, segments));
         }
-        out.push((ev, range, Vec::new()));
+        out.push((ev, range, 0..0));
     }
-    if let Some((text, whole, segs)) = run.take() {
-        out.push((Event::Text(text.into()), whole, segs));
+    if let Some(r) = run.take() {
+        out.push(finish(r, segments));
     }
     out
 }
@@ -625,31 +654,27 @@ fn html_code_depth(depth: usize, h: &str) -> usize {
 /// A merged text run with the map back to its source.
 struct Run<'r> {
     text: &'r str,
-    /// (offset in the run, source range, whether the piece is the source verbatim).
-    segs: Vec<(usize, Range<usize>, bool)>,
+    /// Its pieces, in order.
+    segs: &'r [Segment],
     at: &'r Locator<'r>,
 }
 
-impl<'r> Run<'r> {
-    fn new(section: &Section, text: &'r str, segs: Segments, at: &'r Locator<'r>) -> Self {
-        let mut out = Vec::with_capacity(segs.len());
-        for (i, (start, src)) in segs.iter().enumerate() {
-            let end = segs.get(i + 1).map_or(text.len(), |(o, _)| *o);
-            let verbatim = section.body.get(src.clone()) == text.get(*start..end);
-            out.push((*start, src.clone(), verbatim));
-        }
-        Run { text, segs: out, at }
-    }
-
+impl Run<'_> {
     /// Where the text at `offset` of the run is in the author's file: in the
     /// piece that holds it, at the same distance from the piece's start when
-    /// the piece is the source verbatim, else (an entity or an escape) at its start.
+    /// the piece is the source verbatim, else (an entity or an escape) at its
+    /// start. Whether a piece is verbatim is asked only here: locations are
+    /// needed for diagnostics and bindings, not for every run.
     fn loc(&self, offset: usize) -> Loc {
-        let i = self.segs.partition_point(|(o, _, _)| *o <= offset).saturating_sub(1);
-        match self.segs.get(i) {
-            Some((start, src, true)) => self.at.loc(src.start + (offset - start)),
-            Some((_, src, false)) => self.at.loc(src.start),
-            None => self.at.loc(0),
+        let i = self.segs.partition_point(|(o, _)| *o <= offset).saturating_sub(1);
+        let Some((start, src)) = self.segs.get(i) else {
+            return self.at.loc(0);
+        };
+        let end = self.segs.get(i + 1).map_or(self.text.len(), |(o, _)| *o);
+        if self.at.section.body.get(src.clone()) == self.text.get(*start..end) {
+            self.at.loc(src.start + (offset - start))
+        } else {
+            self.at.loc(src.start)
         }
     }
 }
@@ -756,11 +781,20 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings, out: &mut Vec<E
     Ok(())
 }
 
-/// Where `s` first holds `[^`. Found byte by byte: a `str` search builds
-/// its searcher first, which costs more than the scan on the short runs of
-/// text it is asked about thousands of times a page.
+/// Where `s` first holds `[^`: each `[` found with `memchr`, then the
+/// byte after it checked. A `str` search would build its searcher first,
+/// which costs more than the scan on the short runs of text it is asked
+/// about thousands of times a page.
 fn find_footnote_open(s: &str) -> Option<usize> {
-    s.as_bytes().windows(2).position(|w| w == b"[^")
+    let mut from = 0;
+    while let Some(k) = s[from..].find('[') {
+        let i = from + k;
+        if s.as_bytes().get(i + 1) == Some(&b'^') {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// Numbers typed in prose that equal a dataset value as it would be shown:

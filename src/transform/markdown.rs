@@ -165,12 +165,10 @@ pub fn render(
     let at = Locator::new(section);
     let loc_at = |offset: usize| at.loc(offset);
     let policy = pass.refs.report.meta.html;
-    let mut segments = Vec::new();
-    let events = merged(
+    let mut events = Merged::new(
         Parser::new_ext(&section.body, options())
             .into_offset_iter()
             .map(|(ev, r)| escaped_brace(&section.body, ev, r)),
-        &mut segments,
     );
     let mut pieces = Vec::new();
     // Code is shown as written: nothing inside it is a binding or reference.
@@ -192,7 +190,7 @@ pub fn render(
     // hundreds of allocations.
     let mut produced: Vec<Event> = Vec::new();
 
-    for (ev, range, segs) in events {
+    while let Some((ev, range)) = events.next() {
         if skip_block {
             if matches!(ev, Event::End(TagEnd::CodeBlock)) {
                 skip_block = false;
@@ -298,7 +296,7 @@ pub fn render(
             Event::Text(t) => {
                 let run = Run {
                     text: &t,
-                    segs: &segments[segs],
+                    segs: &events.segments,
                     at: &at,
                 };
                 text_events(pass, &run, found, &mut produced)?;
@@ -467,51 +465,53 @@ fn flush(events: &mut Vec<Event>, pieces: &mut Vec<Piece>) {
 /// source range), one per original text event.
 type Segment = (usize, Range<usize>);
 
-/// A text run being merged: its first event's text, the rest appended to
-/// a copy only when a second piece comes, its source range, and where its
-/// segments start.
-type Merging<'a> = (CowStr<'a>, Option<String>, Range<usize>, usize);
-
 /// Joins adjacent text events (pulldown splits runs at `[`, `*` and the like)
 /// so a `{{binding}}` is always seen whole. Linear: each piece is copied once,
-/// and a run of one piece (most are) not at all. Each event comes with its
-/// source range and the range of its run's pieces in `segments` (all the
-/// section's in one list, so a run costs no list of its own).
-fn merged<'a>(
-    it: impl Iterator<Item = (Event<'a>, Range<usize>)>,
-    segments: &mut Vec<Segment>,
-) -> Vec<(Event<'a>, Range<usize>, Range<usize>)> {
-    let mut out = Vec::new();
-    let mut run: Option<Merging<'a>> = None;
-    let finish = |(first, joined, whole, from): Merging<'a>, segments: &Vec<Segment>| {
-        let text = joined.map_or(first, CowStr::from);
-        (Event::Text(text), whole, from..segments.len())
-    };
-    for (ev, range) in it {
-        if let Event::Text(t) = ev {
-            match &mut run {
-                None => {
-                    segments.push((0, range.clone()));
-                    run = Some((t, None, range, segments.len() - 1));
-                }
-                Some((first, joined, whole, _)) => {
-                    let text = joined.get_or_insert_with(|| first.to_string());
-                    segments.push((text.len(), range.clone()));
-                    text.push_str(&t);
-                    whole.end = range.end;
-                }
-            }
-            continue;
+/// and a run of one piece (most are) not at all. Events stream through
+/// (a page's are never all held at once); after a text event, `segments`
+/// holds its pieces.
+struct Merged<'a, I> {
+    events: I,
+    /// The event after the last text run, given out next.
+    pending: Option<(Event<'a>, Range<usize>)>,
+    /// The pieces of the text run given out last.
+    segments: Vec<Segment>,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Merged<'a, I> {
+    fn new(events: I) -> Self {
+        Merged {
+            events,
+            pending: None,
+            segments: Vec::new(),
         }
-        if let Some(r) = run.take() {
-            out.push(finish(r, segments));
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Merged<'a, I> {
+    type Item = (Event<'a>, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (first, mut whole) = match self.pending.take().or_else(|| self.events.next())? {
+            (Event::Text(t), r) => (t, r),
+            other => return Some(other),
+        };
+        self.segments.clear();
+        self.segments.push((0, whole.clone()));
+        // Copied only when a second piece comes.
+        let mut joined: Option<String> = None;
+        for (ev, range) in self.events.by_ref() {
+            let Event::Text(t) = ev else {
+                self.pending = Some((ev, range));
+                break;
+            };
+            let text = joined.get_or_insert_with(|| first.to_string());
+            self.segments.push((text.len(), range.clone()));
+            text.push_str(&t);
+            whole.end = range.end;
         }
-        out.push((ev, range, 0..0));
+        Some((Event::Text(joined.map_or(first, CowStr::from)), whole))
     }
-    if let Some(r) = run.take() {
-        out.push(finish(r, segments));
-    }
-    out
 }
 
 /// Stands in for a `{` the author escaped as `\{`, so `\{{` is never read

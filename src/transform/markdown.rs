@@ -294,12 +294,18 @@ pub fn render(
             }
             Event::Text(t) if in_code || html_code > 0 => produced.push(Event::Text(unescape_brace_cow(t))),
             Event::Text(t) => {
+                // Text that is the page's own (most is) is handed on as
+                // slices of the page, not copied.
+                let source = match &t {
+                    CowStr::Borrowed(b) => Some(*b),
+                    _ => None,
+                };
                 let run = Run {
                     text: &t,
                     segs: &events.segments,
                     at: &at,
                 };
-                text_events(pass, &run, found, &mut produced)?;
+                text_events(pass, &run, source, found, &mut produced)?;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -680,8 +686,16 @@ impl Run<'_> {
 }
 
 /// Pushes the events of a merged text run onto `out`: its plain text,
-/// bindings, claims and references.
-fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings, out: &mut Vec<Event<'a>>) -> Result<(), Diagnostic> {
+/// bindings, claims and references. `source` is the run's text again when
+/// it lives as long as the events (a slice of the page): plain text is then
+/// a slice of it.
+fn text_events<'a>(
+    pass: &Pass,
+    run: &Run,
+    source: Option<&'a str>,
+    found: &mut Findings,
+    out: &mut Vec<Event<'a>>,
+) -> Result<(), Diagnostic> {
     let t = run.text;
     for part in inline::split(t) {
         match part {
@@ -705,7 +719,11 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings, out: &mut Vec<E
                 }
                 let typed = typed_numbers(pass, run, base, s);
                 found.warnings.extend(typed);
-                out.push(Event::Text(unescape_brace(s).into()));
+                let text = match source {
+                    Some(src) if !has_escaped_brace(s) => CowStr::Borrowed(&src[base..base + s.len()]),
+                    _ => unescape_brace(s).into(),
+                };
+                out.push(Event::Text(text));
             }
             Inline::Unclosed(at) => {
                 return Err(Diagnostic::error(run.loc(at), "`{{` is not closed")

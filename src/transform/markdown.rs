@@ -77,10 +77,12 @@ pub fn blocks(section: &Section) -> Vec<Block> {
 /// kind. Most pages of a site have none, and are then not parsed again.
 fn may_hold_figure(body: &str) -> bool {
     [('`', "```"), ('~', "~~~")].iter().any(|&(c, fence)| {
-        body.match_indices(fence).any(|(i, _)| {
+        // Each fence character is found with `memchr` (a page has few; a
+        // search for the three-character fence would read every byte).
+        body.match_indices(c).any(|(i, _)| {
             // Each run of fence characters is read once, from its start:
             // linear even in a line of nothing else.
-            if body[..i].ends_with(c) {
+            if body[..i].ends_with(c) || !body[i..].starts_with(fence) {
                 return false;
             }
             // Any white space: a block's kind is its info string trimmed.

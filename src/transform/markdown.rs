@@ -137,8 +137,6 @@ pub struct Pass<'a> {
     pub ui: &'a crate::i18n::Catalogue,
 }
 
-/// Renders `section` into pieces; `first_figure` is the index of its first
-/// figure block in the document's figure list.
 /// A link's or image's address as written, located at the address itself
 /// rather than at the link text.
 fn written_link(
@@ -157,6 +155,8 @@ fn written_link(
     }
 }
 
+/// Renders `section` into pieces; `first_figure` is the index of its first
+/// figure block in the document's figure list.
 pub fn render(
     pass: &Pass,
     section: &Section,
@@ -549,7 +549,11 @@ fn unescape_brace(s: &str) -> String {
 /// [`unescape_brace`] for text that is already an event's: kept as it is
 /// (not copied) when it holds no escaped brace, as nearly all text does.
 fn unescape_brace_cow(t: CowStr<'_>) -> CowStr<'_> {
-    if has_escaped_brace(&t) { unescape_brace(&t).into() } else { t }
+    if has_escaped_brace(&t) {
+        unescape_brace(&t).into()
+    } else {
+        t
+    }
 }
 
 /// Whether `s` holds an [`ESCAPED_BRACE`]: its UTF-8 form starts with the

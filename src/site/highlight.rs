@@ -79,12 +79,28 @@ pub fn css() -> String {
 
 /// Every fenced block with a known language in `html`, highlighted.
 pub fn highlight(html: &str) -> String {
-    if !has_code(html) {
-        return html.to_string();
+    match html.find(OPEN) {
+        Some(first) => highlight_from(html, first),
+        None => html.to_string(),
     }
+}
+
+/// [`highlight`] for HTML the caller owns: given back as it is (not
+/// copied) when it holds no code block. The page is searched once, not
+/// once by [`has_code`] and again for the first block.
+pub fn highlight_owned(html: String) -> String {
+    match html.find(OPEN) {
+        Some(first) => highlight_from(&html, first),
+        None => html,
+    }
+}
+
+/// [`highlight`], the first block starting at byte `first` of `html`.
+fn highlight_from(html: &str, first: usize) -> String {
     let mut out = String::with_capacity(html.len() * 2);
     let mut rest = html;
-    while let Some(i) = rest.find(OPEN) {
+    let mut next = Some(first);
+    while let Some(i) = next {
         out.push_str(&rest[..i]);
         let after = &rest[i + OPEN.len()..];
         let (Some(q), Some(end)) = (after.find('"'), after.find("</code></pre>")) else {
@@ -113,6 +129,7 @@ pub fn highlight(html: &str) -> String {
             None => out.push_str(&rest[i..i + OPEN.len() + end + "</code></pre>".len()]),
         }
         rest = &after[end + "</code></pre>".len()..];
+        next = rest.find(OPEN);
     }
     out.push_str(rest);
     out
@@ -127,6 +144,11 @@ mod tests {
         assert!(h.contains("main"));
         let plain = "<pre><code class=\"language-nosuch\">a &lt; b\n</code></pre>";
         assert_eq!(super::highlight(plain), plain);
+        // The owned form gives the same bytes, with code and without.
+        let two = format!("<p>a</p>{plain}<pre><code class=\"language-rust\">fn f() {{}}\n</code></pre><p>b</p>");
+        assert_eq!(super::highlight_owned(two.clone()), super::highlight(&two));
+        assert!(super::highlight_owned(two.clone()).contains("hl-"));
+        assert_eq!(super::highlight_owned("<p>no code</p>".into()), "<p>no code</p>");
         assert!(super::css().contains("prefers-color-scheme: dark"));
         // TOML (from bat's syntaxes) and mdBook's `rust,ignore`.
         let toml = super::highlight("<pre><code class=\"language-toml\">[a]\nb = 1\n</code></pre>");

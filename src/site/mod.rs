@@ -192,11 +192,7 @@ pub fn render(doc: &Document, theme: &Theme, root: &Path, base_url: &str, sink: 
             let p = &pages[i];
             let from = &paths[i];
             let html = rewriter.rewrite(i, p, &body(doc, &figure_html, p));
-            let html = if highlight::has_code(&html) {
-                highlight::highlight(&html)
-            } else {
-                html
-            };
+            let html = highlight::highlight_owned(html);
             let link = |j: usize| LinkView {
                 title: pages[j].title.clone(),
                 href: urls.href(from, &paths[j]),

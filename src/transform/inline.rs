@@ -39,10 +39,23 @@ pub fn split(s: &str) -> Vec<Inline<'_>> {
     let mut plain_start = 0;
     let mut i = 0;
     let bytes = s.as_bytes();
+    // Only `{` and `@` can start anything: skip straight to the next one.
+    // Each is found with `memchr` and its place kept until `i` passes it, so
+    // the text is read about once (a search for either of two chars would
+    // decode every character of every text).
+    let find = |c: char, from: usize| s[from..].find(c).map(|k| from + k);
+    let (mut brace, mut at) = (find('{', 0), find('@', 0));
     while i < s.len() {
-        // Only `{` and `@` can start anything: skip straight to the next one.
-        let Some(k) = s[i..].find(['{', '@']) else { break };
-        i += k;
+        if brace.is_some_and(|b| b < i) {
+            brace = find('{', i);
+        }
+        if at.is_some_and(|a| a < i) {
+            at = find('@', i);
+        }
+        let Some(k) = brace.into_iter().chain(at).min() else {
+            break;
+        };
+        i = k;
         if s[i..].starts_with("{{") {
             // A `{{` with no `}}`, or another `{{` first, is unclosed.
             let end = s[i + 2..].find("}}").filter(|&e| !s[i + 2..i + 2 + e].contains("{{"));

@@ -77,10 +77,12 @@ pub fn blocks(section: &Section) -> Vec<Block> {
 /// kind. Most pages of a site have none, and are then not parsed again.
 fn may_hold_figure(body: &str) -> bool {
     [('`', "```"), ('~', "~~~")].iter().any(|&(c, fence)| {
-        body.match_indices(fence).any(|(i, _)| {
+        // Each fence character is found with `memchr` (a page has few; a
+        // search for the three-character fence would read every byte).
+        body.match_indices(c).any(|(i, _)| {
             // Each run of fence characters is read once, from its start:
             // linear even in a line of nothing else.
-            if body[..i].ends_with(c) {
+            if body[..i].ends_with(c) || !body[i..].starts_with(fence) {
                 return false;
             }
             // Any white space: a block's kind is its info string trimmed.
@@ -135,8 +137,6 @@ pub struct Pass<'a> {
     pub ui: &'a crate::i18n::Catalogue,
 }
 
-/// Renders `section` into pieces; `first_figure` is the index of its first
-/// figure block in the document's figure list.
 /// A link's or image's address as written, located at the address itself
 /// rather than at the link text.
 fn written_link(
@@ -155,6 +155,8 @@ fn written_link(
     }
 }
 
+/// Renders `section` into pieces; `first_figure` is the index of its first
+/// figure block in the document's figure list.
 pub fn render(
     pass: &Pass,
     section: &Section,
@@ -165,7 +167,7 @@ pub fn render(
     let at = Locator::new(section);
     let loc_at = |offset: usize| at.loc(offset);
     let policy = pass.refs.report.meta.html;
-    let events = merged(
+    let mut events = Merged::new(
         Parser::new_ext(&section.body, options())
             .into_offset_iter()
             .map(|(ev, r)| escaped_brace(&section.body, ev, r)),
@@ -185,8 +187,12 @@ pub fn render(
     let mut next_figure = first_figure;
     let mut skip_block = false;
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
+    // What each event becomes, in one buffer for the whole section: most
+    // events become one event, and a fresh `Vec` each would cost a page
+    // hundreds of allocations.
+    let mut produced: Vec<Event> = Vec::new();
 
-    for (ev, range, segs) in events {
+    while let Some((ev, range)) = events.next() {
         if skip_block {
             if matches!(ev, Event::End(TagEnd::CodeBlock)) {
                 skip_block = false;
@@ -196,7 +202,7 @@ pub fn render(
         if let Event::InlineHtml(h) = &ev {
             html_code = html_code_depth(html_code, h);
         }
-        let produced: Vec<Event> = match ev {
+        match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) if FIGURE_BLOCKS.contains(&info.trim()) => {
                 flush(&mut html_events, &mut pieces);
                 pieces.push(Piece::Figure(next_figure));
@@ -226,12 +232,11 @@ pub fn render(
                 let id = html_escape::encode_double_quoted_attribute(&id);
                 // Section titles are h2; a section's own headings sit below them.
                 let n = (level as usize + 1).min(6);
-                let mut evs = vec![Event::Html(format!("<h{n} id=\"{id}\">").into())];
-                evs.extend(inner);
-                evs.push(Event::Html(
+                produced.push(Event::Html(format!("<h{n} id=\"{id}\">").into()));
+                produced.extend(inner);
+                produced.push(Event::Html(
                     format!(" <a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\">#</a></h{n}>\n").into(),
                 ));
-                evs
             }
             Event::FootnoteReference(label) => {
                 let label = label.to_string();
@@ -261,7 +266,7 @@ pub fn render(
                 } else {
                     ids.unique_from(&format!("{}-{}", f.back, f.refs))
                 };
-                vec![Event::InlineHtml(
+                produced.push(Event::InlineHtml(
                     format!(
                         "<sup class=\"fn-ref\" id=\"{}\"><a href=\"#{}\">{}</a></sup>",
                         html_escape::encode_double_quoted_attribute(&ref_id),
@@ -269,7 +274,7 @@ pub fn render(
                         f.number
                     )
                     .into(),
-                )]
+                ));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 in_footnote = Some((label.to_string(), Vec::new()));
@@ -283,16 +288,26 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
-                vec![ev]
+                produced.push(ev);
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                vec![ev]
+                produced.push(ev);
             }
-            Event::Text(t) if in_code || html_code > 0 => vec![Event::Text(unescape_brace(&t).into())],
+            Event::Text(t) if in_code || html_code > 0 => produced.push(Event::Text(unescape_brace_cow(t))),
             Event::Text(t) => {
-                let run = Run::new(section, &t, segs, &at);
-                text_events(pass, &run, found)?
+                // Text that is the page's own (most is) is handed on as
+                // slices of the page, not copied.
+                let source = match &t {
+                    CowStr::Borrowed(b) => Some(*b),
+                    _ => None,
+                };
+                let run = Run {
+                    text: &t,
+                    segs: &events.segments,
+                    at: &at,
+                };
+                text_events(pass, &run, source, found, &mut produced)?;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -308,12 +323,12 @@ pub fn render(
                     found.written.push(written_link(section, &range, &dest_url, false, &at));
                 }
                 let dest_url = checked_url(&dest_url, UrlUse::Link, loc_at(range.start), found);
-                vec![Event::Start(Tag::Link {
+                produced.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })]
+                }));
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -323,12 +338,12 @@ pub fn render(
             }) => {
                 found.written.push(written_link(section, &range, &dest_url, true, &at));
                 let dest_url = checked_url(&dest_url, UrlUse::Image, loc_at(range.start), found);
-                vec![Event::Start(Tag::Image {
+                produced.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })]
+                }));
             }
             // Raw HTML: kept as written when trusted; otherwise a whole block
             // is cleaned at once, and inline tags one by one.
@@ -344,24 +359,24 @@ pub fn render(
             }
             Event::End(TagEnd::HtmlBlock) if raw_block.is_some() => {
                 let block = raw_block.take().unwrap_or_default();
-                vec![Event::Html(ammonia::clean(&block).into())]
+                produced.push(Event::Html(ammonia::clean(&block).into()));
             }
             Event::InlineHtml(h) if policy == HtmlPolicy::Sanitize => {
-                vec![Event::InlineHtml(sanitize_inline(&h).into())]
+                produced.push(Event::InlineHtml(sanitize_inline(&h).into()));
             }
-            other => vec![other],
-        };
+            other => produced.push(other),
+        }
         if let Some((_, _, inner, plain)) = heading.as_mut() {
             for e in &produced {
                 if let Event::Text(t) | Event::Code(t) = e {
                     plain.push_str(t);
                 }
             }
-            inner.extend(produced);
+            inner.append(&mut produced);
         } else if let Some((_, buf)) = in_footnote.as_mut() {
-            buf.extend(produced);
+            buf.append(&mut produced);
         } else {
-            html_events.extend(produced);
+            html_events.append(&mut produced);
         }
     }
     flush(&mut html_events, &mut pieces);
@@ -454,32 +469,57 @@ fn flush(events: &mut Vec<Event>, pieces: &mut Vec<Piece>) {
     pieces.push(Piece::Html(html));
 }
 
-/// Where the pieces of a merged text run come from: (offset in the run,
-/// source range) per original text event, in order.
-type Segments = Vec<(usize, Range<usize>)>;
+/// Where a piece of a merged text run comes from: (offset in the run,
+/// source range), one per original text event.
+type Segment = (usize, Range<usize>);
 
 /// Joins adjacent text events (pulldown splits runs at `[`, `*` and the like)
-/// so a `{{binding}}` is always seen whole. Linear: each piece is copied once.
-fn merged<'a>(it: impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>, Segments)> {
-    let mut out: Vec<(Event<'a>, Range<usize>, Segments)> = Vec::new();
-    let mut run: Option<(String, Range<usize>, Segments)> = None;
-    for (ev, range) in it {
-        if let Event::Text(t) = &ev {
-            let (text, whole, segs) = run.get_or_insert_with(|| (String::new(), range.clone(), Vec::new()));
-            segs.push((text.len(), range.clone()));
-            text.push_str(t);
+/// so a `{{binding}}` is always seen whole. Linear: each piece is copied once,
+/// and a run of one piece (most are) not at all. Events stream through
+/// (a page's are never all held at once); after a text event, `segments`
+/// holds its pieces.
+struct Merged<'a, I> {
+    events: I,
+    /// The event after the last text run, given out next.
+    pending: Option<(Event<'a>, Range<usize>)>,
+    /// The pieces of the text run given out last.
+    segments: Vec<Segment>,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Merged<'a, I> {
+    fn new(events: I) -> Self {
+        Merged {
+            events,
+            pending: None,
+            segments: Vec::new(),
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Merged<'a, I> {
+    type Item = (Event<'a>, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (first, mut whole) = match self.pending.take().or_else(|| self.events.next())? {
+            (Event::Text(t), r) => (t, r),
+            other => return Some(other),
+        };
+        self.segments.clear();
+        self.segments.push((0, whole.clone()));
+        // Copied only when a second piece comes.
+        let mut joined: Option<String> = None;
+        for (ev, range) in self.events.by_ref() {
+            let Event::Text(t) = ev else {
+                self.pending = Some((ev, range));
+                break;
+            };
+            let text = joined.get_or_insert_with(|| first.to_string());
+            self.segments.push((text.len(), range.clone()));
+            text.push_str(&t);
             whole.end = range.end;
-            continue;
         }
-        if let Some((text, whole, segs)) = run.take() {
-            out.push((Event::Text(text.into()), whole, segs));
-        }
-        out.push((ev, range, Vec::new()));
+        Some((Event::Text(joined.map_or(first, CowStr::from)), whole))
     }
-    if let Some((text, whole, segs)) = run.take() {
-        out.push((Event::Text(text.into()), whole, segs));
-    }
-    out
 }
 
 /// Stands in for a `{` the author escaped as `\{`, so `\{{` is never read
@@ -499,7 +539,29 @@ fn escaped_brace<'a>(body: &str, ev: Event<'a>, r: Range<usize>) -> (Event<'a>, 
 
 /// The text with escaped braces written as `{` again.
 fn unescape_brace(s: &str) -> String {
-    s.replace(ESCAPED_BRACE, "{")
+    if has_escaped_brace(s) {
+        s.replace(ESCAPED_BRACE, "{")
+    } else {
+        s.to_string()
+    }
+}
+
+/// [`unescape_brace`] for text that is already an event's: kept as it is
+/// (not copied) when it holds no escaped brace, as nearly all text does.
+fn unescape_brace_cow(t: CowStr<'_>) -> CowStr<'_> {
+    if has_escaped_brace(&t) {
+        unescape_brace(&t).into()
+    } else {
+        t
+    }
+}
+
+/// Whether `s` holds an [`ESCAPED_BRACE`]: its UTF-8 form starts with the
+/// byte 0xEE, looked for first, byte by byte (a `char` search decodes every
+/// character, and this runs for every text of every page).
+fn has_escaped_brace(s: &str) -> bool {
+    let lead = ESCAPED_BRACE.encode_utf8(&mut [0; 4]).as_bytes()[0];
+    s.as_bytes().contains(&lead) && s.contains(ESCAPED_BRACE)
 }
 
 /// Turns byte offsets of a section body into file locations. Lines are
@@ -604,44 +666,49 @@ fn html_code_depth(depth: usize, h: &str) -> usize {
 /// A merged text run with the map back to its source.
 struct Run<'r> {
     text: &'r str,
-    /// (offset in the run, source range, whether the piece is the source verbatim).
-    segs: Vec<(usize, Range<usize>, bool)>,
+    /// Its pieces, in order.
+    segs: &'r [Segment],
     at: &'r Locator<'r>,
 }
 
-impl<'r> Run<'r> {
-    fn new(section: &Section, text: &'r str, segs: Segments, at: &'r Locator<'r>) -> Self {
-        let mut out = Vec::with_capacity(segs.len());
-        for (i, (start, src)) in segs.iter().enumerate() {
-            let end = segs.get(i + 1).map_or(text.len(), |(o, _)| *o);
-            let verbatim = section.body.get(src.clone()) == text.get(*start..end);
-            out.push((*start, src.clone(), verbatim));
-        }
-        Run { text, segs: out, at }
-    }
-
+impl Run<'_> {
     /// Where the text at `offset` of the run is in the author's file: in the
     /// piece that holds it, at the same distance from the piece's start when
-    /// the piece is the source verbatim, else (an entity or an escape) at its start.
+    /// the piece is the source verbatim, else (an entity or an escape) at its
+    /// start. Whether a piece is verbatim is asked only here: locations are
+    /// needed for diagnostics and bindings, not for every run.
     fn loc(&self, offset: usize) -> Loc {
-        let i = self.segs.partition_point(|(o, _, _)| *o <= offset).saturating_sub(1);
-        match self.segs.get(i) {
-            Some((start, src, true)) => self.at.loc(src.start + (offset - start)),
-            Some((_, src, false)) => self.at.loc(src.start),
-            None => self.at.loc(0),
+        let i = self.segs.partition_point(|(o, _)| *o <= offset).saturating_sub(1);
+        let Some((start, src)) = self.segs.get(i) else {
+            return self.at.loc(0);
+        };
+        let end = self.segs.get(i + 1).map_or(self.text.len(), |(o, _)| *o);
+        if self.at.section.body.get(src.clone()) == self.text.get(*start..end) {
+            self.at.loc(src.start + (offset - start))
+        } else {
+            self.at.loc(src.start)
         }
     }
 }
 
-fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<Event<'a>>, Diagnostic> {
+/// Pushes the events of a merged text run onto `out`: its plain text,
+/// bindings, claims and references. `source` is the run's text again when
+/// it lives as long as the events (a slice of the page): plain text is then
+/// a slice of it.
+fn text_events<'a>(
+    pass: &Pass,
+    run: &Run,
+    source: Option<&'a str>,
+    found: &mut Findings,
+    out: &mut Vec<Event<'a>>,
+) -> Result<(), Diagnostic> {
     let t = run.text;
-    let mut out = Vec::new();
     for part in inline::split(t) {
         match part {
             Inline::Text(s) => {
                 let base = s.as_ptr() as usize - t.as_ptr() as usize;
                 // pulldown-cmark leaves a reference to an undefined footnote as text.
-                if let Some(i) = s.find("[^").filter(|&i| {
+                if let Some(i) = find_footnote_open(s).filter(|&i| {
                     s[i..]
                         .find(']')
                         .is_some_and(|e| e > 2 && !s[i + 2..i + e].contains(' '))
@@ -658,7 +725,11 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
                 }
                 let typed = typed_numbers(pass, run, base, s);
                 found.warnings.extend(typed);
-                out.push(Event::Text(unescape_brace(s).into()));
+                let text = match source {
+                    Some(src) if !has_escaped_brace(s) => CowStr::Borrowed(&src[base..base + s.len()]),
+                    _ => unescape_brace(s).into(),
+                };
+                out.push(Event::Text(text));
             }
             Inline::Unclosed(at) => {
                 return Err(Diagnostic::error(run.loc(at), "`{{` is not closed")
@@ -731,7 +802,23 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
             }
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Where `s` first holds `[^`: each `[` found with `memchr`, then the
+/// byte after it checked. A `str` search would build its searcher first,
+/// which costs more than the scan on the short runs of text it is asked
+/// about thousands of times a page.
+fn find_footnote_open(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(k) = s[from..].find('[') {
+        let i = from + k;
+        if s.as_bytes().get(i + 1) == Some(&b'^') {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// Numbers typed in prose that equal a dataset value as it would be shown:
@@ -739,7 +826,10 @@ fn text_events<'a>(pass: &Pass, run: &Run, found: &mut Findings) -> Result<Vec<E
 fn typed_numbers(pass: &Pass, run: &Run, base: usize, s: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Most runs hold no number at all: they are not split into characters.
-    if !s.bytes().any(|b| b.is_ascii_digit()) {
+    // Read 16 bytes at a time without stopping early, which the compiler
+    // turns into vector instructions (every text of every page is read).
+    let digit = |c: &[u8]| c.iter().fold(false, |any, b| any | b.is_ascii_digit());
+    if !s.as_bytes().chunks(16).any(digit) {
         return out;
     }
     let chars: Vec<(usize, char)> = s.char_indices().collect();

@@ -109,6 +109,11 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
         (Ok(h), None) => h.meta.languages.clone(),
         (Err(_), None) => Vec::new(),
     };
+    // The sections, too, once report.yaml says whether they are a site's.
+    let sections = head.as_ref().ok().map(|h| {
+        let (root, site) = (root.to_path_buf(), h.meta.site);
+        pending::start(move || load::section_files(&root, site))
+    });
     let catalogues = head.is_ok().then(|| {
         let (root, languages) = (root.to_path_buf(), languages.clone());
         pending::start(move || {
@@ -119,9 +124,15 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     // Waited for even when report.yaml failed: its messages are only
     // dropped then, as a load that stops at report.yaml never reads them.
     let (datasets, dataset_files) = datasets.wait()?;
+    let sections = match sections {
+        Some(s) => Some(s.wait()?),
+        None => None,
+    };
     let loaded = head.and_then(|h| {
         outcome.files.extend(dataset_files);
-        load::rest(root, h, datasets, &mut outcome.files)
+        // Started whenever report.yaml loaded, so this reads nothing twice.
+        let sections = sections.unwrap_or_else(|| load::section_files(root, h.meta.site));
+        load::rest(root, h, datasets, sections, &mut outcome.files)
     });
     timing::mark("load");
     // Invisible control characters are refused where they are (see diag::is_forbidden_control).

@@ -25,7 +25,8 @@ pub fn load(root: &Path, files: &mut SourceMap) -> Result<Report, Diagnostics> {
 pub fn load_with(root: &Path, files: &mut SourceMap, site: bool) -> Result<Report, Diagnostics> {
     let head = head(root, files, site)?;
     let datasets = datasets(root, files);
-    rest(root, head, datasets, files)
+    let sections = section_files(root, head.meta.site);
+    rest(root, head, datasets, sections, files)
 }
 
 /// The datasets of `content/data`, and what loading them found wrong.
@@ -62,19 +63,50 @@ pub fn head(root: &Path, files: &mut SourceMap, site: bool) -> Result<Head, Diag
     Ok(Head { meta, order })
 }
 
-/// The rest of the load after [`head`] and [`datasets`]: the sections,
-/// and the checks that need everything.
-pub fn rest(root: &Path, head: Head, datasets: Datasets, files: &mut SourceMap) -> Result<Report, Diagnostics> {
+/// A report's section files, read and parsed (a site's pages are read by
+/// [`rest`], which needs the rest of the load to place them).
+pub struct SectionFiles {
+    listing: Option<files::Listing>,
+    rels: Vec<String>,
+    texts: Vec<Option<String>>,
+    parsed: Vec<Result<Section, Diagnostic>>,
+}
+
+/// Reads and parses the section files of `content/sections`, several at a
+/// time, unless the project is a `site`. It needs nothing but the mode from
+/// `report.yaml`, so a build runs it beside the datasets.
+pub fn section_files(root: &Path, site: bool) -> SectionFiles {
+    let listing = (!site).then(|| files::list(root, "content/sections", &["md"], "sections"));
+    let rels: Vec<String> = listing.iter().flat_map(|l| l.files.iter().cloned()).collect();
+    let (texts, parsed) = read_sections(root, &rels);
+    SectionFiles {
+        listing,
+        rels,
+        texts,
+        parsed,
+    }
+}
+
+/// The rest of the load after [`head`], [`datasets`] and [`section_files`]:
+/// a site's pages, and the checks that need everything.
+pub fn rest(
+    root: &Path,
+    head: Head,
+    datasets: Datasets,
+    section_files: SectionFiles,
+    files: &mut SourceMap,
+) -> Result<Report, Diagnostics> {
     let Head { meta, order } = head;
     let site = meta.site;
     // Errors and warnings together, in the order found.
     let mut errors = files::stray_content(root);
-    // A report's sections are read and parsed several at a time;
-    // diagnostics keep the order of a serial load.
-    let listing = (!site).then(|| files::list(root, "content/sections", &["md"], "sections"));
-    let rels: Vec<String> = listing.iter().flat_map(|l| l.files.iter().cloned()).collect();
+    let SectionFiles {
+        listing,
+        rels,
+        texts,
+        parsed,
+    } = section_files;
     let (datasets, diags) = datasets;
-    let (texts, parsed) = read_sections(root, &rels);
     for (rel, text) in rels.iter().zip(texts) {
         if let Some(text) = text {
             files.add_owned(rel, text);

@@ -155,10 +155,12 @@ impl NumberRules {
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    // Byte searches: the braces are ASCII, and these templates are short
+    // enough that a char searcher's setup would cost more than the search.
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}').and_then(|close| {
+        match memchr::memchr(b'}', after.as_bytes()).and_then(|close| {
             args.iter()
                 .find(|(k, _)| *k == &after[..close])
                 .map(|(_, v)| (close, v))

@@ -17,6 +17,20 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Lets the previous step's background work end before the next is timed:
+/// a build frees its model on a pool thread after it returns, and rayon's
+/// idle threads spin a while before they sleep. Timed over either, the
+/// single-threaded floor shares the cores and reads slow, which flatters
+/// the ratio. Every pool thread is waited for, then this thread stays busy
+/// (not asleep, which would let the core slow down) while they go idle.
+fn settle() {
+    rayon::broadcast(|_| ());
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_millis(2) {
+        std::hint::spin_loop();
+    }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -69,11 +83,13 @@ fn main() {
     let (mut base, mut full, mut check) = (Vec::new(), Vec::new(), Vec::new());
     let (mut base_cpu, mut full_cpu, mut check_cpu) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {
+        settle();
         let (t, c) = (Instant::now(), cpu());
         baseline(root);
         base.push(t.elapsed());
         base_cpu.push(cpu() - c);
 
+        settle();
         let (t, c) = (Instant::now(), cpu());
         let outcome = quire::check(root);
         check.push(t.elapsed());
@@ -86,6 +102,7 @@ fn main() {
 
         // A fresh output folder each run: nothing is deleted and rewritten.
         let out = scratch.path().join(format!("out-{i}"));
+        settle();
         let (t, c) = (Instant::now(), cpu());
         let outcome = quire::build(root, &out);
         full.push(t.elapsed());

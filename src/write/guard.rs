@@ -1,7 +1,7 @@
 //! Which output folders quire refuses to replace, judged by where they are on
 //! disk (see [`super::resolve`]) rather than by how `--out` spells them.
 
-use super::resolve::{Physical, is_own_leftover, physical};
+use super::resolve::{Physical, is_own_leftover, physical, physical_child};
 use super::{GITKEEP, MARKER};
 use crate::diag::{Diagnostic, Loc};
 use std::fs;
@@ -77,7 +77,9 @@ fn refusal(r: &Physical, o: &Physical) -> Option<(String, &'static str)> {
     }
     for name in PROTECTED {
         let lexical = r.path.join(name);
-        let real = physical(&lexical).map(|p| p.path).unwrap_or_else(|_| lexical.clone());
+        let real = physical_child(r, name)
+            .map(|p| p.path)
+            .unwrap_or_else(|_| lexical.clone());
         if out == &lexical || out == &real {
             return Some((format!("it is the project's `{name}/` folder"), HINT_OWN));
         }

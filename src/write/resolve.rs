@@ -43,6 +43,24 @@ pub fn physical(p: &Path) -> Result<Physical, String> {
     resolve(&abs, &mut 0)
 }
 
+/// [`physical`] for the entry `name` of `parent`, itself already physical:
+/// one look at the entry, and the whole walk again only when it is a link.
+/// The output guard resolves several folders of the same root this way.
+pub fn physical_child(parent: &Physical, name: &str) -> Result<Physical, String> {
+    let path = parent.path.join(name);
+    if parent.missing > 0 {
+        return Ok(Physical {
+            path,
+            missing: parent.missing + 1,
+        });
+    }
+    match fs::symlink_metadata(&path) {
+        Ok(m) if !m.file_type().is_symlink() => Ok(Physical { path, missing: 0 }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Physical { path, missing: 1 }),
+        _ => physical(&path),
+    }
+}
+
 fn resolve(abs: &Path, links: &mut u32) -> Result<Physical, String> {
     let mut cur = PathBuf::new();
     let mut missing = 0usize;

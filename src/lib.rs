@@ -85,8 +85,8 @@ pub struct Options {
 fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sink) -> Option<()> {
     timing::start();
     // The templates need nothing from the content: they compile on another
-    // core from the start, the catalogues once report.yaml names the
-    // editions' languages, while this core reads the sections and datasets.
+    // core from the start (the catalogues once report.yaml names the
+    // editions' languages) while this core reads report.yaml.
     let look = {
         let root = root.to_path_buf();
         pending::start(move || {

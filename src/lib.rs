@@ -103,17 +103,16 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
             (load::datasets(&root, &mut files), files)
         })
     };
-    let head = load::head(root, &mut outcome.files, opts.site);
+    // The sections, too, once report.yaml says whether they are a site's.
+    let head = load::head(root, &mut outcome.files, opts.site).map(|h| {
+        let (root, site) = (root.to_path_buf(), h.meta.site);
+        (h, pending::start(move || load::section_files(&root, site)))
+    });
     let languages = match (&head, opts.lang) {
         (_, Some(l)) => vec![l],
-        (Ok(h), None) => h.meta.languages.clone(),
+        (Ok((h, _)), None) => h.meta.languages.clone(),
         (Err(_), None) => Vec::new(),
     };
-    // The sections, too, once report.yaml says whether they are a site's.
-    let sections = head.as_ref().ok().map(|h| {
-        let (root, site) = (root.to_path_buf(), h.meta.site);
-        pending::start(move || load::section_files(&root, site))
-    });
     let catalogues = head.is_ok().then(|| {
         let (root, languages) = (root.to_path_buf(), languages.clone());
         pending::start(move || {
@@ -124,14 +123,12 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     // Waited for even when report.yaml failed: its messages are only
     // dropped then, as a load that stops at report.yaml never reads them.
     let (datasets, dataset_files) = datasets.wait()?;
-    let sections = match sections {
-        Some(s) => Some(s.wait()?),
-        None => None,
+    let head = match head {
+        Ok((h, sections)) => Ok((h, sections.wait()?)),
+        Err(d) => Err(d),
     };
-    let loaded = head.and_then(|h| {
+    let loaded = head.and_then(|(h, sections)| {
         outcome.files.extend(dataset_files);
-        // Started whenever report.yaml loaded, so this reads nothing twice.
-        let sections = sections.unwrap_or_else(|| load::section_files(root, h.meta.site));
         load::rest(root, h, datasets, sections, &mut outcome.files)
     });
     timing::mark("load");
@@ -153,8 +150,7 @@ fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sin
     let (catalogues, catalogue_files) = catalogues.and_then(pending::Pending::wait)?;
     outcome.files.extend(look_files);
     outcome.files.extend(catalogue_files);
-    let site_mode = report.meta.site;
-    let theme = render::templates::Theme::new(look, catalogues, site_mode);
+    let theme = render::templates::Theme::new(look, catalogues, report.meta.site);
     timing::mark("templates");
     // The figure blocks' YAML is parsed once for every edition, while the
     // values are computed.

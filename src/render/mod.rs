@@ -38,10 +38,7 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
             text_lang: s.text_lang.as_deref(),
             html: s.pieces.iter().fold(String::new(), |mut html, p| {
                 match p {
-                    Piece::Html(h) if crate::site::highlight::has_code(h) => {
-                        html.push_str(&crate::site::highlight::highlight(h))
-                    }
-                    Piece::Html(h) => html.push_str(h),
+                    Piece::Html(h) => crate::site::highlight::push_highlighted(&mut html, h),
                     Piece::Figure(i) => html.push_str(&figure_html[*i]),
                 }
                 html

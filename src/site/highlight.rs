@@ -62,12 +62,6 @@ fn syntax_for(token: &str) -> Found {
     })
 }
 
-/// Whether `html` holds a code block with a language, which [`highlight`]
-/// may change.
-pub fn has_code(html: &str) -> bool {
-    html.contains(OPEN)
-}
-
 /// The CSS for highlighted code: a light theme, and a dark one under
 /// `prefers-color-scheme: dark`.
 pub fn css() -> String {
@@ -79,15 +73,23 @@ pub fn css() -> String {
 
 /// Every fenced block with a known language in `html`, highlighted.
 pub fn highlight(html: &str) -> String {
+    let mut out = String::new();
+    push_highlighted(&mut out, html);
+    out
+}
+
+/// Appends `html` to `out` with its code blocks highlighted: a page put
+/// together from borrowed pieces searches each piece once, and a piece
+/// without code is copied only into `out`.
+pub fn push_highlighted(out: &mut String, html: &str) {
     match html.find(OPEN) {
-        Some(first) => highlight_from(html, first),
-        None => html.to_string(),
+        Some(first) => out.push_str(&highlight_from(html, first)),
+        None => out.push_str(html),
     }
 }
 
 /// [`highlight`] for HTML the caller owns: given back as it is (not
-/// copied) when it holds no code block. The page is searched once, not
-/// once by [`has_code`] and again for the first block.
+/// copied) when it holds no code block, found by one search.
 pub fn highlight_owned(html: String) -> String {
     match html.find(OPEN) {
         Some(first) => highlight_from(&html, first),

@@ -68,19 +68,40 @@ pub fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Text without tags.
+/// Text without tags, entities decoded.
 fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    untagged(html, false)
+}
+
+/// The text of `html` outside its tags (a `>` outside a tag is dropped
+/// too), read a run at a time, entities decoded; with `anchors`, a
+/// heading's anchor (`aria-hidden="true">#</a>`) gives no `#`.
+fn untagged(html: &str, anchors: bool) -> String {
+    const ANCHOR: &str = "aria-hidden=\"true\">";
+    let b = html.as_bytes();
+    let mut text = String::with_capacity(html.len());
+    let mut at = 0;
+    while at < b.len() {
+        // Outside a tag: text up to the next `<` or `>`.
+        let Some(k) = b[at..].iter().position(|&c| c == b'<' || c == b'>') else {
+            text.push_str(&html[at..]);
+            break;
+        };
+        text.push_str(&html[at..at + k]);
+        let mut gt = at + k;
+        if b[gt] == b'<' {
+            // Inside a tag: up to its `>`.
+            match b[gt..].iter().position(|&c| c == b'>') {
+                Some(e) => gt += e,
+                None => break,
+            }
+        }
+        at = gt + 1;
+        if anchors && html[..at].ends_with(ANCHOR) && html[at..].starts_with("#</a>") {
+            at += 1;
         }
     }
-    unescape(&out)
+    if text.contains('&') { unescape(&text) } else { text }
 }
 
 /// The page's contents list: its `<h3>` and `<h4>` headings (a section's
@@ -263,36 +284,8 @@ pub fn search_entry(title: &str, path: &str, toc: &[TocView], html: &str) -> [St
 
 /// The text of `html` without tags, entities decoded, its words joined by
 /// one space. A heading's anchor (`aria-hidden="true">#</a>`) is not a word.
-/// As [`strip_tags`] reads it (a `>` outside a tag is dropped too), but a
-/// run of text at a time instead of a character at a time.
 fn words(html: &str) -> String {
-    const ANCHOR: &str = "aria-hidden=\"true\">";
-    let b = html.as_bytes();
-    let mut text = String::with_capacity(html.len());
-    let mut at = 0;
-    while at < b.len() {
-        // Outside a tag: text up to the next `<` or `>`.
-        let Some(k) = b[at..].iter().position(|&c| c == b'<' || c == b'>') else {
-            text.push_str(&html[at..]);
-            break;
-        };
-        text.push_str(&html[at..at + k]);
-        let mut gt = at + k;
-        if b[gt] == b'<' {
-            // Inside a tag: up to its `>`.
-            match b[gt..].iter().position(|&c| c == b'>') {
-                Some(e) => gt += e,
-                None => break,
-            }
-        }
-        at = gt + 1;
-        if html[..at].ends_with(ANCHOR) && html[at..].starts_with("#</a>") {
-            at += 1;
-        }
-    }
-    if text.contains('&') {
-        text = unescape(&text);
-    }
+    let text = untagged(html, true);
     let mut words = String::with_capacity(text.len());
     for w in text.split_whitespace() {
         if !words.is_empty() {
@@ -334,6 +327,22 @@ fn cut(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    /// The tags stripped a character at a time, the plain reading the
+    /// run-at-a-time [`untagged`] must agree with.
+    fn strip_tags_slowly(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        unescape(&out)
+    }
+
     #[test]
     fn reads_headings_and_ids() {
         let h = "<h3 id=\"a-b\">A <code>b</code> <a class=\"anchor\" href=\"#a-b\">#</a></h3><p id=\"x\">t</p>";
@@ -359,7 +368,7 @@ mod tests {
         for n in [1, 3, 40, 400] {
             let html = para.repeat(n);
             let got = search_entry("t", "p/", &[], &html)[3].clone();
-            let text = strip_tags(&html.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
+            let text = strip_tags_slowly(&html.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
             let want = cut(&text.split_whitespace().collect::<Vec<_>>().join(" "), 140);
             assert_eq!(got, want, "{n} paragraphs");
         }
@@ -367,7 +376,7 @@ mod tests {
         // entities decoded, white space collapsed.
         let odd = "<p>a&am<b>p;</b>b &lt;c&gt; #</a> <a aria-hidden=\"true\">#</a><a x=\"aria-hidden=\"true\">#</a>\u{3000}ü #\n</p>";
         let old = |h: &str| {
-            let text = strip_tags(&h.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
+            let text = strip_tags_slowly(&h.replace("aria-hidden=\"true\">#</a>", "aria-hidden=\"true\"></a>"));
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         };
         for h in [
@@ -379,6 +388,8 @@ mod tests {
             " x  y\t",
         ] {
             assert_eq!(words(h), old(h), "{h:?}");
+            // Without anchors, the heading titles' reading: every `#` kept.
+            assert_eq!(strip_tags(h), strip_tags_slowly(h), "{h:?}");
         }
         assert_eq!(words(odd), "a&b <c> # ü #");
     }

@@ -344,10 +344,8 @@ pub fn build(root: &Path, out: &Path) -> Outcome {
 /// [`build`] with options.
 pub fn build_with(root: &Path, out: &Path, opts: &Options) -> Outcome {
     let mut outcome = Outcome::default();
-    if let Err(d) = write::check_out_dir(root, out) {
-        outcome.diagnostics.push(d);
-        return outcome;
-    }
+    // `write_with` refuses a bad `--out` before `compile` starts, so
+    // nothing is worked on for an output that cannot be written.
     // Files are written into a staging folder as they are rendered, and
     // swapped in only when the whole build succeeded.
     match write::write_with(root, out, |sink| compile(root, opts, &mut outcome, sink)) {

@@ -30,13 +30,6 @@ const PARALLEL_FROM: usize = 64;
 /// The placeholder that keeps an empty folder in git; kept across builds.
 pub const GITKEEP: &str = ".gitkeep";
 
-/// Refuses output folders that would destroy the author's work (see
-/// [`guard::judge`]), before any work is done. [`write`] judges again,
-/// under its lock, right before it writes.
-pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    guard::judge(root, out).map(|_| ())
-}
-
 /// Where a build's files go as they are rendered: into the staging folder
 /// of the new output (a build), or nowhere (a check). Pages are written
 /// from many threads at once, so no build holds every page in memory.
@@ -109,7 +102,9 @@ pub fn write(root: &Path, out: &Path, files: &[OutFile]) -> Result<usize, Diagno
 /// the marker, and a `.gitkeep` that was there), swapping the whole tree in
 /// at once. When `produce` returns `None` (the build failed) the staging
 /// folder is removed and the output is untouched: `Ok(None)`. Otherwise
-/// returns its result and how many files the output holds.
+/// returns its result and how many files the output holds. An `out` that
+/// would destroy the author's work (see [`guard::judge`]) is refused before
+/// `produce` runs, and judged again under the lock, right before the swap.
 pub fn write_with<T>(
     root: &Path,
     out: &Path,

@@ -160,6 +160,10 @@ pub struct Dir {
     path: PathBuf,
     #[cfg(unix)]
     fd: std::os::fd::OwnedFd,
+    /// Folders already made, so files sharing one (a report's charts)
+    /// cost one `mkdir` between them, not one each.
+    #[cfg(unix)]
+    made: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Dir {
@@ -180,6 +184,7 @@ impl Dir {
             Ok(Dir {
                 path: path.to_path_buf(),
                 fd,
+                made: Default::default(),
             })
         }
         #[cfg(not(unix))]
@@ -195,29 +200,33 @@ impl Dir {
         // folder takes the plain route, which joins it as before.
         #[cfg(unix)]
         if !path.starts_with('/') && !path.split('/').any(|p| p == ".." || p.is_empty()) {
-            return put_at(&self.fd, path, bytes).map_err(at(format!("write {path}")));
+            return self.put_at(path, bytes).map_err(at(format!("write {path}")));
         }
         put(&self.path, path, bytes)
     }
-}
 
-/// Creates `path` under the folder `dir`: its parent folder first (one
-/// `mkdir`, which for a page's own folder is the only one it needs), then
-/// the file, written with one `write`.
-#[cfg(unix)]
-fn put_at(dir: &std::os::fd::OwnedFd, path: &str, bytes: &[u8]) -> io::Result<()> {
-    use rustix::fs::{Mode, OFlags, openat};
-    use std::io::Write;
-    if let Some((parent, _)) = path.rsplit_once('/') {
-        mkdirs_at(dir, parent)?;
+    /// Creates `path` in the folder: its parent folder first, unless this
+    /// build made it already (one `mkdir`, which for a page's own folder
+    /// is the only one it needs), then the file, written with one `write`.
+    #[cfg(unix)]
+    fn put_at(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        use rustix::fs::{Mode, OFlags, openat};
+        use std::io::Write;
+        if let Some((parent, _)) = path.rsplit_once('/') {
+            let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made().contains(parent) {
+                mkdirs_at(&self.fd, parent)?;
+                made().insert(parent.to_string());
+            }
+        }
+        let fd = openat(
+            &self.fd,
+            path,
+            OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o666),
+        )?;
+        File::from(fd).write_all(bytes)
     }
-    let fd = openat(
-        dir,
-        path,
-        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
-        Mode::from_raw_mode(0o666),
-    )?;
-    File::from(fd).write_all(bytes)
 }
 
 /// `mkdir -p` of the relative `rel` under `dir`: the deepest folder first,

@@ -329,3 +329,136 @@ impl Tree {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn pages(paths: &[String]) -> Vec<Page> {
+        paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Page {
+                sec: Some(i),
+                path: p.clone(),
+                title: format!("T{i}"),
+                ids: BTreeSet::new(),
+                toc: Vec::new(),
+                localized: false,
+                links: BTreeMap::new(),
+            })
+            .collect()
+    }
+
+    fn urls() -> Urls {
+        Urls {
+            base_url: String::new(),
+            dir: String::new(),
+        }
+    }
+
+    /// The link texts of `html` with `aria-current` marked by a `*`, and
+    /// the part titles in brackets, in order, with `(` and `)` for each
+    /// opened list.
+    fn outline_of(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(i) = rest.find('<') {
+            let e = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
+            let tag = &rest[i..e];
+            let text_end = rest[e..].find('<').map_or(rest.len(), |t| e + t);
+            let text = &rest[e..text_end];
+            if tag == "<ul>" {
+                out.push('(');
+            } else if tag == "</ul>" {
+                out.push(')');
+            } else if tag.starts_with("<a ") {
+                out.push_str(text);
+                if tag.contains("aria-current") {
+                    out.push('*');
+                }
+                out.push(' ');
+            } else if tag.contains("part-title") {
+                out.push_str(&format!("[{text}] "));
+            } else if tag.contains("more") {
+                out.push_str("+ ");
+            }
+            rest = &rest[text_end..];
+        }
+        out
+    }
+
+    #[test]
+    fn a_summary_nests_pages_across_folders_with_part_titles() {
+        let paths: Vec<String> = ["", "guide/", "setup/", "ref/deep/", "ref/"].map(String::from).to_vec();
+        let pages = pages(&paths);
+        let outline = Outline {
+            parents: vec![None, None, Some(1), Some(2), None],
+            parts: vec![(4, "Reference".into())],
+        };
+        let tree = Tree::new(&pages, Some(&outline));
+        let side = tree.sidebars(&pages, &urls());
+        // `ref/deep/` sits under `setup/`, under the guide: that branch opens.
+        assert_eq!(outline_of(&side.get(3)), "(T0 T1 (T2 (T3* ))[Reference] T4 )");
+        // From the last page the guide's branch is folded.
+        assert_eq!(outline_of(&side.get(4)), "(T0 T1 + [Reference] T4* )");
+        let crumbs = |i| -> Vec<(String, String)> {
+            tree.breadcrumbs(&pages, i, &urls())
+                .into_iter()
+                .map(|l| (l.title, l.href))
+                .collect()
+        };
+        assert_eq!(
+            crumbs(3),
+            [
+                ("T0".into(), "../../index.html".into()),
+                ("T1".into(), "../../guide/index.html".into()),
+                ("T2".into(), "../../setup/index.html".into()),
+            ]
+        );
+        assert_eq!(crumbs(2).len(), 2);
+        assert!(crumbs(4).is_empty(), "a top-level page has no trail");
+        // The same pages by folder: `deep` under `ref`, no part title.
+        let by_folder = Tree::new(&pages, None).sidebars(&pages, &urls());
+        assert_eq!(outline_of(&by_folder.get(3)), "(T0 T1 T2 T4 (T3* ))");
+    }
+
+    /// Pages in one flat folder, nested by an outline ten to a level (a
+    /// tree of depth log₁₀ n), with a part title every 30 pages at the top.
+    fn book(n: usize) -> (Vec<Page>, Outline) {
+        let paths: Vec<String> = (0..n).map(|i| format!("p{i}/")).collect();
+        let outline = Outline {
+            parents: (0..n).map(|i| (i >= 10).then(|| i / 10 - 1)).collect(),
+            parts: (0..10).step_by(3).map(|i| (i, format!("Part {i}"))).collect(),
+        };
+        (pages(&paths), outline)
+    }
+
+    #[test]
+    fn a_summary_tree_grows_linearly() {
+        let (small, large) = (book(1000), book(10_000));
+        let size = |(pages, outline): &(Vec<Page>, Outline)| -> usize {
+            let tree = Tree::new(pages, Some(outline));
+            let side = tree.sidebars(pages, &urls());
+            (0..pages.len())
+                .map(|i| side.get(i).len() + tree.breadcrumbs(pages, i, &urls()).len())
+                .sum()
+        };
+        // Each page's sidebar holds the top level and its branch, ten a
+        // level: one more level for 10× the pages, never every page.
+        let bytes = size(&large) as f64 / size(&small) as f64;
+        assert!(bytes < 16.0, "10× the pages gave {bytes:.1}× the sidebar bytes");
+        let ratio = crate::scaling::time_ratio(
+            || {
+                size(&small);
+            },
+            || {
+                size(&large);
+            },
+        );
+        // n·log n is about 13, quadratic 100; a loaded machine pushes
+        // linear work towards 25.
+        assert!(ratio < 35.0, "10× the pages took {ratio:.1}× the time");
+    }
+}

@@ -16,7 +16,7 @@
 use super::content::DIR;
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceMap};
 use crate::model::{Outline, Section};
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -74,8 +74,8 @@ struct Item {
 /// Every chapter link of the summary, in order, with its nesting, and the
 /// part titles. Draft chapters (`[Later]()`) have no file and are skipped,
 /// as mdBook does; what is nested under one goes under the draft's own
-/// parent. A heading before the first list is the summary's title; one
-/// after it is a part title.
+/// parent. As in mdBook, a level-1 heading is a part title, unless it opens
+/// the file (the summary's own title); other headings are ignored.
 fn parse(text: &str) -> Summary {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -90,11 +90,11 @@ fn parse(text: &str) -> Summary {
         parts: Vec::new(),
     };
     let mut items: Vec<Item> = Vec::new();
-    let mut seen_list = false;
+    // Whether anything came before: the opening heading is the title.
+    let mut opened = false;
     let mut heading: Option<String> = None;
     for (ev, range) in Parser::new(text).into_offset_iter() {
         match ev {
-            Event::Start(Tag::List(_)) => seen_list = true,
             Event::Start(Tag::Item) => {
                 let outer = items.last().and_then(|i| i.own.or(i.outer));
                 items.push(Item { own: None, outer });
@@ -102,7 +102,10 @@ fn parse(text: &str) -> Summary {
             Event::End(TagEnd::Item) => {
                 items.pop();
             }
-            Event::Start(Tag::Heading { .. }) if seen_list => heading = Some(String::new()),
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if opened => heading = Some(String::new()),
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = &mut heading {
                     h.push_str(&t);
@@ -137,6 +140,7 @@ fn parse(text: &str) -> Summary {
             }
             _ => {}
         }
+        opened = true;
     }
     out
 }
@@ -335,16 +339,29 @@ mod tests {
     }
 
     #[test]
-    fn a_part_with_only_drafts_heads_nothing() {
-        let text = "- [A](a.md)\n\n# Empty\n\n- [Later]()\n\n# Next\n\n- [B](b.md)\n\n# Trailing\n\n- [Soon]()\n";
+    fn part_titles_are_level_one_headings_after_the_title() {
+        let text = "# Summary\n\n[Intro](index.md)\n\n# First *part*\n\n- [A](a.md)\n\n## Not a part\n\n\
+                    # Empty\n\n- [Later]()\n\n# Next\n\n- [B](b.md)\n\n# Trailing\n\n- [Soon]()\n";
         let mut diags = Vec::new();
-        let (_, outline) = order(vec![page("a.md"), page("b.md")], &parse(text), &mut diags);
+        let (_, outline) = order(
+            vec![page("index.md"), page("a.md"), page("b.md")],
+            &parse(text),
+            &mut diags,
+        );
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(
             outline.parts,
-            [(1, "Empty".to_string()), (1, "Next".to_string())],
-            "an empty part's title still shows, before the next; a trailing one has nothing to head"
+            [
+                (1, "First part".to_string()),
+                (2, "Empty".to_string()),
+                (2, "Next".to_string())
+            ],
+            "a part may follow the prefix chapters; an empty part's title still shows, before the next; \
+             a trailing one has nothing to head"
         );
+        // Without a title, the opening heading is still the title, not a part.
+        let (_, outline) = order(vec![page("a.md")], &parse("# Guide\n\n- [A](a.md)\n"), &mut diags);
+        assert!(outline.parts.is_empty());
     }
 
     #[test]

@@ -19,6 +19,23 @@ pub struct Report {
     pub datasets: Vec<Dataset>,
     /// What the loader noticed without failing (e.g. an unbuilt translation).
     pub warnings: crate::diag::Diagnostics,
+    /// The navigation an mdBook `SUMMARY.md` gives; `None` without one,
+    /// when a site nests its pages by folder.
+    pub outline: Option<Outline>,
+}
+
+/// A site's navigation as `SUMMARY.md` nests it, which may differ from the
+/// folders (a chapter nested under one in another folder): carried in the
+/// model so the renderer reads it, and never the summary, from disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// For each section, in [`Report::sections`]' order, the index of the
+    /// section it is nested under (always an earlier one), or `None` at the
+    /// top level.
+    pub parents: Vec<Option<usize>>,
+    /// mdBook part titles (`# Part` between chapter lists), each with the
+    /// index of the top-level section it comes before, in order.
+    pub parts: Vec<(usize, String)>,
 }
 
 /// The report's front page and settings, from `content/report.yaml`.

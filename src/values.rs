@@ -776,6 +776,7 @@ mod tests {
                 base_url: String::new(),
             },
             warnings: Vec::new(),
+            outline: None,
             sections: Vec::new(),
             datasets: vec![Dataset {
                 id: "d".into(),

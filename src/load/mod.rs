@@ -142,6 +142,7 @@ pub fn rest(
     }
     let mut warnings = Vec::new();
     let mut sections = pair_translations(sections, &meta.languages, &mut errors, &mut warnings);
+    let mut outline = None;
     if let Some((order, loc)) = order {
         let ordered = if site {
             crate::site::content::reorder(sections, &order, &loc).map_err(|d| vec![d])
@@ -156,7 +157,7 @@ pub fn rest(
             }
         }
     } else if site {
-        sections = crate::site::summary::apply(root, files, sections, &mut errors);
+        (sections, outline) = crate::site::summary::apply(root, files, sections, &mut errors);
     }
     if sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
@@ -172,6 +173,7 @@ pub fn rest(
             sections,
             datasets,
             warnings,
+            outline,
         })
     } else {
         Err(errors)

@@ -146,7 +146,7 @@ pub fn render(doc: &Document, theme: &Theme, root: &Path, base_url: &str, sink: 
     let (checked, (tree, sidebars)) = rayon::join(
         || links::rewrite(doc, &pages, &urls, root),
         || {
-            let tree = nav::Tree::new(&pages);
+            let tree = nav::Tree::new(&pages, doc.outline.as_ref());
             let sidebars = tree.sidebars(&pages, &urls);
             (tree, sidebars)
         },

@@ -155,4 +155,7 @@ pub struct Document {
     pub claims: Vec<(String, Loc)>,
     /// Things `quire check` reports without failing.
     pub warnings: Diagnostics,
+    /// The site's navigation from `SUMMARY.md`, when there is one (the
+    /// same for every edition: editions share their sections' order).
+    pub outline: Option<crate::model::Outline>,
 }

@@ -125,6 +125,7 @@ pub fn transform(
         sources,
         claims: found.claims,
         warnings,
+        outline: report.outline.clone(),
     })
 }
 

@@ -716,7 +716,7 @@ mod tests {
     #[test]
     fn machine_numbers_take_the_short_way_only_when_it_agrees() {
         let mut rng = fastrand::Rng::with_seed(8);
-        let mut check = |v: f64| assert_eq!(machine(v), machine_cut(v), "{v:e}");
+        let check = |v: f64| assert_eq!(machine(v), machine_cut(v), "{v:e}");
         for _ in 0..30_000 {
             check(f64::from_bits(rng.u64(..)));
             // Decimals as data holds them, and results of arithmetic on them.

@@ -89,16 +89,34 @@ fn folder_title(name: &str) -> String {
 
 /// The tree's root: a folder without a page, holding the top level.
 fn root() -> Node {
-    Node {
-        path: String::new(),
-        title: String::new(),
-        page: None,
-        first: 0,
-        children: Vec::new(),
-        parent: 0,
-        depth: 0,
-        part: false,
+    Node::new(String::new(), String::new(), None, 0, 0)
+}
+
+impl Node {
+    /// A node under `parent`, not yet attached (see [`attach`]).
+    fn new(path: String, title: String, page: Option<usize>, first: usize, parent: usize) -> Node {
+        Node {
+            path,
+            title,
+            page,
+            first,
+            children: Vec::new(),
+            parent,
+            depth: 0,
+            part: false,
+        }
     }
+}
+
+/// Adds `node` to the tree as the last child of its parent, one level
+/// below it; returns its index.
+fn attach(nodes: &mut Vec<Node>, mut node: Node) -> usize {
+    let parent = node.parent;
+    node.depth = nodes[parent].depth + 1;
+    nodes.push(node);
+    let n = nodes.len() - 1;
+    nodes[parent].children.push(n);
+    n
 }
 
 impl Tree {
@@ -126,18 +144,8 @@ impl Tree {
                 let n = match at.get(&prefix) {
                     Some(&n) => n,
                     None => {
-                        nodes.push(Node {
-                            path: prefix.clone(),
-                            title: folder_title(part),
-                            page: None,
-                            first: i,
-                            children: Vec::new(),
-                            parent,
-                            depth: nodes[parent].depth + 1,
-                            part: false,
-                        });
-                        let n = nodes.len() - 1;
-                        nodes[parent].children.push(n);
+                        let folder = Node::new(prefix.clone(), folder_title(part), None, i, parent);
+                        let n = attach(&mut nodes, folder);
                         at.insert(prefix.clone(), n);
                         n
                     }
@@ -163,18 +171,9 @@ impl Tree {
         let mut parts = outline.parts.iter().peekable();
         for (i, p) in pages.iter().enumerate() {
             while let Some((_, title)) = parts.next_if(|(at, _)| *at <= i) {
-                nodes.push(Node {
-                    path: String::new(),
-                    title: title.clone(),
-                    page: None,
-                    first: i,
-                    children: Vec::new(),
-                    parent: 0,
-                    depth: 1,
-                    part: true,
-                });
-                let n = nodes.len() - 1;
-                nodes[0].children.push(n);
+                let mut heading = Node::new(String::new(), title.clone(), None, i, 0);
+                heading.part = true;
+                attach(&mut nodes, heading);
             }
             // Only an earlier page can hold it, so the tree has no cycle
             // whatever the outline says.
@@ -182,18 +181,10 @@ impl Tree {
                 Some(q) if q < i => node_of[q],
                 _ => 0,
             };
-            nodes.push(Node {
-                path: p.path.clone(),
-                title: p.title.clone(),
-                page: Some(i),
-                first: i,
-                children: Vec::new(),
-                parent,
-                depth: nodes[parent].depth + 1,
-                part: false,
-            });
-            let n = nodes.len() - 1;
-            nodes[parent].children.push(n);
+            let n = attach(
+                &mut nodes,
+                Node::new(p.path.clone(), p.title.clone(), Some(i), i, parent),
+            );
             node_of.push(n);
         }
         let home = pages.iter().position(|p| p.path.is_empty());

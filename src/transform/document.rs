@@ -135,7 +135,10 @@ pub struct EditionLink {
 pub struct Document {
     /// The edition's language.
     pub lang: Lang,
-    /// Where the edition lives in the output: `""` for the default, `zh/`.
+    /// Where the edition lives in the output: `""` for the first edition
+    /// built, `zh/` for the others. Set with [`Document::editions`] once
+    /// every edition's place is known (`quire::compile`), not by the
+    /// transform, which sees one edition.
     pub dir: String,
     /// Interface words.
     pub ui: Catalogue,

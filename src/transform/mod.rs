@@ -105,11 +105,9 @@ pub fn transform(
     let m = &report.meta;
     Ok(Document {
         lang,
-        dir: if lang == m.languages[0] {
-            String::new()
-        } else {
-            format!("{}/", lang.code())
-        },
+        // Where the edition lies among the others is the caller's to say
+        // (it knows which editions this build makes): see `dir`.
+        dir: String::new(),
         ui: ui.clone(),
         meta: MetaOut {
             title: m.title.get(lang).to_string(),

@@ -19,7 +19,8 @@ use crate::text::Text;
 use std::sync::Arc;
 
 mod fast;
-use serde_yaml::Value;
+mod value;
+use value::Value;
 
 /// How deeply collections may nest in one YAML text. Real reports nest five
 /// or six levels; the limit keeps hostile input from exhausting the stack.

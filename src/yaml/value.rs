@@ -6,17 +6,19 @@
 //! nothing: about a tenth of the time of reading a dataset.
 //!
 //! The accessors behave as `serde_yaml::Value`'s do (a tag is looked
-//! through), and a key written twice in one mapping is refused with
-//! serde_yaml's own message, which [`super::Doc::parse`] turns into a
-//! located error.
+//! through), keys are equal when serde_yaml's are (a mapping as a key
+//! equals the same entries in any order), and a key written twice in one
+//! mapping is refused with serde_yaml's own message, which
+//! [`super::Doc::parse`] turns into a located error.
 
 use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_yaml::Number;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 /// One YAML value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -25,16 +27,16 @@ pub enum Value {
     Sequence(Vec<Value>),
     /// Entries in the order written; no key twice.
     Mapping(Vec<(Value, Value)>),
-    /// A value with an explicit `!tag`; the tag itself is not kept.
-    Tagged(Box<Value>),
+    /// A value with an explicit `!tag`: the tag, then the value.
+    Tagged(Box<(String, Value)>),
 }
 
 impl Value {
     /// The value, under any tags.
     fn untag(&self) -> &Value {
         let mut v = self;
-        while let Value::Tagged(inner) = v {
-            v = inner;
+        while let Value::Tagged(tagged) = v {
+            v = &tagged.1;
         }
         v
     }
@@ -98,10 +100,84 @@ impl Value {
     }
 }
 
+/// Equality as serde_yaml's: a mapping equals the same entries in any
+/// order (its `IndexMap` compares so).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Sequence(a), Value::Sequence(b)) => a == b,
+            (Value::Mapping(a), Value::Mapping(b)) => a.len() == b.len() && a.iter().all(|e| b.contains(e)),
+            (Value::Tagged(a), Value::Tagged(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Agrees with [`PartialEq`]: a mapping's entries are hashed in an order
+/// of their own, so any order hashes alike.
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Value::Null => {}
+            Value::Bool(b) => b.hash(state),
+            Value::Number(n) => n.hash(state),
+            Value::String(s) => s.hash(state),
+            Value::Sequence(items) => items.hash(state),
+            Value::Mapping(entries) => {
+                // One fixed hasher, so equal mappings hash alike each time.
+                let each = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+                let mut hashes: Vec<u64> = entries.iter().map(|e| each.hash_one(e)).collect();
+                hashes.sort_unstable();
+                hashes.hash(state);
+            }
+            Value::Tagged(tagged) => tagged.hash(state),
+        }
+    }
+}
+
 /// Mappings up to this many entries are searched for a repeated key one
-/// entry at a time; larger ones keep a set of their text keys, so a
-/// mapping of many thousand rows stays linear.
+/// entry at a time; larger ones index their keys by hash, so a mapping of
+/// many thousand rows, keyed by text or by year, stays linear.
 const SCAN_KEYS: usize = 16;
+
+/// The keys of a mapping being read, indexed by hash once it outgrows a
+/// scan.
+#[derive(Default)]
+struct KeyIndex {
+    hasher: RandomState,
+    /// Each key hash with the entries whose keys have it.
+    by_hash: Option<HashMap<u64, Vec<usize>>>,
+}
+
+impl KeyIndex {
+    /// Whether `key` is already a key of `entries` (which this index has
+    /// seen grow one entry at a time); if not, `key` is recorded as the
+    /// next entry's.
+    fn repeats(&mut self, entries: &[(Value, Value)], key: &Value) -> bool {
+        if entries.len() < SCAN_KEYS {
+            return entries.iter().any(|(k, _)| k == key);
+        }
+        let hasher = &self.hasher;
+        let by_hash = self.by_hash.get_or_insert_with(|| {
+            let mut m: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (i, (k, _)) in entries.iter().enumerate() {
+                m.entry(hasher.hash_one(k)).or_default().push(i);
+            }
+            m
+        });
+        let same = by_hash.entry(hasher.hash_one(key)).or_default();
+        if same.iter().any(|&i| entries[i].0 == *key) {
+            return true;
+        }
+        same.push(entries.len());
+        false
+    }
+}
 
 /// serde_yaml's message for a key written twice (its `DuplicateKeyError`).
 fn duplicate(key: &Value) -> String {
@@ -175,26 +251,13 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut entries: Vec<(Value, Value)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        // The text keys seen, once the mapping outgrows a scan.
-        let mut seen: Option<HashSet<String>> = None;
+        let mut keys = KeyIndex::default();
         while let Some(key) = map.next_key::<Value>()? {
-            let repeated = match (&mut seen, key.untag()) {
-                (Some(set), Value::String(s)) => !set.insert(s.clone()),
-                _ => entries.iter().any(|(k, _)| *k == key),
-            };
-            if repeated {
+            if keys.repeats(&entries, &key) {
                 return Err(de::Error::custom(duplicate(&key)));
             }
             let value = map.next_value()?;
             entries.push((key, value));
-            if seen.is_none() && entries.len() == SCAN_KEYS {
-                seen = Some(
-                    entries
-                        .iter()
-                        .filter_map(|(k, _)| k.as_str().map(str::to_string))
-                        .collect(),
-                );
-            }
         }
         Ok(Value::Mapping(entries))
     }
@@ -202,8 +265,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         // serde_yaml hands a tagged value over as an enum: the tag, then
         // the value.
-        let (_tag, contents): (String, _) = data.variant()?;
-        Ok(Value::Tagged(Box::new(contents.newtype_variant()?)))
+        let (tag, contents): (String, _) = data.variant()?;
+        Ok(Value::Tagged(Box::new((tag, contents.newtype_variant()?))))
     }
 }
 
@@ -231,7 +294,7 @@ mod tests {
             (S::Mapping(a), Value::Mapping(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
             }
-            (S::Tagged(a), Value::Tagged(b)) => same(&a.value, b),
+            (S::Tagged(a), Value::Tagged(b)) => same(&a.value, &b.1),
             _ => false,
         }
     }
@@ -265,10 +328,29 @@ mod tests {
         text.push_str("k57: again\n");
         let (theirs, ours) = both(&text);
         assert_eq!(ours.unwrap_err(), theirs.unwrap_err());
-        // Keys of other kinds are compared one by one at any size.
-        let mut text: String = (0..100).map(|i| format!("{i}: n\n")).collect();
-        text.push_str("42: again\n");
+        // Years as keys, and keys that differ only in their kind.
+        let mut text: String = (0..100).map(|i| format!("{}: n\n", 1900 + i)).collect();
+        text.push_str("\"1957\": text, not a repeat\n1957.0: a float, not a repeat\n1957: again\n");
         let (theirs, ours) = both(&text);
         assert_eq!(ours.unwrap_err(), theirs.unwrap_err());
+        // Mappings as keys are equal in any order.
+        let mut text: String = (0..20).map(|i| format!("? {{a: {i}, b: 0}}\n: n\n")).collect();
+        text.push_str("? {b: 0, a: 7}\n: again\n");
+        let (theirs, ours) = both(&text);
+        assert_eq!(ours.unwrap_err(), theirs.unwrap_err());
+    }
+
+    #[test]
+    fn checking_keys_is_linear_whatever_their_kind() {
+        // Years are the keys a scan of earlier keys would make quadratic.
+        let text = |n: usize| -> String { (0..n).map(|i| format!("{i}: x\n")).collect() };
+        let (small, large) = (text(2_000), text(20_000));
+        let read = |t: &str| {
+            let v: Value = serde_yaml::from_str(t).unwrap();
+            assert!(v.is_mapping());
+        };
+        let ratio = crate::scaling::time_ratio(|| read(&small), || read(&large));
+        // Linear is 10, a scan of every earlier key 100.
+        assert!(ratio < 35.0, "10× the keys took {ratio:.1}× the time");
     }
 }

@@ -75,13 +75,10 @@ pub fn render(doc: &Document, theme: &Theme) -> Result<Vec<OutFile>, Diagnostics
     // The page goes to its file as bytes: rendered straight into a buffer
     // of about its size, it is neither regrown nor checked again as text.
     let size = page.sections.iter().map(|s| s.html.len()).sum::<usize>() + css.len() + (16 << 10);
-    let mut ctx = Context::new();
-    ctx.insert("page", &page);
-    ctx.insert_value("ui", ui);
     let mut html = Vec::with_capacity(size);
     theme
         .tera
-        .render_to("report.html", &ctx, &mut html)
+        .render_to("report.html", &view_context("page", &page, ui), &mut html)
         .map_err(|e| vec![tera_error(&e, "report.html")])?;
     out.insert(
         0,
@@ -150,10 +147,16 @@ fn render_one<T: serde::Serialize>(
     view: &T,
     ui: &tera::Value,
 ) -> Result<String, Diagnostic> {
+    tera.render(template, &view_context(name, view, ui.clone()))
+        .map_err(|e| tera_error(&e, template))
+}
+
+/// What a template sees: `view` under `name`, and the edition's words `ui`.
+fn view_context<T: serde::Serialize>(name: &'static str, view: &T, ui: tera::Value) -> Context {
     let mut ctx = Context::new();
     ctx.insert(name, view);
-    ctx.insert_value("ui", ui.clone());
-    tera.render(template, &ctx).map_err(|e| tera_error(&e, template))
+    ctx.insert_value("ui", ui);
+    ctx
 }
 
 /// One figure's HTML, and its SVG when it is a chart.

@@ -71,13 +71,6 @@ pub fn css() -> String {
     format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
 }
 
-/// Every fenced block with a known language in `html`, highlighted.
-pub fn highlight(html: &str) -> String {
-    let mut out = String::new();
-    push_highlighted(&mut out, html);
-    out
-}
-
 /// Appends `html` to `out` with its code blocks highlighted: a page put
 /// together from borrowed pieces searches each piece once, and a piece
 /// without code is copied only into `out`.
@@ -88,7 +81,7 @@ pub fn push_highlighted(out: &mut String, html: &str) {
     }
 }
 
-/// [`highlight`] for HTML the caller owns: given back as it is (not
+/// [`push_highlighted`] for HTML the caller owns: given back as it is (not
 /// copied) when it holds no code block, found by one search.
 pub fn highlight_owned(html: String) -> String {
     match html.find(OPEN) {
@@ -97,7 +90,8 @@ pub fn highlight_owned(html: String) -> String {
     }
 }
 
-/// [`highlight`], the first block starting at byte `first` of `html`.
+/// `html` with every fenced block of a known language highlighted, the
+/// first block starting at byte `first`.
 fn highlight_from(html: &str, first: usize) -> String {
     let mut out = String::with_capacity(html.len() * 2);
     let mut rest = html;
@@ -139,23 +133,30 @@ fn highlight_from(html: &str, first: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Every fenced block with a known language in `html`, highlighted.
+    fn highlight(html: &str) -> String {
+        let mut out = String::new();
+        super::push_highlighted(&mut out, html);
+        out
+    }
+
     #[test]
     fn highlights_known_languages_only() {
-        let h = super::highlight("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>");
+        let h = highlight("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>");
         assert!(h.contains("hl-"), "{h}");
         assert!(h.contains("main"));
         let plain = "<pre><code class=\"language-nosuch\">a &lt; b\n</code></pre>";
-        assert_eq!(super::highlight(plain), plain);
+        assert_eq!(highlight(plain), plain);
         // The owned form gives the same bytes, with code and without.
         let two = format!("<p>a</p>{plain}<pre><code class=\"language-rust\">fn f() {{}}\n</code></pre><p>b</p>");
-        assert_eq!(super::highlight_owned(two.clone()), super::highlight(&two));
+        assert_eq!(super::highlight_owned(two.clone()), highlight(&two));
         assert!(super::highlight_owned(two.clone()).contains("hl-"));
         assert_eq!(super::highlight_owned("<p>no code</p>".into()), "<p>no code</p>");
         assert!(super::css().contains("prefers-color-scheme: dark"));
         // TOML (from bat's syntaxes) and mdBook's `rust,ignore`.
-        let toml = super::highlight("<pre><code class=\"language-toml\">[a]\nb = 1\n</code></pre>");
+        let toml = highlight("<pre><code class=\"language-toml\">[a]\nb = 1\n</code></pre>");
         assert!(toml.contains("hl-"), "{toml}");
-        let ignore = super::highlight("<pre><code class=\"language-rust,ignore\">fn f() {}\n</code></pre>");
+        let ignore = highlight("<pre><code class=\"language-rust,ignore\">fn f() {}\n</code></pre>");
         assert!(
             ignore.starts_with("<pre class=\"hl\"><code class=\"language-rust\">"),
             "{ignore}"

@@ -80,30 +80,44 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
+/// The loads that need nothing but the project's root: the templates and
+/// the datasets. A build starts them before it prepares the output (its
+/// lock and staging folder), so that serial work, and the pool's waking up,
+/// overlap the reading instead of coming before it. If the output cannot
+/// be written, they are dropped unread; they write nothing.
+struct Early {
+    look: pending::Pending<(Result<render::templates::Look, Diagnostics>, SourceMap)>,
+    datasets: pending::Pending<(load::Datasets, SourceMap)>,
+}
+
+impl Early {
+    /// Starts both loads on rayon's pool.
+    fn start(root: &Path) -> Early {
+        Early {
+            look: in_pool(root, render::templates::load_look),
+            datasets: in_pool(root, load::datasets),
+        }
+    }
+}
+
+/// Runs `load` on another core, with a source map of its own for the files
+/// it reads.
+fn in_pool<T: Send + 'static>(root: &Path, load: fn(&Path, &mut SourceMap) -> T) -> pending::Pending<(T, SourceMap)> {
+    let root = root.to_path_buf();
+    pending::start(move || {
+        let mut files = SourceMap::default();
+        (load(&root, &mut files), files)
+    })
+}
+
 /// Runs every stage, putting each file into `sink` as it is rendered;
 /// `None` when anything failed.
-fn compile(root: &Path, opts: &Options, outcome: &mut Outcome, sink: &write::Sink) -> Option<()> {
+fn compile(root: &Path, opts: &Options, early: Early, outcome: &mut Outcome, sink: &write::Sink) -> Option<()> {
     timing::start();
-    // The templates need nothing from the content: they compile on another
-    // core from the start (the catalogues once report.yaml names the
-    // editions' languages) while this core reads report.yaml.
-    let look = {
-        let root = root.to_path_buf();
-        pending::start(move || {
-            let mut files = SourceMap::default();
-            (render::templates::load_look(&root, &mut files), files)
-        })
-    };
-    // The datasets need nothing from report.yaml either: they load on the
-    // other cores while this one reads it.
-    let datasets = {
-        let root = root.to_path_buf();
-        pending::start(move || {
-            let mut files = SourceMap::default();
-            (load::datasets(&root, &mut files), files)
-        })
-    };
-    // The sections, too, once report.yaml says whether they are a site's.
+    let Early { look, datasets } = early;
+    // This thread reads report.yaml; the sections start on the pool once it
+    // says whether they are a site's, the catalogues once it names the
+    // editions' languages.
     let head = load::head(root, &mut outcome.files, opts.site).map(|h| {
         let (root, site) = (root.to_path_buf(), h.meta.site);
         (h, pending::start(move || load::section_files(&root, site)))
@@ -331,7 +345,7 @@ pub fn check(root: &Path) -> Outcome {
 /// [`check`] with options.
 pub fn check_with(root: &Path, opts: &Options) -> Outcome {
     let mut outcome = Outcome::default();
-    compile(root, opts, &mut outcome, &write::Sink::discard());
+    compile(root, opts, Early::start(root), &mut outcome, &write::Sink::discard());
     outcome
 }
 
@@ -344,11 +358,12 @@ pub fn build(root: &Path, out: &Path) -> Outcome {
 /// [`build`] with options.
 pub fn build_with(root: &Path, out: &Path, opts: &Options) -> Outcome {
     let mut outcome = Outcome::default();
-    // `write_with` refuses a bad `--out` before `compile` starts, so
-    // nothing is worked on for an output that cannot be written.
+    let early = Early::start(root);
+    // `write_with` refuses a bad `--out` before `compile` starts, so only
+    // the early loads are spent on an output that cannot be written.
     // Files are written into a staging folder as they are rendered, and
     // swapped in only when the whole build succeeded.
-    match write::write_with(root, out, |sink| compile(root, opts, &mut outcome, sink)) {
+    match write::write_with(root, out, |sink| compile(root, opts, early, &mut outcome, sink)) {
         Ok(Some(((), n))) => {
             if let Some(s) = outcome.summary.as_mut() {
                 s.files = n;

@@ -310,13 +310,15 @@ impl Unit {
         let shown = base_value / self.factor;
         let rounded = decimal::round(shown, digits).ok_or(NumberError::NotFinite(shown))?;
         let plain = |r: &Rounded| r.write(rules.decimal, rules.group, rules.minus);
-        let n = plain(&rounded);
         let unit = rules.word(&self.base);
         Ok(match self.style {
-            _ if !with_unit && matches!(self.style, Style::Percent | Style::Multiple | Style::Rate) => n,
-            Style::Percent => fill(rules.percent, &[("n", &n)]),
-            Style::Multiple => fill(rules.multiple, &[("n", &n)]),
-            Style::Rate => fill(rules.rate, &[("n", &n), ("unit", unit), ("per", rules.word(&self.per))]),
+            _ if !with_unit && matches!(self.style, Style::Percent | Style::Multiple | Style::Rate) => plain(&rounded),
+            Style::Percent => fill(rules.percent, &[("n", &plain(&rounded))]),
+            Style::Multiple => fill(rules.multiple, &[("n", &plain(&rounded))]),
+            Style::Rate => fill(
+                rules.rate,
+                &[("n", &plain(&rounded)), ("unit", unit), ("per", rules.word(&self.per))],
+            ),
             Style::Plain | Style::Currency | Style::Suffix => {
                 let (n, scale) = self.scaled(rounded, &rules.scales);
                 let n = plain(&n);

@@ -188,35 +188,32 @@ impl Rounded {
         }
     }
 
-    /// The integer and fraction digits, zero-padded ("0", "05" for 0.05).
-    pub fn parts(&self) -> (String, String) {
-        let pad = (self.scale + 1).saturating_sub(self.digits.len());
-        let all: String = iter::repeat_n('0', pad).chain(self.digits.chars()).collect();
-        let (int, frac) = all.split_at(all.len() - self.scale);
-        (int.to_string(), frac.to_string())
-    }
-
     /// Writes the number with `decimal` between integer and fraction,
     /// `group` between groups of three integer digits and `minus` before a
     /// negative number.
     pub fn write(&self, decimal: char, group: Option<char>, minus: char) -> String {
-        let (int, frac) = self.parts();
-        let mut out = String::with_capacity(int.len() * 2 + frac.len() + 4);
+        let digits = self.digits.as_bytes();
+        // Zeros written before the digits of a number below one (0.05 is
+        // the digits "5" at scale 2): the integer part is at least "0".
+        let pad = (self.scale + 1).saturating_sub(digits.len());
+        let int_len = pad + digits.len() - self.scale;
+        let digit = |i: usize| if i < pad { '0' } else { char::from(digits[i - pad]) };
+        let mut out = String::with_capacity(int_len * 2 + self.scale + 4);
         if self.negative {
             out.push(minus);
         }
-        for (i, c) in int.chars().enumerate() {
+        for i in 0..int_len {
             if let Some(g) = group
                 && i > 0
-                && (int.len() - i) % 3 == 0
+                && (int_len - i) % 3 == 0
             {
                 out.push(g);
             }
-            out.push(c);
+            out.push(digit(i));
         }
-        if !frac.is_empty() {
+        if self.scale > 0 {
             out.push(decimal);
-            out.push_str(&frac);
+            out.extend((int_len..int_len + self.scale).map(digit));
         }
         out
     }
@@ -349,5 +346,40 @@ mod tests {
         assert_eq!(x.write('.', Some(','), '\u{2212}'), "\u{2212}1,234,567.89");
         assert_eq!(x.write(',', Some('.'), '-'), "-1.234.567,89");
         assert_eq!(round(100.0, 0).unwrap().write('.', Some(','), '-'), "100");
+    }
+
+    #[test]
+    fn writing_pads_groups_and_places_the_point_for_any_scale() {
+        // Every digit string up to seven long at every scale up to nine,
+        // shifted both ways, against the padded-string reading of a Rounded.
+        for len in 1..=7 {
+            for scale in 0..=9 {
+                for negative in [false, true] {
+                    let digits: String = "9876543".chars().rev().take(len).collect();
+                    let x = Rounded {
+                        negative,
+                        digits: digits.clone(),
+                        scale,
+                    };
+                    let padded = format!("{digits:0>width$}", width = scale + 1);
+                    let (int, frac) = padded.split_at(padded.len() - scale);
+                    let grouped: String = int
+                        .chars()
+                        .enumerate()
+                        .flat_map(|(i, c)| {
+                            let sep = (i > 0 && (int.len() - i) % 3 == 0).then_some(' ');
+                            sep.into_iter().chain([c])
+                        })
+                        .collect();
+                    let sign = if negative { "-" } else { "" };
+                    let point = if scale > 0 { "," } else { "" };
+                    assert_eq!(
+                        x.write(',', Some(' '), '-'),
+                        format!("{sign}{grouped}{point}{frac}"),
+                        "{digits} at scale {scale}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -31,8 +31,48 @@ fn settle() {
     }
 }
 
+/// Wall-clock and processor time (all threads) of `step`.
+fn timed<T>(step: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let (t, c) = (Instant::now(), cpu());
+    let out = step();
+    (out, t.elapsed(), cpu() - c)
+}
+
+/// One step's times over the runs, and each over its run's floor.
+#[derive(Default)]
+struct Times {
+    wall: Vec<Duration>,
+    cpu: Vec<Duration>,
+    ratio: Vec<f64>,
+}
+
+impl Times {
+    fn push(&mut self, wall: Duration, cpu: Duration, floor: Duration) {
+        self.wall.push(wall);
+        self.cpu.push(cpu);
+        self.ratio.push(wall.as_secs_f64() / floor.as_secs_f64());
+    }
+
+    /// `name: <median ms> (<ratio of medians>× baseline; run by run <median of ratios>×)`.
+    fn line(&self, name: &str, base: Duration) -> String {
+        let w = median(self.wall.clone());
+        format!(
+            "{name:<30}{:>8.2} ms  ({:.1}× baseline; run by run {:.2}×)",
+            w.as_secs_f64() * 1e3,
+            w.as_secs_f64() / base.as_secs_f64(),
+            median_f(self.ratio.clone())
+        )
+    }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
+    v[v.len() / 2]
+}
+
+/// The median of ratios (each run's time over the floor timed just before it).
+fn median_f(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
@@ -80,20 +120,21 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .filter(|&n| n > 0)
         .unwrap_or(15);
-    let (mut base, mut full, mut check) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut base_cpu, mut full_cpu, mut check_cpu) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut base, mut base_cpu) = (Vec::new(), Vec::new());
+    // Each run's steps against that run's floor, timed a few milliseconds
+    // before them: this machine's speed changes in phases of a tenth of a
+    // second to a few seconds, so a ratio of medians can set a floor timed
+    // in a fast phase against a build timed in a slow one.
+    let (mut check, mut full) = (Times::default(), Times::default());
     for i in 0..runs {
         settle();
-        let (t, c) = (Instant::now(), cpu());
-        baseline(root);
-        base.push(t.elapsed());
-        base_cpu.push(cpu() - c);
+        let ((), floor, c) = timed(|| baseline(root));
+        base.push(floor);
+        base_cpu.push(c);
 
         settle();
-        let (t, c) = (Instant::now(), cpu());
-        let outcome = quire::check(root);
-        check.push(t.elapsed());
-        check_cpu.push(cpu() - c);
+        let (outcome, w, c) = timed(|| quire::check(root));
+        check.push(w, c, floor);
         assert!(
             !outcome.failed(),
             "default report must check clean: {:?}",
@@ -103,36 +144,25 @@ fn main() {
         // A fresh output folder each run: nothing is deleted and rewritten.
         let out = scratch.path().join(format!("out-{i}"));
         settle();
-        let (t, c) = (Instant::now(), cpu());
-        let outcome = quire::build(root, &out);
-        full.push(t.elapsed());
-        full_cpu.push(cpu() - c);
+        let (outcome, w, c) = timed(|| quire::build(root, &out));
+        full.push(w, c, floor);
         assert!(!outcome.failed(), "default report must build");
     }
-    let (b, c, f) = (median(base), median(check), median(full));
-    let (wall_base, wall_full) = (b, f);
+    let b = median(base);
     let editions = quire::pdf::editions(&scratch.path().join(format!("out-{}", runs - 1))).len();
     println!("baseline (read + parse only): {:>8.2} ms", b.as_secs_f64() * 1e3);
-    println!(
-        "quire check:                  {:>8.2} ms  ({:.1}× baseline)",
-        c.as_secs_f64() * 1e3,
-        c.as_secs_f64() / b.as_secs_f64()
-    );
-    println!(
-        "quire build ({editions} editions):     {:>8.2} ms  ({:.1}× baseline)",
-        f.as_secs_f64() * 1e3,
-        f.as_secs_f64() / b.as_secs_f64()
-    );
+    println!("{}", check.line("quire check:", b));
+    println!("{}", full.line(&format!("quire build ({editions} editions):"), b));
     // Processor time on all threads: the work done, which a busy machine
     // disturbs far less than the wall-clock time above.
-    let (b, c, f) = (median(base_cpu), median(check_cpu), median(full_cpu));
+    let (bc, c, f) = (median(base_cpu), median(check.cpu), median(full.cpu.clone()));
     println!(
         "cpu time, all threads:        {:>8.2} ms baseline, check {:.1}×, build {:.1}×",
-        b.as_secs_f64() * 1e3,
-        c.as_secs_f64() / b.as_secs_f64(),
-        f.as_secs_f64() / b.as_secs_f64()
+        bc.as_secs_f64() * 1e3,
+        c.as_secs_f64() / bc.as_secs_f64(),
+        f.as_secs_f64() / bc.as_secs_f64()
     );
-    write_floor(scratch.path(), runs, wall_base, wall_full);
+    write_floor(scratch.path(), runs, b, median(full.wall));
     pdf_step(&scratch.path().join(format!("out-{}", runs - 1)));
     // `QUIRE_BENCH_KEEP=<dir>` keeps the last build's output there (moved,
     // not copied), to compare it with an earlier one byte for byte.

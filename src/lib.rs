@@ -344,9 +344,20 @@ pub fn check(root: &Path) -> Outcome {
 
 /// [`check`] with options.
 pub fn check_with(root: &Path, opts: &Options) -> Outcome {
-    let mut outcome = Outcome::default();
-    compile(root, opts, Early::start(root), &mut outcome, &write::Sink::discard());
-    outcome
+    on_pool(|| {
+        let mut outcome = Outcome::default();
+        compile(root, opts, Early::start(root), &mut outcome, &write::Sink::discard());
+        outcome
+    })
+}
+
+/// Runs a whole build on one of rayon's threads, the caller waiting once.
+/// Waits inside the build then help with the pool's work (see [`pending`])
+/// instead of putting the caller to sleep at every stage and waking it
+/// after: each wake-up left a core idle for a tenth of a millisecond or
+/// more, 4-5 % of a build.
+fn on_pool<T: Send>(build: impl FnOnce() -> T + Send) -> T {
+    rayon::scope(|_| build())
 }
 
 /// Builds the project under `root` into `out`. On any error nothing is
@@ -357,6 +368,11 @@ pub fn build(root: &Path, out: &Path) -> Outcome {
 
 /// [`build`] with options.
 pub fn build_with(root: &Path, out: &Path, opts: &Options) -> Outcome {
+    on_pool(|| build_on_pool(root, out, opts))
+}
+
+/// [`build_with`], on a pool thread.
+fn build_on_pool(root: &Path, out: &Path, opts: &Options) -> Outcome {
     let mut outcome = Outcome::default();
     let early = Early::start(root);
     // `write_with` refuses a bad `--out` before `compile` starts, so only

@@ -205,7 +205,7 @@ impl Rounded {
         for i in 0..int_len {
             if let Some(g) = group
                 && i > 0
-                && (int_len - i) % 3 == 0
+                && (int_len - i).is_multiple_of(3)
             {
                 out.push(g);
             }
@@ -367,7 +367,7 @@ mod tests {
                         .chars()
                         .enumerate()
                         .flat_map(|(i, c)| {
-                            let sep = (i > 0 && (int.len() - i) % 3 == 0).then_some(' ');
+                            let sep = (i > 0 && (int.len() - i).is_multiple_of(3)).then_some(' ');
                             sep.into_iter().chain([c])
                         })
                         .collect();

@@ -60,20 +60,15 @@ impl Times {
             "{name:<30}{:>8.2} ms  ({:.1}× baseline; run by run {:.2}×)",
             w.as_secs_f64() * 1e3,
             w.as_secs_f64() / base.as_secs_f64(),
-            median_f(self.ratio.clone())
+            median(self.ratio.clone())
         )
     }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-/// The median of ratios (each run's time over the floor timed just before it).
-fn median_f(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+/// The middle value of `v` (times, or ratios, which are never NaN).
+fn median<T: PartialOrd>(mut v: Vec<T>) -> T {
+    v.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+    v.swap_remove(v.len() / 2)
 }
 
 /// Processor time this process has used so far, on all its threads.

@@ -94,15 +94,18 @@ impl Early {
     /// Starts both loads on rayon's pool.
     fn start(root: &Path) -> Early {
         Early {
-            look: in_pool(root, render::templates::load_look),
-            datasets: in_pool(root, load::datasets),
+            look: start_load(root, render::templates::load_look),
+            datasets: start_load(root, load::datasets),
         }
     }
 }
 
-/// Runs `load` on another core, with a source map of its own for the files
-/// it reads.
-fn in_pool<T: Send + 'static>(root: &Path, load: fn(&Path, &mut SourceMap) -> T) -> pending::Pending<(T, SourceMap)> {
+/// Starts `load` on rayon's pool (see [`pending::start`]), with a source
+/// map of its own for the files it reads.
+fn start_load<T: Send + 'static>(
+    root: &Path,
+    load: fn(&Path, &mut SourceMap) -> T,
+) -> pending::Pending<(T, SourceMap)> {
     let root = root.to_path_buf();
     pending::start(move || {
         let mut files = SourceMap::default();

@@ -104,7 +104,8 @@ pub fn write(root: &Path, out: &Path, files: &[OutFile]) -> Result<usize, Diagno
 /// folder is removed and the output is untouched: `Ok(None)`. Otherwise
 /// returns its result and how many files the output holds. An `out` that
 /// would destroy the author's work (see [`guard::judge`]) is refused before
-/// `produce` runs, and judged again under the lock, right before the swap.
+/// `produce` runs, and judged again once the lock is held, before the
+/// staging folder is made.
 pub fn write_with<T>(
     root: &Path,
     out: &Path,
